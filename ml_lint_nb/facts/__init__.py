@@ -1,0 +1,1 @@
+"""Facts: what the extractors observe and the rules read."""

@@ -1,0 +1,1 @@
+"""Static facts: read from a notebook's source, nothing executed."""

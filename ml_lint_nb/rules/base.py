@@ -1,0 +1,120 @@
+"""What a rule is: a small documented unit that reads facts and yields findings.
+
+Rules never learn whether a fact came from the notebook's source or from a
+running kernel; they ask the fact store, and they say what they need so the
+engine can tell "not evaluated in this mode" apart from "found nothing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
+
+if TYPE_CHECKING:
+    from ml_lint_nb.facts.store import FactStore
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A named, documented, configurable number a rule compares against."""
+
+    name: str
+    default: float
+    help: str
+
+
+@dataclass
+class RuleContext:
+    """What a rule gets besides facts: its resolved thresholds."""
+
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+
+
+class Rule:
+    """Base class: subclasses set the class attributes and implement ``check``.
+
+    ``detect`` names the kinds of evidence the rule can use (``static``,
+    ``live``); the engine evaluates a rule only in a mode that provides one
+    of them.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    pitfalls: ClassVar[tuple[int, ...]]
+    detect: ClassVar[frozenset[str]]
+    summary: ClassVar[str]
+    fix: ClassVar[str]
+    thresholds: ClassVar[tuple[Threshold, ...]] = ()
+
+    def __init__(self, context: RuleContext | None = None) -> None:
+        self.context = context or RuleContext()
+
+    # -- helpers for subclasses -------------------------------------------------
+    def threshold(self, name: str) -> float:
+        for t in self.thresholds:
+            if t.name == name:
+                return float(self.context.thresholds.get(name, t.default))
+        raise KeyError(f"{self.code} has no threshold {name!r}")
+
+    def finding(
+        self,
+        message: str,
+        location: Location,
+        *,
+        subject: Iterable[str] = (),
+        related: Iterable[Related] = (),
+        evidence: Iterable[Evidence] = (),
+        severity: Severity | None = None,
+        fix: str | None = None,
+    ) -> Finding:
+        evidence = tuple(evidence)
+        sources = tuple(sorted({e.source for e in evidence})) or ("static",)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            location=location,
+            fix=fix or self.fix,
+            pitfalls=self.pitfalls,
+            subject=tuple(subject),
+            related=tuple(related),
+            sources=sources,
+            evidence=evidence,
+        )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def metadata(cls) -> dict[str, Any]:
+        return {
+            "code": cls.code,
+            "name": cls.name,
+            "severity": cls.severity.value,
+            "pitfalls": list(cls.pitfalls),
+            "detect": sorted(cls.detect),
+            "summary": cls.summary,
+        }
+
+
+STATIC = frozenset({"static"})
+LIVE = frozenset({"live"})
+BOTH = frozenset({"static", "live"})
+
+
+class LiveOnlyRule(Rule):
+    """A rule whose evidence exists only in a running kernel.
+
+    Its live detector belongs to the live-mode front end; in a static run the
+    engine lists it under ``not_evaluated`` instead of calling ``check``.
+    """
+
+    detect = LIVE
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        return iter(())
