@@ -1,0 +1,1 @@
+"""The ``ml-lint-nb`` command line: ``check``, ``rules`` and ``explain``."""
