@@ -96,9 +96,11 @@ class DataRef:
     n_classes: int | None = None
     class_shares: tuple[float, ...] | None = None
     class_shares_seen: Observation | None = None
-    unscaled: bool | None = None  # True: columns known to differ in scale by orders of magnitude
-    unscaled_seen: Observation | None = None
-    order: str | None = None  # "label" | "time" | "id" when rows are known to be ordered
+    # ratio of the largest to the smallest feature standard deviation, when the
+    # code shows it (a known dataset, a printed describe()); None = unknown
+    scale_ratio: float | None = None
+    scale_seen: Observation | None = None
+    order: str | None = None  # "label" | "time" | "id" | "other" when rows are known to be ordered
     order_seen: Observation | None = None
     dataset: str | None = None  # e.g. "load_wine", "make_classification", "read_csv"
 
@@ -183,6 +185,8 @@ class FitFact(Fact):
     X: DataRef | None
     y: DataRef | None
     subject: tuple[str, ...] = ()
+    in_loop: bool = False
+    direct: bool = True  # False when fitted inside cross-validation or a search
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,7 @@ class PredictFact(Fact):
     estimator: EstimatorInfo
     method: str  # predict | predict_proba | decision_function | transform
     X: DataRef | None
+    fit: FitFact | None = None
     subject: tuple[str, ...] = ()
 
 
@@ -202,7 +207,8 @@ class EvaluationFact(Fact):
     X: DataRef | None  # the rows evaluated on (via .score(X) or predict(X))
     y_true: DataRef | None
     prediction: str | None  # predict | predict_proba | decision_function | None
-    fitted_on: DataRef | None = None  # rows the estimator was fitted on, when known
+    fit: FitFact | None = None  # the fit that produced the evaluated state, when known
+    per_class: bool = False  # a per-class report (classification_report, confusion matrix)
     in_loop: bool = False
     subject: tuple[str, ...] = ()
 
@@ -228,10 +234,20 @@ class EncodingFact(Fact):
 
 
 @dataclass(frozen=True)
+class RandomCallFact(Fact):
+    """A random function call outside estimators (``make_classification``, ``resample``)."""
+
+    function: str
+    seeded: bool
+    in_loop: bool = False
+
+
+@dataclass(frozen=True)
 class SeedFact(Fact):
     """A global random seed (``np.random.seed``, ``random.seed``)."""
 
     function: str
+    in_loop: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,258 @@
+"""What the linter knows about the ML libraries it inspects, as plain data.
+
+Kinds are capabilities the rules ask about ("scaler", "scale_sensitive",
+"complex", ...). Classes from scikit-learn, xgboost, lightgbm, catboost and
+imbalanced-learn are listed by their short class name; anything else with
+the scikit-learn API is recognised by duck typing (it gets ``fit``).
+"""
+
+from __future__ import annotations
+
+ESTIMATOR_MODULE_ROOTS = (
+    "sklearn",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "imblearn",
+    "category_encoders",
+)
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+SCALERS = _names(
+    "StandardScaler MinMaxScaler RobustScaler MaxAbsScaler Normalizer QuantileTransformer "
+    "PowerTransformer"
+)
+IMPUTERS = _names("SimpleImputer KNNImputer IterativeImputer")
+ENCODERS = _names(
+    "OneHotEncoder OrdinalEncoder TargetEncoder KBinsDiscretizer CountEncoder WOEEncoder "
+    "LeaveOneOutEncoder CatBoostEncoder"
+)
+SELECTORS = _names(
+    "SelectKBest SelectPercentile SelectFpr SelectFdr SelectFwe GenericUnivariateSelect RFE RFECV "
+    "SelectFromModel VarianceThreshold SequentialFeatureSelector"
+)
+DECOMPOSITIONS = _names(
+    "PCA TruncatedSVD KernelPCA FastICA NMF FactorAnalysis IncrementalPCA SparsePCA "
+    "LatentDirichletAllocation"
+)
+VECTORIZERS = _names("TfidfVectorizer CountVectorizer TfidfTransformer DictVectorizer")
+RESAMPLERS = _names(
+    "SMOTE ADASYN RandomOverSampler RandomUnderSampler BorderlineSMOTE SMOTENC SMOTEN SVMSMOTE "
+    "KMeansSMOTE SMOTEENN SMOTETomek NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours"
+)
+PIPELINES = _names("Pipeline make_pipeline")
+COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
+SEARCHES = _names(
+    "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV"
+)
+SPLITTERS = _names(
+    "KFold StratifiedKFold GroupKFold StratifiedGroupKFold TimeSeriesSplit ShuffleSplit "
+    "StratifiedShuffleSplit GroupShuffleSplit RepeatedKFold RepeatedStratifiedKFold LeaveOneOut "
+    "LeavePOut LeaveOneGroupOut PredefinedSplit"
+)
+SHUFFLING_SPLITTERS = _names(
+    "ShuffleSplit StratifiedShuffleSplit GroupShuffleSplit RepeatedKFold RepeatedStratifiedKFold"
+)
+
+CLASSIFIERS = _names(
+    "LogisticRegression LogisticRegressionCV SGDClassifier RidgeClassifier RidgeClassifierCV "
+    "Perceptron PassiveAggressiveClassifier LinearSVC SVC NuSVC KNeighborsClassifier "
+    "RadiusNeighborsClassifier DecisionTreeClassifier ExtraTreeClassifier RandomForestClassifier "
+    "ExtraTreesClassifier GradientBoostingClassifier HistGradientBoostingClassifier "
+    "AdaBoostClassifier BaggingClassifier VotingClassifier StackingClassifier MLPClassifier "
+    "GaussianNB MultinomialNB BernoulliNB ComplementNB CategoricalNB LinearDiscriminantAnalysis "
+    "QuadraticDiscriminantAnalysis GaussianProcessClassifier DummyClassifier "
+    "CalibratedClassifierCV XGBClassifier XGBRFClassifier LGBMClassifier CatBoostClassifier "
+    "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier "
+    "BalancedBaggingClassifier"
+)
+REGRESSORS = _names(
+    "LinearRegression Ridge RidgeCV Lasso LassoCV ElasticNet ElasticNetCV Lars LassoLars "
+    "SGDRegressor HuberRegressor BayesianRidge ARDRegression PoissonRegressor TweedieRegressor "
+    "GammaRegressor QuantileRegressor TheilSenRegressor RANSACRegressor LinearSVR SVR NuSVR "
+    "KNeighborsRegressor RadiusNeighborsRegressor DecisionTreeRegressor ExtraTreeRegressor "
+    "RandomForestRegressor ExtraTreesRegressor GradientBoostingRegressor "
+    "HistGradientBoostingRegressor AdaBoostRegressor BaggingRegressor VotingRegressor "
+    "StackingRegressor MLPRegressor KernelRidge GaussianProcessRegressor DummyRegressor "
+    "XGBRegressor XGBRFRegressor LGBMRegressor CatBoostRegressor"
+)
+CLUSTERERS = _names("KMeans MiniBatchKMeans DBSCAN AgglomerativeClustering SpectralClustering")
+DUMMIES = _names("DummyClassifier DummyRegressor")
+LINEAR = _names(
+    "LogisticRegression LogisticRegressionCV SGDClassifier RidgeClassifier RidgeClassifierCV "
+    "Perceptron LinearSVC LinearRegression Ridge RidgeCV Lasso LassoCV ElasticNet ElasticNetCV "
+    "SGDRegressor HuberRegressor BayesianRidge LinearSVR PoissonRegressor LinearDiscriminantAnalysis "
+    "GaussianNB"
+)
+COMPLEX = _names(
+    "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
+    "GradientBoostingClassifier GradientBoostingRegressor HistGradientBoostingClassifier "
+    "HistGradientBoostingRegressor AdaBoostClassifier AdaBoostRegressor BaggingClassifier "
+    "BaggingRegressor VotingClassifier VotingRegressor StackingClassifier StackingRegressor "
+    "MLPClassifier MLPRegressor XGBClassifier XGBRegressor XGBRFClassifier XGBRFRegressor "
+    "LGBMClassifier LGBMRegressor CatBoostClassifier CatBoostRegressor "
+    "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier"
+)
+SCALE_SENSITIVE = _names(
+    "SVC NuSVC LinearSVC SVR NuSVR LinearSVR KNeighborsClassifier KNeighborsRegressor "
+    "RadiusNeighborsClassifier RadiusNeighborsRegressor LogisticRegression LogisticRegressionCV "
+    "Ridge RidgeCV RidgeClassifier RidgeClassifierCV Lasso LassoCV ElasticNet ElasticNetCV "
+    "SGDClassifier SGDRegressor Perceptron PassiveAggressiveClassifier MLPClassifier MLPRegressor "
+    "KernelRidge PCA KernelPCA KMeans MiniBatchKMeans GaussianProcessClassifier "
+    "GaussianProcessRegressor"
+)
+# Estimators whose result depends on random_state in their default configuration.
+RANDOMIZED = _names(
+    "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
+    "GradientBoostingClassifier GradientBoostingRegressor HistGradientBoostingClassifier "
+    "HistGradientBoostingRegressor AdaBoostClassifier AdaBoostRegressor BaggingClassifier "
+    "BaggingRegressor DecisionTreeClassifier DecisionTreeRegressor ExtraTreeClassifier "
+    "ExtraTreeRegressor MLPClassifier MLPRegressor SGDClassifier SGDRegressor Perceptron KMeans "
+    "MiniBatchKMeans TruncatedSVD IsolationForest TSNE RandomizedSearchCV HalvingRandomSearchCV "
+    "SMOTE ADASYN RandomOverSampler RandomUnderSampler BorderlineSMOTE SMOTENC SVMSMOTE "
+    "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier "
+    "BalancedBaggingClassifier ShuffleSplit StratifiedShuffleSplit GroupShuffleSplit"
+)
+OUTLIER_SENSITIVE = _names("AdaBoostClassifier AdaBoostRegressor")
+
+# Which parameters control regularisation, for ML302.
+REGULARISATION = {
+    "LogisticRegression": "C",
+    "LinearSVC": "C",
+    "Ridge": "alpha",
+    "RidgeClassifier": "alpha",
+    "Lasso": "alpha",
+    "ElasticNet": "alpha",
+    "SGDClassifier": "alpha",
+    "SGDRegressor": "alpha",
+}
+
+TRANSFORMER_KINDS = (
+    "scaler",
+    "imputer",
+    "encoder",
+    "selector",
+    "decomposition",
+    "vectorizer",
+    "resampler",
+)
+
+TABLES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("scaler", SCALERS),
+    ("imputer", IMPUTERS),
+    ("encoder", ENCODERS),
+    ("selector", SELECTORS),
+    ("decomposition", DECOMPOSITIONS),
+    ("vectorizer", VECTORIZERS),
+    ("resampler", RESAMPLERS),
+    ("pipeline", PIPELINES),
+    ("composite", COMPOSITES),
+    ("search", SEARCHES),
+    ("splitter", SPLITTERS),
+    ("classifier", CLASSIFIERS),
+    ("regressor", REGRESSORS),
+    ("cluster", CLUSTERERS),
+    ("dummy", DUMMIES),
+    ("linear", LINEAR),
+    ("complex", COMPLEX),
+    ("scale_sensitive", SCALE_SENSITIVE),
+    ("randomized", RANDOMIZED),
+    ("outlier_sensitive", OUTLIER_SENSITIVE),
+)
+KNOWN_CLASSES: frozenset[str] = frozenset().union(*(names for _, names in TABLES))
+
+
+def kinds_of(cls_name: str) -> frozenset[str]:
+    """Capabilities of a class by its short name; ``estimator`` for anything fit-able."""
+    kinds = {kind for kind, names in TABLES if cls_name in names}
+    if kinds & set(TRANSFORMER_KINDS):
+        kinds.add("transformer")
+    kinds.add("estimator")
+    return frozenset(kinds)
+
+
+def is_estimator_qualname(qualname: str) -> bool:
+    """A class from one of the libraries we inspect (or a known class imported from anywhere)."""
+    short = qualname.rsplit(".", 1)[-1]
+    if short in KNOWN_CLASSES:
+        return True
+    root = qualname.split(".", 1)[0]
+    return root in ESTIMATOR_MODULE_ROOTS and short[:1].isupper() and not short.isupper()
+
+
+# ---------------------------------------------------------------------------
+# Bundled and generated datasets: what their loaders are known to return.
+# shares: class shares; scale_ratio: largest over smallest feature std;
+# order: rows ordered by "label" (or None).
+DATASETS: dict[str, dict] = {
+    "load_breast_cancer": {
+        "n_rows": 569,
+        "n_features": 30,
+        "n_classes": 2,
+        "shares": (0.373, 0.627),
+        "scale_ratio": 215_000.0,
+        "scale_text": "load_breast_cancer features range from about 0.004 (fractal dimension error) to 880 (worst area) on average; standard deviations differ 215,000-fold",
+        "order": None,
+    },
+    "load_wine": {
+        "n_rows": 178,
+        "n_features": 13,
+        "n_classes": 3,
+        "shares": (0.331, 0.399, 0.270),
+        "scale_ratio": 2_530.0,
+        "scale_text": "load_wine features range from about 0.36 (nonflavanoid phenols) to 747 (proline) on average; standard deviations differ 2,500-fold",
+        "order": "rows are sorted by class (59 of class 0, then 71 of class 1, then 48 of class 2)",
+    },
+    "load_iris": {
+        "n_rows": 150,
+        "n_features": 4,
+        "n_classes": 3,
+        "shares": (1 / 3, 1 / 3, 1 / 3),
+        "scale_ratio": 4.05,
+        "scale_text": "load_iris features are all in centimetres, standard deviations within 4-fold",
+        "order": "rows are sorted by class (50 setosa, 50 versicolor, 50 virginica)",
+    },
+    "load_digits": {
+        "n_rows": 1797,
+        "n_features": 64,
+        "n_classes": 10,
+        "shares": None,
+        "scale_ratio": 1.0,
+        "scale_text": "load_digits pixels all share one 0-16 intensity scale",
+        "order": None,
+    },
+    "load_diabetes": {
+        "n_rows": 442,
+        "n_features": 10,
+        "n_classes": None,
+        "shares": None,
+        "scale_ratio": 1.0,
+        "scale_text": "load_diabetes features are already mean-centred and scaled",
+        "order": None,
+    },
+    "fetch_california_housing": {
+        "n_rows": 20640,
+        "n_features": 8,
+        "n_classes": None,
+        "shares": None,
+        "scale_ratio": 2_400.0,
+        "scale_text": "California housing features range from about 1.1 (AveBedrms) to 1,425 (Population) on average; standard deviations differ about 2,400-fold",
+        "order": None,
+    },
+}
+GENERATORS = frozenset(
+    {
+        "make_classification",
+        "make_regression",
+        "make_blobs",
+        "make_moons",
+        "make_circles",
+        "make_multilabel_classification",
+        "make_hastie_10_2",
+        "make_friedman1",
+    }
+)

@@ -1,0 +1,349 @@
+"""Static extraction: a loaded notebook in, a fact store (and notes) out.
+
+Parses each code cell, runs the abstract interpreter over the cells in
+notebook order, reads evidence from saved outputs, then finalises the
+interpreter's proto facts into the frozen facts the rules read.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.model import (
+    CrossValFact,
+    DataRef,
+    EncodingFact,
+    EstimatorFact,
+    EvaluationFact,
+    Fact,
+    FitFact,
+    Observation,
+    PredictFact,
+    RandomCallFact,
+    SeedFact,
+    SplitFact,
+)
+from ml_lint_nb.facts.static import outputs
+from ml_lint_nb.facts.static.interpreter import (
+    ID_HINTS,
+    Display,
+    Interpreter,
+    Proto,
+    _is_time_column,
+)
+from ml_lint_nb.facts.static.order import order_facts
+from ml_lint_nb.facts.static.source import Cell, NotebookSource
+from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.store import FactStore
+from ml_lint_nb.findings import Location, Note
+
+
+def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
+    """All static facts of a notebook, and notes on what could not be read."""
+    interp = Interpreter()
+    notes: list[Note] = []
+    parsed: list[tuple[Cell, ast.Module]] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.python is None:
+            if cell.skip_reason:
+                notes.append(Note(f"{cell.skip_reason}; cell skipped", cell.index))
+            continue
+        try:
+            tree = ast.parse(cell.python)
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            where = f" at line {line}" if line else ""
+            msg = getattr(exc, "msg", str(exc))
+            notes.append(Note(f"syntax error{where} ({msg}); cell skipped", cell.index))
+            continue
+        parsed.append((cell, tree))
+        try:
+            displays = interp.run_cell(tree, cell.index, cell.cell_id)
+        except RecursionError:
+            notes.append(Note("cell too deeply nested to analyse; cell skipped", cell.index))
+            continue
+        if cell.outputs_text and displays:
+            absorb_outputs(interp, displays, cell)
+    interp.finish()
+    store = FactStore(Finaliser(interp).facts())
+    store.extend(order_facts(nb, parsed))
+    return store, notes
+
+
+# ------------------------------------------------------------------ outputs
+def absorb_outputs(interp: Interpreter, displays: list[Display], cell: Cell) -> None:
+    """Turn printed evidence into knowledge about the data it describes."""
+    text = "\n".join(cell.outputs_text)
+    where = Location(cell=cell.index, cell_id=cell.cell_id)
+    for disp in displays:
+        roots = _roots(disp.data)
+        if not roots:
+            continue
+        if disp.kind in ("value_counts", "bincount", "counter"):
+            parser = {
+                "value_counts": outputs.parse_value_counts,
+                "bincount": outputs.parse_bincount,
+                "counter": outputs.parse_counter,
+            }[disp.kind]
+            counts = parser(text)
+            shares = outputs.shares_from_counts(counts) if counts else None
+            if shares:
+                col = disp.data.column or "<target>"
+                shown = ", ".join(f"{k}: {_fmt(v)}" for k, v in list(counts.items())[:4])
+                obs_text = f"the notebook prints {disp.data.label} counts ({shown})"
+                for r in roots:
+                    interp.knowledge.setdefault((r, col), {})["shares"] = (shares, obs_text, where)
+        elif disp.kind == "nunique":
+            if disp.data.column:
+                n = outputs.parse_scalar_int(text)
+                levels = {disp.data.column: n} if n is not None else None
+            else:
+                levels = outputs.parse_nunique(text)
+            for col, n in (levels or {}).items():
+                for r in roots:
+                    interp.knowledge.setdefault((r, col), {})["levels"] = (
+                        n,
+                        f"the notebook prints {n:,} distinct values of '{col}'",
+                        where,
+                    )
+        elif disp.kind == "describe" and disp.data.column is None:
+            stds = outputs.parse_describe_std(text)
+            positive = [(n, s) for n, s in (stds or []) if s > 0]
+            if len(positive) >= 2:
+                lo = min(positive, key=lambda p: p[1])
+                hi = max(positive, key=lambda p: p[1])
+                ratio = hi[1] / lo[1]
+                obs = (
+                    f"the printed describe() shows std {_fmt(lo[1])} for '{lo[0]}' "
+                    f"and {_fmt(hi[1])} for '{hi[0]}' ({ratio:,.0f}-fold)"
+                )
+                for r in roots:
+                    kb = interp.knowledge.setdefault((r, None), {})
+                    kb["scale_ratio"], kb["scale_text"], kb["scale_where"] = ratio, obs, where
+        elif disp.kind == "shape":
+            shape = outputs.parse_shape(text)
+            if shape and all(len(p) == 1 for p in disp.data.rows.paths):
+                for r in roots:
+                    kb = interp.knowledge.setdefault((r, None), {})
+                    kb.setdefault("n_rows", shape[0])
+                    if disp.data.n_features is None and disp.data.column is None:
+                        kb.setdefault("n_features", shape[1])
+
+
+def _roots(d: DataV) -> list[str]:
+    return sorted({p[0] for p in d.rows.paths})
+
+
+def _fmt(v: float) -> str:
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:.3g}"
+
+
+# -------------------------------------------------------------- finalising
+class Finaliser:
+    """Turns proto facts (with abstract data) into frozen facts (with DataRefs)."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        self.i = interp
+        self._fits: dict[int, FitFact] = {}
+        self._refs: dict[int, DataRef] = {}
+
+    def facts(self) -> list[Fact]:
+        out: list[Fact] = []
+        for proto in self.i.protos:
+            fact = self.convert(proto)
+            if fact is not None:
+                out.append(fact)
+        for tok in self.i.splits:
+            if not tok.parts:
+                continue
+            out.append(
+                SplitFact(
+                    source="static",
+                    location=tok.location,
+                    split_id=tok.split_id,
+                    method=tok.method,
+                    inputs=tuple(self.ref(d) for d in tok.inputs),
+                    parts=tuple(self.ref(d) for d in tok.parts),
+                    shuffle=tok.shuffle,
+                    stratified=tok.stratified,
+                    seeded=tok.seeded,
+                    time_series=tok.time_series,
+                )
+            )
+        return out
+
+    def convert(self, p: Proto) -> Fact | None:
+        a = p.args
+        loc = p.location
+        if p.kind == "estimator":
+            holder = a.get("holder")
+            info = holder.info if holder is not None else a["estimator"]
+            return EstimatorFact("static", loc, info, a.get("in_loop", False))
+        if p.kind == "fit":
+            fact = FitFact(
+                "static",
+                loc,
+                a["estimator"],
+                a["method"],
+                self.ref(a.get("X")),
+                self.ref(a.get("y")),
+                tuple(a.get("subject", ())),
+                a.get("in_loop", False),
+                a.get("direct", True),
+            )
+            self._fits[id(p)] = fact
+            return fact
+        if p.kind == "predict":
+            return PredictFact(
+                "static",
+                loc,
+                a["estimator"],
+                a["method"],
+                self.ref(a.get("X")),
+                self.fit_of(a.get("fit")),
+                tuple(a.get("subject", ())),
+            )
+        if p.kind == "evaluation":
+            est = a.get("estimator")
+            X = self.ref(a.get("X"))
+            return EvaluationFact(
+                "static",
+                loc,
+                a["metric"],
+                est,
+                X,
+                self.ref(a.get("y_true")),
+                a.get("prediction"),
+                self.fit_of(a.get("fit")),
+                a.get("per_class", False),
+                a.get("in_loop", False),
+                tuple(x for x in ((est.binding if est else None), X.name if X else None) if x),
+            )
+        if p.kind == "crossval":
+            return CrossValFact(
+                "static",
+                loc,
+                a["estimator"],
+                a["function"],
+                self.ref(a.get("X")),
+                self.ref(a.get("y")),
+            )
+        if p.kind == "encoding":
+            return self.encoding(p)
+        if p.kind == "seed":
+            return SeedFact("static", loc, a["function"], a.get("in_loop", False))
+        if p.kind == "random_call":
+            return RandomCallFact(
+                "static", loc, a["function"], a["seeded"], a.get("in_loop", False)
+            )
+        return None
+
+    def fit_of(self, proto: Any) -> FitFact | None:
+        if proto is None:
+            return None
+        return self._fits.get(id(proto))
+
+    def encoding(self, p: Proto) -> EncodingFact:
+        a = p.args
+        data: DataV | None = a.get("data")
+        levels: dict[str, int] = {}
+        seen: Observation | None = None
+        if data is not None:
+            for col in a["columns"]:
+                for r in _roots(data):
+                    entry = self.i.knowledge.get((r, col), {}).get("levels")
+                    if entry:
+                        levels[col] = entry[0]
+                        seen = seen or Observation(entry[1], entry[2])
+        return EncodingFact(
+            "static",
+            p.location,
+            a["method"],
+            self.ref(data),
+            tuple(a["columns"]),
+            levels,
+            seen,
+            a.get("bounded", False),
+        )
+
+    # ----------------------------------------------------------- data refs
+    def ref(self, d: DataV | None) -> DataRef | None:
+        if d is None:
+            return None
+        cached = self._refs.get(id(d))
+        if cached is not None:
+            return cached
+        kn = self.i.knowledge
+        roots = _roots(d)
+        root = roots[0] if len(roots) == 1 else None
+        base = kn.get((root, None), {}) if root else {}
+        shares = seen_shares = None
+        n_classes = base.get("n_classes")
+        if root and d.pred_est is None:
+            keys = [(root, d.column)] if d.column else []
+            if d.column in (None, "<target>"):
+                keys.append((root, "<target>"))
+            for key in keys:
+                entry = kn.get(key, {}).get("shares")
+                if entry:
+                    shares, text, where = entry
+                    seen_shares = Observation(text, where)
+                    n_classes = len(shares)
+                    break
+        if d.column not in (None, "<target>") and seen_shares is None:
+            n_classes = None
+        scale_ratio = scale_seen = None
+        if root and d.column is None and d.unscaled_known and not d.scaled and d.pred_est is None:
+            scale_ratio = base.get("scale_ratio")
+            if scale_ratio is not None:
+                scale_seen = Observation(base.get("scale_text", ""), base.get("scale_where"))
+        order, order_seen = self.order_of(d, base)
+        n_features = (
+            d.n_features
+            if d.n_features is not None
+            else (base.get("n_features") if d.column is None else 1)
+        )
+        ref = DataRef(
+            name=d.name,
+            version=d.version,
+            rows=d.rows,
+            scaled=d.scaled,
+            n_rows=base.get("n_rows"),
+            n_features=n_features,
+            n_classes=n_classes if d.pred_est is None else None,
+            class_shares=shares,
+            class_shares_seen=seen_shares,
+            scale_ratio=scale_ratio,
+            scale_seen=scale_seen,
+            order=order,
+            order_seen=order_seen,
+            dataset=base.get("dataset"),
+        )
+        self._refs[id(d)] = ref
+        return ref
+
+    def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
+        if d.order is not None:
+            col = d.order[1]
+            if col in self.i.target_columns:
+                kind = "label"
+            elif col and _is_time_column(col, self.i.time_columns):
+                kind = "time"
+            elif col and any(col.lower() == h or col.lower().endswith(h) for h in ID_HINTS):
+                kind = "id"
+            else:
+                kind = "other"
+            return kind, Observation(f"rows are sorted by '{col}' before the split")
+        text = base.get("order")
+        if text:
+            return "label", Observation(text)
+        return None, None
+
+
+_ = catalog  # the catalogue is imported for its side-effect-free constants used by rules

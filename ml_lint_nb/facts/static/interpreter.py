@@ -1,0 +1,1672 @@
+"""An abstract interpreter over a notebook's code cells, in notebook order.
+
+It walks each cell's AST once, keeping an environment of abstract values
+(:mod:`values`), and records the ML events it sees as *proto facts* that
+still point at abstract data. Facts are finalised after the last cell so
+that evidence printed later in the notebook (a ``value_counts`` three cells
+down) still informs an earlier split.
+
+Why an interpreter rather than pattern matching: the same pitfall hides
+behind aliases, tuple unpacking, method chains, loops over models and
+helper functions; following values is what makes both the findings and
+the silences trustworthy.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.model import EstimatorInfo, RowSet
+from ml_lint_nb.facts.static.values import (
+    UNKNOWN,
+    DataV,
+    EstV,
+    FuncV,
+    GroupByV,
+    IndexerV,
+    IndexV,
+    LitV,
+    MaskV,
+    MultiV,
+    RefV,
+    SeqV,
+    StatV,
+    UnknownV,
+    V,
+    data_of,
+    first,
+)
+from ml_lint_nb.findings import Location
+
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
+
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "decision_function", "predict_log_proba"})
+STATS = frozenset({"mean", "median", "mode", "std", "var", "min", "max", "quantile", "sum"})
+TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
+ID_HINTS = ("id", "_id", "uuid", "key", "index")
+PER_CLASS_METRICS = frozenset(
+    {
+        "classification_report",
+        "confusion_matrix",
+        "multilabel_confusion_matrix",
+        "precision_recall_fscore_support",
+        "from_predictions",
+        "from_estimator",
+    }
+)
+THRESHOLD_FREE = frozenset(
+    {
+        "roc_auc_score",
+        "average_precision_score",
+        "log_loss",
+        "brier_score_loss",
+        "roc_curve",
+        "precision_recall_curve",
+        "det_curve",
+    }
+)
+
+
+@dataclass
+class Proto:
+    """A fact waiting for finalisation: its class name and arguments (with DataV inside)."""
+
+    kind: str
+    location: Location
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SplitToken:
+    split_id: str
+    method: str
+    inputs: list[DataV]
+    parts: list[DataV]
+    location: Location
+    shuffle: bool | None
+    stratified: bool
+    seeded: bool
+    time_series: bool = False
+
+
+@dataclass
+class Display:
+    """An expression whose value the cell shows (last expression or print)."""
+
+    kind: str  # value_counts | nunique | describe | shape | bincount
+    data: DataV
+    normalize: bool = False
+
+
+class Interpreter:
+    """Interprets cells one by one; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, V] = {}
+        self.protos: list[Proto] = []
+        self.splits: list[SplitToken] = []
+        self.knowledge: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self.time_columns: set[str] = set()
+        self.target_columns: set[str] = set()
+        self.target_encodings: list[tuple[GroupByV, Location]] = []
+        self.cell_index = 0
+        self.cell_id: str | None = None
+        self.loop_depth = 0
+        self.call_stack: list[Location] = []
+        self.returns: list[V] = []
+        self.displays: list[Display] = []
+        self._counter = itertools.count(1)
+        self.pending_splits: list[SplitToken] = []
+
+    # ------------------------------------------------------------------ cells
+    def run_cell(self, tree: ast.Module, cell_index: int, cell_id: str | None) -> list[Display]:
+        self.cell_index = cell_index
+        self.cell_id = cell_id
+        self.displays = []
+        body = tree.body
+        for i, stmt in enumerate(body):
+            is_last = i == len(body) - 1
+            try:
+                self.stmt(stmt, display=is_last)
+            except RecursionError:
+                raise
+            except Exception:  # an unforeseen construct must not lose the rest of the cell
+                continue
+            finally:
+                self.flush_splits()
+        return self.displays
+
+    # -------------------------------------------------------------- locations
+    def loc(self, node: ast.AST) -> Location:
+        if self.call_stack:
+            return self.call_stack[0]
+        return Location(
+            cell=self.cell_index,
+            cell_id=self.cell_id,
+            line=getattr(node, "lineno", None),
+            col=(node.col_offset + 1) if hasattr(node, "col_offset") else None,
+        )
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._counter)}"
+
+    def root_id(self, node: ast.AST) -> str:
+        loc = self.loc(node)
+        return f"r{loc.cell}:{loc.line}:{loc.col}:{next(self._counter)}"
+
+    def record(self, kind: str, node: ast.AST, **args: Any) -> Proto:
+        p = Proto(kind, self.loc(node), dict(args, in_loop=self.loop_depth > 0))
+        self.protos.append(p)
+        return p
+
+    # ------------------------------------------------------------- statements
+    def stmt(self, node: ast.stmt, display: bool = False) -> None:
+        method = getattr(self, "s_" + type(node).__name__, None)
+        if method is not None:
+            method(node)
+            if display and isinstance(node, ast.Expr):
+                self.note_display(node.value)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                self.stmt(child)
+            elif isinstance(child, ast.expr):
+                self.ev(child)
+
+    def body(self, stmts: list[ast.stmt]) -> None:
+        for s in stmts:
+            try:
+                self.stmt(s)
+            except RecursionError:
+                raise
+            except Exception:
+                continue
+
+    def s_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.env[alias.asname] = RefV(alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                self.env[top] = RefV(top)
+
+    def s_ImportFrom(self, node: ast.ImportFrom) -> None:
+        mod = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.env[alias.asname or alias.name] = RefV(
+                f"{mod}.{alias.name}" if mod else alias.name
+            )
+
+    def s_Assign(self, node: ast.Assign) -> None:
+        value = self.ev(node.value)
+        for target in node.targets:
+            self.assign(target, value, node)
+
+    def s_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.ev(node.value), node)
+
+    def s_AugAssign(self, node: ast.AugAssign) -> None:
+        self.ev(node.value)
+        if isinstance(node.target, ast.Name):
+            current = self.env.get(node.target.id)
+            if isinstance(current, LitV | UnknownV) or current is None:
+                self.env[node.target.id] = UNKNOWN
+
+    def s_Expr(self, node: ast.Expr) -> None:
+        self.ev(node.value)
+
+    def s_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.env[node.name] = FuncV(node, node.name)
+
+    s_AsyncFunctionDef = s_FunctionDef
+
+    def s_ClassDef(self, node: ast.ClassDef) -> None:
+        self.env[node.name] = RefV(f"__main__.{node.name}")
+
+    def s_Return(self, node: ast.Return) -> None:
+        self.returns.append(self.ev(node.value) if node.value is not None else LitV(None))
+
+    def s_Delete(self, node: ast.Delete) -> None:
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                self.env.pop(t.id, None)
+
+    def s_If(self, node: ast.If) -> None:
+        self.ev(node.test)
+        self.body(node.body)
+        self.body(node.orelse)
+
+    def s_For(self, node: ast.For) -> None:
+        element = self.iter_element(self.ev(node.iter))
+        self.loop_depth += 1
+        try:
+            self.assign(node.target, element, node)
+            self.body(node.body)
+        finally:
+            self.loop_depth -= 1
+        self.body(node.orelse)
+
+    s_AsyncFor = s_For
+
+    def s_While(self, node: ast.While) -> None:
+        self.ev(node.test)
+        self.loop_depth += 1
+        try:
+            self.body(node.body)
+        finally:
+            self.loop_depth -= 1
+
+    def s_With(self, node: ast.With) -> None:
+        for item in node.items:
+            v = self.ev(item.context_expr)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, v, node)
+        self.body(node.body)
+
+    s_AsyncWith = s_With
+
+    def s_Try(self, node: ast.Try) -> None:
+        self.body(node.body)
+        for h in node.handlers:
+            if h.name:
+                self.env[h.name] = UNKNOWN
+            self.body(h.body)
+        self.body(node.orelse)
+        self.body(node.finalbody)
+
+    s_TryStar = s_Try
+
+    # -------------------------------------------------------------- assignment
+    def assign(self, target: ast.expr, value: V, node: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, value, target)
+        elif isinstance(target, ast.Tuple | ast.List):
+            elts = target.elts
+            items = self.unpack(value, len(elts))
+            for t, v in zip(elts, items, strict=False):
+                if isinstance(t, ast.Starred):
+                    self.assign(t.value, v, node)
+                else:
+                    self.assign(t, v, node)
+        elif isinstance(target, ast.Subscript | ast.Attribute):
+            self.ev(target.value)
+            if isinstance(target, ast.Subscript):
+                self.ev(target.slice)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value, node)
+
+    def unpack(self, value: V, n: int) -> list[V]:
+        if isinstance(value, MultiV):
+            per_alt = [self.unpack(a, n) for a in value.alts]
+            return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
+        if isinstance(value, SeqV) and len(value.items) == n:
+            return list(value.items)
+        d = data_of(value)
+        if d is not None:
+            return [d.derive() for _ in range(n)]
+        return [UNKNOWN] * n
+
+    def bind(self, name: str, value: V, node: ast.AST) -> None:
+        loc = self.loc(node)
+        if isinstance(value, DataV):
+            named = DataV(**{**value.__dict__, "name": name, "version": f"{name}@{loc.cell}"})
+            for tok in self.pending_splits:
+                tok.parts[:] = [named if p is value else p for p in tok.parts]
+            value = named
+        elif isinstance(value, EstV) and value.info.binding is None:
+            value.info = _with(value.info, binding=name)
+        elif isinstance(value, MultiV):
+            for a in value.alts:
+                if isinstance(a, EstV) and a.info.binding is None:
+                    a.info = _with(a.info, binding=name)
+        self.env[name] = value
+
+    def flush_splits(self) -> None:
+        self.splits.extend(self.pending_splits)
+        self.pending_splits = []
+
+    # -------------------------------------------------------------- iteration
+    def iter_element(self, it: V) -> V:
+        it = first(it) if not isinstance(it, MultiV) else it
+        if isinstance(it, SeqV):
+            if it.kind == "dict":
+                keys = [LitV(k) for k in it.keys] or [UNKNOWN]
+                return MultiV(keys, len(it.keys) or None)
+            if it.kind == "items":
+                return MultiV(list(it.items), len(it.items) or None)
+            if not it.items:
+                return UNKNOWN
+            return MultiV(list(it.items), len(it.items))
+        if isinstance(it, MultiV):
+            return it
+        d = data_of(it)
+        if d is not None:
+            return d.derive()
+        return UNKNOWN
+
+    # ------------------------------------------------------------- expressions
+    def ev(self, node: ast.expr | None) -> V:
+        if node is None:
+            return UNKNOWN
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.ev(child)
+            return UNKNOWN
+        return method(node)
+
+    def e_Constant(self, node: ast.Constant) -> V:
+        return LitV(node.value)
+
+    def e_Name(self, node: ast.Name) -> V:
+        if node.id in self.env:
+            return self.env[node.id]
+        if node.id in BUILTIN_NAMES:
+            return RefV(f"builtins.{node.id}")
+        return UNKNOWN
+
+    def e_Attribute(self, node: ast.Attribute) -> V:
+        base = self.ev(node.value)
+        return self.attribute(base, node.attr, node)
+
+    def attribute(self, base: V, attr: str, node: ast.AST) -> V:
+        if isinstance(base, MultiV):
+            return MultiV([self.attribute(a, attr, node) for a in base.alts], base.count)
+        if isinstance(base, RefV):
+            return RefV(f"{base.qualname}.{attr}")
+        if isinstance(base, EstV):
+            if attr in ("best_estimator_", "estimator_", "estimator") and base.inner is not None:
+                return base.inner
+            return UNKNOWN
+        if isinstance(base, DataV):
+            if attr in ("iloc", "loc", "iat", "at"):
+                return IndexerV(base, attr)
+            if attr == "index":
+                return IndexV(base)
+            if attr in ("shape", "columns", "dtypes", "size", "ndim"):
+                return UNKNOWN
+            if attr == "target":
+                return base.derive(column="<target>")
+            if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array"):
+                return base.derive()
+            # a column accessed as an attribute: df.age
+            return base.derive(column=attr)
+        return UNKNOWN
+
+    def e_Subscript(self, node: ast.Subscript) -> V:
+        base = self.ev(node.value)
+        if isinstance(base, RefV) and base.qualname in ("numpy.r_", "numpy.c_"):
+            return self.concat(self.ev(node.slice), node)
+        return self.subscript(base, node.slice, node)
+
+    def subscript(self, base: V, index: ast.expr, node: ast.AST) -> V:
+        if isinstance(base, MultiV):
+            return MultiV([self.subscript(a, index, node) for a in base.alts], base.count)
+        if isinstance(base, SeqV):
+            idx = self.ev(index)
+            if isinstance(idx, LitV):
+                if base.kind in ("dict",) and idx.value in base.keys:
+                    return base.items[base.keys.index(idx.value)]
+                if isinstance(idx.value, int) and -len(base.items) <= idx.value < len(base.items):
+                    return base.items[idx.value]
+            return UNKNOWN
+        if isinstance(base, IndexerV):
+            rows_index = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
+            return self.select_rows(base.data, rows_index, node, positional=base.kind == "iloc")
+        if isinstance(base, DataV):
+            if base.pred_est is not None:
+                return base  # predict_proba(X)[:, 1] stays predictions
+            if isinstance(index, ast.Slice):
+                return self.select_rows(base, index, node, positional=True)
+            idx = self.ev(index)
+            if isinstance(idx, LitV) and isinstance(idx.value, str):
+                return base.derive(column=idx.value, n_features=1)
+            if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
+                return base.derive(column=None, n_features=len(idx.items))
+            if isinstance(idx, MaskV | DataV):
+                return self.select_rows(base, index, node, positional=False, mask=idx)
+            return base.derive()
+        if isinstance(base, GroupByV):
+            idx = self.ev(index)
+            col = idx.value if isinstance(idx, LitV) and isinstance(idx.value, str) else None
+            return GroupByV(base.data, base.keys, col)
+        self.ev(index)
+        return UNKNOWN
+
+    def select_rows(
+        self, data: DataV, index: ast.expr, node: ast.AST, positional: bool, mask: V | None = None
+    ) -> V:
+        if isinstance(index, ast.Slice):
+            lower, upper = index.lower is not None, index.upper is not None
+            if lower == upper:  # [:] or [a:b]: a window, not one side of a split
+                return data.derive()
+            part = 0 if upper else 1
+            return self.positional_split(data, part, node, "slice")
+        if mask is None:
+            mask = self.ev(index)
+        if isinstance(mask, MaskV):
+            return self.mask_split(data, mask, node)
+        return data.derive()
+
+    def split_key_rows(self, data: DataV) -> RowSet:
+        return data.rows
+
+    def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
+        """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
+        key = ("pos", data.rows.paths)
+        tok = self._split_by_key.get(key) if hasattr(self, "_split_by_key") else None
+        if not hasattr(self, "_split_by_key"):
+            self._split_by_key: dict[Any, SplitToken] = {}
+        if tok is None or len(tok.parts) > 4:
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method=method,
+                inputs=[data],
+                parts=[],
+                location=self.loc(node),
+                shuffle=False,
+                stratified=False,
+                seeded=True,
+            )
+            self._split_by_key[key] = tok
+            self.pending_splits.append(tok)
+        out = data.derive(rows=data.rows.part(tok.split_id, part))
+        tok.parts.append(out)
+        return out
+
+    def mask_split(self, data: DataV, mask: MaskV, node: ast.AST) -> DataV:
+        """``df[df.date < t]`` and ``df[df.date >= t]``: complementary masks split rows."""
+        if not hasattr(self, "_mask_splits"):
+            self._mask_splits: dict[Any, tuple[SplitToken, str]] = {}
+        key = ("mask", data.rows.paths, mask.column, mask.other)
+        entry = self._mask_splits.get(key)
+        if entry is None:
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="mask",
+                inputs=[data],
+                parts=[],
+                location=self.loc(node),
+                shuffle=None,
+                stratified=False,
+                seeded=True,
+                time_series=mask.column is not None
+                and _is_time_column(mask.column, self.time_columns),
+            )
+            self._mask_splits[key] = (tok, mask.op)
+            self.pending_splits.append(tok)
+            part = 0
+        else:
+            tok, first_op = entry
+            if mask.op == first_op:
+                return data.derive()  # the same filter again
+            part = 1
+        out = data.derive(rows=data.rows.part(tok.split_id, part))
+        tok.parts.append(out)
+        return out
+
+    def e_Compare(self, node: ast.Compare) -> V:
+        left = self.ev(node.left)
+        rights = [self.ev(c) for c in node.comparators]
+        d = data_of(left)
+        if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
+            op = type(node.ops[0]).__name__
+            other = ast.unparse(node.comparators[0])
+            return MaskV(d, d.column, op, other)
+        for r in rights:
+            if data_of(r) is not None:
+                return UNKNOWN
+        return UNKNOWN
+
+    def e_BoolOp(self, node: ast.BoolOp) -> V:
+        vals = [self.ev(v) for v in node.values]
+        return vals[-1] if vals else UNKNOWN
+
+    def e_UnaryOp(self, node: ast.UnaryOp) -> V:
+        v = self.ev(node.operand)
+        if (
+            isinstance(node.op, ast.USub)
+            and isinstance(v, LitV)
+            and isinstance(v.value, int | float)
+        ):
+            return LitV(-v.value)
+        if isinstance(node.op, ast.Invert) and isinstance(v, MaskV):
+            return MaskV(v.data, v.column, "Not" + v.op, v.other)
+        return v if data_of(v) is not None else UNKNOWN
+
+    def e_BinOp(self, node: ast.BinOp) -> V:
+        left, right = self.ev(node.left), self.ev(node.right)
+        if isinstance(left, LitV) and isinstance(right, LitV):
+            try:
+                return LitV(_binop(node.op, left.value, right.value))
+            except Exception:
+                return UNKNOWN
+        if isinstance(left, MaskV) or isinstance(right, MaskV):
+            return left if isinstance(left, MaskV) else right
+        dl, dr = data_of(left), data_of(right)
+        if dl is not None and dr is not None and dl.rows != dr.rows:
+            return dl.derive(rows=dl.rows.union(dr.rows))
+        if dl is not None:
+            return dl.derive()
+        if dr is not None:
+            return dr.derive()
+        return UNKNOWN
+
+    def e_Tuple(self, node: ast.Tuple) -> V:
+        return SeqV([self.ev(e) for e in node.elts], "tuple")
+
+    def e_List(self, node: ast.List) -> V:
+        return SeqV([self.ev(e) for e in node.elts], "list")
+
+    def e_Set(self, node: ast.Set) -> V:
+        return SeqV([self.ev(e) for e in node.elts], "list")
+
+    def e_Dict(self, node: ast.Dict) -> V:
+        keys = []
+        for k in node.keys:
+            kv = self.ev(k) if k is not None else UNKNOWN
+            keys.append(kv.value if isinstance(kv, LitV) else None)
+        return SeqV([self.ev(v) for v in node.values], "dict", keys)
+
+    def e_IfExp(self, node: ast.IfExp) -> V:
+        self.ev(node.test)
+        a = self.ev(node.body)
+        self.ev(node.orelse)
+        return a
+
+    def e_NamedExpr(self, node: ast.NamedExpr) -> V:
+        v = self.ev(node.value)
+        self.assign(node.target, v, node)
+        return v
+
+    def e_Starred(self, node: ast.Starred) -> V:
+        return self.ev(node.value)
+
+    def e_Await(self, node: ast.Await) -> V:
+        return self.ev(node.value)
+
+    def e_Lambda(self, node: ast.Lambda) -> V:
+        return FuncV(node, "<lambda>")
+
+    def e_JoinedStr(self, node: ast.JoinedStr) -> V:
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                self.ev(v.value)
+        return LitV("")
+
+    def comprehension(self, node: Any, elts: list[ast.expr]) -> V:
+        saved = dict(self.env)
+        self.loop_depth += 1
+        try:
+            for gen in node.generators:
+                self.assign(gen.target, self.iter_element(self.ev(gen.iter)), node)
+                for cond in gen.ifs:
+                    self.ev(cond)
+            values = [self.ev(e) for e in elts]
+        finally:
+            self.loop_depth -= 1
+            self.env = saved
+        return SeqV(values[-1:], "list")
+
+    def e_ListComp(self, node: ast.ListComp) -> V:
+        return self.comprehension(node, [node.elt])
+
+    e_SetComp = e_ListComp
+    e_GeneratorExp = e_ListComp
+
+    def e_DictComp(self, node: ast.DictComp) -> V:
+        v = self.comprehension(node, [node.key, node.value])
+        return SeqV(v.items, "dict") if isinstance(v, SeqV) else v
+
+    # ------------------------------------------------------------------ calls
+    def e_Call(self, node: ast.Call) -> V:
+        if isinstance(node.func, ast.Attribute):
+            receiver = self.ev(node.func.value)
+            args, kwargs = self.call_args(node)
+            return self.method_call(receiver, node.func.attr, args, kwargs, node)
+        callee = self.ev(node.func)
+        args, kwargs = self.call_args(node)
+        return self.call(callee, args, kwargs, node)
+
+    def call_args(self, node: ast.Call) -> tuple[list[V], dict[str, V]]:
+        args = [self.ev(a) for a in node.args]
+        kwargs: dict[str, V] = {}
+        for kw in node.keywords:
+            v = self.ev(kw.value)
+            if kw.arg is not None:
+                kwargs[kw.arg] = v
+        return args, kwargs
+
+    def call(self, callee: V, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if isinstance(callee, MultiV):
+            callee = first(callee)
+        if isinstance(callee, RefV):
+            return self.call_ref(callee.qualname, args, kwargs, node)
+        if isinstance(callee, FuncV):
+            return self.inline(callee, args, kwargs, node)
+        if isinstance(callee, EstV):
+            return UNKNOWN
+        return self.generic_call(args, kwargs, node)
+
+    def generic_call(self, args: list[V], kwargs: dict[str, V], node: ast.AST) -> V:
+        datas = [d for d in (data_of(a) for a in [*args, *kwargs.values()]) if d is not None]
+        if datas:
+            rows = datas[0].rows
+            for d in datas[1:]:
+                rows = rows.union(d.rows)
+            return datas[0].derive(rows=rows, column=None)
+        return DataV(RowSet.root(self.root_id(node)))
+
+    def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if len(self.call_stack) >= 3:
+            return self.generic_call(args, kwargs, node)
+        fn = func.node
+        saved_env, saved_returns = self.env, self.returns
+        self.env = dict(saved_env)
+        self.returns = []
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        defaults = fn.args.defaults
+        for name, d in zip(params[len(params) - len(defaults) :], defaults, strict=False):
+            self.env[name] = self.ev(d)
+        for name, v in zip(params, args, strict=False):
+            self.env[name] = v
+        for k, v in kwargs.items():
+            self.env[k] = v
+        self.call_stack.append(self.loc(node))
+        try:
+            if isinstance(fn, ast.Lambda):
+                result = self.ev(fn.body)
+            else:
+                self.body(fn.body)
+                result = self.returns[-1] if self.returns else LitV(None)
+        finally:
+            self.call_stack.pop()
+            self.env, self.returns = saved_env, saved_returns
+        return result
+
+    # ------------------------------------------------------- library functions
+    def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        short = qual.rsplit(".", 1)[-1]
+        root = qual.split(".", 1)[0]
+        if root == "builtins":
+            return self.call_builtin(short, args, kwargs, node)
+        if short == "train_test_split":
+            return self.train_test_split(args, kwargs, node)
+        if (
+            short in catalog.DATASETS
+            or short in catalog.GENERATORS
+            or short.startswith(("load_", "fetch_", "make_"))
+            and root == "sklearn"
+        ):
+            return self.load_dataset(short, args, kwargs, node)
+        if short in (
+            "cross_val_score",
+            "cross_validate",
+            "cross_val_predict",
+            "learning_curve",
+            "validation_curve",
+            "permutation_test_score",
+        ):
+            return self.cross_val(short, args, kwargs, node)
+        if short in (
+            "Pipeline",
+            "make_pipeline",
+            "ColumnTransformer",
+            "make_column_transformer",
+            "FeatureUnion",
+            "make_union",
+        ):
+            return self.composite(qual, short, args, kwargs, node)
+        if catalog.is_estimator_qualname(qual) and short[:1].isupper():
+            return self.construct(qual, short, args, kwargs, node)
+        if root == "sklearn" and ".metrics" in qual:
+            return self.metric(short, args, kwargs, node)
+        if short in PER_CLASS_METRICS and "Display" in qual:
+            return self.metric(short, args, kwargs, node)
+        if short == "resample" and root == "sklearn":
+            self.record_random_call("resample", kwargs, node)
+            return (
+                self.generic_call(args, {}, node)
+                if len(args) == 1
+                else SeqV([data_of(a) or UNKNOWN for a in args], "tuple")
+            )
+        if root in ("numpy", "random") and short == "seed":
+            self.record("seed", node, function=qual)
+            return LitV(None)
+        if root == "pandas" or root == "numpy":
+            return self.call_pandas_numpy(qual, short, args, kwargs, node)
+        return self.generic_call(args, kwargs, node)
+
+    def call_builtin(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if short == "print":
+            for a in node.args:
+                self.note_display(a)
+            return LitV(None)
+        if short == "display":
+            for a in node.args:
+                self.note_display(a)
+            return LitV(None)
+        if short == "float" and args and isinstance(args[0], LitV):
+            try:
+                return LitV(float(args[0].value))
+            except (TypeError, ValueError):
+                return UNKNOWN
+        if short == "range":
+            lits = [a.value for a in args if isinstance(a, LitV) and isinstance(a.value, int)]
+            count = len(range(*lits)) if len(lits) == len(args) and args else None
+            return MultiV([UNKNOWN], count)
+        if short in ("zip",):
+            seqs = [a for a in args if isinstance(a, SeqV)]
+            if seqs and len(seqs) == len(args):
+                n = min(len(s.items) for s in seqs)
+                return SeqV([SeqV([s.items[i] for s in seqs], "tuple") for i in range(n)], "items")
+            return UNKNOWN
+        if short == "enumerate" and args and isinstance(args[0], SeqV):
+            return SeqV([SeqV([LitV(i), v], "tuple") for i, v in enumerate(args[0].items)], "items")
+        if short in ("list", "tuple", "sorted", "reversed") and args:
+            return args[0]
+        if short == "len":
+            return UNKNOWN
+        if short in (
+            "max",
+            "min",
+            "sum",
+            "abs",
+            "round",
+            "int",
+            "str",
+            "bool",
+            "isinstance",
+            "type",
+            "getattr",
+            "hasattr",
+            "dict",
+            "set",
+        ):
+            return UNKNOWN
+        return self.generic_call(args, kwargs, node)
+
+    def call_pandas_numpy(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        if short in ("concat", "vstack", "concatenate", "row_stack", "append"):
+            axis = kwargs.get("axis")
+            if short == "concat" and isinstance(axis, LitV) and axis.value in (1, "columns"):
+                return self.generic_call(args[:1], {}, node)
+            return self.concat(args[0] if args else UNKNOWN, node)
+        if short == "hstack" or short == "column_stack":
+            return self.generic_call(args, {}, node)
+        if short == "get_dummies":
+            return self.get_dummies(args, kwargs, node)
+        if short == "to_datetime":
+            d = data_of(args[0]) if args else None
+            if d is not None and d.column:
+                self.time_columns.add(d.column)
+            return d.derive() if d is not None else UNKNOWN
+        if short in (
+            "read_csv",
+            "read_parquet",
+            "read_excel",
+            "read_json",
+            "read_sql",
+            "read_feather",
+            "read_pickle",
+            "read_table",
+        ):
+            pd_cols = kwargs.get("parse_dates")
+            if isinstance(pd_cols, SeqV):
+                for item in pd_cols.items:
+                    if isinstance(item, LitV) and isinstance(item.value, str):
+                        self.time_columns.add(item.value)
+            return DataV(RowSet.root(self.root_id(node)))
+        if short in (
+            "array",
+            "asarray",
+            "DataFrame",
+            "Series",
+            "log",
+            "log1p",
+            "sqrt",
+            "exp",
+            "abs",
+            "where",
+            "clip",
+            "nan_to_num",
+            "ravel",
+            "squeeze",
+            "asanyarray",
+        ):
+            return self.generic_call(args, {}, node)
+        return self.generic_call(args, kwargs, node)
+
+    def concat(self, seq: V, node: ast.AST) -> V:
+        items = seq.items if isinstance(seq, SeqV) else [seq]
+        datas = [d for d in (data_of(i) for i in items) if d is not None]
+        if not datas:
+            return DataV(RowSet.root(self.root_id(node)))
+        rows = datas[0].rows
+        for d in datas[1:]:
+            rows = rows.union(d.rows)
+        return datas[0].derive(rows=rows, scaled=all(d.scaled for d in datas))
+
+    def get_dummies(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        data = data_of(args[0]) if args else data_of(kwargs.get("data", UNKNOWN))
+        cols = kwargs.get("columns")
+        names: tuple[str, ...] = ()
+        if isinstance(cols, SeqV):
+            names = tuple(
+                i.value for i in cols.items if isinstance(i, LitV) and isinstance(i.value, str)
+            )
+        elif isinstance(cols, LitV) and isinstance(cols.value, str):
+            names = (cols.value,)
+        elif data is not None and data.column:
+            names = (data.column,)
+        self.record("encoding", node, method="get_dummies", data=data, columns=names, bounded=False)
+        return data.derive(column=None, n_features=None, unscaled_known=False) if data else UNKNOWN
+
+    def load_dataset(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        root = self.root_id(node)
+        info = dict(catalog.DATASETS.get(short, {}))
+        info["dataset"] = short
+        if short in catalog.GENERATORS:
+            info.update(_generator_info(short, kwargs, args))
+        elif (
+            short.startswith("fetch_")
+            and short not in catalog.DATASETS
+            or short.startswith("load_")
+            and short not in catalog.DATASETS
+        ):
+            info = {"dataset": short}
+        self.knowledge.setdefault((root, None), {}).update(
+            {k: v for k, v in info.items() if k != "shares"}
+        )
+        if info.get("shares"):
+            self.knowledge.setdefault((root, "<target>"), {})["shares"] = (
+                tuple(info["shares"]),
+                f"{short}() {_shares_text(info['shares'])}",
+                self.loc(node),
+            )
+        if short in catalog.GENERATORS and not _kw_true(kwargs, "random_state"):
+            self.record_random_call(short, kwargs, node)
+        data = DataV(RowSet.root(root))
+        rxy = kwargs.get("return_X_y")
+        if short in catalog.GENERATORS or (isinstance(rxy, LitV) and rxy.value):
+            return SeqV([data.derive(), data.derive(column="<target>")], "tuple")
+        return data
+
+    def train_test_split(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        inputs = [data_of(a) or DataV(RowSet.root(self.root_id(node))) for a in args]
+        shuffle = kwargs.get("shuffle")
+        shuffled: bool | None = True
+        if isinstance(shuffle, LitV):
+            shuffled = bool(shuffle.value)
+        elif shuffle is not None:
+            shuffled = None
+        strat = kwargs.get("stratify")
+        stratified = strat is not None and not (isinstance(strat, LitV) and strat.value is None)
+        seeded = _kw_set(kwargs, "random_state")
+        split_id = self.new_id("S")
+        tok = SplitToken(
+            split_id=split_id,
+            method="train_test_split",
+            inputs=inputs,
+            parts=[],
+            location=self.loc(node),
+            shuffle=shuffled,
+            stratified=stratified,
+            seeded=seeded,
+        )
+        outputs: list[V] = []
+        for d in inputs:
+            for part in (0, 1):
+                out = d.derive(rows=d.rows.part(split_id, part))
+                tok.parts.append(out)
+                outputs.append(out)
+        self.pending_splits.append(tok)
+        for d in inputs:
+            if d.column and d.column != "<target>":
+                self.target_columns.add(d.column)
+        return SeqV(outputs, "tuple", split=tok)
+
+    def cross_val(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
+        X = data_of(args[1]) if len(args) > 1 else data_of(kwargs.get("X", UNKNOWN))
+        y = data_of(args[2]) if len(args) > 2 else data_of(kwargs.get("y", UNKNOWN))
+        if isinstance(est, EstV):
+            self.record("crossval", node, estimator=est.info, function=short, X=X, y=y)
+        if y is not None and y.column and y.column != "<target>":
+            self.target_columns.add(y.column)
+        if short == "cross_val_predict" and X is not None:
+            return X.derive(column=None)
+        return UNKNOWN
+
+    # -------------------------------------------------------------- estimators
+    def params_of(self, kwargs: dict[str, V], node: ast.Call) -> tuple[dict[str, Any], int]:
+        params: dict[str, Any] = {}
+        configs = 1
+        kw_nodes = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        for k, v in kwargs.items():
+            if isinstance(v, MultiV):
+                configs *= v.n
+                params[k] = Varies(v.n)
+            elif isinstance(v, LitV):
+                params[k] = v.value
+            elif isinstance(v, RefV) and v.qualname in (
+                "numpy.inf",
+                "math.inf",
+                "numpy.Inf",
+                "numpy.infty",
+            ):
+                params[k] = float("inf")
+            elif isinstance(v, EstV):
+                params[k] = EstRef(v.info.cls)
+            elif isinstance(v, SeqV) and all(isinstance(i, LitV) for i in v.items):
+                params[k] = [i.value for i in v.items]
+            else:
+                params[k] = Expr(ast.unparse(kw_nodes[k]) if k in kw_nodes else "?")
+        return params, configs
+
+    def construct(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        params, configs = self.params_of(kwargs, node)
+        steps: tuple[EstimatorInfo, ...] = ()
+        inner: EstV | None = None
+        kinds = catalog.kinds_of(short)
+        if "search" in kinds:
+            est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
+            if isinstance(est, EstV):
+                steps = (est.info,)
+                inner = EstV(est.info)
+            grid = (
+                args[1]
+                if len(args) > 1
+                else kwargs.get("param_grid", kwargs.get("param_distributions"))
+            )
+            configs = max(configs, _grid_size(grid))
+        elif "calibrated" in kinds or short in (
+            "CalibratedClassifierCV",
+            "BaggingClassifier",
+            "AdaBoostClassifier",
+            "OneVsRestClassifier",
+        ):
+            est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
+            if isinstance(est, EstV):
+                steps = (est.info,)
+        if "splitter" in kinds:
+            pass
+        info = EstimatorInfo(
+            est_id=self.new_id("E"),
+            cls=short,
+            qualname=qual,
+            kinds=kinds,
+            params=params,
+            location=self.loc(node),
+            steps=steps,
+            configs=configs,
+        )
+        ev = EstV(info, inner=inner)
+        self.record("estimator", node, estimator=info, holder=ev)
+        return ev
+
+    def composite(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        steps: list[EstimatorInfo] = []
+        configs = 1
+        if short in ("make_pipeline", "make_union"):
+            for a in args:
+                a1 = first(a)
+                if isinstance(a, MultiV):
+                    configs *= a.n
+                if isinstance(a1, EstV):
+                    steps.append(a1.info)
+        else:
+            seq = args[0] if args else kwargs.get("steps", kwargs.get("transformers", UNKNOWN))
+            if isinstance(seq, SeqV):
+                for item in seq.items:
+                    if isinstance(item, SeqV) and len(item.items) >= 2:
+                        est = item.items[1]
+                        if isinstance(est, MultiV):
+                            configs *= est.n
+                        est = first(est)
+                        if isinstance(est, EstV):
+                            steps.append(est.info)
+        if short == "make_column_transformer":
+            for a in args:
+                if isinstance(a, SeqV) and a.items and isinstance(first(a.items[0]), EstV):
+                    steps.append(first(a.items[0]).info)
+        kinds = catalog.kinds_of(short)
+        if kinds & {"composite"} and not kinds & {"pipeline"}:
+            # a ColumnTransformer is a transformer made of its parts
+            part_kinds = set().union(*(s.kinds for s in steps)) if steps else set()
+            kinds = kinds | (part_kinds & {"scaler", "imputer", "encoder", "transformer"})
+        info = EstimatorInfo(
+            est_id=self.new_id("E"),
+            cls=short,
+            qualname=qual,
+            kinds=kinds,
+            params={},
+            location=self.loc(node),
+            steps=tuple(steps),
+            configs=configs,
+        )
+        ev = EstV(info)
+        self.record("estimator", node, estimator=info, holder=ev)
+        return ev
+
+    def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
+        self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
+
+    # ------------------------------------------------------------------ metrics
+    def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if short in ("from_estimator",):
+            est = first(args[0]) if args else UNKNOWN
+            X = data_of(args[1]) if len(args) > 1 else None
+            y = data_of(args[2]) if len(args) > 2 else None
+            if isinstance(est, EstV):
+                self.evaluation("confusion_matrix", est, X, y, "predict", node, est.fit_record)
+            return UNKNOWN
+        y_true = args[0] if args else kwargs.get("y_true", UNKNOWN)
+        y_pred = (
+            args[1]
+            if len(args) > 1
+            else kwargs.get("y_pred", kwargs.get("y_score", kwargs.get("probas_pred", UNKNOWN)))
+        )
+        yt = data_of(y_true)
+        preds = [p for p in (y_pred.alts if isinstance(y_pred, MultiV) else [y_pred])]
+        recorded = False
+        for p in preds:
+            pd_ = data_of(p)
+            if pd_ is not None and pd_.pred_est is not None:
+                self.evaluation(
+                    short,
+                    pd_.pred_est,
+                    pd_.pred_X,
+                    yt,
+                    pd_.pred_method,
+                    node,
+                    pd_.pred_fit,
+                    kwargs=kwargs,
+                )
+                recorded = True
+        if not recorded and yt is not None:
+            self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
+        if yt is not None and yt.column and yt.column != "<target>":
+            self.target_columns.add(yt.column)
+        return UNKNOWN
+
+    def evaluation(
+        self,
+        metric: str,
+        est: EstV | None,
+        X: DataV | None,
+        y: DataV | None,
+        prediction: str | None,
+        node: ast.AST,
+        fit: Any,
+        kwargs: dict[str, V] | None = None,
+    ) -> None:
+        average = (kwargs or {}).get("average")
+        per_class = metric in PER_CLASS_METRICS or (
+            isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
+        )
+        self.record(
+            "evaluation",
+            node,
+            metric=metric,
+            estimator=est.info if est is not None else None,
+            X=X,
+            y_true=y,
+            prediction=prediction,
+            fit=fit,
+            per_class=per_class,
+        )
+
+    # ------------------------------------------------------------ method calls
+    def method_call(
+        self, recv: V, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        if isinstance(recv, MultiV):
+            results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
+            return MultiV(results, recv.count)
+        if isinstance(recv, RefV):
+            return self.call_ref(f"{recv.qualname}.{meth}", args, kwargs, node)
+        if isinstance(recv, EstV):
+            return self.estimator_method(recv, meth, args, kwargs, node)
+        if (
+            isinstance(recv, DataV)
+            and recv.ctor is not None
+            and meth in ("fit", "fit_transform", "fit_predict")
+        ):
+            est = self.promote(recv)
+            return self.estimator_method(est, meth, args, kwargs, node)
+        if isinstance(recv, SeqV):
+            if meth == "items" and recv.kind == "dict":
+                return SeqV(
+                    [
+                        SeqV([LitV(k), v], "tuple")
+                        for k, v in zip(recv.keys, recv.items, strict=False)
+                    ],
+                    "items",
+                )
+            if meth == "values" and recv.kind == "dict":
+                return SeqV(list(recv.items), "list")
+            if meth == "keys" and recv.kind == "dict":
+                return SeqV([LitV(k) for k in recv.keys], "list")
+            if meth == "append" and args:
+                recv.items.append(args[0])
+                return LitV(None)
+            return UNKNOWN
+        if isinstance(recv, GroupByV):
+            return self.groupby_method(recv, meth, args, kwargs, node)
+        if isinstance(recv, StatV):
+            return recv
+        if isinstance(recv, IndexV):
+            return UNKNOWN
+        if isinstance(recv, DataV):
+            return self.data_method(recv, meth, args, kwargs, node)
+        return self.generic_call(args, kwargs, node) if any(data_of(a) for a in args) else UNKNOWN
+
+    def promote(self, d: DataV) -> EstV:
+        qual, params, loc = d.ctor  # type: ignore[misc]
+        short = qual.rsplit(".", 1)[-1]
+        info = EstimatorInfo(
+            self.new_id("E"), short, qual, catalog.kinds_of(short), params, d.name, loc
+        )
+        est = EstV(info)
+        for name, v in list(self.env.items()):
+            if v is d:
+                self.env[name] = est
+        return est
+
+    def estimator_method(
+        self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        X = data_of(args[0]) if args else data_of(kwargs.get("X", UNKNOWN))
+        y = data_of(args[1]) if len(args) > 1 else data_of(kwargs.get("y", UNKNOWN))
+        info = est.info
+        if meth in ("fit", "fit_transform", "fit_predict", "fit_resample", "partial_fit"):
+            rec = self.record(
+                "fit",
+                node,
+                estimator=info,
+                method=meth,
+                X=X,
+                y=y,
+                subject=_subject(info, X),
+                direct=True,
+            )
+            est.fitted_on, est.fitted_y, est.fit_record = X, y, rec
+            if "search" in info.kinds:
+                self.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
+                if est.inner is not None:
+                    est.inner.fitted_on, est.inner.fitted_y, est.inner.fit_record = X, y, rec
+            if y is not None and y.column and y.column != "<target>":
+                self.target_columns.add(y.column)
+            if meth == "fit":
+                return est
+            if meth == "fit_resample":
+                outs: list[V] = [X.derive() if X else UNKNOWN, y.derive() if y else UNKNOWN]
+                return SeqV(outs, "tuple")
+            if meth == "fit_predict":
+                return self.predictions(est, "predict", X, node)
+            return self.transformed(info, X)
+        if meth in PREDICT_METHODS:
+            self.record(
+                "predict",
+                node,
+                estimator=info,
+                method=meth,
+                X=X,
+                fit=est.fit_record,
+                subject=_subject(info, X),
+            )
+            return self.predictions(est, meth, X, node)
+        if meth == "transform":
+            self.record(
+                "predict",
+                node,
+                estimator=info,
+                method="transform",
+                X=X,
+                fit=est.fit_record,
+                subject=_subject(info, X),
+            )
+            return self.transformed(info, X)
+        if meth == "score":
+            self.evaluation("score", est, X, y, None, node, est.fit_record)
+            return UNKNOWN
+        if meth == "set_params":
+            params, configs = self.params_of(kwargs, node)
+            est.info = _with(
+                est.info, params={**est.info.params, **params}, configs=est.info.configs * configs
+            )
+            return est
+        if meth in ("split", "get_n_splits"):
+            d = X
+            if d is None:
+                return UNKNOWN
+            return MultiV([SeqV([IndexV(d), IndexV(d)], "tuple")], None)
+        return UNKNOWN
+
+    def predictions(self, est: EstV, meth: str, X: DataV | None, node: ast.AST) -> V:
+        rows = X.rows if X is not None else RowSet.root(self.root_id(node))
+        return DataV(rows, pred_est=est, pred_method=meth, pred_X=X, pred_fit=est.fit_record)
+
+    def transformed(self, info: EstimatorInfo, X: DataV | None) -> V:
+        if X is None:
+            return UNKNOWN
+        kinds = set(info.kinds)
+        for s in info.all_steps():
+            kinds |= s.kinds
+        scaled = X.scaled or "scaler" in kinds
+        keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
+        n_feat = (
+            X.n_features
+            if not kinds & {"selector", "decomposition", "encoder", "vectorizer", "composite"}
+            else None
+        )
+        return X.derive(
+            column=None,
+            scaled=scaled,
+            unscaled_known=X.unscaled_known and keeps_scales,
+            n_features=n_feat,
+        )
+
+    # -------------------------------------------------------------- pandas
+    def data_method(
+        self, d: DataV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        if meth in STATS and not args or meth in STATS and meth == "quantile":
+            return StatV(d, meth)
+        if meth == "fillna":
+            fill = args[0] if args else kwargs.get("value", UNKNOWN)
+            if isinstance(fill, StatV):
+                self.pseudo_fit(f"fillna({fill.stat})", "imputer", fill.data, node)
+            return d.derive()
+        if meth in ("head", "tail"):
+            return self.positional_split(d, 0 if meth == "head" else 1, node, "head_tail")
+        if meth == "sample":
+            frac = kwargs.get("frac")
+            n = kwargs.get("n", args[0] if args else None)
+            is_part = (
+                isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
+            ) or isinstance(n, LitV)
+            if is_part:
+                tok = SplitToken(
+                    self.new_id("S"),
+                    "sample",
+                    [d],
+                    [],
+                    self.loc(node),
+                    True,
+                    False,
+                    _kw_set(kwargs, "random_state"),
+                )
+                out = d.derive(rows=d.rows.part(tok.split_id, 0))
+                tok.parts.append(out)
+                self.pending_splits.append(tok)
+                if not hasattr(self, "_samples"):
+                    self._samples: list[tuple[DataV, SplitToken]] = []
+                self._samples.append((out, tok))
+                return out
+            return d.derive()
+        if meth == "drop":
+            target = args[0] if args else kwargs.get("index", UNKNOWN)
+            if isinstance(target, IndexV) and hasattr(self, "_samples"):
+                for sample, tok in self._samples:
+                    if sample.rows == target.data.rows:
+                        out = d.derive(rows=d.rows.part(tok.split_id, 1))
+                        tok.parts.append(out)
+                        return out
+            return d.derive(column=None, n_features=None)
+        if meth in ("sort_values", "sort_index"):
+            by = kwargs.get("by", args[0] if args else None)
+            cols = _strings(by)
+            col = cols[0] if cols else ("<index>" if meth == "sort_index" else None)
+            return d.derive(order=("sorted", col) if col else None)
+        if meth == "groupby":
+            by = kwargs.get("by", args[0] if args else None)
+            return GroupByV(d, tuple(_strings(by)))
+        if meth == "pop":
+            col = args[0] if args else UNKNOWN
+            return d.derive(
+                column=col.value if isinstance(col, LitV) and isinstance(col.value, str) else None
+            )
+        if meth == "map" and args and isinstance(args[0], StatV | GroupByV):
+            g = args[0]
+            if isinstance(g, GroupByV):
+                self.target_encodings.append((g, self.loc(node)))
+            return d.derive()
+        if meth in (
+            "value_counts",
+            "nunique",
+            "describe",
+            "unique",
+            "info",
+            "corr",
+            "isna",
+            "isnull",
+            "notna",
+            "duplicated",
+            "any",
+            "all",
+            "count",
+            "to_frame",
+        ):
+            return d.derive()
+        if meth in (
+            "astype",
+            "copy",
+            "reset_index",
+            "dropna",
+            "drop_duplicates",
+            "query",
+            "assign",
+            "rename",
+            "apply",
+            "transform",
+            "replace",
+            "clip",
+            "round",
+            "abs",
+            "select_dtypes",
+            "set_index",
+            "to_numpy",
+            "reshape",
+            "ravel",
+            "merge",
+            "join",
+            "interpolate",
+            "ffill",
+            "bfill",
+            "shift",
+            "diff",
+            "rolling",
+            "pipe",
+            "filter",
+            "where",
+            "mask",
+            "loc",
+            "iloc",
+            "explode",
+            "melt",
+            "pivot_table",
+            "squeeze",
+            "flatten",
+            "to_list",
+            "tolist",
+        ):
+            datas = [x for x in (data_of(a) for a in args) if x is not None]
+            rows = d.rows
+            for x in datas:
+                rows = rows.union(x.rows)
+            keep_column = meth in (
+                "astype",
+                "copy",
+                "to_numpy",
+                "ravel",
+                "flatten",
+                "reset_index",
+                "replace",
+                "clip",
+                "round",
+                "abs",
+                "fillna",
+                "map",
+                "apply",
+                "to_list",
+                "tolist",
+                "squeeze",
+            )
+            return d.derive(rows=rows, column=d.column if keep_column else None)
+        return d.derive(column=None)
+
+    def groupby_method(
+        self, g: GroupByV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        agg = args[0].value if args and isinstance(args[0], LitV) else meth
+        if (
+            meth in ("transform", "agg", "aggregate")
+            and agg in ("mean", "median", "sum")
+            or meth in ("mean", "median")
+        ):
+            if g.column:
+                self.target_encodings.append((g, self.loc(node)))
+            return (
+                g.data.derive(column=None)
+                if meth == "transform"
+                else GroupByV(g.data, g.keys, g.column)
+            )
+        return g.data.derive(column=None)
+
+    def pseudo_fit(self, label: str, kind: str, data: DataV, node: ast.AST) -> None:
+        info = EstimatorInfo(
+            est_id=self.new_id("E"),
+            cls=label,
+            qualname=f"pandas.{label}",
+            kinds=frozenset({kind, "transformer", "estimator", "pseudo"}),
+            location=self.loc(node),
+        )
+        self.record(
+            "fit",
+            node,
+            estimator=info,
+            method="fit",
+            X=data,
+            y=None,
+            subject=(data.name or "",),
+            direct=True,
+        )
+
+    def finish(self) -> None:
+        """Resolve what needs the whole notebook: target encodings of target columns."""
+        for g, loc in self.target_encodings:
+            if g.column in self.target_columns:
+                info = EstimatorInfo(
+                    est_id=self.new_id("E"),
+                    cls=f"groupby(...)['{g.column}'] mean encoding",
+                    qualname="pandas.target_encoding",
+                    kinds=frozenset({"encoder", "transformer", "estimator", "pseudo"}),
+                    location=loc,
+                )
+                self.protos.append(
+                    Proto(
+                        "fit",
+                        loc,
+                        {
+                            "estimator": info,
+                            "method": "fit",
+                            "X": g.data,
+                            "y": None,
+                            "subject": (g.data.name or "",),
+                            "direct": True,
+                            "in_loop": False,
+                        },
+                    )
+                )
+
+    # ------------------------------------------------------------- displays
+    def note_display(self, expr: ast.expr) -> None:
+        """Remember expressions whose printed value is evidence (value_counts, nunique...)."""
+        node = expr
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        if not isinstance(node, ast.Call) and not isinstance(node, ast.Attribute):
+            return
+        if isinstance(node, ast.Attribute) and node.attr == "shape":
+            d = data_of(self.ev(node.value))
+            if d is not None:
+                self.displays.append(Display("shape", d))
+            return
+        if not isinstance(node, ast.Call):
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            name = func.attr
+            if name in ("value_counts", "nunique", "describe"):
+                d = data_of(self.ev(func.value))
+                if d is not None:
+                    normalize = any(k.arg == "normalize" for k in node.keywords)
+                    self.displays.append(Display(name, d, normalize))
+            elif name == "bincount" and node.args:
+                d = data_of(self.ev(node.args[0]))
+                if d is not None:
+                    self.displays.append(Display("bincount", d))
+            elif name in ("round", "sort_index", "to_frame", "head", "sort_values"):
+                self.note_display(func.value)
+        elif isinstance(func, ast.Name) and func.id == "Counter" and node.args:
+            d = data_of(self.ev(node.args[0]))
+            if d is not None:
+                self.displays.append(Display("counter", d))
+
+
+class Varies:
+    """A parameter that takes several values (a loop variable)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __repr__(self) -> str:
+        return f"<{self.n} values>"
+
+
+class Expr:
+    """A parameter given by an expression the linter cannot evaluate."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class EstRef:
+    def __init__(self, cls: str) -> None:
+        self.cls = cls
+
+    def __repr__(self) -> str:
+        return f"{self.cls}(...)"
+
+
+# ---------------------------------------------------------------- helpers
+def _with(info: EstimatorInfo, **changes: Any) -> EstimatorInfo:
+    from dataclasses import replace
+
+    return replace(info, **changes)
+
+
+def _subject(info: EstimatorInfo, X: DataV | None) -> tuple[str, ...]:
+    return tuple(x for x in (info.binding or info.cls, X.name if X is not None else None) if x)
+
+
+def _kw_set(kwargs: dict[str, V], key: str) -> bool:
+    v = kwargs.get(key)
+    if v is None:
+        return False
+    return not (isinstance(v, LitV) and v.value is None)
+
+
+def _kw_true(kwargs: dict[str, V], key: str) -> bool:
+    return _kw_set(kwargs, key)
+
+
+def _strings(v: V | None) -> list[str]:
+    if isinstance(v, LitV) and isinstance(v.value, str):
+        return [v.value]
+    if isinstance(v, SeqV):
+        return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
+    return []
+
+
+def _is_time_column(name: str, known: set[str]) -> bool:
+    low = name.lower()
+    return name in known or any(h in low for h in TIME_HINTS)
+
+
+def _binop(op: ast.operator, a: Any, b: Any) -> Any:
+    if isinstance(op, ast.Add):
+        return a + b
+    if isinstance(op, ast.Sub):
+        return a - b
+    if isinstance(op, ast.Mult):
+        return a * b
+    if isinstance(op, ast.Div):
+        return a / b
+    if isinstance(op, ast.Pow):
+        return a**b
+    if isinstance(op, ast.FloorDiv):
+        return a // b
+    raise ValueError("unsupported")
+
+
+def _grid_size(grid: V | None) -> int:
+    if isinstance(grid, SeqV) and grid.kind == "dict":
+        size = 1
+        for item in grid.items:
+            size *= len(item.items) if isinstance(item, SeqV) and item.items else 2
+        return size
+    if isinstance(grid, SeqV) and grid.kind == "list":
+        return sum(_grid_size(g) for g in grid.items) or 2
+    return 2
+
+
+def _shares_text(shares: tuple[float, ...] | list[float]) -> str:
+    return "class shares " + " / ".join(f"{s:.0%}" for s in shares)
+
+
+def _generator_info(short: str, kwargs: dict[str, V], args: list[V]) -> dict[str, Any]:
+    def lit(name: str, default: Any) -> Any:
+        v = kwargs.get(name)
+        return v.value if isinstance(v, LitV) else (default if v is None else None)
+
+    info: dict[str, Any] = {"order": None, "unscaled": None}
+    n_rows = lit("n_samples", 100)
+    if n_rows is None and args and isinstance(args[0], LitV):
+        n_rows = args[0].value
+    info["n_rows"] = n_rows if isinstance(n_rows, int) else None
+    default_features = {
+        "make_classification": 20,
+        "make_regression": 100,
+        "make_blobs": 2,
+        "make_moons": 2,
+        "make_circles": 2,
+        "make_hastie_10_2": 10,
+        "make_friedman1": 10,
+    }.get(short)
+    n_feat = lit("n_features", default_features)
+    info["n_features"] = n_feat if isinstance(n_feat, int) else None
+    if short == "make_classification":
+        n_classes = lit("n_classes", 2)
+        info["n_classes"] = n_classes if isinstance(n_classes, int) else None
+        w = kwargs.get("weights")
+        if isinstance(w, SeqV) and all(
+            isinstance(i, LitV) and isinstance(i.value, int | float) for i in w.items
+        ):
+            weights = [float(i.value) for i in w.items]
+            if info["n_classes"] and len(weights) == info["n_classes"] - 1:
+                weights.append(max(0.0, 1 - sum(weights)))
+            total = sum(weights) or 1.0
+            info["shares"] = tuple(x / total for x in weights)
+        elif w is None and isinstance(info.get("n_classes"), int):
+            info["shares"] = tuple(1 / info["n_classes"] for _ in range(info["n_classes"]))
+        shuffle = kwargs.get("shuffle")
+        if isinstance(shuffle, LitV) and shuffle.value is False:
+            info["order"] = "make_classification(shuffle=False) returns rows grouped by class"
+    elif short in ("make_moons", "make_circles"):
+        info["n_classes"] = 2
+        info["shares"] = (0.5, 0.5)
+    elif short == "make_blobs":
+        centers = lit("centers", 3)
+        info["n_classes"] = centers if isinstance(centers, int) else None
+    return info

@@ -1,0 +1,172 @@
+"""Abstract values of the static interpreter: what a name is known to hold.
+
+The interpreter never runs code; it tracks, per binding, whether the name
+holds data (and which rows: a :class:`RowSet` lineage), an estimator (and
+what it was fitted on), predictions of a model, a library reference, a
+literal, a collection, or one of several alternatives (a loop variable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ml_lint_nb.facts.model import EstimatorInfo, RowSet
+from ml_lint_nb.findings import Location
+
+
+class V:
+    """Base of all abstract values."""
+
+
+@dataclass(eq=False)
+class UnknownV(V):
+    pass
+
+
+UNKNOWN = UnknownV()
+
+
+@dataclass(eq=False)
+class LitV(V):
+    value: Any
+
+
+@dataclass(eq=False)
+class RefV(V):
+    """A module, function or class from an import (``sklearn.svm.SVC``)."""
+
+    qualname: str
+
+
+@dataclass(eq=False)
+class FuncV(V):
+    """A function (or lambda) defined in the notebook; inlined at call sites."""
+
+    node: Any
+    name: str
+
+
+@dataclass(eq=False)
+class DataV(V):
+    """Data: a frame, array or series, with the lineage of its rows."""
+
+    rows: RowSet
+    name: str | None = None
+    version: str | None = None
+    column: str | None = None  # a single selected column ("<target>" for a loader's y)
+    scaled: bool = False
+    unscaled_known: bool = True  # False after PCA/encoding: the root's scales no longer apply
+    n_features: int | None = None  # overrides the root's when a step changed it
+    order: tuple[str, str] | None = None  # ("sorted", column)
+    ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
+    # predictions of a model
+    pred_est: EstV | None = None
+    pred_method: str | None = None
+    pred_X: DataV | None = None
+    pred_fit: Any = None  # the proto fit record the model had when predicting
+
+    def derive(self, **changes: Any) -> DataV:
+        """A new value over the same rows (row-preserving operation)."""
+        base = {"name": None, "version": None, "ctor": None, "pred_est": None}
+        base.update(changes)
+        return replace(self, **base)
+
+
+@dataclass(eq=False)
+class StatV(V):
+    """A statistic of data (``df.mean()``): fitting it on test rows leaks."""
+
+    data: DataV
+    stat: str
+
+
+@dataclass(eq=False)
+class GroupByV(V):
+    data: DataV
+    keys: tuple[str, ...]
+    column: str | None = None
+
+
+@dataclass(eq=False)
+class IndexerV(V):
+    """``df.iloc`` / ``df.loc``: subscripting it selects rows."""
+
+    data: DataV
+    kind: str
+
+
+@dataclass(eq=False)
+class IndexV(V):
+    """``df.index`` of some data (used in ``df.drop(train.index)``)."""
+
+    data: DataV
+
+
+@dataclass(eq=False)
+class MaskV(V):
+    """A boolean mask over a frame's column (``df.date < cutoff``)."""
+
+    data: DataV
+    column: str | None
+    op: str
+    other: str
+
+
+@dataclass(eq=False)
+class EstV(V):
+    """An estimator object; mutable because ``fit`` changes it in place."""
+
+    info: EstimatorInfo
+    fitted_on: DataV | None = None
+    fitted_y: DataV | None = None
+    fit_record: Any = None
+    inner: EstV | None = None  # searches: the wrapped estimator (best_estimator_)
+
+
+@dataclass(eq=False)
+class SeqV(V):
+    """A tuple, list or dict of values; ``split`` marks a splitter's result."""
+
+    items: list[V]
+    kind: str = "list"
+    keys: list[Any] = field(default_factory=list)
+    split: Any = None
+
+
+@dataclass(eq=False)
+class MultiV(V):
+    """One of several alternatives (a loop variable over models or values)."""
+
+    alts: list[V]
+    count: int | None = None  # how many iterations, when known
+
+    @property
+    def n(self) -> int:
+        return self.count if self.count is not None else max(len(self.alts), 2)
+
+
+def first(v: V) -> V:
+    """Collapse alternatives where only one value can be used."""
+    while isinstance(v, MultiV):
+        v = v.alts[0] if v.alts else UNKNOWN
+    return v
+
+
+def data_of(v: V) -> DataV | None:
+    """The data a value stands for, if it is data (predictions count)."""
+    v = first(v)
+    if isinstance(v, DataV):
+        return v
+    if isinstance(v, IndexerV | IndexV):
+        return v.data
+    if isinstance(v, StatV):
+        return None
+    if isinstance(v, SeqV) and v.items and v.kind in ("list", "tuple"):
+        datas = [d for d in (data_of(i) for i in v.items) if d is not None]
+        if datas:
+            rows = datas[0].rows
+            for d in datas[1:]:
+                rows = rows.union(d.rows)
+            return datas[0].derive(rows=rows)
+    return None

@@ -1,0 +1,1 @@
+"""Rules: one module per family; the registry lists them explicitly in code order."""

@@ -1,0 +1,52 @@
+"""Small helpers the rule families share: wording of data and estimators, related locations."""
+
+from __future__ import annotations
+
+from ml_lint_nb.facts.model import DataRef, EstimatorInfo, Fact, Observation
+from ml_lint_nb.findings import Evidence, Location, Related
+
+
+def est_label(info: EstimatorInfo) -> str:
+    """``scaler`` (StandardScaler) or just ``StandardScaler()``."""
+    if info.binding:
+        return f"{info.binding} ({info.cls})"
+    return info.cls if "pseudo" in info.kinds else f"{info.cls}()"
+
+
+def data_label(ref: DataRef | None) -> str:
+    if ref is None or not ref.name:
+        return "the data"
+    return ref.name
+
+
+def where(loc: Location | None) -> str:
+    if loc is None or loc.cell is None:
+        return ""
+    return f"cell {loc.cell}" + (f" line {loc.line}" if loc.line else "")
+
+
+def related(fact: Fact | None, role: str) -> list[Related]:
+    if fact is None:
+        return []
+    return [Related(fact.location, role)]
+
+
+def observed(obs: Observation | None, kind: str, **data: object) -> list[Evidence]:
+    if obs is None:
+        return []
+    text = obs.text
+    if obs.location is not None and obs.location.cell is not None:
+        text += f" (cell {obs.location.cell})"
+    return [Evidence(obs.source, kind, text, dict(data))]
+
+
+def pct(x: float) -> str:
+    return f"{x:.0%}" if x >= 0.01 else f"{x:.1%}"
+
+
+def shares_text(shares: tuple[float, ...]) -> str:
+    return " / ".join(pct(s) for s in sorted(shares, reverse=True))
+
+
+def final_kinds(info: EstimatorInfo) -> frozenset[str]:
+    return info.final.kinds

@@ -1,0 +1,348 @@
+"""ML3xx: model design and preprocessing choices."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.model import (
+    CrossValFact,
+    DataRef,
+    EstimatorFact,
+    EstimatorInfo,
+    EvaluationFact,
+    FitFact,
+)
+from ml_lint_nb.facts.store import FactStore
+from ml_lint_nb.findings import Evidence, Finding, Location, Severity
+from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
+from ml_lint_nb.rules.common import data_label, est_label, observed, related, where
+
+
+def fits_of(
+    store: FactStore,
+) -> Iterator[tuple[EstimatorInfo, DataRef | None, Location, FitFact | CrossValFact]]:
+    """Direct fits and cross-validations: every place an estimator learns from data."""
+    for fit in store.of(FitFact):
+        if fit.direct:
+            yield fit.estimator, fit.X, fit.location, fit
+    for cv in store.of(CrossValFact):
+        yield cv.estimator, cv.X, cv.location, cv
+
+
+def scaled_before_final(info: EstimatorInfo) -> bool:
+    final = info.final
+    return any(
+        "scaler" in s.kinds or ("composite" in s.kinds and "scaler" in s.kinds)
+        for s in info.all_steps()
+        if s is not final
+    )
+
+
+class UnscaledFeatures(Rule):
+    """What it does
+    Flags a scale-sensitive estimator (SVM, k-NN, penalised linear model,
+    SGD, MLP, PCA, k-means) fitted with no scaler before it, on features
+    whose scales differ by orders of magnitude.
+
+    Why is this bad?
+    Distances, penalties and gradient steps are dominated by the
+    largest-scale feature: an SVC on raw ``load_breast_cancer`` mostly sees
+    ``worst area``. When the code cannot show the scales this is advice
+    (``info``); a known-unscaled dataset or a printed ``describe()`` makes
+    it a warning.
+
+    Example
+    ```python
+    X, y = load_breast_cancer(return_X_y=True)
+    SVC().fit(X_train, y_train)
+    ```
+
+    Use instead
+    ```python
+    make_pipeline(StandardScaler(), SVC()).fit(X_train, y_train)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML301", "unscaled-features", Severity.WARNING, (45, 36)
+    detect = BOTH
+    summary = "a scale-sensitive estimator fitted on unscaled features"
+    fix = "Put a StandardScaler (or RobustScaler) before the estimator in a Pipeline."
+    thresholds = (
+        Threshold(
+            "min_scale_ratio",
+            100.0,
+            "ratio of the largest to the smallest feature std that counts as unscaled",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_scale_ratio")
+        for info, X, loc, fact in fits_of(store):
+            final = info.final
+            if "scale_sensitive" not in final.kinds or X is None:
+                continue
+            if X.scaled or scaled_before_final(info):
+                continue
+            label = est_label(final) if final is info else f"{final.cls} in {est_label(info)}"
+            if X.scale_ratio is None:
+                yield self.finding(
+                    f"{label} is fitted on {data_label(X)} with no scaler before it; it is "
+                    "scale-sensitive, and the code does not show whether the features share a scale.",
+                    loc,
+                    subject=(final.cls, data_label(X)),
+                    severity=Severity.INFO,
+                )
+            elif X.scale_ratio >= limit:
+                yield self.finding(
+                    f"{label} is fitted on {data_label(X)} with no scaler before it, and its feature "
+                    f"scales differ {X.scale_ratio:,.0f}-fold; the largest-scale features dominate.",
+                    loc,
+                    subject=(final.cls, data_label(X)),
+                    evidence=observed(
+                        X.scale_seen, "feature-scales", scale_ratio=round(X.scale_ratio, 1)
+                    ),
+                )
+
+
+def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: float) -> str | None:
+    """Why the estimator's regularisation is (effectively) off, or None."""
+    p = info.params
+    if info.cls == "LinearRegression":
+        return "LinearRegression has no regularization"
+    if info.cls == "LogisticRegression":
+        if "penalty" in p and p["penalty"] in (None, "none"):
+            return f"penalty={p['penalty']!r}"
+    if info.cls == "SGDClassifier" or info.cls == "SGDRegressor":
+        if "penalty" in p and p["penalty"] in (None, "none"):
+            return f"penalty={p['penalty']!r}"
+    param = catalog.REGULARISATION.get(info.cls)
+    if param is None or param not in p:
+        return None
+    value = p[param]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    if param == "C" and (math.isinf(value) or value >= min_c):
+        return "C=inf" if math.isinf(value) else f"C={value:g}"
+    if param == "alpha" and value <= max_alpha:
+        return f"alpha={value:g}"
+    return None
+
+
+class MissingRegularization(Rule):
+    """What it does
+    Flags logistic and linear models with no or negligible regularization
+    (``C=np.inf``, ``penalty=None`` on older scikit-learn, ``C >= 1e4``,
+    ``alpha=0``), as a warning when the features are many relative to the
+    rows, as advice otherwise. A plain ``LinearRegression`` is flagged only
+    when the features are many relative to the rows.
+
+    Why is this bad?
+    Without a penalty the model fits noise when features are many, and on
+    separable classes the coefficients grow without bound (and the solver
+    warns that it did not converge).
+
+    Example
+    ```python
+    X, y = make_classification(n_samples=200, n_features=500)
+    LogisticRegression(C=np.inf).fit(X_train, y_train)
+    ```
+
+    Use instead
+    ```python
+    LogisticRegressionCV(Cs=10).fit(X_train, y_train)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML302", "missing-regularization", Severity.WARNING, (51, 79)
+    detect = BOTH
+    summary = "logistic or linear models with no or negligible regularization"
+    fix = (
+        "Keep a penalty and tune its strength by cross-validation (LogisticRegressionCV, RidgeCV)."
+    )
+    thresholds = (
+        Threshold(
+            "min_features_per_row",
+            0.1,
+            "features/rows ratio from which the lack of a penalty is a warning",
+        ),
+        Threshold("min_C", 1e4, "C at or above which regularization counts as negligible"),
+        Threshold("max_alpha", 1e-8, "alpha at or below which regularization counts as negligible"),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        ratio_limit = self.threshold("min_features_per_row")
+        fits = list(fits_of(store))
+        for est in store.of(EstimatorFact):
+            info = est.estimator
+            why = negligible_regularisation(
+                info, self.threshold("min_C"), self.threshold("max_alpha")
+            )
+            if why is None:
+                continue
+            data = next(
+                (
+                    X
+                    for owner, X, _loc, _f in fits
+                    if X is not None
+                    and (
+                        owner.est_id == info.est_id
+                        or any(s.est_id == info.est_id for s in owner.all_steps())
+                    )
+                ),
+                None,
+            )
+            fit_fact = next(
+                (
+                    f
+                    for owner, _X, _loc, f in fits
+                    if owner.est_id == info.est_id
+                    or any(s.est_id == info.est_id for s in owner.all_steps())
+                ),
+                None,
+            )
+            ratio = None
+            if data is not None and data.n_rows and data.n_features:
+                ratio = data.n_features / data.n_rows
+            many = ratio is not None and ratio >= ratio_limit
+            if info.cls == "LinearRegression" and not many:
+                continue
+            label = est_label(info)
+            if many:
+                assert data is not None and ratio is not None
+                yield self.finding(
+                    f"{label}: {why}, with {data.n_features:,} features for {data.n_rows:,} rows "
+                    f"in {data_label(data)}; an unpenalised model fits noise here.",
+                    est.location,
+                    subject=(info.binding or info.cls,),
+                    related=related(fit_fact, "fit"),
+                    evidence=[
+                        Evidence(
+                            "static",
+                            "features-per-row",
+                            f"{data.dataset or data_label(data)}: {data.n_features:,} features, {data.n_rows:,} rows",
+                            {
+                                "n_features": data.n_features,
+                                "n_rows": data.n_rows,
+                                "ratio": round(ratio, 3),
+                            },
+                        )
+                    ],
+                )
+            else:
+                known = (
+                    f" ({data.n_features:,} features for {data.n_rows:,} rows)"
+                    if ratio is not None and data
+                    else ""
+                )
+                yield self.finding(
+                    f"{label}: {why}; without a penalty the coefficients are unstable on separable "
+                    f"classes or many features{known}.",
+                    est.location,
+                    subject=(info.binding or info.cls,),
+                    related=related(fit_fact, "fit"),
+                    severity=Severity.INFO,
+                )
+
+
+class ScalerChoice(LiveOnlyRule):
+    """What it does
+    Flags ``MinMaxScaler`` on heavy-tailed or outlier-laden features.
+
+    Why is this bad?
+    One extreme value sets the range, squashing every other value into a
+    sliver of [0, 1].
+
+    Example
+    ```python
+    MinMaxScaler().fit(df[["income"]])  # max income is 400x the median
+    ```
+
+    Use instead
+    ```python
+    RobustScaler()  # or StandardScaler after a log transform
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML303", "scaler-choice", Severity.INFO, (36,)
+    summary = "MinMaxScaler on heavy-tailed or outlier-laden features"
+    fix = "Use RobustScaler, or transform the heavy-tailed features (log) before scaling."
+
+
+class NoBaseline(Rule):
+    """What it does
+    Flags a complex model (boosting, forest, MLP) that is evaluated while
+    the notebook has no simple baseline (a ``DummyClassifier`` /
+    ``DummyRegressor`` or a linear model) to compare it with.
+
+    Why is this bad?
+    Without a baseline, 0.93 accuracy may be no better than predicting the
+    majority class, and the complexity may buy nothing.
+
+    Example
+    ```python
+    GradientBoostingClassifier().fit(X_train, y_train).score(X_test, y_test)
+    ```
+
+    Use instead
+    ```python
+    DummyClassifier(strategy="most_frequent").fit(X_train, y_train).score(X_test, y_test)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML304", "no-baseline", Severity.INFO, (4, 43, 47)
+    detect = BOTH
+    summary = "a complex model evaluated with no simple baseline"
+    fix = "Evaluate a DummyClassifier/DummyRegressor and a linear model the same way, and report them side by side."
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        for est in store.of(EstimatorFact):
+            kinds = est.estimator.final.kinds
+            if kinds & {"dummy", "linear"}:
+                return
+        evaluated: list[tuple[EstimatorInfo, Location]] = []
+        for ev in store.of(EvaluationFact):
+            if ev.estimator is not None:
+                evaluated.append((ev.estimator, ev.location))
+        for cv in store.of(CrossValFact):
+            evaluated.append((cv.estimator, cv.location))
+        complex_evals = [(i, loc) for i, loc in evaluated if "complex" in i.final.kinds]
+        if not complex_evals:
+            return
+        info, loc = min(complex_evals, key=lambda p: p[1].sort_key())
+        names = sorted({i.final.cls for i, _ in complex_evals})
+        yield self.finding(
+            f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} evaluated, but the notebook has no "
+            "baseline (DummyClassifier/DummyRegressor or a linear model) to show what the complexity buys.",
+            loc,
+            subject=(info.final.cls,),
+        )
+
+
+class OutlierSensitiveModel(LiveOnlyRule):
+    """What it does
+    Flags AdaBoost (and other outlier-sensitive learners) trained on features
+    with extreme outliers.
+
+    Why is this bad?
+    AdaBoost's exponential loss keeps increasing the weight of mislabelled
+    or extreme points until they dominate the ensemble.
+
+    Example
+    ```python
+    AdaBoostClassifier().fit(X_train, y_train)  # X has values 50 robust-sd out
+    ```
+
+    Use instead
+    ```python
+    GradientBoostingClassifier(loss="log_loss")  # or clean the outliers first
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML305", "outlier-sensitive-model", Severity.INFO, (37,)
+    summary = "AdaBoost (or another outlier-sensitive learner) on features with extreme outliers"
+    fix = "Clean or clip the outliers, or use a learner with a robust loss."
+
+
+_ = where  # re-exported helper used by sibling modules

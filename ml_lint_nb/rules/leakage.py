@@ -1,0 +1,571 @@
+"""ML2xx: splitting and leakage, where a test score stops meaning anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ml_lint_nb.facts.model import (
+    DataRef,
+    EvaluationFact,
+    FitFact,
+    PredictFact,
+    RowSet,
+    SplitFact,
+)
+from ml_lint_nb.facts.store import FactStore
+from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
+from ml_lint_nb.rules.common import (
+    data_label,
+    est_label,
+    observed,
+    pct,
+    related,
+    shares_text,
+    where,
+)
+
+
+def test_parts(store: FactStore) -> list[tuple[SplitFact, DataRef]]:
+    """Every held-out part of a split whose rows are (part of) the final test set."""
+    out = []
+    for split in store.of(SplitFact):
+        for part in split.parts:
+            if part.rows.known and part.rows.roles() == {"test"}:
+                out.append((split, part))
+    return out
+
+
+def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None:
+    for split in store.of(SplitFact):
+        for part in split.parts:
+            if part.rows.paths & rows.paths or rows.includes(part.rows) or part.rows.includes(rows):
+                if part.rows.roles() & {"test", "validation"}:
+                    return split, part
+    return None
+
+
+def is_preprocessor(fit: FitFact) -> bool:
+    """A transformer (or a pipeline of transformers only), not a model."""
+    info = fit.estimator
+    if "pipeline" in info.kinds:
+        return bool(info.steps) and "transformer" in info.final.kinds
+    return "transformer" in info.kinds
+
+
+class TrainTestOverlap(LiveOnlyRule):
+    """What it does
+    Hashes the rows of the training and test parts and reports test rows
+    that also occur in training.
+
+    Why is this bad?
+    A test row the model has seen is graded on memory, not generalisation;
+    duplicates in the source data produce this silently.
+
+    Example
+    ```python
+    X_train, X_test = train_test_split(df_with_duplicates)
+    ```
+
+    Use instead
+    ```python
+    df = df.drop_duplicates()
+    # or GroupShuffleSplit on the entity that repeats
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML201", "train-test-overlap", Severity.ERROR, (34,)
+    summary = "rows of the test set that also occur in the training set"
+    fix = "Drop duplicate rows before splitting, or split by group so repeats stay on one side."
+    thresholds = (
+        Threshold(
+            "min_share", 0.001, "share of test rows found in training that triggers the rule"
+        ),
+    )
+
+
+class TargetLeakageFeature(LiveOnlyRule):
+    """What it does
+    Finds a feature that alone predicts the target almost perfectly, or that
+    is a copy or transform of the target.
+
+    Why is this bad?
+    Such a feature is usually recorded after the outcome (a refund date for
+    churn) and will not exist at prediction time; the model learns nothing
+    else.
+
+    Example
+    ```python
+    X = df.drop(columns=["churned"])  # still holds "cancellation_date"
+    ```
+
+    Use instead
+    ```python
+    X = df.drop(columns=["churned", "cancellation_date"])
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML202", "target-leakage-feature", Severity.ERROR, (40,)
+    summary = "a feature that alone predicts the target almost perfectly"
+    fix = "Remove features that are recorded after, or derived from, the target."
+    thresholds = (
+        Threshold("min_auc", 0.99, "single-feature AUC (or |correlation|) that triggers the rule"),
+    )
+
+
+class PreprocessingBeforeSplit(Rule):
+    """What it does
+    Flags a scaler, imputer, encoder, feature selector, PCA, vectorizer,
+    resampler or a pandas statistic (``fillna(df.mean())``, a target mean
+    encoding) fitted on rows that include the test set.
+
+    Why is this bad?
+    The transformer's statistics (means, variances, selected features,
+    vocabulary, synthetic samples) then carry information from the test
+    rows into training, and the test score is optimistic. Feature selection
+    and target encoding leak the most.
+
+    Example
+    ```python
+    X_scaled = StandardScaler().fit_transform(X)
+    X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)
+    ```
+
+    Use instead
+    ```python
+    X_train, X_test, y_train, y_test = train_test_split(X, y)
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    model.fit(X_train, y_train)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML203", "preprocessing-before-split", Severity.ERROR, (40, 89)
+    detect = BOTH
+    summary = "a transformer fitted on data that includes the test rows"
+    fix = (
+        "Split first and fit the transformer on the training part only, ideally inside a Pipeline."
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        parts = test_parts(store)
+        if not parts:
+            return
+        for fit in store.of(FitFact):
+            if not fit.direct or fit.X is None or not is_preprocessor(fit):
+                continue
+            hit = next(((s, p) for s, p in parts if fit.X.rows.includes(p.rows)), None)
+            if hit is None:
+                continue
+            split, part = hit
+            info = fit.estimator
+            rows = (
+                f"all {fit.X.n_rows:,} rows"
+                if fit.X.n_rows and fit.X.rows.roles() == {"all"}
+                else "rows"
+            )
+            verb = (
+                "computes its statistic on"
+                if "pseudo" in info.kinds
+                else f"is fitted ({fit.method}) on"
+            )
+            when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
+            tail = (
+                f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+                if when == "before"
+                else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
+            )
+            yield self.finding(
+                f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; "
+                "the test rows leak into what it learns.",
+                fit.location,
+                subject=fit.subject,
+                related=related(split, "split"),
+                evidence=[
+                    Evidence(
+                        fit.source,
+                        "fit-includes-test",
+                        f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
+                        f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
+                        {
+                            "estimator": info.cls,
+                            "fitted_on": data_label(fit.X),
+                            "test": data_label(part),
+                        },
+                    )
+                ],
+            )
+
+
+class TestDataInTraining(Rule):
+    """What it does
+    Flags a model fitted on data that contains the rows it is then
+    evaluated on: ``fit(X)`` instead of ``fit(X_train)``, or a fit on a
+    concatenation that includes ``X_test``.
+
+    Why is this bad?
+    The score then measures how well the model remembers its training rows;
+    it says nothing about new data.
+
+    Example
+    ```python
+    X_train, X_test, y_train, y_test = train_test_split(X, y)
+    model.fit(X, y)
+    model.score(X_test, y_test)
+    ```
+
+    Use instead
+    ```python
+    model.fit(X_train, y_train)
+    model.score(X_test, y_test)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML204", "test-data-in-training", Severity.ERROR, (34, 40)
+    detect = BOTH
+    summary = "a model fitted on data that contains the test set"
+    fix = "Fit on the training part only; refit on all data only after the final evaluation."
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        seen: set[tuple] = set()
+        uses: list[tuple[object, str, DataRef | None, FitFact | None]] = []
+        for ev in store.of(EvaluationFact):
+            uses.append((ev, ev.metric, ev.X or ev.y_true, ev.fit))
+        for pr in store.of(PredictFact):
+            if pr.method != "transform":
+                uses.append((pr, pr.method, pr.X, pr.fit))
+        for use, how, data, fit in uses:
+            if (
+                fit is None
+                or data is None
+                or fit.X is None
+                or not fit.direct
+                or not data.rows.known
+            ):
+                continue
+            if "transformer" in fit.estimator.final.kinds:
+                continue  # ML203's business
+            if not data.rows.roles() <= {"test", "validation"}:
+                continue
+            if not fit.X.rows.includes(data.rows):
+                continue
+            key = (fit.location, fit.estimator.est_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            found = split_of(store, data.rows)
+            info = fit.estimator
+            yield self.finding(
+                f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the rows of "
+                f"{data_label(data)} that it is evaluated on ({how}, {where(use.location)}); "
+                "the score measures memory, not generalisation.",
+                fit.location,
+                subject=fit.subject,
+                related=related(use, "evaluation") + (related(found[0], "split") if found else []),
+                evidence=[
+                    Evidence(
+                        fit.source,
+                        "fit-contains-test",
+                        f"{fit.method}({data_label(fit.X)}) at {where(fit.location)}; "
+                        f"{how} on {data_label(data)} at {where(use.location)}",
+                        {"fitted_on": data_label(fit.X), "evaluated_on": data_label(data)},
+                    )
+                ],
+            )
+
+
+class TestSetReuse(Rule):
+    """What it does
+    Counts the distinct model configurations (class and parameters) scored
+    on the same test set; two or more means the test set is choosing the
+    model.
+
+    Why is this bad?
+    Picking the best of several models or hyper-parameters by test score
+    overfits the test set: the winning score is biased upwards and no
+    longer estimates performance on new data.
+
+    Example
+    ```python
+    for C in [0.01, 0.1, 1, 10]:
+        model = LogisticRegression(C=C).fit(X_train, y_train)
+        print(C, model.score(X_test, y_test))
+    ```
+
+    Use instead
+    ```python
+    search = GridSearchCV(LogisticRegression(), {"C": [0.01, 0.1, 1, 10]})
+    search.fit(X_train, y_train)
+    search.score(X_test, y_test)  # once, for the chosen model
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML205", "test-set-reuse", Severity.WARNING, (66, 81)
+    detect = BOTH
+    summary = "the same test set used to pick among several models or hyperparameters"
+    fix = "Select models by cross-validation or on a validation split; score the test set once at the end."
+    thresholds = (Threshold("max_configs", 1, "model configurations a test set may score"),)
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        groups: dict[frozenset, list[EvaluationFact]] = {}
+        for ev in store.of(EvaluationFact):
+            data = ev.X or ev.y_true
+            if ev.estimator is None or data is None or not data.rows.known:
+                continue
+            if data.rows.roles() != {"test"} or "dummy" in ev.estimator.final.kinds:
+                continue
+            groups.setdefault(data.rows.paths, []).append(ev)
+        limit = int(self.threshold("max_configs"))
+        for evs in groups.values():
+            configs: dict[tuple, int] = {}
+            trigger = None
+            for ev in evs:
+                info = ev.estimator
+                n = 1 if "search" in info.kinds else max(info.configs, 1)
+                key = info.config_key() if n == 1 else (info.est_id,)
+                if key not in configs:
+                    configs[key] = n
+                    if trigger is None and sum(configs.values()) > limit:
+                        trigger = ev
+            total = sum(configs.values())
+            if trigger is None or total <= limit:
+                continue
+            names = sorted({ev.estimator.cls for ev in evs})
+            data = trigger.X or trigger.y_true
+            loop = " in a loop" if any(ev.in_loop for ev in evs) else ""
+            yield self.finding(
+                f"{data_label(data)} scores {total} model configurations{loop} "
+                f"({', '.join(names)}); choosing among them by test score leaks the test set "
+                "into model selection.",
+                trigger.location,
+                subject=(data_label(data),),
+                related=[r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][
+                    :5
+                ],
+                evidence=[
+                    Evidence(
+                        ev.source,
+                        "test-evaluation",
+                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)} at {where(ev.location)}",
+                        {"estimator": ev.estimator.cls, "configurations": ev.estimator.configs},
+                    )
+                    for ev in evs[:6]
+                ],
+            )
+
+
+class UnshuffledSplit(Rule):
+    """What it does
+    Flags a split that takes rows in their stored order (``shuffle=False``,
+    ``head``/``tail``, ``X[:n]``/``X[n:]``) when the rows are ordered by
+    label, group or id; on rows ordered by time it is advice only, and
+    ``TimeSeriesSplit`` is never flagged.
+
+    Why is this bad?
+    When rows are sorted by class (``load_wine``, ``load_iris``) or by id,
+    the two sides come from different distributions: whole classes can be
+    missing from training. An out-of-time split is right for forecasting,
+    but then train and test cover different seasons.
+
+    Example
+    ```python
+    X, y = load_wine(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, shuffle=False)
+    ```
+
+    Use instead
+    ```python
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, shuffle=True, stratify=y, random_state=0)
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML206", "unshuffled-split", Severity.WARNING, (33,)
+    detect = BOTH
+    summary = "a split without shuffling on rows ordered by label, group or id"
+    fix = "Shuffle (and stratify) the split, or split by time or group on purpose."
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        for split in store.of(SplitFact):
+            if split.shuffle is not False or split.time_series or split.method == "mask":
+                continue
+            orders = [i for i in split.inputs if i.order]
+            how = {
+                "train_test_split": "train_test_split(shuffle=False)",
+                "slice": "positional slicing",
+                "head_tail": "head()/tail()",
+            }.get(split.method, split.method)
+            if orders:
+                ref = orders[0]
+                kind = ref.order
+                severity = Severity.WARNING if kind in ("label", "id") else Severity.INFO
+                what = {"label": "the label", "id": "an id", "time": "time"}.get(kind, "a column")
+                msg = (
+                    f"{how} splits {data_label(ref)} in stored order, and its rows are ordered by {what}; "
+                    + (
+                        "train and test then cover different periods (right for forecasting, but compare like with like)."
+                        if kind == "time"
+                        else "train and test come from different distributions."
+                    )
+                )
+                yield self.finding(
+                    msg,
+                    split.location,
+                    subject=tuple(p.name or "" for p in split.parts),
+                    severity=severity,
+                    evidence=observed(ref.order_seen, "row-order", order=kind),
+                )
+                continue
+            known_unordered = any(i.dataset for i in split.inputs)
+            if known_unordered:
+                continue
+            ref = split.inputs[0] if split.inputs else None
+            yield self.finding(
+                f"{how} splits {data_label(ref)} in stored order; if the rows are sorted by label, "
+                "time or id, train and test will differ in distribution (the code does not show the order).",
+                split.location,
+                subject=tuple(p.name or "" for p in split.parts),
+                severity=Severity.INFO,
+            )
+
+
+class TemporalLeakage(LiveOnlyRule):
+    """What it does
+    Flags a shuffled split over time-stamped rows where the test set holds
+    dates earlier than the training set's latest.
+
+    Why is this bad?
+    The model is trained on the future to predict the past; in production
+    it only ever sees the past, so the test score is optimistic.
+
+    Example
+    ```python
+    train_test_split(transactions, test_size=0.2)  # rows span 2021-2024
+    ```
+
+    Use instead
+    ```python
+    cutoff = transactions["date"].quantile(0.8)
+    train = transactions[transactions["date"] <= cutoff]
+    test = transactions[transactions["date"] > cutoff]
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML207", "temporal-leakage", Severity.WARNING, (27, 32)
+    summary = (
+        "a random split over time-stamped rows: test holds dates earlier than training's latest"
+    )
+    fix = "Split chronologically (a date cutoff) or use TimeSeriesSplit."
+
+
+class UnstratifiedImbalancedSplit(Rule):
+    """What it does
+    Flags a random split without ``stratify=`` when the notebook shows the
+    target is imbalanced.
+
+    Why is this bad?
+    The minority class share then varies between train and test by chance;
+    with few positives one side can hold almost none, and metrics swing
+    from run to run.
+
+    Example
+    ```python
+    y.value_counts()  # 0: 9,700  1: 300
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+    ```
+
+    Use instead
+    ```python
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0)
+    ```
+    """
+
+    code, name, severity, pitfalls = (
+        "ML208",
+        "unstratified-imbalanced-split",
+        Severity.WARNING,
+        (35,),
+    )
+    detect = BOTH
+    summary = "a split without stratify= on an imbalanced target"
+    fix = "Pass stratify=y to the split (StratifiedKFold for cross-validation)."
+    thresholds = (
+        Threshold(
+            "max_minority_share", 0.1, "minority share at or below which stratification is required"
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("max_minority_share")
+        for split in store.of(SplitFact):
+            if (
+                split.method not in ("train_test_split", "splitter")
+                or split.stratified
+                or split.shuffle is False
+            ):
+                continue
+            target = next((i for i in split.inputs if i.minority_share is not None), None)
+            if target is None or target.minority_share > limit:
+                continue
+            share = target.minority_share
+            yield self.finding(
+                f"train_test_split without stratify= on {data_label(target)}, whose minority class is "
+                f"{pct(share)} ({shares_text(target.class_shares)}); its share in train and test varies by chance.",
+                split.location,
+                subject=(data_label(target),),
+                evidence=observed(
+                    target.class_shares_seen, "class-shares", minority_share=round(share, 4)
+                ),
+            )
+
+
+class TrainTestDrift(LiveOnlyRule):
+    """What it does
+    Compares each feature's distribution in train and test (KS statistic,
+    PSI) and lists the features that differ most.
+
+    Why is this bad?
+    A model evaluated on a test set unlike its training data gives a score
+    that describes neither; drift often reveals a broken split.
+
+    Example
+    ```python
+    train = df[df.region == "EU"]; test = df[df.region == "US"]
+    ```
+
+    Use instead
+    ```python
+    # split at random (or by time on purpose) and monitor drift explicitly
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML209", "train-test-drift", Severity.WARNING, (29, 96)
+    summary = "features whose distribution differs markedly between train and test"
+    fix = "Check how the split was made; if the drift is real, evaluate on data like production."
+    thresholds = (Threshold("min_ks", 0.3, "KS statistic that marks a feature as drifted"),)
+
+
+class SmallTestSet(LiveOnlyRule):
+    """What it does
+    Flags a test set too small for its metrics to mean anything: few
+    minority samples, a wide confidence interval.
+
+    Why is this bad?
+    An accuracy on 30 rows has a 95% interval of about ±15 points;
+    differences between models are noise.
+
+    Example
+    ```python
+    train_test_split(X, y, test_size=0.05)  # 25 rows, 2 positives
+    ```
+
+    Use instead
+    ```python
+    # cross-validate, or hold out more rows
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML210", "small-test-set", Severity.INFO, (35,)
+    summary = "a test set too small for its metrics to mean anything"
+    fix = "Use cross-validation or a larger test set; report confidence intervals."
+    thresholds = (Threshold("min_minority", 30, "minority samples a test set should hold"),)
