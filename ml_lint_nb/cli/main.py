@@ -515,43 +515,8 @@ def command_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def fallback_rule_markdown(rule: type[Rule]) -> str:
-    """A rule's doc page built from the class alone, until ``ml_lint_nb.docs`` exists."""
-    import inspect
-
-    lines = [
-        f"# {rule.code} {rule.name}",
-        "",
-        f"- Severity: {rule.severity.value}",
-        f"- Detect: {_detect(rule).replace(',', ', ')}",
-        f"- Pitfalls: {', '.join(str(p) for p in rule.pitfalls)}",
-        "",
-        rule.summary,
-    ]
-    doc = inspect.cleandoc(rule.__doc__ or "")
-    if doc:
-        lines += ["", doc]
-    if rule.thresholds:
-        lines += ["", "## Thresholds", ""]
-        lines += [f"- `{t.name}` (default {t.default:g}): {t.help}" for t in rule.thresholds]
-    lines += ["", f"Fix: {rule.fix}"]
-    return "\n".join(lines) + "\n"
-
-
-def rule_markdown(rule: type[Rule]) -> str:
-    try:
-        from ml_lint_nb.docs import rule_markdown as docs_rule_markdown
-    except ModuleNotFoundError as exc:
-        if exc.name != "ml_lint_nb.docs":
-            raise
-        return fallback_rule_markdown(rule)
-    except ImportError:  # the module exists but not the function yet
-        return fallback_rule_markdown(rule)
-    text = docs_rule_markdown(rule)
-    return text if text.endswith("\n") else text + "\n"
-
-
 def command_explain(args: argparse.Namespace) -> int:
+    from ml_lint_nb.docs import rule_markdown
     from ml_lint_nb.rules.registry import UnknownSelector, get_rule
 
     try:
