@@ -320,8 +320,11 @@ class TestSetReuse(Rule):
             trigger = None
             for ev in evs:
                 info = ev.estimator
-                n = 1 if "search" in info.kinds else max(info.configs, 1)
-                key = info.config_key() if n == 1 else (info.est_id,)
+                if "search" in info.kinds:  # the search chose by CV; its model counts once
+                    n, key = 1, (info.steps[0] if info.steps else info).config_key()
+                else:
+                    n = max(info.configs, 1)
+                    key = info.config_key() if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n
                     if trigger is None and sum(configs.values()) > limit:

@@ -22,6 +22,7 @@ from ml_lint_nb.facts.model import (
     Observation,
     PredictFact,
     RandomCallFact,
+    RowSet,
     SeedFact,
     SplitFact,
 )
@@ -152,6 +153,8 @@ class Finaliser:
         self.i = interp
         self._fits: dict[int, FitFact] = {}
         self._refs: dict[int, DataRef] = {}
+        # one-sided "splits" (a lone head(), a filter) are filters: drop their steps
+        self._void = {t.split_id for t in interp.splits if t.one_sided}
 
     def facts(self) -> list[Fact]:
         out: list[Fact] = []
@@ -160,7 +163,7 @@ class Finaliser:
             if fact is not None:
                 out.append(fact)
         for tok in self.i.splits:
-            if not tok.parts:
+            if not tok.parts or tok.one_sided:
                 continue
             out.append(
                 SplitFact(
@@ -312,7 +315,7 @@ class Finaliser:
         ref = DataRef(
             name=d.name,
             version=d.version,
-            rows=d.rows,
+            rows=self.strip(d.rows),
             scaled=d.scaled,
             n_rows=base.get("n_rows"),
             n_features=n_features,
@@ -327,6 +330,11 @@ class Finaliser:
         )
         self._refs[id(d)] = ref
         return ref
+
+    def strip(self, rows: RowSet) -> RowSet:
+        if not self._void:
+            return rows
+        return RowSet(frozenset(tuple(s for s in p if not (isinstance(s, tuple) and s[0] in self._void)) for p in rows.paths))
 
     def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
         if d.order is not None:

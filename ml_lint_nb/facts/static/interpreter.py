@@ -92,6 +92,12 @@ class SplitToken:
     stratified: bool
     seeded: bool
     time_series: bool = False
+    sides: set[int] = field(default_factory=set)  # which parts (0 train, 1 held out) were taken
+
+    @property
+    def one_sided(self) -> bool:
+        """A head()/slice/mask/sample with no complementary part is a filter, not a split."""
+        return self.method != "train_test_split" and self.sides != {0, 1}
 
 
 @dataclass
@@ -481,6 +487,7 @@ class Interpreter:
             self.pending_splits.append(tok)
         out = data.derive(rows=data.rows.part(tok.split_id, part))
         tok.parts.append(out)
+        tok.sides.add(part)
         return out
 
     def mask_split(self, data: DataV, mask: MaskV, node: ast.AST) -> DataV:
@@ -512,6 +519,7 @@ class Interpreter:
             part = 1
         out = data.derive(rows=data.rows.part(tok.split_id, part))
         tok.parts.append(out)
+        tok.sides.add(part)
         return out
 
     def e_Compare(self, node: ast.Compare) -> V:
@@ -704,8 +712,7 @@ class Interpreter:
         if (
             short in catalog.DATASETS
             or short in catalog.GENERATORS
-            or short.startswith(("load_", "fetch_", "make_"))
-            and root == "sklearn"
+            or (".datasets" in qual and short.startswith(("load_", "fetch_", "make_")))
         ):
             return self.load_dataset(short, args, kwargs, node)
         if short in (
@@ -1315,6 +1322,7 @@ class Interpreter:
                 )
                 out = d.derive(rows=d.rows.part(tok.split_id, 0))
                 tok.parts.append(out)
+                tok.sides.add(0)
                 self.pending_splits.append(tok)
                 if not hasattr(self, "_samples"):
                     self._samples: list[tuple[DataV, SplitToken]] = []
@@ -1328,6 +1336,7 @@ class Interpreter:
                     if sample.rows == target.data.rows:
                         out = d.derive(rows=d.rows.part(tok.split_id, 1))
                         tok.parts.append(out)
+                        tok.sides.add(1)
                         return out
             return d.derive(column=None, n_features=None)
         if meth in ("sort_values", "sort_index"):

@@ -95,10 +95,17 @@ def neutralise(source: str) -> tuple[str | None, str | None]:
     """
     if not _may_have_ipython(source):
         return source, None
+    return _neutralise_cell(source)
+
+
+def _neutralise_cell(source: str) -> tuple[str | None, str | None]:
+    """The full scanner behind :func:`neutralise`, without the fast path."""
     lines = source.split("\n")
     first = _first_nonblank(lines)
-    if first is not None and lines[first].lstrip().startswith("%%"):
-        m = _patterns().cell_magic_name.match(lines[first].lstrip())
+    # Only spaces and tabs indent a magic, as in _rewrite_escaped (and the
+    # fast path): ``\x0c%%bash`` is not a cell magic.
+    if first is not None and lines[first].lstrip(" \t").startswith("%%"):
+        m = _patterns().cell_magic_name.match(lines[first].lstrip(" \t"))
         name = m.group("name") if m else ""
         if name not in _PYTHON_CELL_MAGICS:
             return None, f"cell magic %%{name}: not Python"
@@ -107,7 +114,11 @@ def neutralise(source: str) -> tuple[str | None, str | None]:
 
 
 def _may_have_ipython(source: str) -> bool:
-    """The fast path: most cells have no IPython syntax at all."""
+    """The fast path: most cells have no IPython syntax at all.
+
+    It must over-approximate :func:`_neutralise_cell`: whenever that would
+    change a cell, this says True.
+    """
     if _ESCAPE_AT_START.match(source) or _ESCAPE_AFTER_NEWLINE.search(source):
         return True
     if ("!" in source or "%" in source) and _ASSIGN_MAGIC_HINT.search(source):
@@ -282,8 +293,11 @@ def _scan_line(line: str, quote: str | None, depth: int) -> tuple[str | None, in
 
     Returns ``(quote, depth, continued, last)``: the string still open at
     the end of the line, the bracket depth, whether a backslash continues
-    the line, and the last significant character outside strings and
-    comments (``"?"`` marks IPython's ``obj?`` help).
+    the line, and the last character before trailing spaces and tabs, where
+    a string counts as its quote and a comment as ``#``. ``"?"`` marks
+    IPython's ``obj?`` help: a comment or a string after the ``?`` rules it
+    out (IPython runs ``obj?  # note`` as Python, a syntax error), and so
+    does other trailing whitespace (``_QUESTION_AT_END`` must match).
     """
     pos = 0
     n = len(line)
@@ -302,20 +316,22 @@ def _scan_line(line: str, quote: str | None, depth: int) -> tuple[str | None, in
             continue
         m = significant(line, pos)
         if m is None:
-            tail = line[pos:].rstrip()
+            tail = line[pos:].rstrip(" \t")
             if tail:
                 last = tail[-1]
             break
-        before = line[pos : m.start()].rstrip()
+        before = line[pos : m.start()].rstrip(" \t")
         if before:
             last = before[-1]
         tok = m.group()
         pos = m.end()
         if tok == "#":
+            last = tok
             break
         if tok == "\\":
             if pos >= n:
                 return None, depth, True, last
+            last = tok  # a stray backslash (a syntax error)
             continue
         if tok in _OPEN:
             depth += 1
@@ -325,6 +341,7 @@ def _scan_line(line: str, quote: str | None, depth: int) -> tuple[str | None, in
             last = tok
         else:
             quote = tok
+            last = "'"
     return quote, depth, False, last
 
 
