@@ -45,13 +45,31 @@ def fixture_to_notebook_json(text: str) -> dict:
             count = None if c["exec"] in (None, "none") else int(c["exec"])
             outputs = []
             if c["out"]:
-                outputs.append({"output_type": "stream", "name": "stdout", "text": "\n".join(c["out"]) + "\n"})
-            nb_cells.append({"cell_type": "code", "id": f"c{i}", "execution_count": count,
-                             "metadata": {}, "outputs": outputs, "source": source})
+                outputs.append(
+                    {"output_type": "stream", "name": "stdout", "text": "\n".join(c["out"]) + "\n"}
+                )
+            nb_cells.append(
+                {
+                    "cell_type": "code",
+                    "id": f"c{i}",
+                    "execution_count": count,
+                    "metadata": {},
+                    "outputs": outputs,
+                    "source": source,
+                }
+            )
         else:
-            nb_cells.append({"cell_type": c["kind"], "id": f"c{i}", "metadata": {}, "source": source})
-    return {"nbformat": 4, "nbformat_minor": 5, "cells": nb_cells,
-            "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}}
+            nb_cells.append(
+                {"cell_type": c["kind"], "id": f"c{i}", "metadata": {}, "source": source}
+            )
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": nb_cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+        },
+    }
 
 
 def load_fixture(path: Path) -> NotebookSource:

@@ -22,8 +22,12 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     result = lint_source(nb, Config(select=(code,)))
     got = {(f.location.cell, f.location.line, f.code) for f in result.findings}
     want = {m for m in expected_markers(nb) if m[2] == code}
-    details = "\n".join(f"  {f.location.cell}:{f.location.line} {f.code} {f.message}" for f in result.findings)
-    assert got == want, f"{_id(path)}\nmissing: {sorted(want - got)}\nunexpected: {sorted(got - want)}\nfindings:\n{details}"
+    details = "\n".join(
+        f"  {f.location.cell}:{f.location.line} {f.code} {f.message}" for f in result.findings
+    )
+    assert got == want, (
+        f"{_id(path)}\nmissing: {sorted(want - got)}\nunexpected: {sorted(got - want)}\nfindings:\n{details}"
+    )
     if path.name.startswith("good"):
         assert not want, "good_* fixtures carry no markers for their own rule"
 

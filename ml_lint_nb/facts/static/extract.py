@@ -334,7 +334,12 @@ class Finaliser:
     def strip(self, rows: RowSet) -> RowSet:
         if not self._void:
             return rows
-        return RowSet(frozenset(tuple(s for s in p if not (isinstance(s, tuple) and s[0] in self._void)) for p in rows.paths))
+        return RowSet(
+            frozenset(
+                tuple(s for s in p if not (isinstance(s, tuple) and s[0] in self._void))
+                for p in rows.paths
+            )
+        )
 
     def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
         if d.order is not None:

@@ -66,6 +66,12 @@ class DataV(V):
     pred_X: DataV | None = None
     pred_fit: Any = None  # the proto fit record the model had when predicting
 
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return f"'{self.column}'" if self.column and self.column != "<target>" else "the data"
+
     def derive(self, **changes: Any) -> DataV:
         """A new value over the same rows (row-preserving operation)."""
         base = {"name": None, "version": None, "ctor": None, "pred_est": None}
