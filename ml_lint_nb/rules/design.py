@@ -79,7 +79,7 @@ class UnscaledFeatures(Rule):
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_scale_ratio")
-        for info, X, loc, fact in fits_of(store):
+        for info, X, loc, _fact in fits_of(store):
             final = info.final
             if "scale_sensitive" not in final.kinds or X is None:
                 continue
@@ -111,9 +111,8 @@ def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: floa
     p = info.params
     if info.cls == "LinearRegression":
         return "LinearRegression has no regularization"
-    if info.cls == "LogisticRegression":
-        if "penalty" in p and p["penalty"] in (None, "none"):
-            return f"penalty={p['penalty']!r}"
+    if info.cls == "LogisticRegression" and "penalty" in p and p["penalty"] in (None, "none"):
+        return f"penalty={p['penalty']!r}"
     if info.cls == "SGDClassifier" or info.cls == "SGDRegressor":
         if "penalty" in p and p["penalty"] in (None, "none"):
             return f"penalty={p['penalty']!r}"

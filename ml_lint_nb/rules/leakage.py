@@ -153,16 +153,18 @@ class PreprocessingBeforeSplit(Rule):
         for fit in store.of(FitFact):
             if not fit.direct or fit.X is None or not is_preprocessor(fit):
                 continue
-            hit = next(((s, p) for s, p in parts if fit.X.rows.includes(p.rows)), None)
-            if hit is None:
+            hits = [(s, p) for s, p in parts if fit.X.rows.includes(p.rows)]
+            if not hits:
                 continue
+            # the split that follows the fit explains it best; else the nearest one before
+            later = [h for h in hits if h[0].location.sort_key() > fit.location.sort_key()]
+            hit = later[0] if later else hits[-1]
             split, part = hit
             info = fit.estimator
-            rows = (
-                f"all {fit.X.n_rows:,} rows"
-                if fit.X.n_rows and fit.X.rows.roles() == {"all"}
-                else "rows"
-            )
+            if fit.X.rows.roles() == {"all"}:
+                rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
+            else:
+                rows = "rows"
             verb = (
                 "computes its statistic on"
                 if "pseudo" in info.kinds

@@ -435,7 +435,8 @@ class Interpreter:
                 return self.select_rows(base, index, node, positional=True)
             idx = self.ev(index)
             if isinstance(idx, LitV) and isinstance(idx.value, str):
-                return base.derive(column=idx.value, n_features=1)
+                shown = f"{base.name}['{idx.value}']" if base.name else None
+                return base.derive(column=idx.value, n_features=1, name=shown)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
                 return base.derive(column=None, n_features=len(idx.items))
             if isinstance(idx, MaskV | DataV):

@@ -102,8 +102,9 @@ def _neutralise_cell(source: str) -> tuple[str | None, str | None]:
     """The full scanner behind :func:`neutralise`, without the fast path."""
     lines = source.split("\n")
     first = _first_nonblank(lines)
-    # Only spaces and tabs indent a magic, as in _rewrite_escaped (and the
-    # fast path): ``\x0c%%bash`` is not a cell magic.
+    # Only spaces and tabs indent a magic, as in _rewrite_escaped and the
+    # fast path. (IPython splits lines with str.splitlines, so for it
+    # ``\x0c%%bash`` is a blank line and a cell magic; we split at ``\n``.)
     if first is not None and lines[first].lstrip(" \t").startswith("%%"):
         m = _patterns().cell_magic_name.match(lines[first].lstrip(" \t"))
         name = m.group("name") if m else ""
