@@ -8,11 +8,11 @@ renderer would have to recompute.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered severities; ``rank`` makes ``--fail-on`` comparisons explicit."""
 
     INFO = "info"

@@ -127,6 +127,11 @@ def absorb_outputs(interp: Interpreter, displays: list[Display], cell: Cell) -> 
                     kb["scale_ratio"], kb["scale_text"], kb["scale_where"] = ratio, obs, where
         elif disp.kind == "shape":
             shape = outputs.parse_shape(text)
+            if shape and disp.data.version:
+                interp.knowledge[("shape", disp.data.version)] = {
+                    "n_rows": shape[0],
+                    "n_features": shape[1],
+                }
             if shape and all(len(p) == 1 for p in disp.data.rows.paths):
                 for r in roots:
                     kb = interp.knowledge.setdefault((r, None), {})
@@ -307,17 +312,20 @@ class Finaliser:
             if scale_ratio is not None:
                 scale_seen = Observation(base.get("scale_text", ""), base.get("scale_where"))
         order, order_seen = self.order_of(d, base)
-        n_features = (
-            d.n_features
-            if d.n_features is not None
-            else (base.get("n_features") if d.column is None else 1)
-        )
+        shape = kn.get(("shape", d.version), {}) if d.version else {}
+        if d.n_features is not None:
+            n_features = d.n_features or None  # 0: changed by a transformer, unknown
+        elif shape:
+            n_features = shape["n_features"]
+        else:
+            n_features = base.get("n_features") if d.column is None else 1
+        n_rows = shape.get("n_rows") or base.get("n_rows")
         ref = DataRef(
             name=d.name,
             version=d.version,
             rows=self.strip(d.rows),
             scaled=d.scaled,
-            n_rows=base.get("n_rows"),
+            n_rows=n_rows,
             n_features=n_features,
             n_classes=n_classes if d.pred_est is None else None,
             class_shares=shares,

@@ -128,6 +128,7 @@ class Interpreter:
         self.displays: list[Display] = []
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
+        self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
 
     # ------------------------------------------------------------------ cells
     def run_cell(self, tree: ast.Module, cell_index: int, cell_id: str | None) -> list[Display]:
@@ -323,6 +324,13 @@ class Interpreter:
     def bind(self, name: str, value: V, node: ast.AST) -> None:
         loc = self.loc(node)
         if isinstance(value, DataV):
+            side = self._unbound_sides.pop(id(value), None)
+            if side is not None:
+                if not side[
+                    0
+                ].sides:  # the split is where its first side is bound, not an EDA head()
+                    side[0].location, side[0].method = loc, side[2]
+                side[0].sides.add(side[1])
             named = DataV(**{**value.__dict__, "name": name, "version": f"{name}@{loc.cell}"})
             for tok in self.pending_splits:
                 tok.parts[:] = [named if p is value else p for p in tok.parts]
@@ -488,7 +496,7 @@ class Interpreter:
             self.pending_splits.append(tok)
         out = data.derive(rows=data.rows.part(tok.split_id, part))
         tok.parts.append(out)
-        tok.sides.add(part)
+        self._unbound_sides[id(out)] = (tok, part, method)  # a side counts once bound to a name
         return out
 
     def mask_split(self, data: DataV, mask: MaskV, node: ast.AST) -> DataV:
@@ -1279,11 +1287,12 @@ class Interpreter:
             kinds |= s.kinds
         scaled = X.scaled or "scaler" in kinds
         keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
-        n_feat = (
-            X.n_features
-            if not kinds & {"selector", "decomposition", "encoder", "vectorizer", "composite"}
-            else None
-        )
+        n_feat = X.n_features
+        if kinds & {"selector", "decomposition", "encoder", "vectorizer", "composite"}:
+            k = info.params.get("k", info.params.get("n_components"))
+            n_feat = (
+                k if isinstance(k, int) and not isinstance(k, bool) else 0
+            )  # 0: changed, unknown
         return X.derive(
             column=None,
             scaled=scaled,
