@@ -18,7 +18,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ml_lint_nb.findings import Severity
@@ -117,16 +117,27 @@ class Config:
                 return True
         return False
 
+    @functools.cached_property
+    def _root(self) -> str | None:
+        return None if self.source is None else os.path.dirname(str(self.source))
+
     def _parts(self, path: str | os.PathLike[str]) -> tuple[str, ...]:
         """The components globs are matched against: relative to the config's
-        directory when the path lies inside it, else the path as given."""
-        given = PurePath(path)
-        if self.source is not None:
-            try:
-                return Path(path).resolve().relative_to(self.source.parent).parts
-            except (ValueError, OSError):
-                pass
-        return tuple(p for p in given.parts if p not in (given.anchor, "."))
+        directory when the path lies inside it, else the path as given.
+
+        String operations, not pathlib: this runs for every file and directory
+        of a run. ``realpath`` (a syscall per component) only for a path that
+        reaches the project through a symlink."""
+        text = os.fspath(path)
+        root = self._root
+        if root is not None:
+            prefix = root if root.endswith(os.sep) else root + os.sep
+            absolute = os.path.abspath(text)
+            if not absolute.startswith(prefix):
+                absolute = os.path.realpath(text)
+            if absolute.startswith(prefix):
+                return tuple(_split_path(absolute[len(prefix) :]))
+        return tuple(_split_path(os.path.normpath(os.path.splitdrive(text)[1])))
 
     def _candidates(self, path: str | os.PathLike[str]) -> tuple[str, ...]:
         return _tails(self._parts(path))
@@ -172,6 +183,12 @@ def _resolve_all(selectors: Iterable[str]) -> frozenset[str]:
     for s in selectors:
         out |= _resolve(s)
     return frozenset(out)
+
+
+def _split_path(text: str) -> list[str]:
+    if os.altsep:
+        text = text.replace(os.altsep, os.sep)
+    return [p for p in text.split(os.sep) if p and p != "."]
 
 
 def _tails(parts: tuple[str, ...]) -> tuple[str, ...]:
