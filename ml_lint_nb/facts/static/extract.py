@@ -71,7 +71,7 @@ def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
             absorb_outputs(interp, displays, cell)
     interp.finish()
     store = FactStore(Finaliser(interp).facts())
-    store.extend(order_facts(nb, parsed))
+    store.extend(order_facts(nb, interp.cell_names))
     return store, notes
 
 

@@ -129,12 +129,20 @@ class Interpreter:
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
         self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
+        # module-level names each cell defines and uses, for the cell-order facts (ML502)
+        self.cell_names: list[
+            tuple[int, str | None, dict[str, int], dict[str, tuple[int, int]]]
+        ] = []
+        self._defs: dict[str, int] = {}
+        self._uses: dict[str, tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ cells
     def run_cell(self, tree: ast.Module, cell_index: int, cell_id: str | None) -> list[Display]:
         self.cell_index = cell_index
         self.cell_id = cell_id
         self.displays = []
+        self._defs, self._uses = {}, {}
+        self.cell_names.append((cell_index, cell_id, self._defs, self._uses))
         body = tree.body
         for i, stmt in enumerate(body):
             is_last = i == len(body) - 1
@@ -198,9 +206,11 @@ class Interpreter:
         for alias in node.names:
             if alias.asname:
                 self.env[alias.asname] = RefV(alias.name)
+                self.define(alias.asname, node)
             else:
                 top = alias.name.split(".")[0]
                 self.env[top] = RefV(top)
+                self.define(top, node)
 
     def s_ImportFrom(self, node: ast.ImportFrom) -> None:
         mod = node.module or ""
@@ -210,6 +220,7 @@ class Interpreter:
             self.env[alias.asname or alias.name] = RefV(
                 f"{mod}.{alias.name}" if mod else alias.name
             )
+            self.define(alias.asname or alias.name, node)
 
     def s_Assign(self, node: ast.Assign) -> None:
         value = self.ev(node.value)
@@ -223,6 +234,10 @@ class Interpreter:
     def s_AugAssign(self, node: ast.AugAssign) -> None:
         self.ev(node.value)
         if isinstance(node.target, ast.Name):
+            self.e_Name(
+                ast.Name(node.target.id, ast.Load(), lineno=node.lineno, col_offset=node.col_offset)
+            )
+            self.define(node.target.id, node)
             current = self.env.get(node.target.id)
             if isinstance(current, LitV | UnknownV) or current is None:
                 self.env[node.target.id] = UNKNOWN
@@ -232,11 +247,13 @@ class Interpreter:
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.env[node.name] = FuncV(node, node.name)
+        self.define(node.name, node)
 
     s_AsyncFunctionDef = s_FunctionDef
 
     def s_ClassDef(self, node: ast.ClassDef) -> None:
         self.env[node.name] = RefV(f"__main__.{node.name}")
+        self.define(node.name, node)
 
     def s_Return(self, node: ast.Return) -> None:
         self.returns.append(self.ev(node.value) if node.value is not None else LitV(None))
@@ -285,6 +302,7 @@ class Interpreter:
         for h in node.handlers:
             if h.name:
                 self.env[h.name] = UNKNOWN
+                self.define(h.name, h)
             self.body(h.body)
         self.body(node.orelse)
         self.body(node.finalbody)
@@ -321,8 +339,13 @@ class Interpreter:
             return [d.derive() for _ in range(n)]
         return [UNKNOWN] * n
 
+    def define(self, name: str, node: ast.AST) -> None:
+        if not self.call_stack:
+            self._defs.setdefault(name, getattr(node, "lineno", 1))
+
     def bind(self, name: str, value: V, node: ast.AST) -> None:
         loc = self.loc(node)
+        self.define(name, node)
         if isinstance(value, DataV):
             side = self._unbound_sides.pop(id(value), None)
             if side is not None:
@@ -382,6 +405,8 @@ class Interpreter:
         return LitV(node.value)
 
     def e_Name(self, node: ast.Name) -> V:
+        if not self.call_stack:
+            self._uses.setdefault(node.id, (node.lineno, node.col_offset + 1))
         if node.id in self.env:
             return self.env[node.id]
         if node.id in BUILTIN_NAMES:
