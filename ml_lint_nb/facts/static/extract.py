@@ -115,29 +115,12 @@ def absorb_outputs(interp: Interpreter, displays: list[Display], cell: Cell) -> 
             stds = outputs.parse_describe_std(text)
             positive = [(n, s) for n, s in (stds or []) if s > 0]
             if len(positive) >= 2:
-                lo = min(positive, key=lambda p: p[1])
-                hi = max(positive, key=lambda p: p[1])
-                ratio = hi[1] / lo[1]
-                obs = (
-                    f"the printed describe() shows std {_fmt(lo[1])} for '{lo[0]}' "
-                    f"and {_fmt(hi[1])} for '{hi[0]}' ({ratio:,.0f}-fold)"
-                )
                 for r in roots:
-                    kb = interp.knowledge.setdefault((r, None), {})
-                    kb["scale_ratio"], kb["scale_text"], kb["scale_where"] = ratio, obs, where
+                    interp.knowledge.setdefault((r, None), {})["scale_stds"] = (positive, where)
         elif disp.kind == "shape":
             shape = outputs.parse_shape(text)
-            if shape and disp.data.version:
-                interp.knowledge[("shape", disp.data.version)] = {
-                    "n_rows": shape[0],
-                    "n_features": shape[1],
-                }
-            if shape and all(len(p) == 1 for p in disp.data.rows.paths):
-                for r in roots:
-                    kb = interp.knowledge.setdefault((r, None), {})
-                    kb.setdefault("n_rows", shape[0])
-                    if disp.data.n_features is None and disp.data.column is None:
-                        kb.setdefault("n_features", shape[1])
+            if shape:  # the printed shape belongs to this very value (and what derives from it)
+                disp.data.n_rows, disp.data.n_features = shape
 
 
 def _roots(d: DataV) -> list[str]:
@@ -310,16 +293,17 @@ class Finaliser:
         if root and d.column is None and d.unscaled_known and not d.scaled and d.pred_est is None:
             scale_ratio = base.get("scale_ratio")
             if scale_ratio is not None:
-                scale_seen = Observation(base.get("scale_text", ""), base.get("scale_where"))
+                scale_seen = Observation(base.get("scale_text", ""))
+            elif "scale_stds" in base:
+                scale_ratio, scale_seen = self.scale_from_describe(*base["scale_stds"], d)
         order, order_seen = self.order_of(d, base)
-        shape = kn.get(("shape", d.version), {}) if d.version else {}
         if d.n_features is not None:
             n_features = d.n_features or None  # 0: changed by a transformer, unknown
-        elif shape:
-            n_features = shape["n_features"]
         else:
             n_features = base.get("n_features") if d.column is None else 1
-        n_rows = shape.get("n_rows") or base.get("n_rows")
+        n_rows = (
+            d.n_rows if d.n_rows is not None else (base.get("n_rows") if self.unsplit(d) else None)
+        )
         ref = DataRef(
             name=d.name,
             version=d.version,
@@ -338,6 +322,29 @@ class Finaliser:
         )
         self._refs[id(d)] = ref
         return ref
+
+    def scale_from_describe(
+        self, stds: list[tuple[str, float]], where: Location, d: DataV
+    ) -> tuple[float | None, Observation | None]:
+        """Feature scales from a printed describe(), leaving out the target and unused columns."""
+        keep = [
+            (n, s)
+            for n, s in stds
+            if n not in self.i.target_columns and (d.columns is None or n in d.columns)
+        ]
+        if len(keep) < 2:
+            return None, None
+        lo = min(keep, key=lambda p: p[1])
+        hi = max(keep, key=lambda p: p[1])
+        ratio = hi[1] / lo[1]
+        text = (
+            f"the printed describe() shows std {_fmt(lo[1])} for '{lo[0]}' "
+            f"and {_fmt(hi[1])} for '{hi[0]}' ({ratio:,.0f}-fold)"
+        )
+        return ratio, Observation(text, where)
+
+    def unsplit(self, d: DataV) -> bool:
+        return all(len(p) == 1 for p in self.strip(d.rows).paths)
 
     def strip(self, rows: RowSet) -> RowSet:
         if not self._void:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -471,7 +472,8 @@ class Interpreter:
                 shown = f"{base.name}['{idx.value}']" if base.name else None
                 return base.derive(column=idx.value, n_features=1, name=shown)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
-                return base.derive(column=None, n_features=len(idx.items))
+                cols = tuple(str(i.value) for i in idx.items)
+                return base.derive(column=None, n_features=len(idx.items), columns=cols)
             if isinstance(idx, MaskV | DataV):
                 return self.select_rows(base, index, node, positional=False, mask=idx)
             return base.derive()
@@ -897,7 +899,9 @@ class Interpreter:
         rows = datas[0].rows
         for d in datas[1:]:
             rows = rows.union(d.rows)
-        return datas[0].derive(rows=rows, scaled=all(d.scaled for d in datas))
+        counts = [self.rows_of(d) for d in datas]
+        n_rows = sum(counts) if all(c is not None for c in counts) else None  # type: ignore[misc]
+        return datas[0].derive(rows=rows, scaled=all(d.scaled for d in datas), n_rows=n_rows)
 
     def get_dummies(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         data = data_of(args[0]) if args else data_of(kwargs.get("data", UNKNOWN))
@@ -912,7 +916,7 @@ class Interpreter:
         elif data is not None and data.column:
             names = (data.column,)
         self.record("encoding", node, method="get_dummies", data=data, columns=names, bounded=False)
-        return data.derive(column=None, n_features=None, unscaled_known=False) if data else UNKNOWN
+        return data.derive(column=None, n_features=0, unscaled_known=False) if data else UNKNOWN
 
     def load_dataset(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         root = self.root_id(node)
@@ -956,6 +960,11 @@ class Interpreter:
         stratified = strat is not None and not (isinstance(strat, LitV) and strat.value is None)
         seeded = _kw_set(kwargs, "random_state")
         split_id = self.new_id("S")
+        ts = kwargs.get("test_size")
+        tr = kwargs.get("train_size")
+        test_frac = ts.value if isinstance(ts, LitV) and isinstance(ts.value, int | float) else None
+        if test_frac is None and not (isinstance(tr, LitV) and tr.value is not None):
+            test_frac = 0.25
         tok = SplitToken(
             split_id=split_id,
             method="train_test_split",
@@ -969,7 +978,8 @@ class Interpreter:
         outputs: list[V] = []
         for d in inputs:
             for part in (0, 1):
-                out = d.derive(rows=d.rows.part(split_id, part))
+                n = _part_rows(self.rows_of(d), test_frac, part)
+                out = d.derive(rows=d.rows.part(split_id, part), n_rows=n)
                 tok.parts.append(out)
                 outputs.append(out)
         self.pending_splits.append(tok)
@@ -1248,6 +1258,14 @@ class Interpreter:
                 direct=True,
             )
             est.fitted_on, est.fitted_y, est.fit_record = X, y, rec
+            if info.cls == "OneHotEncoder" and X is not None:
+                cols = X.columns or ((X.column,) if X.column else ())
+                bounded = any(
+                    info.params.get(p) is not None for p in ("max_categories", "min_frequency")
+                )
+                self.record(
+                    "encoding", node, method="OneHotEncoder", data=X, columns=cols, bounded=bounded
+                )
             if "search" in info.kinds:
                 self.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
                 if est.inner is not None:
@@ -1300,6 +1318,16 @@ class Interpreter:
             return MultiV([SeqV([IndexV(d), IndexV(d)], "tuple")], None)
         return UNKNOWN
 
+    def rows_of(self, d: DataV) -> int | None:
+        """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
+        if d.n_rows is not None:
+            return d.n_rows
+        if len(d.rows.paths) == 1:
+            path = next(iter(d.rows.paths))
+            if len(path) == 1:
+                return self.knowledge.get((path[0], None), {}).get("n_rows")
+        return None
+
     def predictions(self, est: EstV, meth: str, X: DataV | None, node: ast.AST) -> V:
         rows = X.rows if X is not None else RowSet.root(self.root_id(node))
         return DataV(rows, pred_est=est, pred_method=meth, pred_X=X, pred_fit=est.fit_record)
@@ -1313,11 +1341,12 @@ class Interpreter:
         scaled = X.scaled or "scaler" in kinds
         keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
         n_feat = X.n_features
-        if kinds & {"selector", "decomposition", "encoder", "vectorizer", "composite"}:
+        if not kinds <= {"scaler", "imputer", "transformer", "estimator"} or "pipeline" in kinds:
+            # selectors, PCA, encoders, polynomial features...: the count changes
             k = info.params.get("k", info.params.get("n_components"))
-            n_feat = (
-                k if isinstance(k, int) and not isinstance(k, bool) else 0
-            )  # 0: changed, unknown
+            n_feat = k if isinstance(k, int) and not isinstance(k, bool) else 0
+        elif not kinds & {"scaler", "imputer"}:
+            n_feat = 0  # an unknown transformer
         return X.derive(
             column=None,
             scaled=scaled,
@@ -1373,7 +1402,9 @@ class Interpreter:
                         tok.parts.append(out)
                         tok.sides.add(1)
                         return out
-            return d.derive(column=None, n_features=None)
+            dropped = _strings(kwargs.get("columns", args[0] if args else None))
+            n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
+            return d.derive(column=None, n_features=n_feat)
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
             cols = _strings(by)
@@ -1652,6 +1683,14 @@ def _binop(op: ast.operator, a: Any, b: Any) -> Any:
     if isinstance(op, ast.FloorDiv):
         return a // b
     raise ValueError("unsupported")
+
+
+def _part_rows(n: int | None, test: float | int | None, part: int) -> int | None:
+    """Rows on one side of train_test_split, as scikit-learn rounds them."""
+    if n is None or test is None:
+        return None
+    n_test = int(test) if isinstance(test, int) and test >= 1 else math.ceil(float(test) * n)
+    return n_test if part == 1 else n - n_test
 
 
 def _grid_size(grid: V | None) -> int:

@@ -57,7 +57,9 @@ class DataV(V):
     column: str | None = None  # a single selected column ("<target>" for a loader's y)
     scaled: bool = False
     unscaled_known: bool = True  # False after PCA/encoding: the root's scales no longer apply
-    n_features: int | None = None  # overrides the root's when a step changed it
+    n_features: int | None = None  # overrides the root's when a step changed it; 0 = unknown
+    n_rows: int | None = None  # when the code shows it for this value (a printed shape)
+    columns: tuple[str, ...] | None = None  # a literal column selection, df[["a", "b"]]
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
