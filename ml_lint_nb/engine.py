@@ -27,6 +27,25 @@ PYTHON_LANGUAGES = frozenset({"python", "python3", "python2", "ipython", "ipytho
 def rules_for(config: Config, path: str | None, mode: str) -> tuple[list[Rule], list[str]]:
     """The rule instances to run in ``mode``, and the selected codes this mode cannot evaluate."""
     enabled = config.enabled_codes(path)
+    key = (id(config), enabled, mode)
+    cached = _RULES_CACHE.get(key)
+    if cached is not None and cached[0] is config:
+        return cached[1], cached[2]
+    runnable, skipped = _build_rules(config, enabled, mode)
+    if len(_RULES_CACHE) > 64:
+        _RULES_CACHE.clear()
+    _RULES_CACHE[key] = (config, runnable, skipped)
+    return runnable, skipped
+
+
+# Rules are stateless between notebooks; building them once per configuration
+# keeps a 1,000-notebook run from re-reading thresholds 1,000 times.
+_RULES_CACHE: dict[tuple, tuple[Config, list[Rule], list[str]]] = {}
+
+
+def _build_rules(
+    config: Config, enabled: frozenset[str], mode: str
+) -> tuple[list[Rule], list[str]]:
     runnable: list[Rule] = []
     skipped: list[str] = []
     for rule_cls in RULES:
