@@ -283,6 +283,12 @@ _MAGIC_LINES_LIST += ["%timeit -n 2 g()", "  %cd /tmp", "  !pip install x \\"]
 _MAGIC_LINES = st.sampled_from(_MAGIC_LINES_LIST)
 
 
+def _as_pass(line: str) -> str:
+    """A magic line as ``pass``; a trailing backslash still swallows the next line, as in IPython."""
+    indent = line[: len(line) - len(line.lstrip())]
+    return indent + "pass" + (" \\" if line.endswith("\\") else "")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(_PY_LINES, _MAGIC_LINES), max_size=12))
 def test_magics_never_break_python_that_parsed(lines: list[str]) -> None:
@@ -290,10 +296,7 @@ def test_magics_never_break_python_that_parsed(lines: list[str]) -> None:
     source = "\n".join(lines)
     python, _ = neutralise(source)
     assert python is not None and python.count("\n") == source.count("\n")
-    plain = "\n".join(
-        line[: len(line) - len(line.lstrip())] + "pass" if line in _MAGIC_LINES_LIST else line
-        for line in lines
-    )
+    plain = "\n".join(_as_pass(line) if line in _MAGIC_LINES_LIST else line for line in lines)
     try:
         ast.parse(plain)
     except SyntaxError:
@@ -301,13 +304,44 @@ def test_magics_never_break_python_that_parsed(lines: list[str]) -> None:
     ast.parse(python)
 
 
+_SPACES = st.sampled_from(["\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u3000"])
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_IPYTHONISH, st.lists(st.one_of(_PY_LINES, _MAGIC_LINES)).map("\n".join)))
+@given(
+    st.one_of(
+        _IPYTHONISH,
+        st.lists(st.one_of(_IPYTHONISH, _SPACES)).map("".join),
+        st.lists(st.one_of(_PY_LINES, _MAGIC_LINES)).map("\n".join),
+        st.text(max_size=80),
+    )
+)
 def test_fast_path_never_skips_a_rewrite(source: str) -> None:
     """Whatever the cheap check lets through, the full scanner would leave alone."""
     from ml_lint_nb.facts.static import ipython_syntax as mod
 
     if mod._may_have_ipython(source):
         return
-    assert "\n".join(mod._neutralise_lines(source.split("\n"))) == source
-    assert not source.lstrip().startswith("%%")
+    assert mod._neutralise_cell(source) == (source, None)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ":?#",  # hypothesis found it
+        "obj?  # why",  # IPython runs it as Python: a syntax error
+        "obj?'s'",
+        "obj?'unterminated",
+        "obj?\\ x",
+        "obj?\x0b",
+    ],
+)
+def test_question_mark_not_at_the_end_is_not_help(source: str) -> None:
+    """IPython 8 leaves these lines alone too (and they fail as Python)."""
+    assert neutralise(source) == (source, None)
+
+
+def test_only_spaces_and_tabs_indent_a_cell_magic() -> None:
+    """Lines are split at newlines only, unlike IPython's str.splitlines."""
+    assert neutralise("\x0c%%bash\nls") == ("\x0c%%bash\nls", None)
+    assert neutralise("  %%bash\nls") == (None, "cell magic %%bash: not Python")
