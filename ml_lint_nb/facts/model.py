@@ -103,10 +103,13 @@ class DataRef:
     order: str | None = None  # "label" | "time" | "id" | "other" when rows are known to be ordered
     order_seen: Observation | None = None
     dataset: str | None = None  # e.g. "load_wine", "make_classification", "read_csv"
+    origin: str | None = None  # the named value an unnamed expression derives from
 
     @property
     def label(self) -> str:
-        return self.name or "<expression>"
+        if self.name:
+            return self.name
+        return f"data derived from {self.origin}" if self.origin else "the data"
 
     @property
     def minority_share(self) -> float | None:

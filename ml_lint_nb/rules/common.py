@@ -14,9 +14,7 @@ def est_label(info: EstimatorInfo) -> str:
 
 
 def data_label(ref: DataRef | None) -> str:
-    if ref is None or not ref.name:
-        return "the data"
-    return ref.name
+    return "the data" if ref is None else ref.label
 
 
 def where(loc: Location | None) -> str:

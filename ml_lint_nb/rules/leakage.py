@@ -165,11 +165,12 @@ class PreprocessingBeforeSplit(Rule):
                 rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
             else:
                 rows = "rows"
-            verb = (
-                "computes its statistic on"
-                if "pseudo" in info.kinds
-                else f"is fitted ({fit.method}) on"
-            )
+            if "pseudo" in info.kinds:
+                verb = "computes its statistic on"
+            elif "resampler" in info.kinds:
+                verb = "resamples"
+            else:
+                verb = f"is fitted ({fit.method}) on"
             when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
             tail = (
                 f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
@@ -178,7 +179,11 @@ class PreprocessingBeforeSplit(Rule):
             )
             yield self.finding(
                 f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; "
-                "the test rows leak into what it learns.",
+                + (
+                    "synthetic rows built from test neighbours land on both sides."
+                    if "resampler" in info.kinds
+                    else "the test rows leak into what it learns."
+                ),
                 fit.location,
                 subject=fit.subject,
                 related=related(split, "split"),

@@ -319,6 +319,7 @@ class Finaliser:
             order=order,
             order_seen=order_seen,
             dataset=base.get("dataset"),
+            origin=d.origin,
         )
         self._refs[id(d)] = ref
         return ref

@@ -60,6 +60,7 @@ class DataV(V):
     n_features: int | None = None  # overrides the root's when a step changed it; 0 = unknown
     n_rows: int | None = None  # when the code shows it for this value (a printed shape)
     columns: tuple[str, ...] | None = None  # a literal column selection, df[["a", "b"]]
+    origin: str | None = None  # the nearest named value this one derives from, for messages
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
@@ -82,6 +83,7 @@ class DataV(V):
         """
         new = object.__new__(DataV)
         new.__dict__.update(self.__dict__)
+        new.__dict__["origin"] = self.name or self.origin
         new.__dict__.update(_DERIVE_RESET)
         new.__dict__.update(changes)
         return new
