@@ -258,6 +258,7 @@ class CellOrderFact(Fact):
     """Saved execution counts of the code cells, in notebook order."""
 
     counts: tuple[tuple[int, int | None], ...]  # (cell position, execution_count)
+    cell_ids: tuple[str | None, ...] = ()  # the code cells' own ids, same order
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Location, Severity
 from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, observed, related, where
+from ml_lint_nb.rules.common import data_label, est_label, observed, related
 
 
 def fits_of(
@@ -113,9 +113,8 @@ def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: floa
         return "LinearRegression has no regularization"
     if info.cls == "LogisticRegression" and "penalty" in p and p["penalty"] in (None, "none"):
         return f"penalty={p['penalty']!r}"
-    if info.cls == "SGDClassifier" or info.cls == "SGDRegressor":
-        if "penalty" in p and p["penalty"] in (None, "none"):
-            return f"penalty={p['penalty']!r}"
+    if info.cls in ("SGDClassifier", "SGDRegressor") and p.get("penalty", "l2") in (None, "none"):
+        return f"penalty={p['penalty']!r}"
     param = catalog.REGULARISATION.get(info.cls)
     if param is None or param not in p:
         return None
@@ -342,6 +341,3 @@ class OutlierSensitiveModel(LiveOnlyRule):
     code, name, severity, pitfalls = "ML305", "outlier-sensitive-model", Severity.INFO, (37,)
     summary = "AdaBoost (or another outlier-sensitive learner) on features with extreme outliers"
     fix = "Clean or clip the outliers, or use a learner with a robust loss."
-
-
-_ = where  # re-exported helper used by sibling modules

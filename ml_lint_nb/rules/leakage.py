@@ -39,9 +39,11 @@ def test_parts(store: FactStore) -> list[tuple[SplitFact, DataRef]]:
 def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None:
     for split in store.of(SplitFact):
         for part in split.parts:
-            if part.rows.paths & rows.paths or rows.includes(part.rows) or part.rows.includes(rows):
-                if part.rows.roles() & {"test", "validation"}:
-                    return split, part
+            overlaps = (
+                part.rows.paths & rows.paths or rows.includes(part.rows) or part.rows.includes(rows)
+            )
+            if overlaps and part.rows.roles() & {"test", "validation"}:
+                return split, part
     return None
 
 

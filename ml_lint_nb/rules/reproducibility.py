@@ -161,7 +161,7 @@ class HiddenState(Rule):
 
 
 def _cell_id(order: CellOrderFact, cell: int) -> str | None:
+    for (position, _count), cell_id in zip(order.counts, order.cell_ids, strict=False):
+        if position == cell:
+            return cell_id
     return None
-
-
-_ = RandomCallFact

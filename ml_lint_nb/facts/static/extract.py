@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.model import (
     CrossValFact,
     DataRef,
@@ -373,6 +372,3 @@ class Finaliser:
         if text:
             return "label", Observation(text)
         return None, None
-
-
-_ = catalog  # the catalogue is imported for its side-effect-free constants used by rules
