@@ -267,3 +267,132 @@ class UseBeforeDefFact(Fact):
 
     name: str
     defined_at: Location
+
+
+# ---------------------------------------------------------------------------
+# Live facts: what only a running kernel can observe. Produced by
+# ml_lint_nb.facts.live.*; every number is computed from the user's objects
+# without mutating them, on a sample above the configured size cap.
+
+
+@dataclass(frozen=True)
+class ColumnSummary:
+    """One column of a frame (or one feature of an array)."""
+
+    name: str
+    dtype: str
+    n_null: int  # real nulls (NaN/None/NaT)
+    n_disguised: int = 0  # "", "NA", "?", -999, ... counted separately
+    disguised_values: tuple[str, ...] = ()
+    n_unique: int | None = None
+    numeric: bool = False
+    std: float | None = None
+    median: float | None = None
+    max_robust_z: float | None = None  # max |x - median| / (1.4826 * MAD)
+    outlier_examples: tuple[float, ...] = ()
+    mixed_types: tuple[str, ...] = ()  # e.g. ("float", "str") for an object column
+    numeric_strings: float = 0.0  # share of non-null values that are numbers stored as text
+
+
+@dataclass(frozen=True)
+class FrameFact(Fact):
+    """A DataFrame, Series or array a cell bound or used, summarised."""
+
+    name: str
+    kind: str  # "DataFrame" | "Series" | "ndarray"
+    n_rows: int
+    n_cols: int
+    columns: tuple[ColumnSummary, ...] = ()
+    sample_rows: int | None = None  # rows actually inspected when sampled; None = all
+    duplicate_rows: int | None = None
+    duplicate_examples: tuple[int, ...] = ()  # row positions of a few duplicates
+    # nulls of one column concentrated in one category of another:
+    # (null column, category column, category value, null share in it, null share elsewhere)
+    missingness: tuple[tuple[str, str, str, float, float], ...] = ()
+    target: str | None = None  # the column (or binding) used as the target, when known
+    class_counts: tuple[tuple[str, int], ...] = ()  # of the target, largest first
+    # single-feature predictiveness of the target: (feature, score, how) with how
+    # "auc" or "corr" or "copy"
+    predictive: tuple[tuple[str, float, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class OverlapFact(Fact):
+    """Rows of a test part that also occur in its training part (row hashes)."""
+
+    train: str
+    test: str
+    n_test: int
+    n_overlap: int
+    examples: tuple[int, ...] = ()  # positions in the test part
+    sampled: bool = False
+
+
+@dataclass(frozen=True)
+class TemporalSplitFact(Fact):
+    """A random split over time-stamped rows: test rows earlier than training's latest."""
+
+    train: str
+    test: str
+    column: str
+    train_max: str
+    test_min: str
+    share_earlier: float  # share of test rows dated before the training set's latest
+
+
+@dataclass(frozen=True)
+class DriftFact(Fact):
+    """Per-feature distribution differences between a train and a test part."""
+
+    train: str
+    test: str
+    features: tuple[tuple[str, float, float], ...]  # (feature, KS statistic, PSI) worst first
+    sampled: bool = False
+
+
+@dataclass(frozen=True)
+class FittedFact(Fact):
+    """A fitted estimator read through its public trailing-underscore attributes."""
+
+    name: str
+    cls: str
+    kinds: frozenset[str]
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    n_samples_seen: int | None = None  # n_samples_seen_, n_samples_fit_, tree root counts, class counts
+    n_features_in: int | None = None
+    n_iter: int | None = None  # max over n_iter_ entries
+    max_iter: int | None = None
+    loss_curve: tuple[float, ...] = ()
+    steps: tuple[FittedFact, ...] = ()  # pipeline / column-transformer parts, in order
+    mean: tuple[float, ...] = ()  # a scaler's mean_ (first features), to match statistics
+    data_min: tuple[float, ...] = ()  # MinMaxScaler's data_min_/data_max_ (first features)
+    data_max: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarningFact(Fact):
+    """A warning raised while a cell ran (observed, never filtered)."""
+
+    category: str  # "ConvergenceWarning", "UndefinedMetricWarning", ...
+    message: str
+    module: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreFact(Fact):
+    """A model scored by the hook itself on data the cell predicted on (bounded rows)."""
+
+    model: str
+    cls: str
+    data: str  # binding name of the rows scored
+    role: str  # "train" | "test" | "validation" | "all"
+    metric: str  # "accuracy" | "r2" | "roc_auc" ...
+    value: float
+    n_rows: int
+    positive_rate: float | None = None  # observed share of the positive class
+    mean_predicted: float | None = None  # mean predicted probability of the positive class
+    recall_at_default: float | None = None  # minority recall with predict() (threshold 0.5)
+    suggested_threshold: float | None = None  # F1-best threshold from a precision-recall curve
+    recall_at_suggested: float | None = None
+    ece: float | None = None  # expected calibration error (10 bins)
+    sampled: bool = False
