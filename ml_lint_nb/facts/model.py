@@ -367,6 +367,8 @@ class FittedFact(Fact):
     mean: tuple[float, ...] = ()  # a scaler's mean_ (first features), to match statistics
     data_min: tuple[float, ...] = ()  # MinMaxScaler's data_min_/data_max_ (first features)
     data_max: tuple[float, ...] = ()
+    feature_names: tuple[str, ...] = ()  # feature_names_in_ (first names), when fitted on a frame
+    n_estimators: int | None = None  # len(estimators_) of an ensemble (its members are not walked)
 
 
 @dataclass(frozen=True)
