@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ml_lint_nb.config import Config
     from ml_lint_nb.findings import Finding
 
-__all__ = ["__version__", "lint_notebook"]
+__all__ = ["__version__", "lint_notebook", "load_ipython_extension", "unload_ipython_extension"]
 
 
 def lint_notebook(path: str | os.PathLike[str], config: Config | None = None) -> list[Finding]:
@@ -37,3 +37,16 @@ def lint_notebook(path: str | os.PathLike[str], config: Config | None = None) ->
     if result.error is not None:
         raise NotebookError(result.error)
     return result.findings
+
+
+def load_ipython_extension(shell: object) -> None:
+    """``%load_ext ml_lint_nb``: check every cell after it runs (see ml_lint_nb.ipython)."""
+    from ml_lint_nb.ipython import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: object) -> None:
+    from ml_lint_nb.ipython import unload_ipython_extension as unload
+
+    unload(shell)

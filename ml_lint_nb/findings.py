@@ -47,10 +47,12 @@ class Location:
     col: int | None = None
     execution_count: int | None = None
 
-    def sort_key(self) -> tuple[int, int, int]:
+    def sort_key(self) -> tuple[int, int, int, int]:
+        """Notebook order: cell position, else (live) execution order; then line, column."""
         big = 1 << 30
         return (
             self.cell if self.cell is not None else big,
+            self.execution_count if self.execution_count is not None else 0,
             self.line if self.line is not None else big,
             self.col if self.col is not None else big,
         )

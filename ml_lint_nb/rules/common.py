@@ -18,9 +18,16 @@ def data_label(ref: DataRef | None) -> str:
 
 
 def where(loc: Location | None) -> str:
-    if loc is None or loc.cell is None:
-        return ""
-    return f"cell {loc.cell}" + (f" line {loc.line}" if loc.line else "")
+    """``cell 4 line 2`` in a notebook file; ``cell [7] line 2`` (execution count) in a kernel."""
+    if loc is None:
+        return "an earlier cell"
+    if loc.cell is not None:
+        cell = f"cell {loc.cell}"
+    elif loc.execution_count is not None:
+        cell = f"cell [{loc.execution_count}]"
+    else:
+        return "this cell" + (f" line {loc.line}" if loc.line else "")
+    return cell + (f" line {loc.line}" if loc.line else "")
 
 
 def related(fact: Fact | None, role: str) -> list[Related]:

@@ -160,7 +160,7 @@ class PreprocessingBeforeSplit(Rule):
                 continue
             # the split that follows the fit explains it best; else the nearest one before
             later = [h for h in hits if h[0].location.sort_key() > fit.location.sort_key()]
-            hit = later[0] if later else hits[-1]
+            hit = later[0] if later else hits[0]
             split, part = hit
             info = fit.estimator
             if fit.X.rows.roles() == {"all"}:

@@ -8,7 +8,8 @@ interpreter's proto facts into the frozen facts the rules read.
 from __future__ import annotations
 
 import ast
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ml_lint_nb.facts.model import (
     CrossValFact,
@@ -37,7 +38,12 @@ from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
 from ml_lint_nb.facts.static.values import DataV
 from ml_lint_nb.facts.store import FactStore
+
+if TYPE_CHECKING:
+    from ml_lint_nb.facts.live.values import LiveData
 from ml_lint_nb.findings import Location, Note
+
+LiveResolver = Callable[[DataV], "LiveData | None"]
 
 
 def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
@@ -136,8 +142,9 @@ def _fmt(v: float) -> str:
 class Finaliser:
     """Turns proto facts (with abstract data) into frozen facts (with DataRefs)."""
 
-    def __init__(self, interp: Interpreter) -> None:
+    def __init__(self, interp: Interpreter, live: LiveResolver | None = None) -> None:
         self.i = interp
+        self.live = live
         self._fits: dict[int, FitFact] = {}
         self._refs: dict[int, DataRef] = {}
         # one-sided "splits" (a lone head(), a filter) are filters: drop their steps
@@ -303,6 +310,17 @@ class Finaliser:
         n_rows = (
             d.n_rows if d.n_rows is not None else (base.get("n_rows") if self.unsplit(d) else None)
         )
+        if self.live is not None and d.pred_est is None:
+            seen = self.live(d)
+            if seen is not None:  # the kernel's objects confirm or refute what the code suggests
+                n_rows = seen.n_rows if seen.n_rows is not None else n_rows
+                n_features = seen.n_features or n_features
+                if seen.shares:
+                    shares, n_classes = seen.shares, len(seen.shares)
+                    seen_shares = Observation(seen.shares_text or "", None, "live")
+                if seen.scale_ratio is not None and not d.scaled:
+                    scale_ratio = seen.scale_ratio
+                    scale_seen = Observation(seen.scale_text or "", None, "live")
         ref = DataRef(
             name=d.name,
             version=d.version,

@@ -121,8 +121,10 @@ class Interpreter:
         self.time_columns: set[str] = set()
         self.target_columns: set[str] = set()
         self.target_encodings: list[tuple[GroupByV, Location]] = []
-        self.cell_index = 0
+        self.cell_index: int | None = 0
         self.cell_id: str | None = None
+        self.cell_key = "0"
+        self.execution_count: int | None = None
         self.loop_depth = 0
         self.call_stack: list[Location] = []
         self.returns: list[V] = []
@@ -138,9 +140,21 @@ class Interpreter:
         self._uses: dict[str, tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ cells
-    def run_cell(self, tree: ast.Module, cell_index: int, cell_id: str | None) -> list[Display]:
+    def run_cell(
+        self,
+        tree: ast.Module,
+        cell_index: int | None,
+        cell_id: str | None,
+        *,
+        cell_key: str | None = None,
+        execution_count: int | None = None,
+    ) -> list[Display]:
+        """Interpret one cell. ``cell_key`` names the cell across re-runs (live mode)."""
         self.cell_index = cell_index
         self.cell_id = cell_id
+        self.cell_key = cell_key if cell_key is not None else str(cell_index)
+        self.execution_count = execution_count
+        self._counter = itertools.count(1)
         self.displays = []
         self._defs, self._uses = {}, {}
         self.cell_names.append((cell_index, cell_id, self._defs, self._uses))
@@ -164,16 +178,17 @@ class Interpreter:
         return Location(
             cell=self.cell_index,
             cell_id=self.cell_id,
+            execution_count=self.execution_count,
             line=getattr(node, "lineno", None),
             col=(node.col_offset + 1) if hasattr(node, "col_offset") else None,
         )
 
     def new_id(self, prefix: str) -> str:
-        return f"{prefix}{next(self._counter)}"
+        """An id stable across re-runs of the same cell: cell key plus order within the cell."""
+        return f"{prefix}{self.cell_key}.{next(self._counter)}"
 
     def root_id(self, node: ast.AST) -> str:
-        loc = self.loc(node)
-        return f"r{loc.cell}:{loc.line}:{loc.col}:{next(self._counter)}"
+        return self.new_id("r")
 
     def record(self, kind: str, node: ast.AST, **args: Any) -> Proto:
         p = Proto(kind, self.loc(node), dict(args, in_loop=self.loop_depth > 0))

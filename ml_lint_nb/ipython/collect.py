@@ -1,0 +1,183 @@
+"""Which kernel objects a cell touched, and the live facts they give.
+
+The static interpreter has already said what the cell did (bound, fitted,
+split, scored); this module resolves those names in ``user_ns`` and asks the
+live extractors about them. Only objects this cell touched are inspected,
+and summaries are cached by object identity and shape.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ml_lint_nb.facts.model import Fact, WarningFact
+from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
+from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.findings import Location
+
+if TYPE_CHECKING:
+    from ml_lint_nb.ipython.session import LiveSession
+
+
+def _optional(module: str, name: str) -> Any:
+    try:
+        mod = __import__(module, fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def collect(
+    session: LiveSession,
+    protos: list[Proto],
+    splits: list[SplitToken],
+    where: Location,
+    warnings_seen: list,
+) -> list[Fact]:
+    facts: list[Fact] = []
+    for category, message, module in warnings_seen:
+        facts.append(WarningFact("live", where, category, message, module))
+    facts.extend(_fitted(session, protos))
+    facts.extend(_frames(session, where))
+    facts.extend(_splits(session, splits))
+    facts.extend(_scores(session, protos))
+    return facts
+
+
+def _at(where: Location, line: int | None) -> Location:
+    return Location(
+        cell=where.cell, cell_id=where.cell_id, line=line, execution_count=where.execution_count
+    )
+
+
+def _fitted(session: LiveSession, protos: list[Proto]) -> list[Fact]:
+    fitted_fact = _optional("ml_lint_nb.facts.live.estimators", "fitted_fact")
+    if fitted_fact is None:
+        return []
+    ns = session.shell.user_ns
+    out: list[Fact] = []
+    seen: set[str] = set()
+    for p in protos:
+        if p.kind != "fit":
+            continue
+        name = p.args["estimator"].binding
+        if not name or name in seen or name not in ns:
+            continue
+        seen.add(name)
+        fact = _guard(fitted_fact, name, ns[name], p.location)
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
+def _frames(session: LiveSession, where: Location) -> list[Fact]:
+    summarise = _optional("ml_lint_nb.facts.live.frames", "summarise_frame")
+    if summarise is None:
+        return []
+    ns = session.shell.user_ns
+    interp = session.interp
+    out: list[Fact] = []
+    for name, line in list(interp._defs.items()):
+        value = interp.env.get(name)
+        if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
+            continue
+        obj = ns[name]
+        columns = getattr(obj, "columns", None)
+        target = None
+        if columns is not None:
+            try:
+                target = next((c for c in interp.target_columns if c in columns), None)
+            except Exception:
+                target = None
+        key = ("frame", id(obj), str(getattr(obj, "shape", None)), target)
+        if key in session._live_cache:
+            fact = session._live_cache[key]
+        else:
+            fact = _guard(summarise, name, obj, _at(where, line), session.limits, target)
+            session._live_cache[key] = fact
+        if fact is not None:
+            out.append(_relocate(fact, _at(where, line)))
+    return out
+
+
+def _splits(session: LiveSession, splits: list[SplitToken]) -> list[Fact]:
+    split_facts = _optional("ml_lint_nb.facts.live.splits", "split_facts")
+    if split_facts is None:
+        return []
+    ns = session.shell.user_ns
+    out: list[Fact] = []
+    for tok in splits:
+        if tok.method != "train_test_split" or len(tok.parts) < 2:
+            continue
+        train, test = tok.parts[0], tok.parts[1]
+        if not train.name or not test.name or train.name not in ns or test.name not in ns:
+            continue
+        kwargs: dict[str, Any] = {"time_columns": tuple(session.interp.time_columns)}
+        if len(tok.parts) >= 4 and tok.parts[2].name in ns and tok.parts[3].name in ns:
+            kwargs["train_target_obj"] = ns[tok.parts[2].name]
+            kwargs["test_target_obj"] = ns[tok.parts[3].name]
+        facts = _guard(
+            split_facts,
+            train.name,
+            ns[train.name],
+            test.name,
+            ns[test.name],
+            tok.location,
+            session.limits,
+            **kwargs,
+        )
+        out.extend(facts or [])
+    return out
+
+
+def _scores(session: LiveSession, protos: list[Proto]) -> list[Fact]:
+    score_facts = _optional("ml_lint_nb.facts.live.scoring", "score_facts")
+    if score_facts is None:
+        return []
+    ns = session.shell.user_ns
+    out: list[Fact] = []
+    done: set[tuple[str, str]] = set()
+    for p in protos:
+        if p.kind != "evaluation":
+            continue
+        est, X, y = p.args.get("estimator"), p.args.get("X"), p.args.get("y_true")
+        if est is None or not est.binding or X is None or not X.name or y is None or not y.name:
+            continue
+        if (est.binding, X.name) in done or not {est.binding, X.name, y.name} <= set(ns):
+            continue
+        done.add((est.binding, X.name))
+        roles = X.rows.roles()
+        role = next(iter(roles)) if len(roles) == 1 else "all"
+        facts = _guard(
+            score_facts,
+            est.binding,
+            ns[est.binding],
+            X.name,
+            ns[X.name],
+            ns[y.name],
+            role,
+            p.location,
+            session.limits,
+        )
+        out.extend(facts or [])
+    return out
+
+
+def _relocate(fact: Any, where: Location) -> Any:
+    from dataclasses import replace
+
+    try:
+        return replace(fact, location=where)
+    except Exception:
+        return fact
+
+
+def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a live extractor; a hostile object costs that fact, never the cell."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception:
+        return None
+
+
+__all__ = ["collect", "EstV"]
