@@ -7,6 +7,7 @@ warnings wrapper), so ``%reload_ext`` works.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 _SESSIONS: dict[int, Any] = {}
@@ -33,10 +34,8 @@ def unload_ipython_extension(shell: Any) -> None:
     session = _SESSIONS.pop(id(shell), None)
     if session is None:
         return
-    try:
+    with contextlib.suppress(ValueError):
         shell.events.unregister("post_run_cell", session.post_run_cell)
-    except ValueError:
-        pass
     session.uninstall()
     from ml_lint_nb.ipython.magics import unregister_magics
 

@@ -6,6 +6,7 @@ traceback: this is typed in a notebook, mid-thought.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +35,8 @@ def register_magics(shell: Any, session: LiveSession) -> None:
 
 
 def unregister_magics(shell: Any) -> None:
-    try:
+    with contextlib.suppress(AttributeError, KeyError):
         del shell.magics_manager.magics["line"]["mlcheck"]
-    except (AttributeError, KeyError):
-        pass
 
 
 class UsageError(Exception):

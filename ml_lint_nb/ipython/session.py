@@ -208,9 +208,12 @@ class LiveSession:
         for p in self.interp.protos:
             if p.location.execution_count != old_count or p in new_protos:
                 keep.append(p)
-            elif p.kind == "evaluation" and p.args.get("estimator") is not None:
-                if p.args["estimator"].config_key() not in new_configs:
-                    keep.append(p)
+            elif (
+                p.kind == "evaluation"
+                and p.args.get("estimator") is not None
+                and p.args["estimator"].config_key() not in new_configs
+            ):
+                keep.append(p)
         self.interp.protos = keep
         self.interp.splits = [
             t for t in self.interp.splits if t.location.execution_count != old_count
