@@ -204,17 +204,15 @@ class LiveSession:
             for p in new_protos
             if p.kind == "evaluation" and p.args.get("estimator") is not None
         }
-        keep: list[Proto] = []
-        for p in self.interp.protos:
-            if p.location.execution_count != old_count or p in new_protos:
-                keep.append(p)
-            elif (
-                p.kind == "evaluation"
-                and p.args.get("estimator") is not None
-                and p.args["estimator"].config_key() not in new_configs
-            ):
-                keep.append(p)
-        self.interp.protos = keep
+        new_ids = {id(p) for p in new_protos}
+
+        def keep(p: Proto) -> bool:
+            if p.location.execution_count != old_count or id(p) in new_ids:
+                return True
+            est = p.args.get("estimator") if p.kind == "evaluation" else None
+            return est is not None and est.config_key() not in new_configs
+
+        self.interp.protos = [p for p in self.interp.protos if keep(p)]
         self.interp.splits = [
             t for t in self.interp.splits if t.location.execution_count != old_count
         ]
