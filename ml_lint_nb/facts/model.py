@@ -314,6 +314,10 @@ class FrameFact(Fact):
     # single-feature predictiveness of the target: (feature, score, how) with how
     # "auc" or "corr" or "copy"
     predictive: tuple[tuple[str, float, str], ...] = ()
+    # rows of the category behind each ``missingness`` entry (same order, inspected rows)
+    missingness_rows: tuple[int, ...] = ()
+    # rows used by the sampled checks (predictiveness, missingness) when fewer than inspected
+    detail_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,10 @@ class OverlapFact(Fact):
     n_overlap: int
     examples: tuple[int, ...] = ()  # positions in the test part
     sampled: bool = False
+    n_checked: int | None = None  # test rows actually hashed when sampled; None = all
+    # class counts of the targets of the two parts, largest first (when targets are given)
+    train_class_counts: tuple[tuple[str, int], ...] = ()
+    test_class_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -348,6 +356,8 @@ class DriftFact(Fact):
     test: str
     features: tuple[tuple[str, float, float], ...]  # (feature, KS statistic, PSI) worst first
     sampled: bool = False
+    n_train: int | None = None  # rows compared on each side (after sampling)
+    n_test: int | None = None
 
 
 @dataclass(frozen=True)
@@ -358,7 +368,9 @@ class FittedFact(Fact):
     cls: str
     kinds: frozenset[str]
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    n_samples_seen: int | None = None  # n_samples_seen_, n_samples_fit_, tree root counts, class counts
+    n_samples_seen: int | None = (
+        None  # n_samples_seen_, n_samples_fit_, tree root counts, class counts
+    )
     n_features_in: int | None = None
     n_iter: int | None = None  # max over n_iter_ entries
     max_iter: int | None = None
