@@ -60,7 +60,12 @@ def _build_rules(
 
 
 def not_evaluated(config: Config | None = None, mode: str = "static") -> list[str]:
-    """Selected codes that ``mode`` cannot evaluate (live-only rules in a static run)."""
+    """Selected codes that ``mode`` cannot evaluate (live-only rules in a static run).
+
+    ``execute`` runs both kinds of detector, so nothing is left out.
+    """
+    if mode == "execute":
+        return []
     config = config or Config()
     return rules_for(config, None, mode)[1]
 

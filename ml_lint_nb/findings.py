@@ -191,3 +191,40 @@ class RunResult:
     @property
     def error_files(self) -> int:
         return sum(1 for f in self.files if f.error is not None)
+
+
+def finding_from_json(data: dict[str, Any]) -> Finding:
+    """Rebuild a finding from its JSON form (the kernel's MIME payload, read by ``--execute``)."""
+    loc = Location(
+        cell=data.get("cell"),
+        cell_id=data.get("cell_id"),
+        line=data.get("line"),
+        col=data.get("col"),
+        execution_count=data.get("execution_count"),
+    )
+    related = tuple(
+        Related(
+            Location(cell=r.get("cell"), cell_id=r.get("cell_id"), line=r.get("line")),
+            r.get("role", ""),
+        )
+        for r in data.get("related", [])
+    )
+    evidence = tuple(
+        Evidence(
+            e.get("source", "live"), e.get("kind", ""), e.get("text", ""), dict(e.get("data") or {})
+        )
+        for e in data.get("evidence", [])
+    )
+    return Finding(
+        code=data["code"],
+        name=data.get("name", ""),
+        severity=Severity.parse(data.get("severity", "info")),
+        message=data.get("message", ""),
+        location=loc,
+        fix=data.get("fix", ""),
+        pitfalls=tuple(data.get("pitfalls", ())),
+        subject=tuple(data.get("subject", ())),
+        related=related,
+        sources=tuple(data.get("sources", ("live",))),
+        evidence=evidence,
+    )

@@ -144,10 +144,23 @@ def _add_check(sub: Any) -> None:
     check.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule"
     )
-    check.add_argument(
+    run = check.add_argument_group("execution (live checks; needs nbclient and ipykernel)")
+    run.add_argument(
         "--execute",
         action="store_true",
-        help="run each notebook in a kernel with the live checks (coming soon; not available yet)",
+        help="run each notebook in a fresh kernel with ml_lint_nb loaded and add the live findings "
+        "(the file is not modified)",
+    )
+    run.add_argument(
+        "--kernel", metavar="NAME", help="kernel to run (default: python3 of this environment)"
+    )
+    run.add_argument(
+        "--timeout", type=int, default=600, metavar="SECONDS", help="per-cell timeout (default 600)"
+    )
+    run.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="a failing cell is a note, not an error (exit code unaffected)",
     )
 
 
@@ -261,12 +274,20 @@ def _why(config: Config) -> str:
 # -- linting --------------------------------------------------------------------------------------
 
 
+# Set by ``check --execute`` before any worker starts (workers fork and inherit it).
+_EXECUTE: Any = None
+
+
 def lint_one(path: str, config: Config, display: str) -> FileResult:
     """Lint one file; a crash on one notebook becomes that file's error, not a lost run."""
     from ml_lint_nb.engine import lint_file
     from ml_lint_nb.findings import FileResult
 
     try:
+        if _EXECUTE is not None:
+            from ml_lint_nb.cli.execute import execute_file
+
+            return execute_file(path, config, display, _EXECUTE)
         return lint_file(path, config, display)
     except Exception as exc:  # a bug or a pathological input must not hide the other files
         return FileResult(path=display, error=f"internal error: {type(exc).__name__}: {exc}")
@@ -441,8 +462,13 @@ def _write(report: str, output: str | None) -> None:
 
 
 def command_check(args: argparse.Namespace) -> int:
+    global _EXECUTE
     if args.execute:
-        _err("--execute is not available yet")
+        from ml_lint_nb.cli.execute import ExecuteOptions
+
+        _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors)
+    elif args.kernel or args.allow_errors:
+        _err("--kernel and --allow-errors go with --execute")
         return EXIT_ERROR
     from ml_lint_nb.config import ConfigError
     from ml_lint_nb.engine import not_evaluated
@@ -465,7 +491,8 @@ def command_check(args: argparse.Namespace) -> int:
         _warn(f"no notebooks found in {' '.join(args.paths)}")
     files = lint_tasks(tasks, effective_jobs(args.jobs, len(tasks))) + collector.skipped
     files.sort(key=lambda f: f.path or "")
-    run = RunResult(files=files, not_evaluated=not_evaluated(global_config))
+    mode = "execute" if args.execute else "static"
+    run = RunResult(files=files, not_evaluated=not_evaluated(global_config, mode))
     try:
         _write(render_report(run, args, _use_color(args)), args.output)
     except OSError as exc:

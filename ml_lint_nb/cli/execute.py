@@ -1,0 +1,208 @@
+"""``ml-lint-nb check --execute``: run a notebook in a fresh kernel with the live checks loaded.
+
+The runner executes the cells itself, one by one, so it knows which cell
+produced which output (kernels are not told cell positions). The live
+findings come back as our MIME payload in each cell's outputs; they are
+mapped to cell positions and merged with the static findings of the same
+notebook into one ``"mode": "execute"`` result. The user's file is never
+written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ml_lint_nb.config import Config
+from ml_lint_nb.engine import lint_file
+from ml_lint_nb.findings import FileResult, Finding, Location, Note, finding_from_json
+
+MIME_TYPE = "application/vnd.ml-lint-nb.findings+json"
+SETUP = "%load_ext ml_lint_nb"
+
+
+@dataclass(frozen=True)
+class ExecuteOptions:
+    kernel: str | None = None
+    timeout: int = 600  # seconds per cell
+    allow_errors: bool = False
+
+
+class ExecuteUnavailable(Exception):
+    """nbclient/ipykernel are missing, or no kernel can start."""
+
+
+def execute_file(path: str, config: Config, display: str, options: ExecuteOptions) -> FileResult:
+    static = lint_file(path, config, display)
+    if static.error is not None or static.skipped is not None:
+        return replace_mode(static)
+    try:
+        live, notes, failed = run_notebook(Path(path), options)
+    except ExecuteUnavailable as exc:
+        result = replace_mode(static)
+        result.error = str(exc)
+        return result
+    result = replace_mode(static)
+    result.notes.extend(notes)
+    result.findings = merge(static.findings, live)
+    if failed and not options.allow_errors:
+        result.error = f"a cell failed under --execute (cell {failed}); live checks stop there"
+    return result
+
+
+def replace_mode(result: FileResult) -> FileResult:
+    return FileResult(
+        path=result.path,
+        mode="execute",
+        findings=list(result.findings),
+        notes=list(result.notes),
+        error=result.error,
+        skipped=result.skipped,
+    )
+
+
+def merge(static: list[Finding], live: list[Finding]) -> list[Finding]:
+    """One finding per (code, cell, line): evidence and sources united, the higher severity kept."""
+    out: dict[tuple, Finding] = {}
+    for f in [*static, *live]:
+        key = (f.code, f.location.cell, f.location.line)
+        prev = out.get(key)
+        if prev is None:
+            out[key] = f
+            continue
+        keep = f if f.severity.rank > prev.severity.rank else prev
+        out[key] = replace(
+            keep,
+            location=prev.location,
+            evidence=prev.evidence + tuple(e for e in f.evidence if e not in prev.evidence),
+            sources=tuple(sorted(set(prev.sources) | set(f.sources))),
+        )
+    return sorted(out.values(), key=Finding.sort_key)
+
+
+def run_notebook(
+    path: Path, options: ExecuteOptions
+) -> tuple[list[Finding], list[Note], int | None]:
+    """Execute every code cell; collect the live findings each output carries."""
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    except ImportError:
+        raise ExecuteUnavailable(
+            "--execute needs nbclient and ipykernel: pip install 'ml-lint-nb[execute]'"
+        ) from None
+    nb = nbformat.read(str(path), as_version=4)
+    has_ids = _has_ids(path)
+    kernel = options.kernel or "python3"
+    client = NotebookClient(
+        nb,
+        timeout=options.timeout,
+        kernel_name=kernel,
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    findings: list[Finding] = []
+    notes: list[Note] = []
+    failed: int | None = None
+    by_count: dict[int, tuple[int, str | None]] = {}
+    try:
+        with client.setup_kernel(stderr=subprocess.DEVNULL):
+            _run_setup(client)
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                position = index + 1
+                cell_id = cell.get("id") if has_ids else None
+                try:
+                    client.execute_cell(cell, index)
+                except (CellExecutionError, CellTimeoutError) as exc:
+                    notes.append(Note(f"cell failed under --execute: {_short(exc)}", position))
+                    failed = position
+                    break
+                if cell.get("execution_count") is not None:
+                    by_count[cell.execution_count] = (position, cell_id)
+                error = _error_output(cell)
+                findings.extend(_live_findings(cell, position, cell_id, by_count))
+                if error:
+                    notes.append(Note(f"cell raised {error}; live checks stop here", position))
+                    failed = position
+                    break
+    except ExecuteUnavailable:
+        raise
+    except Exception as exc:  # no kernel, dead kernel, missing kernelspec
+        raise ExecuteUnavailable(f"could not run a '{kernel}' kernel: {_short(exc)}") from None
+    return findings, notes, failed
+
+
+def _run_setup(client: Any) -> None:
+    """Load the extension in the fresh kernel, outside the history and the user's cells."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(SETUP)
+    client.execute_cell(cell, 0, store_history=False)
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            raise ExecuteUnavailable(
+                "the kernel could not load ml_lint_nb (is it installed in that kernel's environment?)"
+            )
+
+
+def _live_findings(
+    cell: Any, position: int, cell_id: str | None, by_count: dict[int, tuple[int, str | None]]
+) -> list[Finding]:
+    out: list[Finding] = []
+    for output in cell.get("outputs", []):
+        payload = output.get("data", {}).get(MIME_TYPE) if isinstance(output, dict) else None
+        if payload is None:
+            continue
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        for file in payload.get("files", []):
+            for data in file.get("findings", []):
+                f = finding_from_json(data)
+                origin = by_count.get(f.location.execution_count or -1, (position, cell_id))
+                loc = Location(
+                    cell=origin[0],
+                    cell_id=origin[1],
+                    line=f.location.line,
+                    col=f.location.col,
+                    execution_count=f.location.execution_count,
+                )
+                out.append(replace(f, location=loc))
+    # our outputs are not the user's: drop them from the in-memory copy
+    cell["outputs"] = [
+        o
+        for o in cell.get("outputs", [])
+        if not (isinstance(o, dict) and MIME_TYPE in o.get("data", {}))
+    ]
+    return out
+
+
+def _error_output(cell: Any) -> str | None:
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"[:200]
+    return None
+
+
+def _has_ids(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            raw = json.load(fh)
+        cells = raw.get("cells", [])
+        return bool(cells) and all(isinstance(c, dict) and "id" in c for c in cells)
+    except Exception:
+        return False
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[-1] if text else type(exc).__name__)[:200]
+
+
+__all__ = ["ExecuteOptions", "ExecuteUnavailable", "execute_file", "os"]
