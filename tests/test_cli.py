@@ -189,11 +189,11 @@ def test_usage_errors(capsys, argv: list[str]) -> None:
     assert run(capsys, *argv)[0] == 2
 
 
-def test_execute_is_not_available_yet(tmp_path: Path, capsys) -> None:
+def test_execute_options_need_execute(tmp_path: Path, capsys) -> None:
     clean(tmp_path / "ok.ipynb")
-    code, _, err = run(capsys, "check", "--execute", "ok.ipynb")
+    code, _, err = run(capsys, "check", "--allow-errors", "ok.ipynb")
     assert code == 2
-    assert "--execute is not available yet" in err
+    assert "go with --execute" in err
 
 
 def test_help_and_version(capsys) -> None:

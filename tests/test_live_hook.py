@@ -1,0 +1,253 @@
+"""The kernel extension in a real in-process IPython shell: lifecycle, findings over a session, safety."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+
+pytest.importorskip("sklearn")
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+
+MIME = "application/vnd.ml-lint-nb.findings+json"
+
+
+@pytest.fixture()
+def shell(monkeypatch):
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    published: list[dict] = []
+
+    def capture(data=None, metadata=None, **_kw):
+        published.append(data or {})
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    sh.published = published
+    yield sh
+    sh.run_line_magic("unload_ext", "ml_lint_nb")
+    InteractiveShell.clear_instance()
+
+
+def run(sh, code: str):
+    sh.published.clear()
+    result = sh.run_cell(code, store_history=True)
+    assert result.error_in_exec is None, result.error_in_exec
+    return result
+
+
+def codes(sh) -> list[str]:
+    out = []
+    for data in sh.published:
+        if MIME in data:
+            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
+            out += [f["code"] for file in payload["files"] for f in file["findings"]]
+            out += [
+                n["message"].split()[0]
+                for file in payload["files"]
+                for n in file["notes"]
+                if "still present" in n["message"]
+            ]
+        elif "text/plain" in data:
+            out += [
+                w for w in data["text/plain"].split() if w.startswith("ML") and w[2:5].isdigit()
+            ]
+    return out
+
+
+SETUP = (
+    "import numpy as np, pandas as pd\n"
+    "from sklearn.datasets import load_breast_cancer\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "from sklearn.model_selection import train_test_split\n"
+    "from sklearn.svm import SVC\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "X, y = load_breast_cancer(return_X_y=True)"
+)
+
+
+def test_load_twice_registers_once_and_unload_removes_everything() -> None:
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    before = list(sh.events.callbacks["post_run_cell"])
+    showwarning = warnings.showwarning
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    added = [cb for cb in sh.events.callbacks["post_run_cell"] if cb not in before]
+    assert len(added) == 1
+    assert "mlcheck" in sh.magics_manager.magics["line"]
+    sh.run_line_magic("reload_ext", "ml_lint_nb")
+    assert len([cb for cb in sh.events.callbacks["post_run_cell"] if cb not in before]) == 1
+    sh.run_line_magic("unload_ext", "ml_lint_nb")
+    assert sh.events.callbacks["post_run_cell"] == before
+    assert "mlcheck" not in sh.magics_manager.magics["line"]
+    assert warnings.showwarning is showwarning
+    InteractiveShell.clear_instance()
+
+
+def test_clean_cells_show_nothing_and_a_leak_shows_once(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "x = 1")
+    assert shell.published == []
+    run(shell, "X_s = StandardScaler().fit_transform(X)")
+    run(shell, "X_train, X_test, y_train, y_test = train_test_split(X_s, y, random_state=0)")
+    assert codes(shell) == ["ML203"]
+    run(shell, "z = 2")
+    assert shell.published == []
+
+
+def test_rerun_says_still_present_and_fix_removes(shell) -> None:
+    from ml_lint_nb.ipython import get_session
+
+    run(shell, SETUP)
+    run(shell, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)")
+    cell = "svc = SVC().fit(X_train, y_train)"
+    run(shell, cell)
+    assert codes(shell) == ["ML301"]
+    first = shell.published[0]
+    run(shell, cell)
+    assert codes(shell) == ["ML301"]
+    assert shell.published[0] != first  # a one-line "still present", not the full finding again
+    session = get_session(shell)
+    assert any(f.code == "ML301" for f in session.open.values())
+
+
+def test_noqa_and_ignore_silence(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)")
+    run(shell, "a = SVC().fit(X_train, y_train)  # noqa: ML301")
+    assert codes(shell) == []
+    shell.run_line_magic("mlcheck", "ignore ML301")
+    run(shell, "b = SVC().fit(X_train, y_train)")
+    assert codes(shell) == []
+
+
+def test_live_evidence_refutes_unscaled_premise(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)")
+    run(shell, "sc = StandardScaler().fit(X_train)\nXt = sc.transform(X_train)")
+    run(shell, "m = SVC().fit(Xt, y_train)")
+    assert "ML301" not in codes(shell)
+
+
+def test_test_set_reuse_counts_edited_reruns(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)")
+    run(
+        shell,
+        "m = LogisticRegression(C=0.1, max_iter=5000).fit(X_train, y_train)\nm.score(X_test, y_test)",
+    )
+    assert "ML205" not in codes(shell)
+    run(
+        shell,
+        "m = LogisticRegression(C=0.1, max_iter=5000).fit(X_train, y_train)\nm.score(X_test, y_test)",
+    )
+    assert "ML205" not in codes(shell)  # the same configuration again is not reuse
+    run(
+        shell,
+        "m = LogisticRegression(C=10.0, max_iter=5000).fit(X_train, y_train)\nm.score(X_test, y_test)",
+    )
+    assert "ML205" in codes(shell)
+
+
+class Hostile:
+    """An object that fails at everything a linter might touch."""
+
+    def __getattr__(self, name):
+        raise RuntimeError("no attributes here")
+
+    def __len__(self):
+        raise RuntimeError("no length")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+def test_hostile_namespace_never_breaks_a_cell(shell) -> None:
+    shell.user_ns["Hostile"] = Hostile
+    run(shell, SETUP)
+    run(
+        shell,
+        "h = Hostile()\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)",
+    )
+    run(shell, "q = h\npair = [h, q]")
+    run(
+        shell,
+        "class Bad(pd.DataFrame):\n"
+        "    @property\n"
+        "    def shape(self):\n"
+        "        raise RuntimeError('shape')\n"
+        "bad = Bad({'a': [1, 2, 3]})\nbad2 = bad",
+    )
+    run(
+        shell,
+        "class FakeEst:\n"
+        "    def fit(self, X, y=None):\n"
+        "        return self\n"
+        "    def get_params(self, deep=True):\n"
+        "        raise RuntimeError('nope')\n"
+        "    def predict(self, X):\n"
+        "        return np.zeros(len(X))\n"
+        "fe = FakeEst().fit(X_train, y_train)\nfe.predict(X_test)",
+    )
+    result = shell.run_cell("1 + 1", store_history=True)
+    assert result.success
+
+
+def test_user_frames_are_not_mutated(shell) -> None:
+    import pandas as pd
+
+    run(shell, SETUP)
+    run(
+        shell,
+        "df = pd.DataFrame(X[:, :5], columns=list('abcde'))\n"
+        "df['target'] = y\n"
+        "df.attrs['owner'] = 'me'\n"
+        "snapshot = df.copy(deep=True)",
+    )
+    run(
+        shell,
+        "Xd = df.drop(columns=['target'])\nyd = df['target']\nA, B, c, d = train_test_split(Xd, yd, random_state=0)",
+    )
+    run(shell, "mm = SVC().fit(A, c)\nmm.score(B, d)")
+    df, snapshot = shell.user_ns["df"], shell.user_ns["snapshot"]
+    pd.testing.assert_frame_equal(df, snapshot)
+    assert df.attrs == {"owner": "me"}
+    assert df.flags.allows_duplicate_labels == snapshot.flags.allows_duplicate_labels
+
+
+def test_failed_and_silent_cells_are_skipped(shell) -> None:
+    run(shell, SETUP)
+    shell.published.clear()
+    shell.run_cell(
+        "X_s = StandardScaler().fit_transform(X)\nraise ValueError('boom')", store_history=True
+    )
+    assert shell.published == []
+    shell.run_cell("A, B = train_test_split(X, random_state=0)", silent=True)
+    assert shell.published == []
+
+
+def test_hook_accepts_no_result_argument(shell) -> None:
+    from ml_lint_nb.ipython import get_session
+
+    run(shell, SETUP)
+    session = get_session(shell)
+    session.post_run_cell()  # some front ends call it without the result
+    assert not session.errors
+
+
+def test_magics_usage_errors_are_one_line(shell, capsys) -> None:
+    shell.run_line_magic("mlcheck", "frobnicate")
+    out = capsys.readouterr().out
+    assert out.startswith("%mlcheck: unknown command 'frobnicate'")
+    shell.run_line_magic("mlcheck", "df nope")
+    assert "not defined" in capsys.readouterr().out
+    shell.run_line_magic("mlcheck", "off")
+    shell.run_line_magic("mlcheck", "status")
+    assert "hook off" in capsys.readouterr().out
+    shell.run_line_magic("mlcheck", "on")
+    shell.run_line_magic("mlcheck", "explain ML203")
+    assert "preprocessing-before-split" in capsys.readouterr().out
