@@ -2,7 +2,9 @@
 
 Loading is symmetric and idempotent: loading twice registers once, and
 unloading removes exactly what loading added (the hook, the magic, the
-warnings wrapper), so ``%reload_ext`` works.
+warnings wrapper), so ``%reload_ext`` works. Loading itself is light: the
+engine is imported when the first cell has run, so ``%load_ext`` returns at
+once and a session that never runs a cell pays nothing.
 """
 
 from __future__ import annotations
@@ -10,33 +12,68 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-_SESSIONS: dict[int, Any] = {}
+_HOOKS: dict[int, _Hook] = {}
+
+
+class _Hook:
+    """The registered ``post_run_cell`` callback; builds the session on first use."""
+
+    def __init__(self, shell: Any) -> None:
+        from ml_lint_nb.facts.live.warnings_capture import WarningRecorder
+
+        self.shell = shell
+        self.session: Any = None
+        self.recorder = WarningRecorder()  # installed now: the first cell's warnings count too
+
+    def get(self) -> Any:
+        if self.session is None:
+            from ml_lint_nb.ipython.session import LiveSession
+
+            self.session = LiveSession(self.shell, recorder=self.recorder)
+        return self.session
+
+    def __call__(self, result: Any = None) -> None:
+        try:
+            session = self.get()
+        except Exception:  # a broken installation must not break the user's kernel
+            return
+        session.post_run_cell(result)
 
 
 def get_session(shell: Any) -> Any:
-    return _SESSIONS.get(id(shell))
+    hook = _HOOKS.get(id(shell))
+    return hook.get() if hook is not None else None
 
 
 def load_ipython_extension(shell: Any) -> None:
-    from ml_lint_nb.ipython.magics import register_magics
-    from ml_lint_nb.ipython.session import LiveSession
-
-    if id(shell) in _SESSIONS:
+    if id(shell) in _HOOKS:
         return
-    session = LiveSession(shell)
-    _SESSIONS[id(shell)] = session
-    session.install()
-    shell.events.register("post_run_cell", session.post_run_cell)
-    register_magics(shell, session)
+    hook = _Hook(shell)
+    _HOOKS[id(shell)] = hook
+    hook.recorder.install()
+    shell.events.register("post_run_cell", hook)
+    shell.register_magic_function(_magic(hook), "line", "mlcheck")
 
 
 def unload_ipython_extension(shell: Any) -> None:
-    session = _SESSIONS.pop(id(shell), None)
-    if session is None:
+    hook = _HOOKS.pop(id(shell), None)
+    if hook is None:
         return
     with contextlib.suppress(ValueError):
-        shell.events.unregister("post_run_cell", session.post_run_cell)
-    session.uninstall()
-    from ml_lint_nb.ipython.magics import unregister_magics
+        shell.events.unregister("post_run_cell", hook)
+    hook.recorder.uninstall()
+    with contextlib.suppress(AttributeError, KeyError):
+        del shell.magics_manager.magics["line"]["mlcheck"]
 
-    unregister_magics(shell)
+
+def _magic(hook: _Hook) -> Any:
+    def mlcheck(line: str) -> None:
+        from ml_lint_nb.ipython.magics import USAGE, UsageError, run
+
+        try:
+            run(hook.get(), line)
+        except UsageError as exc:
+            print(f"%mlcheck: {exc}\n{USAGE}")
+
+    mlcheck.__doc__ = "Run ml-lint-nb checks on demand; `%mlcheck status` for the hook's state."
+    return mlcheck

@@ -19,12 +19,18 @@ if TYPE_CHECKING:
     from ml_lint_nb.ipython.session import LiveSession
 
 
+_OPTIONAL: dict[tuple[str, str], Any] = {}
+
+
 def _optional(module: str, name: str) -> Any:
-    try:
-        mod = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
+    """An extractor if this installation has it (looked up once per session)."""
+    key = (module, name)
+    if key not in _OPTIONAL:
+        try:
+            _OPTIONAL[key] = getattr(__import__(module, fromlist=[name]), name, None)
+        except ImportError:
+            _OPTIONAL[key] = None
+    return _OPTIONAL[key]
 
 
 def collect(

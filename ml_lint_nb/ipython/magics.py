@@ -6,7 +6,6 @@ traceback: this is typed in a notebook, mid-thought.
 
 from __future__ import annotations
 
-import contextlib
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -21,22 +20,6 @@ USAGE = (
     "%mlcheck display html|widgets | %mlcheck config KEY=VALUE"
 )
 CONFIG_KEYS = {"max_rows": int, "max_predict_rows": int, "budget_ms": float, "seed": int}
-
-
-def register_magics(shell: Any, session: LiveSession) -> None:
-    def mlcheck(line: str) -> None:
-        try:
-            run(session, line)
-        except UsageError as exc:
-            print(f"%mlcheck: {exc}\n{USAGE}")
-
-    mlcheck.__doc__ = USAGE
-    shell.register_magic_function(mlcheck, "line", "mlcheck")
-
-
-def unregister_magics(shell: Any) -> None:
-    with contextlib.suppress(AttributeError, KeyError):
-        del shell.magics_manager.magics["line"]["mlcheck"]
 
 
 class UsageError(Exception):

@@ -46,7 +46,7 @@ class CellRun:
 class LiveSession:
     """State of ml-lint-nb in one kernel; see the module docstring."""
 
-    def __init__(self, shell: Any, config: Config | None = None) -> None:
+    def __init__(self, shell: Any, config: Config | None = None, recorder: Any = None) -> None:
         self.shell = shell
         self.enabled = True
         self.display_mode = "html"
@@ -59,7 +59,7 @@ class LiveSession:
         self.errors: list[str] = []
         self.error_announced = False
         self.notes: list[str] = []
-        self.recorder = _make_recorder()
+        self.recorder = recorder if recorder is not None else _make_recorder()
         self.last_hook_ms = 0.0
         self.sources: dict[str, list[str]] = {}  # cell key -> source lines, for # noqa
         self.count_to_key: dict[int | None, str] = {}
@@ -139,6 +139,16 @@ class LiveSession:
             self._forget_run(previous, new_protos)
         self._trim()
         where = Location(cell=None, cell_id=cell_id, line=1, execution_count=count)
+        touched = (
+            new_protos
+            or new_splits
+            or warnings_seen
+            or any(isinstance(self.interp.env.get(n), DataV | EstV) for n in self.interp._defs)
+        )
+        if not touched:  # `x = 1`, a print, a plot: nothing for the rules, stay invisible and cheap
+            self.sources[key] = raw.splitlines()
+            self.count_to_key[count] = key
+            return []
         live = self.live_facts(new_protos, new_splits, where, warnings_seen or [])
         if not new_protos and not new_splits and not live:
             return []

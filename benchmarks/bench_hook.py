@@ -1,0 +1,107 @@
+"""Cost of the live hook, measured in one run and printed as ratios against the budgets.
+
+Budgets (issue 3):
+- a cell that touches no ML object: median time with the hook at most 1.5x without,
+  in a namespace holding a dozen 1e5-row frames and fitted models;
+- a cell that splits and fits on 1e5 x 20: the hook adds at most max(150 ms, 25% of the cell);
+- the same on 1e6 rows: at most 400 ms;
+- ``%load_ext ml_lint_nb``: under 50 ms;
+- transient memory of the hook: at most half the largest frame;
+- ``%mlcheck df`` on 1e6 x 20: under 4 s.
+
+Run: ``python benchmarks/bench_hook.py``
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+from IPython.core.interactiveshell import InteractiveShell
+
+
+def frame(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    data = {f"x{i}": rng.normal(size=n) * (10 ** (i % 4)) for i in range(18)}
+    data["cat"] = rng.choice(["a", "b", "c"], size=n)
+    data["y"] = (rng.random(n) < 0.1).astype(int)
+    return pd.DataFrame(data)
+
+
+def timed(sh: InteractiveShell, code: str, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        sh.run_cell(code, store_history=True)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def report(label: str, value: float, budget: float, unit: str) -> bool:
+    ok = value <= budget
+    print(f"{label:<58} {value:8.3f} {unit}  budget {budget:g} {unit}  ({value / budget:.2f}x) {'ok' if ok else 'OVER'}")
+    return ok
+
+
+def main() -> int:
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    sh.display_pub.publish = lambda *a, **k: None  # measure the work, not the front end
+    ns = sh.user_ns
+    for i in range(12):
+        ns[f"frame_{i}"] = frame(100_000, i)
+    sh.run_cell(
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.model_selection import train_test_split\n"
+        "from sklearn.preprocessing import StandardScaler\n"
+        "models = [LogisticRegression(max_iter=50).fit(frame_0[[f'x{i}' for i in range(5)]][:5000], frame_0['y'][:5000]) for _ in range(3)]",
+        store_history=True,
+    )
+    results = []
+
+    bare = timed(sh, "x = 1", 60)
+    start = time.perf_counter()
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    load_ms = (time.perf_counter() - start) * 1000
+    hooked = timed(sh, "x = 1", 60)
+    results.append(report("hook on `x = 1` (median with / without)", statistics.median(hooked) / statistics.median(bare), 1.5, "x"))
+    results.append(report("%load_ext ml_lint_nb", load_ms, 50, "ms"))
+
+    cell = (
+        "features = [c for c in {name}.columns if c.startswith('x')]\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split({name}[features], {name}['y'], random_state=0)\n"
+        "clf = LogisticRegression(max_iter=200).fit(StandardScaler().fit_transform(X_tr), y_tr)"
+    )
+    for name, n, budget_ms in (("big", 100_000, 150.0), ("huge", 1_000_000, 400.0)):
+        ns[name] = frame(n, 99)
+        sh.run_line_magic("unload_ext", "ml_lint_nb")
+        without = statistics.median(timed(sh, cell.format(name=name), 3))
+        sh.run_line_magic("load_ext", "ml_lint_nb")
+        with_hook = statistics.median(timed(sh, cell.format(name=name), 3))
+        added = (with_hook - without) * 1000
+        allowed = max(budget_ms, 0.25 * without * 1000) if n == 100_000 else budget_ms
+        results.append(report(f"split+fit on {n:,} x 20: hook adds", added, allowed, "ms"))
+
+    from ml_lint_nb.ipython import get_session
+
+    session = get_session(sh)
+    largest = ns["huge"].memory_usage(deep=True).sum()
+    tracemalloc.start()
+    session.analyse_cell(cell.format(name="huge"), None, 10_000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    results.append(report("hook transient memory / largest frame", peak / largest, 0.5, "x"))
+
+    start = time.perf_counter()
+    sh.run_line_magic("mlcheck", "df huge --target y")
+    results.append(report("%mlcheck df on 1,000,000 x 20", time.perf_counter() - start, 4.0, "s"))
+    print("all budgets met" if all(results) else "SOME BUDGETS MISSED")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
