@@ -1,13 +1,36 @@
 """A self-contained, collapsible HTML block for the live display.
 
 It must survive a saved notebook with no kernel and no extension, so it uses
-only what JupyterLab's and nbconvert's sanitizers keep (``details``,
-``summary``, ``table``, ``span``, ``div``, ``code``, ``b``, ``a href`` and
-inline ``style``): no ``<style>`` block, no script, no external resource.
-Text colours are inherited (``color:inherit``), backgrounds are transparent
-and borders a mid grey, so it reads in light and dark themes; only the
-severity badges set both foreground and background, chosen for contrast on
-either.
+no ``<style>`` block, no script and no external resource: only tags,
+attributes and inline declarations that every front end keeps.
+
+What survives where (checked in the front ends' own sources):
+
+* JupyterLab 4 and Notebook 7 sanitize ``text/html`` of untrusted outputs
+  (a reopened notebook) with ``Sanitizer`` in jupyterlab/jupyterlab
+  ``packages/apputils/src/sanitizer.ts`` (sanitize-html). Its ``allowedTags``
+  include ``details``, ``summary``, ``table``/``tr``/``th``/``td``,
+  ``div``, ``span``, ``code``, ``b``, ``a``; ``allowedAttributes`` keep
+  ``class``, ``style`` and ``title`` on every tag, ``open`` on ``details``
+  and ``href`` on ``a`` (``id``/``name`` are dropped unless
+  ``allowNamedProperties``). ``allowedStyles`` validates each inline
+  declaration with a regex and drops the ones that fail: colours must be
+  hex, ``rgb()``/``rgba()`` with integer channels, or a named colour
+  (``transparent`` is one; ``inherit``, ``currentColor`` and ``var()`` are
+  not). Every declaration below passes (``tests/test_display_frontends.py``
+  re-checks them) except ``color:inherit`` on the rule link, which is
+  deliberate: where it survives the link reads in the text colour, where it
+  is dropped the theme's own link colour applies.
+* VS Code inserts ``text/html`` unsanitized into its output webview
+  (``extensions/notebook-renderers/src/index.ts``) and picks the first
+  mimetype that has a renderer, so our JSON type falls through to this HTML.
+* nbconvert copies ``text/html`` unsanitized unless ``--sanitize-html`` is
+  given (then bleach keeps only a few tags and no ``style``).
+
+Text colours are inherited and backgrounds transparent, borders a
+half-transparent mid grey, so the block reads in light and dark themes;
+only the severity badges set both foreground and background, chosen for
+contrast on either.
 
 Column names, values and variable names come from the user's data and code,
 so every string that is not a literal of this module goes through
@@ -30,17 +53,26 @@ _BADGE_COLORS = {
     Severity.WARNING: ("#1c1917", "#fbbf24"),
     Severity.INFO: ("#ffffff", "#1d4ed8"),
 }
+# No ``color`` on containers: text inherits the theme's colour by default, and
+# ``color:inherit`` would be dropped by JupyterLab's sanitizer anyway.
 _OUTER_STYLE = (
     "border:1px solid rgba(127,127,127,0.45);border-radius:4px;padding:2px 8px;"
-    "margin:4px 0;background:transparent;color:inherit;font-size:0.95em"
+    "margin:4px 0;background:transparent;font-size:0.95em"
 )
-_INNER_STYLE = "margin:4px 0 4px 12px;background:transparent;color:inherit"
-_BODY_STYLE = "margin:4px 0 8px 16px;background:transparent;color:inherit"
+_INNER_STYLE = "margin:4px 0 4px 12px;background:transparent"
+_BODY_STYLE = "margin:4px 0 8px 16px;background:transparent"
+_SUMMARY_STYLE = "cursor:pointer"
+# Front ends restyle tables (JupyterLab centres them, zebra-stripes rows and
+# right-aligns cells); these inline declarations put them back.
+_TABLE_STYLE = "border-collapse:collapse;margin:4px 0;background:transparent"
+_ROW_STYLE = "background:transparent"
 _CELL_STYLE = (
     "border:1px solid rgba(127,127,127,0.35);padding:2px 6px;text-align:left;"
-    "vertical-align:top;background:transparent;color:inherit"
+    "vertical-align:top;background:transparent;overflow-wrap:break-word"
 )
 _MUTED_STYLE = "opacity:0.75"
+_NOTE_STYLE = "opacity:0.7;font-size:0.85em"
+_LINK_STYLE = "color:inherit;text-decoration:underline"
 
 
 def _badge(severity: Severity) -> str:
@@ -52,8 +84,12 @@ def _badge(severity: Severity) -> str:
     return f'<span style="{style}">{escape(severity.value)}</span>'
 
 
-def _count_summary(findings: Sequence[Finding]) -> str:
-    """``1 error, 2 warnings`` (non-zero severities only), or ``no findings``."""
+def count_summary(findings: Sequence[Finding]) -> str:
+    """``1 error, 2 warnings`` (non-zero severities only), or ``no findings``.
+
+    Shared with the plain-text bundle so the collapsed line reads the same in
+    every front end.
+    """
     counts = {s: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
     for f in findings:
         counts[f.severity] += 1
@@ -64,6 +100,33 @@ def _count_summary(findings: Sequence[Finding]) -> str:
     ]
     parts = [p for p in parts if not p.startswith("0 ")]
     return ", ".join(parts) if parts else "no findings"
+
+
+def _short_where(loc: Location) -> str:
+    """``cell 4``, else ``execution [7]``, else empty: enough to find a known finding."""
+    if loc.cell is not None:
+        return f"cell {loc.cell}"
+    if loc.execution_count is not None:
+        return f"execution [{loc.execution_count}]"
+    return ""
+
+
+def still_present_text(findings: Sequence[Finding]) -> str:
+    """One line for findings already shown in full: ``ML203 still present (cell 4)``.
+
+    A re-run that keeps a pitfall should say so without repeating the whole
+    explanation; several become ``still present: ML203 (cell 4), ML301``.
+    Plain text: callers escape it for HTML.
+    """
+    ordered = sorted(findings, key=lambda f: f.sort_key())
+    if len(ordered) == 1:
+        where = _short_where(ordered[0].location)
+        return f"{ordered[0].code} still present" + (f" ({where})" if where else "")
+    items = []
+    for f in ordered:
+        where = _short_where(f.location)
+        items.append(f.code + (f" ({where})" if where else ""))
+    return "still present: " + ", ".join(items)
 
 
 def _where(loc: Location) -> str:
@@ -90,22 +153,18 @@ def _evidence_table(evidence: Sequence[Evidence]) -> str:
     head = "".join(
         f'<th style="{_CELL_STYLE}">{name}</th>' for name in ("source", "kind", "text", "data")
     )
-    rows = [f'<tr style="background:transparent">{head}</tr>']
+    rows = [f'<tr style="{_ROW_STYLE}">{head}</tr>']
     for ev in evidence:
         cells = "".join(
             f'<td style="{_CELL_STYLE}">{escape(value)}</td>'
             for value in (ev.source, ev.kind, ev.text, _data_text(ev))
         )
-        rows.append(f'<tr style="background:transparent">{cells}</tr>')
-    table_style = "border-collapse:collapse;margin:4px 0;background:transparent;color:inherit"
-    return f'<table style="{table_style}">{"".join(rows)}</table>'
+        rows.append(f'<tr style="{_ROW_STYLE}">{cells}</tr>')
+    return f'<table style="{_TABLE_STYLE}">{"".join(rows)}</table>'
 
 
-def _finding_block(finding: Finding, docs_base: str) -> str:
-    summary = (
-        f"{_badge(finding.severity)} <code>{escape(finding.code)}</code> "
-        f"{escape(finding.name)} — {escape(finding.message)}"
-    )
+def _finding_body(finding: Finding, docs_base: str) -> str:
+    """Where, related cells, evidence table, fix, pitfalls and the rule's doc link."""
     body = [
         f'<div style="{_MUTED_STYLE}">{escape(_where(finding.location))}'
         f" · {escape(' + '.join(finding.sources))}</div>"
@@ -124,25 +183,67 @@ def _finding_block(finding: Finding, docs_base: str) -> str:
         body.append(f"<div>Pitfall {refs}</div>")
     href = escape(docs_base + finding.url, quote=True)
     body.append(
-        f'<div><a href="{href}" style="color:inherit">'
+        f'<div><a href="{href}" style="{_LINK_STYLE}">'
         f"{escape(finding.code)} {escape(finding.name)} (rule documentation)</a></div>"
     )
-    return (
-        f'<details style="{_INNER_STYLE}"><summary style="cursor:pointer">{summary}</summary>'
-        f'<div style="{_BODY_STYLE}">{"".join(body)}</div></details>'
+    return "".join(body)
+
+
+def _finding_block(finding: Finding, docs_base: str) -> str:
+    summary = (
+        f"{_badge(finding.severity)} <code>{escape(finding.code)}</code> "
+        f"{escape(finding.name)} — {escape(finding.message)}"
     )
+    return (
+        f'<details style="{_INNER_STYLE}"><summary style="{_SUMMARY_STYLE}">{summary}</summary>'
+        f'<div style="{_BODY_STYLE}">{_finding_body(finding, docs_base)}</div></details>'
+    )
+
+
+def finding_detail_html(finding: Finding, *, docs_base: str = "") -> str:
+    """One finding's detail, expanded, for containers that supply their own title.
+
+    The widget accordion titles each item ``ML203 preprocessing-before-split``
+    itself, so the badge and the message open the body instead of a summary.
+    """
+    head = f"<div>{_badge(finding.severity)} {escape(finding.message)}</div>"
+    return f'<div style="{_BODY_STYLE}">{head}{_finding_body(finding, docs_base)}</div>'
+
+
+def _trailer(still_present: Sequence[Finding], notes: Sequence[str]) -> str:
+    """The still-present line and the notes (sampling, an internal error), muted."""
+    out = []
+    if still_present:
+        out.append(f'<div style="{_MUTED_STYLE}">{escape(still_present_text(still_present))}</div>')
+    out.extend(f'<div style="{_NOTE_STYLE}">{escape(note)}</div>' for note in notes)
+    return "".join(out)
 
 
 def render_html(
-    findings: Sequence[Finding], *, title: str | None = None, docs_base: str = ""
+    findings: Sequence[Finding],
+    *,
+    title: str | None = None,
+    docs_base: str = "",
+    still_present: Sequence[Finding] = (),
+    notes: Sequence[str] = (),
 ) -> str:
     """One outer ``<details class="ml-lint-nb">`` with a nested ``<details>`` per finding.
 
     ``docs_base`` is prefixed to each finding's relative ``url`` (empty keeps
-    the repository-relative path of the contract).
+    the repository-relative path of the contract). ``still_present`` are
+    findings the session already showed in full: one muted line under the new
+    ones, or, when nothing is new, the whole output is that one line (a
+    ``<div>``, as there is nothing to expand). ``notes`` are short lines in a
+    small muted font.
     """
     ordered = sorted(findings, key=lambda f: f.sort_key())
     label = "ml-lint-nb" if title is None else f"ml-lint-nb — {escape(title)}"
-    head = f'<summary style="cursor:pointer"><b>{label}</b>: {_count_summary(ordered)}</summary>'
+    if not ordered and (still_present or notes):
+        line = escape(still_present_text(still_present)) if still_present else ""
+        head = f"<div><b>{label}</b>: {line}</div>" if line else f"<div><b>{label}</b></div>"
+        notes_html = _trailer((), notes)
+        return f'<div class="ml-lint-nb" style="{_OUTER_STYLE}">{head}{notes_html}</div>'
+    head = f'<summary style="{_SUMMARY_STYLE}"><b>{label}</b>: {count_summary(ordered)}</summary>'
     blocks = "".join(_finding_block(f, docs_base) for f in ordered)
-    return f'<details class="ml-lint-nb" style="{_OUTER_STYLE}">{head}{blocks}</details>'
+    tail = _trailer(still_present, notes)
+    return f'<details class="ml-lint-nb" style="{_OUTER_STYLE}">{head}{blocks}{tail}</details>'
