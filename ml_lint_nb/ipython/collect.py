@@ -87,6 +87,8 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
         value = interp.env.get(name)
         if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
             continue
+        if any(len(p) > 1 for p in value.rows.paths):
+            continue  # a split part: its data issues are its parent's; the split gets split facts
         obj = ns[name]
         columns = getattr(obj, "columns", None)
         target = None

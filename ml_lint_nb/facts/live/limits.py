@@ -17,7 +17,7 @@ class LiveLimits:
     global one).
     """
 
-    max_rows: int = 200_000
+    max_rows: int = 100_000
     max_predict_rows: int = 10_000
     max_columns: int = 500
     budget_ms: float = 150.0
