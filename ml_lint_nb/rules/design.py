@@ -6,17 +6,21 @@ import math
 from collections.abc import Iterator
 
 from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.live.estimators import iter_fitted, same_cell
 from ml_lint_nb.facts.model import (
+    ColumnSummary,
     CrossValFact,
     DataRef,
     EstimatorFact,
     EstimatorInfo,
     EvaluationFact,
     FitFact,
+    FittedFact,
+    FrameFact,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Location, Severity
-from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
+from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, observed, related
 
 
@@ -244,9 +248,12 @@ class MissingRegularization(Rule):
                 )
 
 
-class ScalerChoice(LiveOnlyRule):
+class ScalerChoice(Rule):
     """What it does
-    Flags ``MinMaxScaler`` on heavy-tailed or outlier-laden features.
+    Flags a fitted ``MinMaxScaler`` whose training columns hold extreme
+    values: a column, among those the scaler saw, with a value at least
+    ``min_robust_z`` robust standard deviations (1.4826 × MAD) from its
+    median.
 
     Why is this bad?
     One extreme value sets the range, squashing every other value into a
@@ -264,8 +271,106 @@ class ScalerChoice(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML303", "scaler-choice", Severity.INFO, (36,)
+    detect = LIVE
     summary = "MinMaxScaler on heavy-tailed or outlier-laden features"
     fix = "Use RobustScaler, or transform the heavy-tailed features (log) before scaling."
+    thresholds = (
+        Threshold(
+            "min_robust_z",
+            10.0,
+            "robust z-score (|x - median| / (1.4826 MAD)) from which a column counts as outlier-laden",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_robust_z")
+        frames = list(store.of(FrameFact))
+        for top in store.of(FittedFact):
+            for fitted, outer in iter_fitted(top):
+                if fitted.cls != "MinMaxScaler":
+                    continue
+                hits = self.outlier_columns(fitted, outer, frames, limit)
+                if not hits:
+                    continue
+                frame, col = hits[0]
+                z = col.max_robust_z or 0.0
+                span = ""
+                if col.name in fitted.feature_names:
+                    i = fitted.feature_names.index(col.name)
+                    if i < len(fitted.data_min) and i < len(fitted.data_max):
+                        low, high = fitted.data_min[i], fitted.data_max[i]
+                        span = (
+                            f" (the scaler's range for it is {self.num(low)} to {self.num(high)})"
+                        )
+                more = f" and {len(hits) - 1} more column(s)" if len(hits) > 1 else ""
+                yield self.finding(
+                    f"{fitted.name} (MinMaxScaler) is fitted on {frame.name}, where '{col.name}' has a "
+                    f"value {z:,.1f} robust standard deviations from its median{span}{more}; "
+                    "one extreme value sets the range and squeezes the other values into a sliver of [0, 1].",
+                    fitted.location,
+                    subject=(fitted.name, col.name),
+                    evidence=[self.outlier_evidence(f, c) for f, c in hits[:5]],
+                )
+
+    @staticmethod
+    def num(value: float) -> str:
+        return f"{value:,.0f}" if abs(value) >= 1e3 else f"{value:.4g}"
+
+    @staticmethod
+    def outlier_columns(
+        fitted: FittedFact,
+        outer: tuple[FittedFact, ...],
+        frames: list[FrameFact],
+        limit: float,
+    ) -> list[tuple[FrameFact, ColumnSummary]]:
+        """Numeric columns of the data ``fitted`` saw (same cell) with ``max_robust_z >= limit``.
+
+        The scaler's ``feature_names_in_`` pick the columns when known;
+        otherwise the frames of the cell whose width matches its (or an
+        enclosing pipeline's) ``n_features_in_``, or every frame of the cell
+        when no width is known. Target columns and target series are left
+        out. Worst first,
+        one entry per column name.
+        """
+        here = [f for f in frames if same_cell(f.location, fitted.location)]
+        widths = {f.n_features_in for f in (fitted, *outer) if f.n_features_in}
+        names = set(fitted.feature_names)
+        best: dict[str, tuple[FrameFact, ColumnSummary]] = {}
+        for frame in here:
+            if not names and widths and frame.n_cols not in widths:
+                continue
+            if frame.kind == "Series" and frame.target is not None:  # a target, not a feature
+                continue
+            for col in frame.columns:
+                if not col.numeric or col.max_robust_z is None or col.max_robust_z < limit:
+                    continue
+                if col.name == frame.target or (names and col.name not in names):
+                    continue
+                seen = best.get(col.name)
+                if seen is None or (seen[1].max_robust_z or 0.0) < col.max_robust_z:
+                    best[col.name] = (frame, col)
+        return sorted(best.values(), key=lambda fc: -(fc[1].max_robust_z or 0.0))
+
+    @staticmethod
+    def outlier_evidence(frame: FrameFact, col: ColumnSummary) -> Evidence:
+        """Live evidence for one outlier-laden column (ML303, ML305)."""
+        examples = ", ".join(ScalerChoice.num(v) for v in col.outlier_examples[:3])
+        sampled = f" (sample of {frame.sample_rows:,} rows)" if frame.sample_rows else ""
+        text = f"{frame.name}['{col.name}']: max robust z {col.max_robust_z or 0.0:,.1f}"
+        if col.median is not None:
+            text += f", median {ScalerChoice.num(col.median)}"
+        if examples:
+            text += f", e.g. {examples}"
+        return Evidence(
+            frame.source,
+            "outliers",
+            text + sampled,
+            {
+                "frame": frame.name,
+                "column": col.name,
+                "max_robust_z": round(col.max_robust_z or 0.0, 2),
+            },
+        )
 
 
 class NoBaseline(Rule):
@@ -318,10 +423,11 @@ class NoBaseline(Rule):
         )
 
 
-class OutlierSensitiveModel(LiveOnlyRule):
+class OutlierSensitiveModel(Rule):
     """What it does
-    Flags AdaBoost (and other outlier-sensitive learners) trained on features
-    with extreme outliers.
+    Flags a fitted AdaBoost model (and other outlier-sensitive learners)
+    whose training features hold extreme outliers: a column with a value at
+    least ``min_robust_z`` robust standard deviations from its median.
 
     Why is this bad?
     AdaBoost's exponential loss keeps increasing the weight of mislabelled
@@ -339,5 +445,35 @@ class OutlierSensitiveModel(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML305", "outlier-sensitive-model", Severity.INFO, (37,)
+    detect = LIVE
     summary = "AdaBoost (or another outlier-sensitive learner) on features with extreme outliers"
     fix = "Clean or clip the outliers, or use a learner with a robust loss."
+    thresholds = (
+        Threshold(
+            "min_robust_z",
+            10.0,
+            "robust z-score (|x - median| / (1.4826 MAD)) from which a value counts as an extreme outlier",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_robust_z")
+        frames = list(store.of(FrameFact))
+        for top in store.of(FittedFact):
+            for fitted, outer in iter_fitted(top):
+                if "outlier_sensitive" not in fitted.kinds:
+                    continue
+                hits = ScalerChoice.outlier_columns(fitted, outer, frames, limit)
+                if not hits:
+                    continue
+                frame, col = hits[0]
+                names = ", ".join(f"'{c.name}'" for _f, c in hits[:3])
+                more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+                yield self.finding(
+                    f"{fitted.name} ({fitted.cls}) is trained on {frame.name}, whose features {names}{more} "
+                    f"have extreme outliers (up to {col.max_robust_z or 0.0:,.1f} robust standard deviations "
+                    "from the median); boosting with exponential loss gives such points ever more weight.",
+                    fitted.location,
+                    subject=(fitted.name, col.name),
+                    evidence=[ScalerChoice.outlier_evidence(f, c) for f, c in hits[:5]],
+                )
