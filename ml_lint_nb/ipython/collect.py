@@ -73,7 +73,27 @@ def _fitted(session: LiveSession, protos: list[Proto]) -> list[Fact]:
         fact = _guard(fitted_fact, name, ns[name], p.location)
         if fact is not None:
             out.append(fact)
+            out.extend(_fit_data(session, p, fact))
     return out
+
+
+def _fit_data(session: LiveSession, p: Proto, fact: Any) -> list[Fact]:
+    """The data an outlier-sensitive estimator (MinMaxScaler, AdaBoost) just learned from.
+
+    ML303 and ML305 need its columns' extremes, even when it is a split part
+    that the frame pass leaves to its parent.
+    """
+    kinds = fact.kinds | {k for step in fact.steps for k in step.kinds}
+    classes = {fact.cls, *(step.cls for step in fact.steps)}
+    if not (kinds & {"outlier_sensitive"} or "MinMaxScaler" in classes):
+        return []
+    X = p.args.get("X")
+    summarise = _optional("ml_lint_nb.facts.live.frames", "summarise_frame")
+    ns = session.shell.user_ns
+    if summarise is None or X is None or not X.name or X.name not in ns:
+        return []
+    summary = _guard(summarise, X.name, ns[X.name], p.location, session.limits)
+    return [summary] if summary is not None else []
 
 
 def _frames(session: LiveSession, where: Location) -> list[Fact]:
