@@ -1560,9 +1560,16 @@ class Interpreter:
         )
 
     def finish(self) -> None:
-        """Resolve what needs the whole notebook: target encodings of target columns."""
+        """Resolve what needs the whole notebook: target encodings of target columns.
+
+        Idempotent: a live session calls it after every cell, and an encoding
+        becomes a fit once, when its column is known to be a target.
+        """
+        pending = []
         for g, loc in self.target_encodings:
-            if g.column in self.target_columns:
+            if g.column not in self.target_columns:
+                pending.append((g, loc))
+            else:
                 info = EstimatorInfo(
                     est_id=self.new_id("E"),
                     cls=f"groupby(...)['{g.column}'] mean encoding",
@@ -1585,6 +1592,7 @@ class Interpreter:
                         },
                     )
                 )
+        self.target_encodings = pending
 
     # ------------------------------------------------------------- displays
     def note_display(self, expr: ast.expr) -> None:
