@@ -66,7 +66,13 @@ def replace_mode(result: FileResult) -> FileResult:
 
 
 def merge(static: list[Finding], live: list[Finding]) -> list[Finding]:
-    """One finding per (code, cell, line): evidence and sources united, the higher severity kept."""
+    """One finding per (code, cell, line): evidence and sources united, the higher severity kept.
+
+    A kernel finding backed only by code evidence was judged on the cells run
+    so far (no baseline *yet*); the static run has read the whole notebook, so
+    for code evidence it is the one that counts.
+    """
+    live = [f for f in live if "live" in f.sources]
     out: dict[tuple, Finding] = {}
     for f in [*static, *live]:
         key = (f.code, f.location.cell, f.location.line)
@@ -141,15 +147,15 @@ def run_notebook(
 
 def _run_setup(client: Any) -> None:
     """Load the extension in the fresh kernel, outside the history and the user's cells."""
-    import nbformat
+    from jupyter_core.utils import run_sync
 
-    cell = nbformat.v4.new_code_cell(SETUP)
-    client.execute_cell(cell, 0, store_history=False)
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            raise ExecuteUnavailable(
-                "the kernel could not load ml_lint_nb (is it installed in that kernel's environment?)"
-            )
+    reply = run_sync(client.kc.execute_interactive)(
+        SETUP, store_history=False, timeout=60, output_hook=lambda _msg: None
+    )
+    if reply.get("content", {}).get("status") != "ok":
+        raise ExecuteUnavailable(
+            "the kernel could not load ml_lint_nb (is it installed in that kernel's environment?)"
+        )
 
 
 def _live_findings(

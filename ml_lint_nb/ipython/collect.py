@@ -47,7 +47,38 @@ def collect(
     facts.extend(_frames(session, where))
     facts.extend(_splits(session, splits))
     facts.extend(_scores(session, protos))
-    return facts
+    key = _run_key(where)
+    return [_keyed(f, key) for f in facts] if key is not None else facts
+
+
+def _run_key(where: Location) -> str | None:
+    """A cell key for a cell the front end gave no id (nbclient, terminal IPython).
+
+    Live rules pair facts of one cell with ``same_cell`` (a MinMaxScaler with
+    the frame it saw, a ConvergenceWarning with the model that raised it),
+    which needs a cell id or position; without either, no two facts would
+    ever pair. The facts of one run get a key from its execution count.
+    """
+    if where.cell_id is not None or where.cell is not None:
+        return None
+    return f"run-{where.execution_count if where.execution_count is not None else 0}"
+
+
+def _keyed(fact: Any, key: str) -> Any:
+    """``fact`` (and the parts of a fitted composite) located in the cell keyed ``key``."""
+    from dataclasses import replace
+
+    loc = getattr(fact, "location", None)
+    if not isinstance(loc, Location) or loc.cell_id is not None or loc.cell is not None:
+        return fact
+    try:
+        changes: dict[str, Any] = {"location": replace(loc, cell_id=key)}
+        steps = getattr(fact, "steps", None)
+        if isinstance(steps, tuple) and steps:
+            changes["steps"] = tuple(_keyed(step, key) for step in steps)
+        return replace(fact, **changes)
+    except Exception:
+        return fact
 
 
 def _at(where: Location, line: int | None) -> Location:
@@ -109,6 +140,8 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             continue
         if any(len(p) > 1 for p in value.rows.paths):
             continue  # a split part: its data issues are its parent's; the split gets split facts
+        if value.origin and value.origin in session.summarised:
+            continue  # X = df.drop(...): the same rows, already checked as df
         obj = ns[name]
         columns = getattr(obj, "columns", None)
         target = None
@@ -124,6 +157,7 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             fact = _guard(summarise, name, obj, _at(where, line), session.limits, target)
             session._live_cache[key] = fact
         if fact is not None:
+            session.summarised.add(name)
             out.append(_relocate(fact, _at(where, line)))
     return out
 

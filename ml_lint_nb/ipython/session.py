@@ -63,7 +63,8 @@ class LiveSession:
         self.last_hook_ms = 0.0
         self.sources: dict[str, list[str]] = {}  # cell key -> source lines, for # noqa
         self.count_to_key: dict[int | None, str] = {}
-        self._live_cache: dict[tuple, LiveData | None] = {}
+        self._live_cache: dict[tuple, Any] = {}
+        self.summarised: set[str] = set()  # names whose frames the data checks have seen
 
     # ------------------------------------------------------------- set-up
     def _load_config(self) -> Config:
