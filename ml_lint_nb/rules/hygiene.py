@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import EncodingFact
+from ml_lint_nb.facts.model import ColumnSummary, EncodingFact, FrameFact
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Finding, Severity
-from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
+from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, observed
+from ml_lint_nb.rules.data_evidence import (
+    detail_note,
+    frames,
+    inspected,
+    live_facts,
+    number,
+    rows_text,
+    sample_note,
+    share,
+)
+
+# Python type names of numbers, as frames.type_name reports them.
+NUMBER_TYPES = frozenset({"int", "float", "bool", "complex", "Decimal"})
+# Targets with more classes are ordinal or regression-like: imbalance is not the question.
+MAX_IMBALANCE_CLASSES = 20
 
 
-class DuplicateRows(LiveOnlyRule):
+class DuplicateRows(Rule):
     """What it does
     Measures the share of exactly duplicated rows in a frame.
 
@@ -32,12 +47,66 @@ class DuplicateRows(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML101", "duplicate-rows", Severity.WARNING, (34,)
+    detect = LIVE
     summary = "a frame with a notable share of exactly duplicated rows"
     fix = "Drop exact duplicates (df.drop_duplicates()) before splitting, or group duplicates on one side."
-    thresholds = (Threshold("min_share", 0.01, "duplicate share that triggers the rule"),)
+    thresholds = (
+        Threshold("min_share", 0.01, "duplicate share that triggers the rule"),
+        Threshold(
+            "min_row_space",
+            100,
+            "skip frames whose columns allow fewer distinct rows than this many per row "
+            "(product of distinct counts): duplicates are then expected, not an error",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_share")
+        for fact in frames(store):
+            n_dup = fact.duplicate_rows or 0
+            rows = inspected(fact)
+            if n_dup == 0 or n_dup / rows < limit or self._expected(fact, rows):
+                continue
+            examples = rows_text(fact.duplicate_examples)
+            eg = f", e.g. rows {examples}" if examples else ""
+            text = (
+                f"{n_dup:,} of {rows:,} rows ({share(n_dup / rows)}) are exact duplicates of "
+                f"an earlier row{eg}{sample_note(fact)}"
+            )
+            yield self.finding(
+                f"{fact.name}: {text}; they weigh twice in training and, once split, sit on "
+                "both sides.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "duplicate-rows",
+                        text,
+                        {
+                            "duplicates": n_dup,
+                            "rows": rows,
+                            "share": round(n_dup / rows, 4),
+                            "examples": list(fact.duplicate_examples),
+                            "sampled": fact.sample_rows is not None,
+                        },
+                    )
+                ],
+            )
+
+    def _expected(self, fact: FrameFact, rows: int) -> bool:
+        """True when the columns hold too few distinct values for rows to be unique."""
+        if len(fact.columns) < fact.n_cols:
+            return False
+        space = 1.0
+        for col in fact.columns:
+            if col.n_unique is None:
+                return False
+            space *= col.n_unique + (1 if col.n_null else 0)
+        return space < self.threshold("min_row_space") * rows
 
 
-class ConstantColumn(LiveOnlyRule):
+class ConstantColumn(Rule):
     """What it does
     Finds columns with a single distinct value (or only nulls).
 
@@ -57,11 +126,50 @@ class ConstantColumn(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML102", "constant-column", Severity.INFO, (24,)
+    detect = LIVE
     summary = "a column with one distinct value (or all null)"
     fix = "Drop the column; it cannot inform a model."
 
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        for fact in frames(store):
+            rows = inspected(fact)
+            # one value and some nulls is a missing-indicator, not a constant
+            const = [
+                c
+                for c in fact.columns
+                if c.n_unique is not None
+                and c.n_unique <= 1
+                and (c.n_null == 0 or c.n_null >= rows)
+            ]
+            if not const:
+                continue
+            described = [
+                f"{c.name!r} (all null)" if c.n_null >= rows else f"{c.name!r} (one value)"
+                for c in const
+            ]
+            shown = ", ".join(described[:5]) + (
+                f" and {len(described) - 5} more" if len(described) > 5 else ""
+            )
+            what = "column holds" if len(const) == 1 else "columns hold"
+            yield self.finding(
+                f"{fact.name}: {len(const)} {what} a single value: {shown}{sample_note(fact)}.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "constant-column",
+                        f"{c.name!r}: "
+                        + ("every value is null" if c.n_null >= rows else "one distinct value")
+                        + f" in {rows:,} rows",
+                        {"column": c.name, "n_unique": c.n_unique, "nulls": c.n_null},
+                    )
+                    for c in const[:10]
+                ],
+            )
 
-class MissingValues(LiveOnlyRule):
+
+class MissingValues(Rule):
     """What it does
     Reports columns with a high share of nulls, counting disguised nulls
     (``""``, ``"NA"``, ``"?"``, ``-999``) too.
@@ -83,12 +191,62 @@ class MissingValues(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML103", "missing-values", Severity.INFO, (24,)
+    detect = LIVE
     summary = "columns with a high share of nulls, including disguised nulls"
     fix = "Decide per column: impute inside a Pipeline, add a missing-indicator, or drop it."
     thresholds = (Threshold("min_share", 0.2, "null share that triggers the rule"),)
 
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_share")
+        for fact in frames(store):
+            rows = inspected(fact)
+            hits = [
+                (c, (c.n_null + c.n_disguised) / rows)
+                for c in fact.columns
+                if (c.n_null + c.n_disguised) / rows >= limit
+            ]
+            if not hits:
+                continue
+            hits.sort(key=lambda h: -h[1])
+            parts = [f"{c.name!r} {share(s)}" for c, s in hits[:5]]
+            more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+            disguised = any(c.n_disguised for c, _ in hits)
+            yield self.finding(
+                f"{fact.name}: {len(hits)} column{'s' if len(hits) > 1 else ''} mostly missing: "
+                f"{', '.join(parts)}{more}"
+                + (" (counting disguised nulls)" if disguised else "")
+                + f"{sample_note(fact)}.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=[self._evidence(c, s, rows) for c, s in hits[:10]],
+            )
 
-class SystematicMissingness(LiveOnlyRule):
+    @staticmethod
+    def _evidence(col: ColumnSummary, missing: float, rows: int) -> Evidence:
+        text = f"{col.name!r}: {share(missing)} of {rows:,} rows missing"
+        details = []
+        if col.n_null:
+            details.append(f"{col.n_null:,} null")
+        if col.n_disguised:
+            values = ", ".join(repr(v) for v in col.disguised_values)
+            details.append(f"{col.n_disguised:,} disguised as {values}")
+        if details:
+            text += f" ({'; '.join(details)})"
+        return Evidence(
+            "live",
+            "missing-values",
+            text,
+            {
+                "column": col.name,
+                "share": round(missing, 4),
+                "nulls": col.n_null,
+                "disguised": col.n_disguised,
+                "disguised_values": list(col.disguised_values),
+            },
+        )
+
+
+class SystematicMissingness(Rule):
     """What it does
     Finds nulls in one column concentrated in one category of another.
 
@@ -109,11 +267,49 @@ class SystematicMissingness(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML104", "systematic-missingness", Severity.WARNING, (28,)
+    detect = LIVE
     summary = "nulls in one column concentrated in one category of another column"
     fix = "Investigate why the values are missing for that group; model the missingness explicitly."
 
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        for fact in frames(store):
+            if not fact.missingness:
+                continue
+            evidence = []
+            for k, (col, cat, value, inside, outside) in enumerate(fact.missingness):
+                size = fact.missingness_rows[k] if k < len(fact.missingness_rows) else None
+                count = f" ({size:,})" if size else ""
+                text = (
+                    f"{col!r} is null for {share(inside)} of {cat} == {value!r} rows{count} "
+                    f"and {share(outside)} elsewhere"
+                )
+                evidence.append(
+                    Evidence(
+                        "live",
+                        "systematic-missingness",
+                        text,
+                        {
+                            "column": col,
+                            "by": cat,
+                            "value": value,
+                            "share_in": round(inside, 4),
+                            "share_elsewhere": round(outside, 4),
+                            "rows": size,
+                        },
+                    )
+                )
+            more = len(evidence) - 1
+            tail = f"; {more} more column{'s' if more > 1 else ''} likewise" if more else ""
+            yield self.finding(
+                f"{fact.name}: {evidence[0].text}{tail}{detail_note(fact)}: the missingness "
+                "follows a group, so it carries information.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=evidence,
+            )
 
-class MixedTypes(LiveOnlyRule):
+
+class MixedTypes(Rule):
     """What it does
     Finds object columns that mix numbers and strings, or hold numbers as strings.
 
@@ -133,11 +329,61 @@ class MixedTypes(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML105", "mixed-types", Severity.WARNING, (16, 23)
+    detect = LIVE
     summary = "an object column mixing numbers and strings, or numbers stored as strings"
     fix = "Parse the column (pd.to_numeric / astype) and handle the values that fail."
+    thresholds = (
+        Threshold(
+            "min_numeric_strings",
+            0.8,
+            "share of a text column's values that parse as numbers for it to count as numbers stored as text",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_numeric_strings")
+        for fact in frames(store):
+            evidence = []
+            for col in fact.columns:
+                text = self._problem(col, limit)
+                if text:
+                    evidence.append(
+                        Evidence(
+                            "live",
+                            "mixed-types",
+                            f"{col.name!r} ({col.dtype}) {text}",
+                            {
+                                "column": col.name,
+                                "types": list(col.mixed_types),
+                                "numeric_strings": round(col.numeric_strings, 4),
+                            },
+                        )
+                    )
+            if not evidence:
+                continue
+            more = len(evidence) - 1
+            tail = f"; {more} more column{'s' if more > 1 else ''} likewise" if more else ""
+            yield self.finding(
+                f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=evidence[:10],
+            )
+
+    @staticmethod
+    def _problem(col: ColumnSummary, limit: float) -> str | None:
+        types = set(col.mixed_types)
+        numbers = types & NUMBER_TYPES
+        if len(types) > 1 and numbers and "str" in types:
+            return f"mixes numbers and strings ({', '.join(sorted(types))})"
+        if len(types) > 1 and not types <= NUMBER_TYPES:
+            return f"mixes types ({', '.join(sorted(types))})"
+        if col.numeric_strings >= limit:
+            return f"stores numbers as text ({share(col.numeric_strings)} of its values parse as numbers)"
+        return None
 
 
-class ExtremeOutliers(LiveOnlyRule):
+class ExtremeOutliers(Rule):
     """What it does
     Finds numeric columns with extreme values by a robust z-score, with examples.
 
@@ -157,9 +403,46 @@ class ExtremeOutliers(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML106", "extreme-outliers", Severity.INFO, (37,)
+    detect = LIVE
     summary = "numeric columns with extreme values (robust z-score far out)"
     fix = "Check the extreme values; fix, clip or model them robustly."
     thresholds = (Threshold("robust_z", 10.0, "robust z-score beyond which a value is extreme"),)
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("robust_z")
+        for fact in frames(store):
+            hits = [
+                c for c in fact.columns if c.max_robust_z is not None and c.max_robust_z >= limit
+            ]
+            if not hits:
+                continue
+            hits.sort(key=lambda c: -(c.max_robust_z or 0))
+            evidence = []
+            for c in hits[:10]:
+                eg = ", ".join(number(v) for v in c.outlier_examples)
+                median = number(c.median) if c.median is not None else "?"
+                evidence.append(
+                    Evidence(
+                        "live",
+                        "robust-z",
+                        f"{c.name!r} reaches {c.max_robust_z:,.0f} robust z-scores from its "
+                        f"median {median}" + (f" (e.g. {eg})" if eg else ""),
+                        {
+                            "column": c.name,
+                            "max_robust_z": round(float(c.max_robust_z or 0), 2),
+                            "median": c.median,
+                            "examples": list(c.outlier_examples),
+                        },
+                    )
+                )
+            more = len(hits) - 1
+            tail = f"; {more} more column{'s' if more > 1 else ''} likewise" if more else ""
+            yield self.finding(
+                f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=evidence,
+            )
 
 
 class HighCardinalityOneHot(Rule):
@@ -211,7 +494,7 @@ class HighCardinalityOneHot(Rule):
             )
 
 
-class ClassImbalance(LiveOnlyRule):
+class ClassImbalance(Rule):
     """What it does
     Reports a target whose minority class share is small.
 
@@ -231,6 +514,7 @@ class ClassImbalance(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML108", "class-imbalance", Severity.INFO, (62, 78)
+    detect = LIVE
     summary = "a target whose minority class share is small"
     fix = "Stratify splits, evaluate with class-aware metrics, and choose the decision threshold deliberately."
     thresholds = (
@@ -239,8 +523,46 @@ class ClassImbalance(LiveOnlyRule):
         ),
     )
 
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("max_minority_share")
+        for fact in frames(store):
+            counts = fact.class_counts
+            k = len(counts)
+            if not 2 <= k <= MAX_IMBALANCE_CLASSES:
+                continue
+            total = sum(c for _, c in counts)
+            label, smallest = min(counts, key=lambda lc: lc[1])
+            minority = smallest / total if total else 0.0
+            # a balanced k-class target gives each class 1/k: scale the binary limit
+            if minority > limit * 2 / k:
+                continue
+            target = repr(fact.target) if fact.target else "the target"
+            shares = " / ".join(share(c / total) for _, c in counts[:5])
+            text = (
+                f"class {label!r} holds {share(minority)} of {total:,} rows "
+                f"({smallest:,}; {shares}){sample_note(fact)}"
+            )
+            yield self.finding(
+                f"{fact.name}: {target} is imbalanced: {text}; accuracy and the default "
+                "threshold will flatter the model.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "class-counts",
+                        text,
+                        {
+                            "target": fact.target,
+                            "minority_share": round(minority, 4),
+                            "class_counts": {lbl: c for lbl, c in counts[:10]},
+                        },
+                    )
+                ],
+            )
 
-class TooManyFeatures(LiveOnlyRule):
+
+class TooManyFeatures(Rule):
     """What it does
     Flags data with more features than a sane ratio to rows allows.
 
@@ -260,8 +582,35 @@ class TooManyFeatures(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML109", "too-many-features", Severity.WARNING, (49, 55)
+    detect = LIVE
     summary = "more features than a sane ratio to rows allows"
     fix = "Reduce features inside the cross-validated pipeline, regularize, or get more rows."
     thresholds = (
         Threshold("max_features_per_row", 0.5, "features/rows ratio that triggers the rule"),
+        Threshold("min_features", 10, "frames with fewer features are never flagged"),
     )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        ratio = self.threshold("max_features_per_row")
+        fewest = self.threshold("min_features")
+        for fact in live_facts(store, FrameFact, ("name",)):
+            if fact.kind == "Series" or fact.n_rows <= 0 or fact.n_cols < fewest:
+                continue
+            per_row = fact.n_cols / fact.n_rows
+            if per_row <= ratio:
+                continue
+            text = f"{fact.n_cols:,} features for {fact.n_rows:,} rows ({per_row:.2g} per row)"
+            yield self.finding(
+                f"{fact.name}: {text}; a model can fit noise exactly and cross-validation "
+                "scores swing.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "shape",
+                        text,
+                        {"rows": fact.n_rows, "features": fact.n_cols, "ratio": round(per_row, 4)},
+                    )
+                ],
+            )

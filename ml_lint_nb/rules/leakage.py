@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
     DataRef,
+    DriftFact,
     EvaluationFact,
     FitFact,
+    OverlapFact,
     PredictFact,
     RowSet,
     SplitFact,
+    TemporalSplitFact,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
-from ml_lint_nb.rules.base import BOTH, LiveOnlyRule, Rule, Threshold
+from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold
 from ml_lint_nb.rules.common import (
     data_label,
     est_label,
@@ -24,6 +28,16 @@ from ml_lint_nb.rules.common import (
     shares_text,
     where,
 )
+from ml_lint_nb.rules.data_evidence import (
+    detail_note,
+    frames,
+    live_facts,
+    rows_text,
+    share,
+)
+
+# Targets with more classes than this get no minority-count check (ML210).
+MAX_CLASSES_FOR_SIZE = 20
 
 
 def test_parts(store: FactStore) -> list[tuple[SplitFact, DataRef]]:
@@ -55,7 +69,7 @@ def is_preprocessor(fit: FitFact) -> bool:
     return "transformer" in info.kinds
 
 
-class TrainTestOverlap(LiveOnlyRule):
+class TrainTestOverlap(Rule):
     """What it does
     Hashes the rows of the training and test parts and reports test rows
     that also occur in training.
@@ -77,6 +91,7 @@ class TrainTestOverlap(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML201", "train-test-overlap", Severity.ERROR, (34,)
+    detect = LIVE
     summary = "rows of the test set that also occur in the training set"
     fix = "Drop duplicate rows before splitting, or split by group so repeats stay on one side."
     thresholds = (
@@ -85,8 +100,48 @@ class TrainTestOverlap(LiveOnlyRule):
         ),
     )
 
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_share")
+        for fact in live_facts(store, OverlapFact, ("train", "test")):
+            checked = fact.n_checked or fact.n_test
+            if fact.n_overlap <= 0 or not checked or fact.n_overlap / checked < limit:
+                continue
+            eg = f", e.g. test rows {rows_text(fact.examples)}" if fact.examples else ""
+            sampled = (
+                f" (on a seeded sample of {checked:,} of {fact.n_test:,} test rows"
+                + (", training rows sampled too: a lower bound" if fact.sampled else "")
+                + ")"
+                if fact.n_checked
+                else (" (training rows sampled: a lower bound)" if fact.sampled else "")
+            )
+            text = (
+                f"{fact.n_overlap:,} of {checked:,} rows of {fact.test} "
+                f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{eg}{sampled}"
+            )
+            yield self.finding(
+                f"{text}; the model is graded on rows it was trained on.",
+                fact.location,
+                subject=(fact.train, fact.test),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "row-hash-overlap",
+                        text,
+                        {
+                            "train": fact.train,
+                            "test": fact.test,
+                            "overlap": fact.n_overlap,
+                            "checked": checked,
+                            "share": round(fact.n_overlap / checked, 4),
+                            "examples": list(fact.examples),
+                            "sampled": fact.sampled or bool(fact.n_checked),
+                        },
+                    )
+                ],
+            )
 
-class TargetLeakageFeature(LiveOnlyRule):
+
+class TargetLeakageFeature(Rule):
     """What it does
     Finds a feature that alone predicts the target almost perfectly, or that
     is a copy or transform of the target.
@@ -108,11 +163,46 @@ class TargetLeakageFeature(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML202", "target-leakage-feature", Severity.ERROR, (40,)
+    detect = LIVE
     summary = "a feature that alone predicts the target almost perfectly"
     fix = "Remove features that are recorded after, or derived from, the target."
     thresholds = (
         Threshold("min_auc", 0.99, "single-feature AUC (or |correlation|) that triggers the rule"),
     )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_auc")
+        for fact in frames(store):
+            hits = [p for p in fact.predictive if p[2] == "copy" or p[1] >= limit]
+            if not hits:
+                continue
+            target = repr(fact.target) if fact.target else "the target"
+            evidence = [
+                Evidence(
+                    "live",
+                    "single-feature-predictiveness",
+                    self._describe(feature, score, how, target),
+                    {"feature": feature, "score": round(score, 4), "how": how},
+                )
+                for feature, score, how in hits[:10]
+            ]
+            more = len(hits) - 1
+            tail = f"; {more} more feature{'s' if more > 1 else ''} likewise" if more else ""
+            yield self.finding(
+                f"{fact.name}: {evidence[0].text}{tail}{detail_note(fact)}: such a feature is "
+                "usually recorded after the outcome.",
+                fact.location,
+                subject=(fact.name,),
+                evidence=evidence,
+            )
+
+    @staticmethod
+    def _describe(feature: str, score: float, how: str, target: str) -> str:
+        if how == "copy":
+            return f"{feature!r} is a copy (one-to-one transform) of {target}"
+        if how == "auc":
+            return f"{feature!r} alone predicts {target} with AUC {score:.3f}"
+        return f"{feature!r} alone tracks {target} with |correlation| {score:.3f}"
 
 
 class PreprocessingBeforeSplit(Rule):
@@ -440,7 +530,7 @@ class UnshuffledSplit(Rule):
             )
 
 
-class TemporalLeakage(LiveOnlyRule):
+class TemporalLeakage(Rule):
     """What it does
     Flags a shuffled split over time-stamped rows where the test set holds
     dates earlier than the training set's latest.
@@ -463,10 +553,52 @@ class TemporalLeakage(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML207", "temporal-leakage", Severity.WARNING, (27, 32)
+    detect = LIVE
     summary = (
         "a random split over time-stamped rows: test holds dates earlier than training's latest"
     )
     fix = "Split chronologically (a date cutoff) or use TimeSeriesSplit."
+    thresholds = (
+        Threshold(
+            "min_share_earlier",
+            0.05,
+            "share of test rows dated before the training set's latest that triggers the rule",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        limit = self.threshold("min_share_earlier")
+        worst: dict[tuple[str, str, object], TemporalSplitFact] = {}
+        for fact in store.of(TemporalSplitFact):
+            key = (fact.train, fact.test, fact.location)
+            if fact.share_earlier >= limit and (
+                key not in worst or fact.share_earlier > worst[key].share_earlier
+            ):
+                worst[key] = fact
+        for fact in worst.values():
+            text = (
+                f"{share(fact.share_earlier)} of {fact.test}'s rows are dated before "
+                f"{fact.train}'s latest {fact.column!r} ({fact.train} up to {fact.train_max}, "
+                f"{fact.test} from {fact.test_min})"
+            )
+            yield self.finding(
+                f"{text}: the model trains on the future to predict the past.",
+                fact.location,
+                subject=(fact.train, fact.test),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "time-order",
+                        text,
+                        {
+                            "column": fact.column,
+                            "share_earlier": round(fact.share_earlier, 4),
+                            "train_max": fact.train_max,
+                            "test_min": fact.test_min,
+                        },
+                    )
+                ],
+            )
 
 
 class UnstratifiedImbalancedSplit(Rule):
@@ -531,7 +663,7 @@ class UnstratifiedImbalancedSplit(Rule):
             )
 
 
-class TrainTestDrift(LiveOnlyRule):
+class TrainTestDrift(Rule):
     """What it does
     Compares each feature's distribution in train and test (KS statistic,
     PSI) and lists the features that differ most.
@@ -552,12 +684,59 @@ class TrainTestDrift(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML209", "train-test-drift", Severity.WARNING, (29, 96)
+    detect = LIVE
     summary = "features whose distribution differs markedly between train and test"
     fix = "Check how the split was made; if the drift is real, evaluate on data like production."
-    thresholds = (Threshold("min_ks", 0.3, "KS statistic that marks a feature as drifted"),)
+    thresholds = (
+        Threshold("min_ks", 0.3, "KS statistic that marks a feature as drifted"),
+        Threshold(
+            "max_p",
+            0.001,
+            "significance a KS statistic must also reach, so small test sets do not drift by chance",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        min_ks = self.threshold("min_ks")
+        for fact in live_facts(store, DriftFact, ("train", "test")):
+            critical = self._critical(fact)
+            drifted = [f for f in fact.features if f[1] >= max(min_ks, critical)]
+            if not drifted:
+                continue
+            listed = ", ".join(
+                f"{name!r} (KS {ks:.2f}, PSI {psi:.2f})" for name, ks, psi in drifted
+            )
+            sampled = (
+                f" (on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows)"
+                if fact.sampled and fact.n_train and fact.n_test
+                else ""
+            )
+            yield self.finding(
+                f"{len(drifted)} feature{'s' if len(drifted) > 1 else ''} of {fact.test} "
+                f"{'differ' if len(drifted) > 1 else 'differs'} from {fact.train}: {listed}{sampled}.",
+                fact.location,
+                subject=(fact.train, fact.test),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "drift",
+                        f"{name!r}: KS {ks:.3f}, PSI {psi:.3f}",
+                        {"feature": name, "ks": ks, "psi": psi},
+                    )
+                    for name, ks, psi in drifted
+                ],
+            )
+
+    def _critical(self, fact: DriftFact) -> float:
+        """The KS statistic two same-distribution samples exceed with probability ``max_p``."""
+        n, m = fact.n_train, fact.n_test
+        if not n or not m:
+            return 0.0
+        p = min(max(self.threshold("max_p"), 1e-12), 0.5)
+        return math.sqrt(-0.5 * math.log(p / 2)) * math.sqrt((n + m) / (n * m))
 
 
-class SmallTestSet(LiveOnlyRule):
+class SmallTestSet(Rule):
     """What it does
     Flags a test set too small for its metrics to mean anything: few
     minority samples, a wide confidence interval.
@@ -578,6 +757,66 @@ class SmallTestSet(LiveOnlyRule):
     """
 
     code, name, severity, pitfalls = "ML210", "small-test-set", Severity.INFO, (35,)
+    detect = LIVE
     summary = "a test set too small for its metrics to mean anything"
     fix = "Use cross-validation or a larger test set; report confidence intervals."
-    thresholds = (Threshold("min_minority", 30, "minority samples a test set should hold"),)
+    thresholds = (
+        Threshold("min_minority", 30, "minority samples a test set should hold"),
+        Threshold(
+            "min_rows",
+            100,
+            "test rows below which a metric's 95% interval is wider than about ±10 points",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        min_minority = self.threshold("min_minority")
+        min_rows = self.threshold("min_rows")
+        for fact in live_facts(store, OverlapFact, ("train", "test")):
+            n = fact.n_test
+            if n <= 0:
+                continue
+            minority = self._minority(fact)
+            few_rows = n < min_rows
+            few_minority = minority is not None and minority[1] < min_minority
+            if not (few_rows or few_minority):
+                continue
+            half = 1.96 * math.sqrt(0.25 / n)
+            text = f"{fact.test} holds {n:,} rows"
+            if minority is not None:
+                text += f", {minority[1]:,} of class {minority[0]!r}"
+            yield self.finding(
+                f"{text}: a 95% interval on its accuracy spans about ±{half * 100:.0f} points"
+                + (
+                    f", and {minority[1]:,} minority samples cannot measure recall"
+                    if few_minority and minority is not None
+                    else ""
+                )
+                + ".",
+                fact.location,
+                subject=(fact.train, fact.test),
+                evidence=[
+                    Evidence(
+                        "live",
+                        "test-size",
+                        text,
+                        {
+                            "rows": n,
+                            "minority_class": minority[0] if minority else None,
+                            "minority_rows": minority[1] if minority else None,
+                            "ci_half_width": round(half, 4),
+                        },
+                    )
+                ],
+            )
+
+    @staticmethod
+    def _minority(fact: OverlapFact) -> tuple[str, int] | None:
+        """The test set's rarest class, counting classes of training it lacks as 0."""
+        counts = dict(fact.test_class_counts)
+        for label, _ in fact.train_class_counts:
+            counts.setdefault(label, 0)
+        if not 2 <= len(counts) <= MAX_CLASSES_FOR_SIZE:
+            return None
+        label = min(counts, key=lambda k: (counts[k], k))
+        return label, counts[label]

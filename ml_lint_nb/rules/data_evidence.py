@@ -1,0 +1,83 @@
+"""Wording and bookkeeping shared by the live data rules (ML1xx, ML2xx on frames and splits).
+
+Every number a live data rule quotes was computed on the rows actually
+inspected; these helpers make the messages say how many that was, so a
+finding on a sample never reads as an exact count of the whole frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from ml_lint_nb.facts.model import Fact, FrameFact
+from ml_lint_nb.facts.store import FactStore
+
+F = TypeVar("F", bound=Fact)
+
+# Frames with fewer rows are previews (df.head()), not data to judge.
+MIN_ROWS = 10
+
+
+def live_facts(store: FactStore, kind: type[F], key: tuple[str, ...]) -> Iterator[F]:
+    """Facts of one type, once per (``key`` attributes, location): re-summaries add nothing."""
+    seen: set[tuple[object, ...]] = set()
+    for fact in store.of(kind):
+        ident = (*(getattr(fact, k, None) for k in key), fact.location)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        yield fact
+
+
+def frames(store: FactStore, min_rows: int = MIN_ROWS) -> Iterator[FrameFact]:
+    """Each summarised frame once, skipping previews too small to judge."""
+    for fact in live_facts(store, FrameFact, ("name",)):
+        if inspected(fact) >= min_rows:
+            yield fact
+
+
+def inspected(fact: FrameFact) -> int:
+    """Rows the summary's counts are about (the sample when sampled)."""
+    return fact.sample_rows or fact.n_rows
+
+
+def sample_note(fact: FrameFact) -> str:
+    """`` (on a seeded sample of 200,000 of 1,000,000 rows)`` or nothing."""
+    if not fact.sample_rows:
+        return ""
+    return f" (on a seeded sample of {fact.sample_rows:,} of {fact.n_rows:,} rows)"
+
+
+def detail_note(fact: FrameFact) -> str:
+    """The sampling note for the checks that run on the smaller detail sample."""
+    if not fact.detail_rows:
+        return sample_note(fact)
+    return f" (on a seeded sample of {fact.detail_rows:,} of {fact.n_rows:,} rows)"
+
+
+def share(x: float) -> str:
+    """A percentage with one decimal below 10 % (``4.1%``), whole above (``34%``)."""
+    if x >= 0.1 or x == 0:
+        return f"{x:.0%}"
+    return f"{x:.1%}"
+
+
+def names(items: Iterable[str], limit: int = 5) -> str:
+    """``'a', 'b' and 3 more``: quoted user names, never an endless list."""
+    items = list(items)
+    shown = ", ".join(repr(i) for i in items[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def number(x: float) -> str:
+    """A value as a reader writes it: ``999``, ``-999``, ``0.25``, ``1.2e+07``."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:.4g}"
+
+
+def rows_text(positions: Iterable[int]) -> str:
+    """Row positions as a plain list (no thousands separators: ``2000, 2001``)."""
+    return ", ".join(str(p) for p in positions)
