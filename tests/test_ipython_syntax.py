@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -245,19 +244,15 @@ def test_magics_fixture_cells_all_parse_or_are_skipped() -> None:
             ast.parse(cell.python)
 
 
-def test_fast_path_is_cheap() -> None:
-    """The throughput benchmark lints ~15,000 cells per second."""
+def test_fast_path_leaves_plain_cells_untouched() -> None:
+    """Plain cells come back as they are (their speed is measured by benchmarks/bench_static.py)."""
     cells = [
         "import numpy as np\nimport pandas as pd\n",
         "df = pd.read_csv('data.csv')\nprint('%d rows' % len(df))\n",
         "X_train, X_test = train_test_split(X, test_size=0.2)\nmodel.fit(X_train, y)\n" * 5,
-        "%matplotlib inline\nimport matplotlib.pyplot as plt\n",
-    ] * 2500
-    start = time.perf_counter()
+    ]
     for cell in cells:
-        neutralise(cell)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"{len(cells)} cells took {elapsed:.3f}s"
+        assert neutralise(cell) == (cell, None)
 
 
 _IPYTHONISH = st.text(alphabet="%!?/,;=#'\"\\()[]{}:ab \t\n\r-", max_size=80)
