@@ -135,14 +135,20 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
     interp = session.interp
     out: list[Fact] = []
     for name, line in list(interp._defs.items()):
+        target_only = False
         value = interp.env.get(name)
         if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
             continue
         if any(len(p) > 1 for p in value.rows.paths):
             continue  # a split part: its data issues are its parent's; the split gets split facts
-        if value.origin and value.origin in session.summarised:
+        if value.column and value.column in interp.target_columns and value.origin in ns:
+            # y = df["churned"]: now the target is known, check df's features against it
+            name, obj = value.origin, ns[value.origin]
+            target_only = name in session.summarised
+        elif value.origin and value.origin in session.summarised:
             continue  # X = df.drop(...): the same rows, already checked as df
-        obj = ns[name]
+        else:
+            obj = ns[name]
         columns = getattr(obj, "columns", None)
         target = None
         if columns is not None:
@@ -158,8 +164,21 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             session._live_cache[key] = fact
         if fact is not None:
             session.summarised.add(name)
+            if target_only:  # its other data issues were reported when it was made
+                fact = _replace(
+                    fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
+                )
             out.append(_relocate(fact, _at(where, line)))
     return out
+
+
+def _replace(fact: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    try:
+        return replace(fact, **changes)
+    except Exception:
+        return fact
 
 
 def _splits(session: LiveSession, splits: list[SplitToken]) -> list[Fact]:
