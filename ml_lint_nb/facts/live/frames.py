@@ -751,6 +751,11 @@ def _target(
 def column_values(col: _Col, np: Any) -> Any:
     if col.values is not None:
         vals = col.values
+        if col.kind == "bool":  # classes read True/False, not 1.0/0.0
+            out = np.empty(len(vals), dtype=object)
+            out[:] = vals.astype(bool)
+            out[col.null] = None
+            return out
         if col.kind == "datetime":
             return np.where(col.null, np.nan, vals.astype("float64"))
         return vals
