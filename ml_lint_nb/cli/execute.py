@@ -11,7 +11,6 @@ written.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -211,4 +210,4 @@ def _short(exc: BaseException) -> str:
     return (text[-1] if text else type(exc).__name__)[:200]
 
 
-__all__ = ["ExecuteOptions", "ExecuteUnavailable", "execute_file", "os"]
+__all__ = ["ExecuteOptions", "ExecuteUnavailable", "execute_file"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
-from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.facts.static.values import DataV
 from ml_lint_nb.findings import Location
 
 if TYPE_CHECKING:
@@ -139,8 +139,10 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
         value = interp.env.get(name)
         if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
             continue
-        if any(len(p) > 1 for p in value.rows.paths):
-            continue  # a split part: its data issues are its parent's; the split gets split facts
+        if value.rows.paths and all(len(p) > 1 for p in value.rows.paths):
+            # a split part (or a union of them): its data issues are its parent's, and the
+            # split gets split facts; pd.concat([df, df.sample(frac=0.03)]) is not one
+            continue
         if value.column and value.column in interp.target_columns and value.origin in ns:
             # y = df["churned"]: now the target is known, check df's features against it
             name, obj = value.origin, ns[value.origin]
@@ -261,4 +263,4 @@ def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return None
 
 
-__all__ = ["collect", "EstV"]
+__all__ = ["collect"]

@@ -315,4 +315,4 @@ def _make_recorder() -> Any:
     return WarningRecorder()
 
 
-__all__ = ["LiveSession", "EstV"]
+__all__ = ["LiveSession"]
