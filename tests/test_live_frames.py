@@ -391,7 +391,7 @@ def test_large_frame_is_sampled_quickly() -> None:
     assert again == fact  # seeded: the same sample every time
 
 
-def test_full_mode_is_exact_up_to_five_times_the_cap() -> None:
+def test_full_mode_is_exact_up_to_a_million_rows() -> None:
     df = pd.DataFrame({"a": np.arange(3_000) % 7, "b": np.arange(3_000) % 11})
     sampled = summarise(df, limits=LiveLimits(max_rows=1_000))
     full = summarise(df, limits=LiveLimits(max_rows=1_000, full=True))

@@ -45,6 +45,7 @@ MIN_CLASS_ROWS = 10  # each class needs this many rows before an AUC is trusted
 MAX_KEYS = 200_000  # distinct values of an object column examined one by one
 DUPLICATE_CELLS = 50_000_000  # duplicate rows are counted up to this many inspected cells
 UNIQUE_EXACT_ROWS = 2_000_000  # n_unique of bool/datetime columns is exact up to this many rows
+FULL_MIN_ROWS = 1_000_000  # a full check is exact on at least this many rows
 MAD_ROWS = 200_000  # values the median absolute deviation is computed from
 
 
@@ -153,19 +154,28 @@ def _table(obj: object, name: str, limits: LiveLimits, np: Any, pd: Any) -> _Tab
 def sample_positions(n: int, limits: LiveLimits, np: Any, cap: int | None = None) -> Any:
     """Sorted positions of a seeded row sample, or ``None`` when every row is inspected.
 
-    ``limits.full`` inspects up to five times the cap exactly. A private
-    ``RandomState`` keeps the user's global random state untouched.
+    ``limits.full`` (``%mlcheck df``) inspects up to :func:`full_rows` rows
+    exactly. A private ``RandomState`` keeps the user's global random state
+    untouched.
     """
     cap = limits.max_rows if cap is None else cap
-    if n <= cap or (cap == limits.max_rows and limits.full and n <= 5 * cap):
+    if n <= cap or (cap == limits.max_rows and limits.full and n <= full_rows(limits)):
         return None
     return seeded_subset(n, cap, limits.seed, np)
 
 
+def full_rows(limits: LiveLimits) -> int:
+    """Rows a full check inspects exactly: five times the cap, and never fewer than a million."""
+    return max(5 * limits.max_rows, FULL_MIN_ROWS)
+
+
 def seeded_subset(n: int, size: int, seed: int, np: Any) -> Any:
+    """``size`` distinct sorted positions out of ``n``, the same for the same seed."""
     rng = np.random.RandomState(seed)
     if n >= 10 * size:  # drawing with replacement avoids permuting a huge range
-        return np.unique(rng.randint(0, n, size=size))
+        picks = np.unique(rng.randint(0, n, size=size + size // 5 + 10))
+        if len(picks) >= size:
+            return np.sort(rng.choice(picks, size=size, replace=False))
     return np.sort(rng.choice(n, size=size, replace=False))
 
 

@@ -1,0 +1,93 @@
+"""Time ``summarise_frame`` on the frame sizes issue 3 budgets.
+
+Budgets: a 1e6 x 20 numeric + categorical frame under 4 s with ``full=True``
+(exact nulls, duplicates, constants; predictiveness and missingness sampled),
+and well under 0.5 s on 1e5 x 20 with default limits. Also times
+``split_facts`` on an 80/20 split of the 1e5 frame. Run with
+``python benchmarks/bench_frames.py``; prints the median of a few runs.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ml_lint_nb.facts.live.frames import summarise_frame  # noqa: E402
+from ml_lint_nb.facts.live.limits import LiveLimits  # noqa: E402
+from ml_lint_nb.facts.live.splits import split_facts  # noqa: E402
+from ml_lint_nb.findings import Location  # noqa: E402
+
+WHERE = Location(cell=1, line=1)
+
+
+def make_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    """20 columns: 10 float (some nulls), 4 int, 3 string, 2 categorical, 1 binary target."""
+    rng = np.random.RandomState(seed)
+    cols: dict[str, object] = {}
+    for i in range(10):
+        values = rng.randn(n)
+        values[rng.rand(n) < 0.05] = np.nan
+        cols[f"f{i}"] = values
+    for i in range(4):
+        cols[f"i{i}"] = rng.randint(0, 1_000, n)
+    for i in range(3):
+        cols[f"s{i}"] = pd.Series(rng.choice(["red", "green", "blue", "", "NA"], n), dtype="str")
+    for i in range(2):
+        cols[f"c{i}"] = pd.Categorical(rng.choice(["x", "y", "z"], n))
+    cols["target"] = (rng.rand(n) < 0.1).astype(int)
+    return pd.DataFrame(cols)
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm-up: first-call imports and caches are not the budget's business
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    small = make_frame(100_000)
+    big = make_frame(1_000_000, seed=1)
+    default, full = LiveLimits(), LiveLimits(full=True)
+    train, test = small.iloc[:80_000], small.iloc[80_000:]
+    rows = [
+        (
+            "summarise_frame 1e5 x 20, default limits",
+            median_time(lambda: summarise_frame("df", small, WHERE, default, "target"), 5),
+            0.5,
+        ),
+        (
+            "summarise_frame 1e6 x 20, full=True",
+            median_time(lambda: summarise_frame("df", big, WHERE, full, "target"), 3),
+            4.0,
+        ),
+        (
+            "summarise_frame 1e6 x 20, default limits (sampled)",
+            median_time(lambda: summarise_frame("df", big, WHERE, default, "target"), 3),
+            None,
+        ),
+        (
+            "split_facts 8e4 / 2e4 x 20",
+            median_time(lambda: split_facts("tr", train, "te", test, WHERE, default), 5),
+            None,
+        ),
+    ]
+    for label, seconds, budget in rows:
+        verdict = "" if budget is None else (" ok" if seconds < budget else " OVER BUDGET")
+        limit = "" if budget is None else f" (budget {budget:g} s)"
+        print(f"{label:<52} {seconds * 1000:8.0f} ms{limit}{verdict}")
+
+
+if __name__ == "__main__":
+    main()
