@@ -404,7 +404,7 @@ def _value_counts(col: _Col, np: Any, pd: Any) -> tuple[list[Any], list[int]] | 
             counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
             order = np.argsort(-counts, kind="stable")[:MAX_KEYS]
             order = order[counts[order] > 0]
-            return [uniques[k] for k in order], [int(c) for c in counts[order]]
+            return list(uniques.take(order)), counts[order].tolist()
         present = col.values[~col.null]
         if pd is not None:
             vc = pd.Series(present, dtype=object, copy=True).value_counts(dropna=True)
