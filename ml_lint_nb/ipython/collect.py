@@ -152,7 +152,7 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
         else:
             obj = ns[name]
         columns = getattr(obj, "columns", None)
-        target = None
+        target = name if value.column == "<target>" else None  # X, y = load_...(return_X_y=True)
         if columns is not None:
             try:
                 target = next((c for c in interp.target_columns if c in columns), None)

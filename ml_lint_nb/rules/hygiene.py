@@ -383,6 +383,13 @@ class MixedTypes(Rule):
         return None
 
 
+def _plain_z(c: ColumnSummary) -> float:
+    """How many standard deviations the most extreme example lies from the median."""
+    if not c.outlier_examples or not c.std or c.median is None:
+        return float("inf")  # no detail to refute the robust score
+    return max(abs(v - c.median) for v in c.outlier_examples) / c.std
+
+
 class ExtremeOutliers(Rule):
     """What it does
     Finds numeric columns with extreme values by a robust z-score, with examples.
@@ -406,13 +413,24 @@ class ExtremeOutliers(Rule):
     detect = LIVE
     summary = "numeric columns with extreme values (robust z-score far out)"
     fix = "Check the extreme values; fix, clip or model them robustly."
-    thresholds = (Threshold("robust_z", 10.0, "robust z-score beyond which a value is extreme"),)
+    thresholds = (
+        Threshold("robust_z", 10.0, "robust z-score beyond which a value is extreme"),
+        Threshold(
+            "min_z",
+            6.0,
+            "plain z-score (in standard deviations) the value must also reach, so a sharply "
+            "peaked but well-behaved column (tiny MAD) is not called extreme",
+        ),
+    )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("robust_z")
         for fact in frames(store):
+            min_z = self.threshold("min_z")
             hits = [
-                c for c in fact.columns if c.max_robust_z is not None and c.max_robust_z >= limit
+                c
+                for c in fact.columns
+                if c.max_robust_z is not None and c.max_robust_z >= limit and _plain_z(c) >= min_z
             ]
             if not hits:
                 continue
