@@ -25,7 +25,12 @@ What survives where (checked in the front ends' own sources):
   (``extensions/notebook-renderers/src/index.ts``) and picks the first
   mimetype that has a renderer, so our JSON type falls through to this HTML.
 * nbconvert copies ``text/html`` unsanitized unless ``--sanitize-html`` is
-  given (then bleach keeps only a few tags and no ``style``).
+  given. Then its ``clean_html`` filter (``nbconvert/filters/strings.py``)
+  keeps bleach's few inline tags plus ``div``, ``span``, ``code``,
+  ``table``, ``tr`` and ``td``, only ``class``/``id`` attributes, and
+  *escapes* every other tag: ``details``, ``summary`` and ``th`` show as
+  literal markup text, unstyled (seen with nbconvert 7.17). A collapsible
+  block cannot survive that; such an export is readable only as text.
 
 Text colours are inherited and backgrounds transparent, borders a
 half-transparent mid grey, so the block reads in light and dark themes;
