@@ -251,3 +251,50 @@ def test_magics_usage_errors_are_one_line(shell, capsys) -> None:
     shell.run_line_magic("mlcheck", "on")
     shell.run_line_magic("mlcheck", "explain ML203")
     assert "preprocessing-before-split" in capsys.readouterr().out
+
+
+def run_id(sh, code: str, cell_id: str):
+    sh.published.clear()
+    result = sh.run_cell(code, store_history=True, cell_id=cell_id)
+    assert result.error_in_exec is None, result.error_in_exec
+    return result
+
+
+def test_run_all_twice_then_fix_with_cell_ids(shell) -> None:
+    """A finding shown under a later cell is 'still present' when its own cell re-runs, and fixable there."""
+    from ml_lint_nb.ipython import get_session
+
+    fit = "X_s = StandardScaler().fit_transform(X)"
+    split = "X_train, X_test, y_train, y_test = train_test_split(X_s, y, random_state=0)"
+    run_id(shell, SETUP, "setup")
+    run_id(shell, fit, "fit")
+    assert codes(shell) == []
+    run_id(shell, split, "split")
+    assert codes(shell) == ["ML203"]
+    # Run All again without restarting
+    run_id(shell, SETUP, "setup")
+    run_id(shell, fit, "fit")
+    assert codes(shell) == ["ML203"]  # one line: still present, under its own cell
+    run_id(shell, split, "split")
+    assert codes(shell) == []
+    # the user fixes the fit cell: fit on the training rows only
+    run_id(shell, "X_s = X", "fit")
+    run_id(shell, split, "split")
+    run_id(shell, "sc = StandardScaler().fit(X_train)", "fit")
+    session = get_session(shell)
+    assert not [f for f in session.open.values() if f.code == "ML203"]
+
+
+def test_balanced_multiclass_accuracy_is_not_imbalanced(shell) -> None:
+    run(
+        shell,
+        "from sklearn.datasets import load_digits\nfrom sklearn.model_selection import train_test_split\n"
+        "from sklearn.linear_model import LogisticRegression\nXd, yd = load_digits(return_X_y=True)",
+    )
+    run(
+        shell,
+        "a, b, c, d = train_test_split(Xd, yd, stratify=yd, random_state=0)\n"
+        "m = LogisticRegression(max_iter=3000).fit(a, c)\nm.score(b, d)",
+    )
+    assert "ML402" not in codes(shell)
+    assert "ML208" not in codes(shell)

@@ -111,6 +111,17 @@ class DataRef:
             return self.name
         return f"data derived from {self.origin}" if self.origin else "the data"
 
+    def imbalanced(self, max_minority_share: float) -> bool:
+        """Imbalanced as a binary target with that minority share would be.
+
+        The minority share is judged against a balanced split of the same
+        number of classes: ten classes of 10% each are balanced, not rare.
+        """
+        if not self.class_shares or len(self.class_shares) < 2:
+            return False
+        k = len(self.class_shares)
+        return min(self.class_shares) * k <= max_minority_share * 2
+
     @property
     def minority_share(self) -> float | None:
         if not self.class_shares:

@@ -273,11 +273,13 @@ class LiveSession:
         for ident in before - mine:
             self.open.pop(ident, None)  # fixed by this re-run
         new = [f for ident, f in now.items() if ident not in self.open]
-        still = [f for ident, f in now.items() if ident in before and ident in mine]
+        still = [f for ident, f in now.items() if ident in mine and ident in self.open]
+        self.runs[key] = CellRun(key, count, set(mine))
         for ident, f in now.items():
-            if ident in mine or ident not in self.open:
-                self.open[ident] = f
-        self.runs[key] = CellRun(key, count, mine)
+            self.open[ident] = f
+            owner = self.runs.get(ident[1])
+            if owner is not None:  # so that re-running the owning cell can fix it
+                owner.identities.add(ident)
         if new or still or self.notes:
             self.publish(new, still)
 

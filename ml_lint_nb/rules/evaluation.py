@@ -153,7 +153,7 @@ class AccuracyOnImbalanced(Rule):
             if ev.metric not in ACCURACY_METRICS or not is_classifier(ev):
                 continue
             y = ev.y_true
-            if y is None or y.minority_share is None or y.minority_share > limit:
+            if y is None or not y.imbalanced(limit):
                 continue
             majority = max(y.class_shares or (0.0,))
             what = (

@@ -649,7 +649,7 @@ class UnstratifiedImbalancedSplit(Rule):
             ):
                 continue
             target = next((i for i in split.inputs if i.minority_share is not None), None)
-            if target is None or target.minority_share > limit:
+            if target is None or not target.imbalanced(limit):
                 continue
             share = target.minority_share
             yield self.finding(
