@@ -38,6 +38,17 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "exclude": ("exclude",),
     "severity": ("severity",),
     "thresholds": ("thresholds",),
+    "live": ("live",),
+}
+
+# [tool.ml-lint-nb.live]: limits of the kernel hook (see facts/live/limits.py) and its display.
+LIVE_KEYS: dict[str, type] = {
+    "max_rows": int,
+    "max_predict_rows": int,
+    "max_columns": int,
+    "budget_ms": float,
+    "seed": int,
+    "display": str,
 }
 
 
@@ -62,6 +73,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)  # code -> severity
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)  # code -> name -> value
+    live: dict[str, Any] = field(default_factory=dict)  # [tool.ml-lint-nb.live]
     source: Path | None = None
 
     # -- rule selection ---------------------------------------------------------
@@ -315,6 +327,25 @@ class _Reader:
             out.setdefault(code, {}).update(self.rule_values(subkey, rule, values))
         return out
 
+    def live(self, key: str, value: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, item in self.table(key, value).items():
+            subkey = f"{key}.{_quote(name)}"
+            canonical = name.replace("-", "_")
+            kind = LIVE_KEYS.get(canonical)
+            if kind is None:
+                hint = _did_you_mean(canonical, list(LIVE_KEYS))
+                raise self.error(subkey, f"unknown key{hint}; known: {', '.join(LIVE_KEYS)}")
+            if kind is str:
+                if item not in ("html", "widgets"):
+                    raise self.error(subkey, "expected 'html' or 'widgets'")
+            elif isinstance(item, bool) or not isinstance(item, int | float) or item < 0:
+                raise self.error(subkey, f"expected a non-negative number, got {_type(item)}")
+            else:
+                item = kind(item)
+            out[canonical] = item
+        return out
+
     def rule_values(self, key: str, rule: type[Rule], values: Any) -> dict[str, float]:
         known = {t.name.replace("-", "_"): t.name for t in rule.thresholds}
         out: dict[str, float] = {}
@@ -410,6 +441,7 @@ def load_config(pyproject: Path) -> Config:
         "exclude": reader.globs,
         "severity": reader.severity,
         "thresholds": reader.thresholds,
+        "live": reader.live,
     }
     for key, value in values.items():
         kwargs[key.replace("-", "_")] = parsers[key](key, value)

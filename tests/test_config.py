@@ -340,3 +340,24 @@ def test_config_pickles_for_worker_processes(tmp_path: Path) -> None:
     clone = pickle.loads(pickle.dumps(config))
     assert clone == config
     assert clone.enabled_codes(None) == config.enabled_codes(None)
+
+
+def test_live_table_sets_hook_limits_and_display(tmp_path: Path) -> None:
+    from ml_lint_nb.facts.live.limits import LiveLimits
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ml-lint-nb.live]\nmax-rows = 5000\nbudget_ms = 80\ndisplay = "widgets"\n'
+    )
+    cfg = load_config(tmp_path / "pyproject.toml")
+    assert cfg.live == {"max_rows": 5000, "budget_ms": 80.0, "display": "widgets"}
+    from ml_lint_nb.ipython.session import LiveSession
+
+    session = LiveSession(shell=object(), config=cfg)
+    assert session.limits.max_rows == 5000 and session.limits != LiveLimits()
+    assert session.display_mode == "widgets"
+
+
+def test_live_table_rejects_unknown_keys(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ml-lint-nb.live]\nmax_row = 5\n")
+    with pytest.raises(ConfigError, match="live.max_row: unknown key.*did you mean 'max_rows'"):
+        load_config(tmp_path / "pyproject.toml")

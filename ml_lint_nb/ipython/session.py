@@ -49,10 +49,11 @@ class LiveSession:
     def __init__(self, shell: Any, config: Config | None = None, recorder: Any = None) -> None:
         self.shell = shell
         self.enabled = True
-        self.display_mode = "html"
         self.interp = Interpreter()
-        self.limits = LiveLimits()
         self.config = config if config is not None else self._load_config()
+        settings = dict(self.config.live)
+        self.display_mode = settings.pop("display", "html")
+        self.limits = replace(LiveLimits(), **settings)
         self.open: dict[tuple, Finding] = {}
         self.runs: dict[str, CellRun] = {}
         self.ignored: set[str] = set()
