@@ -61,6 +61,17 @@ def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None
     return None
 
 
+def transforms_after(store: FactStore, fit: FitFact) -> bool:
+    """Whether the fitted transformer is applied to data after it was fitted."""
+    est_id = fit.estimator.est_id
+    return any(
+        p.method == "transform"
+        and p.estimator.est_id == est_id
+        and p.location.sort_key() > fit.location.sort_key()
+        for p in store.of(PredictFact)
+    )
+
+
 def is_preprocessor(fit: FitFact) -> bool:
     """A transformer (or a pipeline of transformers only), not a model."""
     info = fit.estimator
@@ -253,6 +264,8 @@ class PreprocessingBeforeSplit(Rule):
             hit = later[0] if later else hits[0]
             split, part = hit
             info = fit.estimator
+            if hit not in later and not transforms_after(store, fit):
+                continue  # fitted after the split and never applied: nothing reaches the model
             if fit.X.rows.roles() == {"all"}:
                 rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
             else:
