@@ -916,7 +916,11 @@ class Interpreter:
             rows = rows.union(d.rows)
         counts = [self.rows_of(d) for d in datas]
         n_rows = sum(counts) if all(c is not None for c in counts) else None  # type: ignore[misc]
-        return datas[0].derive(rows=rows, scaled=all(d.scaled for d in datas), n_rows=n_rows)
+        names = [d.name or d.origin for d in datas]
+        origin = " + ".join(n for n in names if n) if all(names) else datas[0].origin
+        return datas[0].derive(
+            rows=rows, scaled=all(d.scaled for d in datas), n_rows=n_rows, origin=origin
+        )
 
     def get_dummies(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         data = data_of(args[0]) if args else data_of(kwargs.get("data", UNKNOWN))
