@@ -104,6 +104,7 @@ class DataRef:
     order_seen: Observation | None = None
     dataset: str | None = None  # e.g. "load_wine", "make_classification", "read_csv"
     origin: str | None = None  # the named value an unnamed expression derives from
+    applied: frozenset[str] = frozenset()  # est_ids of the fitted transformers it came out of
 
     @property
     def label(self) -> str:
@@ -329,6 +330,9 @@ class FrameFact(Fact):
     missingness_rows: tuple[int, ...] = ()
     # rows used by the sampled checks (predictiveness, missingness) when fewer than inspected
     detail_rows: int | None = None
+    # "data": a frame the user made (the data rules judge it); "fit-data": the
+    # rows an outlier-sensitive estimator learned from, summarised for ML303/ML305 only
+    purpose: str = "data"
 
 
 @dataclass(frozen=True)

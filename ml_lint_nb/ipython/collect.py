@@ -124,7 +124,7 @@ def _fit_data(session: LiveSession, p: Proto, fact: Any) -> list[Fact]:
     if summarise is None or X is None or not X.name or X.name not in ns:
         return []
     summary = _guard(summarise, X.name, ns[X.name], p.location, session.limits)
-    return [summary] if summary is not None else []
+    return [] if summary is None else [_replace(summary, purpose="fit-data")]
 
 
 def _frames(session: LiveSession, where: Location) -> list[Fact]:
@@ -139,6 +139,10 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
         value = interp.env.get(name)
         if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
             continue
+        roots = {p[0] for p in value.rows.paths}
+        is_target = bool(value.column and value.column in interp.target_columns)
+        if roots and roots <= session.summarised_roots and not is_target:
+            continue  # another view of rows already checked (df = bunch.frame; X = bunch.data)
         if value.rows.paths and all(len(p) > 1 for p in value.rows.paths):
             # a split part (or a union of them): its data issues are its parent's, and the
             # split gets split facts; pd.concat([df, df.sample(frac=0.03)]) is not one
@@ -166,6 +170,7 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             session._live_cache[key] = fact
         if fact is not None:
             session.summarised.add(name)
+            session.summarised_roots |= {p[0] for p in value.rows.paths if len(p) == 1}
             if target_only:  # its other data issues were reported when it was made
                 fact = _replace(
                     fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()

@@ -66,6 +66,7 @@ class LiveSession:
         self.count_to_key: dict[int | None, str] = {}
         self._live_cache: dict[tuple, Any] = {}
         self.summarised: set[str] = set()  # names whose frames the data checks have seen
+        self.summarised_roots: set[str] = set()  # dataflow roots of those frames
 
     # ------------------------------------------------------------- set-up
     def _load_config(self) -> Config:

@@ -33,7 +33,7 @@ def live_facts(store: FactStore, kind: type[F], key: tuple[str, ...]) -> Iterato
 def frames(store: FactStore, min_rows: int = MIN_ROWS) -> Iterator[FrameFact]:
     """Each summarised frame once, skipping previews too small to judge."""
     for fact in live_facts(store, FrameFact, ("name",)):
-        if inspected(fact) >= min_rows:
+        if fact.purpose == "data" and inspected(fact) >= min_rows:
             yield fact
 
 

@@ -612,7 +612,9 @@ class TooManyFeatures(Rule):
         ratio = self.threshold("max_features_per_row")
         fewest = self.threshold("min_features")
         for fact in live_facts(store, FrameFact, ("name",)):
-            if fact.kind == "Series" or fact.n_rows <= 0 or fact.n_cols < fewest:
+            if fact.purpose != "data" or fact.kind == "Series" or fact.n_rows <= 0:
+                continue
+            if fact.n_cols < fewest:
                 continue
             per_row = fact.n_cols / fact.n_rows
             if per_row <= ratio:

@@ -264,7 +264,8 @@ class PreprocessingBeforeSplit(Rule):
             hit = later[0] if later else hits[0]
             split, part = hit
             info = fit.estimator
-            if hit not in later and not transforms_after(store, fit):
+            feeds_split = any(fit.estimator.est_id in i.applied for i in split.inputs)
+            if hit not in later and not feeds_split and not transforms_after(store, fit):
                 continue  # fitted after the split and never applied: nothing reaches the model
             if fit.X.rows.roles() == {"all"}:
                 rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"

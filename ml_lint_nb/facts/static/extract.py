@@ -337,6 +337,7 @@ class Finaliser:
             order_seen=order_seen,
             dataset=base.get("dataset"),
             origin=d.origin,
+            applied=d.applied,
         )
         self._refs[id(d)] = ref
         return ref

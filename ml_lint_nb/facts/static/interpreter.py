@@ -1367,6 +1367,7 @@ class Interpreter:
         elif not kinds & {"scaler", "imputer"}:
             n_feat = 0  # an unknown transformer
         return X.derive(
+            applied=X.applied | {info.est_id},
             column=None,
             scaled=scaled,
             unscaled_known=X.unscaled_known and keeps_scales,

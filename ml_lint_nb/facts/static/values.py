@@ -61,6 +61,7 @@ class DataV(V):
     n_rows: int | None = None  # when the code shows it for this value (a printed shape)
     columns: tuple[str, ...] | None = None  # a literal column selection, df[["a", "b"]]
     origin: str | None = None  # the nearest named value this one derives from, for messages
+    applied: frozenset[str] = frozenset()  # est_ids of fitted transformers this data came out of
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
