@@ -326,3 +326,22 @@ def test_ml407_ml408_real_resampled_training() -> None:
     honest = LogisticRegression().fit(X_train, y_train)
     facts = score_facts("honest", honest, "X_test", X_test, y_test, "test", CELL)
     assert run("ML408", *facts) == [] and run("ML407", *facts) == []
+
+
+def test_ml406_is_advice_below_the_warning_score_without_a_leaky_feature() -> None:
+    from ml_lint_nb.facts.model import ScoreFact
+    from ml_lint_nb.facts.store import FactStore
+    from ml_lint_nb.findings import Location, Severity
+    from ml_lint_nb.rules.evaluation import TooGoodToBeTrue
+
+    where = Location(cell=3, line=1)
+
+    def score(value: float) -> ScoreFact:
+        return ScoreFact(
+            "live", where, "clf", "LogisticRegression", "X_test", "test", "roc_auc", value, 143
+        )
+
+    easy = list(TooGoodToBeTrue().check(FactStore([score(0.991)], modes=("live",))))
+    assert [f.severity for f in easy] == [Severity.INFO]
+    perfect = list(TooGoodToBeTrue().check(FactStore([score(1.0)], modes=("live",))))
+    assert [f.severity for f in perfect] == [Severity.WARNING]

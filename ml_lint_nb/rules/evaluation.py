@@ -495,10 +495,19 @@ class TooGoodToBeTrue(Rule):
     detect = LIVE
     summary = "a near-perfect test score"
     fix = "Audit the most predictive features and the split for leakage before trusting the score."
-    thresholds = (Threshold("min_score", 0.99, "test score from which a result is suspicious"),)
+    thresholds = (
+        Threshold("min_score", 0.99, "test score from which a result is worth a note (info)"),
+        Threshold(
+            "warn_score",
+            0.999,
+            "test score from which it is a warning even with no single leaky-looking feature "
+            "(some problems, like load_breast_cancer, really are that easy at 0.99)",
+        ),
+    )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_score")
+        warn = self.threshold("warn_score")
         groups: dict[tuple[object, str, str], list[ScoreFact]] = {}
         for s in store.of(ScoreFact):
             if s.role not in HELD_OUT or s.metric not in HIGHER_IS_BETTER or s.value < limit:
@@ -545,12 +554,19 @@ class TooGoodToBeTrue(Rule):
                         {"features": [f for f, _s, _h in top]},
                     )
                 )
+            strong = bool(top) or max(s.value for s in group) >= warn
+            verdict = (
+                "near-perfect scores on held-out rows usually mean leakage."
+                if strong
+                else "close to perfect; unless this problem is known to be that easy, check for leakage."
+            )
             yield self.finding(
                 f"{first.model} ({first.cls}) scores {metrics} on {first.data}{sampled}: "
-                f"near-perfect scores on held-out rows usually mean leakage.{hint}",
+                f"{verdict}{hint}",
                 first.location,
                 subject=(first.model, first.data),
                 evidence=evidence,
+                severity=Severity.WARNING if strong else Severity.INFO,
             )
 
 
