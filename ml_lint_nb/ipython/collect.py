@@ -46,6 +46,8 @@ def collect(
     facts.extend(_fitted(session, protos))
     facts.extend(_frames(session, where))
     facts.extend(_splits(session, splits))
+    if splits:
+        facts.extend(_earlier_transformers(session, protos))
     facts.extend(_scores(session, protos))
     key = _run_key(where)
     return [_keyed(f, key) for f in facts] if key is not None else facts
@@ -105,6 +107,33 @@ def _fitted(session: LiveSession, protos: list[Proto]) -> list[Fact]:
         if fact is not None:
             out.append(fact)
             out.extend(_fit_data(session, p, fact))
+    return out
+
+
+def _earlier_transformers(session: LiveSession, protos: list[Proto]) -> list[Fact]:
+    """Fitted state of transformers fitted before this cell's split (ML203's live evidence).
+
+    Rows seen (``n_samples_seen_``) beside the training part's size say in
+    numbers what the dataflow says in names.
+    """
+    fitted_fact = _optional("ml_lint_nb.facts.live.estimators", "fitted_fact")
+    if fitted_fact is None:
+        return []
+    ns = session.shell.user_ns
+    current = {id(p) for p in protos}
+    out: list[Fact] = []
+    seen: set[str] = set()
+    for p in reversed(session.interp.protos):
+        if p.kind != "fit" or id(p) in current or len(seen) >= 20:
+            continue
+        info = p.args["estimator"]
+        name = info.binding
+        if "transformer" not in info.kinds or not name or name in seen or name not in ns:
+            continue
+        seen.add(name)
+        fact = _guard(fitted_fact, name, ns[name], p.location)
+        if fact is not None:
+            out.append(fact)
     return out
 
 
@@ -200,6 +229,9 @@ def _splits(session: LiveSession, splits: list[SplitToken]) -> list[Fact]:
         train, test = tok.parts[0], tok.parts[1]
         if not train.name or not test.name or train.name not in ns or test.name not in ns:
             continue
+        env = session.interp.env
+        if env.get(train.name) is not train or env.get(test.name) is not test:
+            continue  # rebound later in the cell (X_train = scaler.transform(X_train))
         kwargs: dict[str, Any] = {"time_columns": tuple(session.interp.time_columns)}
         if len(tok.parts) >= 4 and tok.parts[2].name in ns and tok.parts[3].name in ns:
             kwargs["train_target_obj"] = ns[tok.parts[2].name]

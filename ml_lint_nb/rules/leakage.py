@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from ml_lint_nb.facts.model import (
     DataRef,
     DriftFact,
+    EstimatorInfo,
     EvaluationFact,
     FitFact,
+    FittedFact,
     OverlapFact,
     PredictFact,
     RowSet,
@@ -59,6 +61,26 @@ def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None
             if overlaps and part.rows.roles() & {"test", "validation"}:
                 return split, part
     return None
+
+
+def rows_seen_evidence(store: FactStore, info: EstimatorInfo, split: SplitFact) -> list[Evidence]:
+    """Live: the transformer's rows seen next to the training part's size."""
+    train = split.parts[0] if split.parts else None
+    for fitted in store.of(FittedFact):
+        if fitted.name != info.binding or fitted.n_samples_seen is None:
+            continue
+        if train is None or train.n_rows is None or fitted.n_samples_seen <= train.n_rows:
+            return []
+        return [
+            Evidence(
+                "live",
+                "rows-seen",
+                f"{fitted.name}.n_samples_seen_ is {fitted.n_samples_seen:,}, while "
+                f"{data_label(train)} has {train.n_rows:,} rows",
+                {"n_samples_seen": fitted.n_samples_seen, "train_rows": train.n_rows},
+            )
+        ]
+    return []
 
 
 def transforms_after(store: FactStore, fit: FitFact) -> bool:
@@ -283,6 +305,20 @@ class PreprocessingBeforeSplit(Rule):
                 if when == "before"
                 else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
             )
+            evidence = [
+                Evidence(
+                    fit.source,
+                    "fit-includes-test",
+                    f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
+                    f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
+                    {
+                        "estimator": info.cls,
+                        "fitted_on": data_label(fit.X),
+                        "test": data_label(part),
+                    },
+                ),
+                *rows_seen_evidence(store, info, split),
+            ]
             yield self.finding(
                 f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; "
                 + (
@@ -293,19 +329,7 @@ class PreprocessingBeforeSplit(Rule):
                 fit.location,
                 subject=fit.subject,
                 related=related(split, "split"),
-                evidence=[
-                    Evidence(
-                        fit.source,
-                        "fit-includes-test",
-                        f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
-                        f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
-                        {
-                            "estimator": info.cls,
-                            "fitted_on": data_label(fit.X),
-                            "test": data_label(part),
-                        },
-                    )
-                ],
+                evidence=evidence,
             )
 
 

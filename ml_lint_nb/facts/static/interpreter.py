@@ -370,7 +370,10 @@ class Interpreter:
                 ].sides:  # the split is where its first side is bound, not an EDA head()
                     side[0].location, side[0].method = loc, side[2]
                 side[0].sides.add(side[1])
-            named = DataV(**{**value.__dict__, "name": name, "version": f"{name}@{loc.cell}"})
+            cell = loc.cell if loc.cell is not None else f"[{loc.execution_count}]"
+            named = DataV(
+                **{**value.__dict__, "name": name, "version": f"{name}@{cell}:{loc.line}"}
+            )
             for tok in self.pending_splits:
                 tok.parts[:] = [named if p is value else p for p in tok.parts]
             value = named
