@@ -298,3 +298,28 @@ def test_balanced_multiclass_accuracy_is_not_imbalanced(shell) -> None:
     )
     assert "ML402" not in codes(shell)
     assert "ML208" not in codes(shell)
+
+
+def findings_json(sh) -> list[dict]:
+    out = []
+    for data in sh.published:
+        payload = data.get(MIME)
+        if payload:
+            payload = payload if isinstance(payload, dict) else json.loads(payload)
+            out += [f for file in payload["files"] for f in file["findings"]]
+    return out
+
+
+def test_rows_seen_evidence_and_no_drift_from_a_rebound_part(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "scaler = StandardScaler()\nscaler.fit(X)")
+    run(
+        shell,
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+        "X_train = scaler.transform(X_train)",
+    )
+    found = {f["code"]: f for f in findings_json(shell)}
+    assert "ML209" not in found  # scaled X_train against raw X_test is not drift
+    ml203 = found["ML203"]
+    assert set(ml203["sources"]) == {"static", "live"}
+    assert any("n_samples_seen_ is 569" in e["text"] for e in ml203["evidence"])
