@@ -43,7 +43,9 @@ def timed(sh: InteractiveShell, code: str, repeat: int) -> list[float]:
 
 def report(label: str, value: float, budget: float, unit: str) -> bool:
     ok = value <= budget
-    print(f"{label:<58} {value:8.3f} {unit}  budget {budget:g} {unit}  ({value / budget:.2f}x) {'ok' if ok else 'OVER'}")
+    print(
+        f"{label:<58} {value:8.3f} {unit}  budget {budget:g} {unit}  ({value / budget:.2f}x) {'ok' if ok else 'OVER'}"
+    )
     return ok
 
 
@@ -68,9 +70,18 @@ def main() -> int:
     sh.run_line_magic("load_ext", "ml_lint_nb")
     load_ms = (time.perf_counter() - start) * 1000
     first = timed(sh, "x = 1", 1)[0]  # pays the one-time import of the engine
-    print(f"{'first cell after %load_ext (one-time engine import, informational)':<58} {first * 1000:8.1f} ms")
+    print(
+        f"{'first cell after %load_ext (one-time engine import, informational)':<58} {first * 1000:8.1f} ms"
+    )
     hooked = timed(sh, "x = 1", 60)
-    results.append(report("hook on `x = 1` (median with / without)", statistics.median(hooked) / statistics.median(bare), 1.5, "x"))
+    results.append(
+        report(
+            "hook on `x = 1` (median with / without)",
+            statistics.median(hooked) / statistics.median(bare),
+            1.5,
+            "x",
+        )
+    )
     results.append(report("%load_ext ml_lint_nb", load_ms, 50, "ms"))
 
     cell = (
