@@ -160,7 +160,14 @@ def test_ml103_nulls_and_disguised_nulls() -> None:
     assert "counting disguised nulls" in finding.message
     texts = " ".join(e.text for e in finding.evidence)
     assert "disguised as '-999'" in texts and "disguised as '?'" in texts
-    assert run(hygiene.MissingValues, frame_facts(df), min_share=0.5) == []
+    assert run(hygiene.MissingValues, frame_facts(df), min_share=0.5, min_disguised=10**9) == []
+
+
+def test_ml103_reports_a_rare_missing_value_code() -> None:
+    df = base_frame()
+    df["income"] = df["income"].where(np.arange(len(df)) >= 12, -999)  # 12 sentinel rows
+    finding = only(run(hygiene.MissingValues, frame_facts(df)))
+    assert "with missing values" in finding.message and "'income'" in finding.message
 
 
 # -- ML104 ---------------------------------------------------------------------------------------

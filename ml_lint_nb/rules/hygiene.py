@@ -194,16 +194,26 @@ class MissingValues(Rule):
     detect = LIVE
     summary = "columns with a high share of nulls, including disguised nulls"
     fix = "Decide per column: impute inside a Pipeline, add a missing-indicator, or drop it."
-    thresholds = (Threshold("min_share", 0.2, "null share that triggers the rule"),)
+    thresholds = (
+        Threshold("min_share", 0.2, "null share that triggers the rule"),
+        Threshold(
+            "min_disguised",
+            5,
+            "disguised nulls (-999, 'n/a', ...) that trigger the rule at any share (and 1% of rows)",
+        ),
+    )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_share")
         for fact in frames(store):
             rows = inspected(fact)
+            disguised_min = self.threshold("min_disguised")
             hits = [
                 (c, (c.n_null + c.n_disguised) / rows)
                 for c in fact.columns
                 if (c.n_null + c.n_disguised) / rows >= limit
+                # a missing-value code hides among real values: worth a note even when rare
+                or c.n_disguised >= max(disguised_min, 0.01 * rows)
             ]
             if not hits:
                 continue
@@ -211,10 +221,12 @@ class MissingValues(Rule):
             parts = [f"{c.name!r} {share(s)}" for c, s in hits[:5]]
             more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
             disguised = any(c.n_disguised for c, _ in hits)
+            mostly = all(s >= limit for _, s in hits)
+            what = "mostly missing" if mostly else "with missing values"
             yield self.finding(
-                f"{fact.name}: {len(hits)} column{'s' if len(hits) > 1 else ''} mostly missing: "
+                f"{fact.name}: {len(hits)} column{'s' if len(hits) > 1 else ''} {what}: "
                 f"{', '.join(parts)}{more}"
-                + (" (counting disguised nulls)" if disguised else "")
+                + (" (counting disguised nulls such as -999 or 'n/a')" if disguised else "")
                 + f"{sample_note(fact)}.",
                 fact.location,
                 subject=(fact.name,),
