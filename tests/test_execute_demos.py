@@ -83,3 +83,13 @@ def test_live_reports_what_static_reports(name: str, tmp_path: Path) -> None:
         if (f.code, f.location.cell, f.location.line) not in have and f.severity.value != "info"
     ]
     assert not missing
+
+
+def test_a_kernel_that_cannot_start_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    nb = DEMOS / CLEAN
+    copy = tmp_path / "nb.ipynb"
+    shutil.copy(nb, copy)
+    code = main(["check", "--execute", "--kernel", "no-such-kernel", str(copy)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "could not run a 'no-such-kernel' kernel" in out
