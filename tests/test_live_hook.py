@@ -323,3 +323,28 @@ def test_rows_seen_evidence_and_no_drift_from_a_rebound_part(shell) -> None:
     ml203 = found["ML203"]
     assert set(ml203["sources"]) == {"static", "live"}
     assert any("n_samples_seen_ is 569" in e["text"] for e in ml203["evidence"])
+
+
+def test_loading_mid_session_understands_earlier_imports_and_objects() -> None:
+    """%load_ext after imports and data already exist: the next cells are still understood."""
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    published: list[dict] = []
+    import IPython.display
+
+    original = IPython.display.publish_display_data
+    IPython.display.publish_display_data = lambda data=None, metadata=None, **_k: published.append(
+        data
+    )
+    try:
+        sh.run_cell(SETUP, store_history=True)
+        sh.run_cell("X_s = StandardScaler().fit_transform(X)", store_history=True)
+        sh.run_line_magic("load_ext", "ml_lint_nb")
+        sh.published = published
+        run(sh, "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)")
+        run(sh, "clf = SVC().fit(X_train, y_train)")
+        assert "ML301" in codes(sh)
+    finally:
+        IPython.display.publish_display_data = original
+        sh.run_line_magic("unload_ext", "ml_lint_nb")
+        InteractiveShell.clear_instance()

@@ -14,6 +14,7 @@ from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
 from ml_lint_nb.facts.static.values import DataV
 from ml_lint_nb.findings import Location
+from ml_lint_nb.ipython.session import MISS
 
 if TYPE_CHECKING:
     from ml_lint_nb.ipython.session import LiveSession
@@ -191,12 +192,11 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
                 target = next((c for c in interp.target_columns if c in columns), None)
             except Exception:
                 target = None
-        key = ("frame", id(obj), str(getattr(obj, "shape", None)), target)
-        if key in session._live_cache:
-            fact = session._live_cache[key]
-        else:
+        key = ("frame", name, target)
+        fact = session.cache_get(key, obj)
+        if fact is MISS:
             fact = _guard(summarise, name, obj, _at(where, line), session.limits, target)
-            session._live_cache[key] = fact
+            session.cache_put(key, obj, fact)
         if fact is not None:
             session.summarised.add(name)
             session.summarised_roots |= {p[0] for p in value.rows.paths if len(p) == 1}

@@ -14,6 +14,7 @@ import ast
 import hashlib
 import time
 import traceback
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Finding, Location
 from ml_lint_nb.suppressions import parse_noqa
 
+MISS = object()  # a cache miss (None is a valid cached answer)
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
 
 
@@ -50,6 +52,7 @@ class LiveSession:
         self.shell = shell
         self.enabled = True
         self.interp = Interpreter()
+        self.interp.resolve_free = self._resolve_free
         self.config = config if config is not None else self._load_config()
         settings = dict(self.config.live)
         self.display_mode = settings.pop("display", "html")
@@ -181,16 +184,47 @@ class LiveSession:
         obj = ns.get(d.name)
         if obj is None:
             return None
-        shape = getattr(obj, "shape", None)
-        cache_key = (id(obj), str(shape), d.version)
-        if cache_key in self._live_cache:
-            return self._live_cache[cache_key]
+        cache_key = ("value", d.version)
+        hit = self.cache_get(cache_key, obj)
+        if hit is not MISS:
+            return hit
         as_target = d.column is not None
         seen = describe_value(obj, d.name, as_target or getattr(obj, "ndim", 2) == 1, self.limits)
+        self.cache_put(cache_key, obj, seen)
+        return seen
+
+    def cache_get(self, key: tuple, obj: Any) -> Any:
+        """A cached summary of ``obj``, if it is still the very object summarised.
+
+        Entries hold a weak reference, never the object: an id can be reused
+        by a new object once the old one is gone, and a weak reference tells.
+        """
+        entry = self._live_cache.get(key)
+        if entry is None:
+            return MISS
+        ref, shape, value = entry
+        target = ref() if ref is not None else None
+        if target is not obj or shape != str(getattr(obj, "shape", None)):
+            return MISS
+        return value
+
+    def cache_put(self, key: tuple, obj: Any, value: Any) -> None:
+        try:
+            ref = weakref.ref(obj)
+        except TypeError:
+            return  # cannot tell it apart later: do not cache
         if len(self._live_cache) > 256:
             self._live_cache.clear()
-        self._live_cache[cache_key] = seen
-        return seen
+        self._live_cache[key] = (ref, str(getattr(obj, "shape", None)), value)
+
+    def _resolve_free(self, name: str) -> Any:
+        """A name the session never saw defined: imported or built before ``%load_ext``."""
+        from ml_lint_nb.ipython.kernel_names import value_for
+
+        try:
+            return value_for(name, getattr(self.shell, "user_ns", {}))
+        except Exception:
+            return None
 
     def live_facts(
         self, protos: list[Proto], splits: list[SplitToken], where: Location, warnings_seen: list

@@ -18,6 +18,7 @@ import ast
 import builtins
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +133,9 @@ class Interpreter:
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
         self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
+        # live mode: what a name the cells never defined is in the kernel (imported or
+        # built before %load_ext); None in static mode
+        self.resolve_free: Callable[[str], V | None] | None = None
         # module-level names each cell defines and uses, for the cell-order facts (ML502)
         self.cell_names: list[
             tuple[int, str | None, dict[str, int], dict[str, tuple[int, int]]]
@@ -430,6 +434,11 @@ class Interpreter:
             return self.env[node.id]
         if node.id in BUILTIN_NAMES:
             return RefV(f"builtins.{node.id}")
+        if self.resolve_free is not None:
+            found = self.resolve_free(node.id)
+            if found is not None:
+                self.env[node.id] = found  # defined before the session began watching
+                return found
         return UNKNOWN
 
     def e_Attribute(self, node: ast.Attribute) -> V:
