@@ -105,16 +105,3 @@ class Rule:
 STATIC = frozenset({"static"})
 LIVE = frozenset({"live"})
 BOTH = frozenset({"static", "live"})
-
-
-class LiveOnlyRule(Rule):
-    """A rule whose evidence exists only in a running kernel.
-
-    Its live detector belongs to the live-mode front end; in a static run the
-    engine lists it under ``not_evaluated`` instead of calling ``check``.
-    """
-
-    detect = LIVE
-
-    def check(self, store: FactStore) -> Iterator[Finding]:
-        return iter(())
