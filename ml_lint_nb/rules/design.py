@@ -36,12 +36,9 @@ def fits_of(
 
 
 def scaled_before_final(info: EstimatorInfo) -> bool:
+    """A scaler (or a text vectorizer, whose outputs share one unit) precedes the final step."""
     final = info.final
-    return any(
-        "scaler" in s.kinds or ("composite" in s.kinds and "scaler" in s.kinds)
-        for s in info.all_steps()
-        if s is not final
-    )
+    return any(s.kinds & {"scaler", "vectorizer"} for s in info.all_steps() if s is not final)
 
 
 class UnscaledFeatures(Rule):

@@ -1369,7 +1369,9 @@ class Interpreter:
         kinds = set(info.kinds)
         for s in info.all_steps():
             kinds |= s.kinds
-        scaled = X.scaled or "scaler" in kinds
+        # text vectorizers give same-unit counts or row-normalised tf-idf: the scale
+        # premise of ML301 is settled for them as for a scaler
+        scaled = X.scaled or bool(kinds & {"scaler", "vectorizer"})
         keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
         n_feat = X.n_features
         if not kinds <= {"scaler", "imputer", "transformer", "estimator"} or "pipeline" in kinds:
