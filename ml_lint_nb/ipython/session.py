@@ -81,14 +81,6 @@ class LiveSession:
         except Exception:
             return Config()
 
-    def install(self) -> None:
-        if self.recorder is not None:
-            self.recorder.install()
-
-    def uninstall(self) -> None:
-        if self.recorder is not None:
-            self.recorder.uninstall()
-
     # --------------------------------------------------------------- hook
     def post_run_cell(self, result: Any = None) -> None:
         """IPython's post_run_cell callback. Never raises."""
@@ -133,7 +125,7 @@ class LiveSession:
             tree = ast.parse(python)
         except (SyntaxError, ValueError):
             return None
-        key = cell_id or "src:" + hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:12]
+        key = cell_key(raw, cell_id)
         previous = self.runs.get(key)
         n_before = len(self.interp.protos)
         splits_before = len(self.interp.splits)
@@ -298,7 +290,7 @@ class LiveSession:
         """
         if findings is None:
             return
-        key = cell_id or "src:" + hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:12]
+        key = cell_key(raw, cell_id)
         previous = self.runs.get(key)
         before = previous.identities if previous is not None else set()
         now: dict[tuple, Finding] = {}
@@ -343,6 +335,11 @@ class LiveSession:
             self.notes.append(
                 "ml-lint-nb hit an internal error and skipped a check (details: %mlcheck debug)"
             )
+
+
+def cell_key(raw: str, cell_id: str | None) -> str:
+    """A cell across re-runs: its id when the front end sends one, else its source."""
+    return cell_id or "src:" + hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def _make_recorder() -> Any:

@@ -51,7 +51,3 @@ def pct(x: float) -> str:
 
 def shares_text(shares: tuple[float, ...]) -> str:
     return " / ".join(pct(s) for s in sorted(shares, reverse=True))
-
-
-def final_kinds(info: EstimatorInfo) -> frozenset[str]:
-    return info.final.kinds

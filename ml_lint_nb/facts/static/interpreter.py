@@ -526,9 +526,6 @@ class Interpreter:
             return self.mask_split(data, mask, node)
         return data.derive()
 
-    def split_key_rows(self, data: DataV) -> RowSet:
-        return data.rows
-
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
         key = ("pos", data.rows.paths)
@@ -971,7 +968,7 @@ class Interpreter:
                 f"{short}() {_shares_text(info['shares'])}",
                 self.loc(node),
             )
-        if short in catalog.GENERATORS and not _kw_true(kwargs, "random_state"):
+        if short in catalog.GENERATORS and not _kw_set(kwargs, "random_state"):
             self.record_random_call(short, kwargs, node)
         data = DataV(RowSet.root(root))
         rxy = kwargs.get("return_X_y")
@@ -1692,10 +1689,6 @@ def _kw_set(kwargs: dict[str, V], key: str) -> bool:
     if v is None:
         return False
     return not (isinstance(v, LitV) and v.value is None)
-
-
-def _kw_true(kwargs: dict[str, V], key: str) -> bool:
-    return _kw_set(kwargs, key)
 
 
 def _strings(v: V | None) -> list[str]:
