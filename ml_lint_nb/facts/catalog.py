@@ -26,7 +26,7 @@ SCALERS = _names(
     "StandardScaler MinMaxScaler RobustScaler MaxAbsScaler Normalizer QuantileTransformer "
     "PowerTransformer"
 )
-IMPUTERS = _names("SimpleImputer KNNImputer IterativeImputer")
+IMPUTERS = _names("SimpleImputer KNNImputer IterativeImputer Imputer")
 ENCODERS = _names(
     "OneHotEncoder OrdinalEncoder TargetEncoder KBinsDiscretizer CountEncoder WOEEncoder "
     "LeaveOneOutEncoder CatBoostEncoder"
@@ -42,8 +42,34 @@ DECOMPOSITIONS = _names(
 VECTORIZERS = _names("TfidfVectorizer CountVectorizer TfidfTransformer DictVectorizer")
 RESAMPLERS = _names(
     "SMOTE ADASYN RandomOverSampler RandomUnderSampler BorderlineSMOTE SMOTENC SMOTEN SVMSMOTE "
-    "KMeansSMOTE SMOTEENN SMOTETomek NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours"
+    "KMeansSMOTE SMOTEENN SMOTETomek NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours "
+    "RepeatedEditedNearestNeighbours AllKNN CondensedNearestNeighbour OneSidedSelection "
+    "NeighbourhoodCleaningRule InstanceHardnessThreshold"
 )
+# What a resampler does to rows that later land in a test set (ML201/ML203):
+# duplicating samplers copy rows, synthetic ones interpolate new rows from
+# neighbours, random under-sampling only drops rows, cleaning methods decide
+# which rows to drop from their neighbours (a fitted, data-dependent choice).
+DUPLICATING = _names("RandomOverSampler")
+SYNTHETIC = _names(
+    "SMOTE ADASYN BorderlineSMOTE SMOTENC SMOTEN SVMSMOTE KMeansSMOTE SMOTEENN SMOTETomek"
+)
+UNDERSAMPLERS = _names("RandomUnderSampler")
+CLEANERS = _names(
+    "NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours RepeatedEditedNearestNeighbours "
+    "AllKNN CondensedNearestNeighbour OneSidedSelection NeighbourhoodCleaningRule "
+    "InstanceHardnessThreshold"
+)
+# scikit-learn's functional forms of fitted transformers: each is a fit_transform
+# of the class named here (``normalize`` is row-wise and fits nothing).
+FUNCTIONAL_TRANSFORMS = {
+    "scale": "StandardScaler",
+    "minmax_scale": "MinMaxScaler",
+    "maxabs_scale": "MaxAbsScaler",
+    "robust_scale": "RobustScaler",
+    "quantile_transform": "QuantileTransformer",
+    "power_transform": "PowerTransformer",
+}
 PIPELINES = _names("Pipeline make_pipeline")
 COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
 SEARCHES = _names(
@@ -149,6 +175,10 @@ TABLES: tuple[tuple[str, frozenset[str]], ...] = (
     ("decomposition", DECOMPOSITIONS),
     ("vectorizer", VECTORIZERS),
     ("resampler", RESAMPLERS),
+    ("duplicating", DUPLICATING),
+    ("synthetic", SYNTHETIC),
+    ("undersampling", UNDERSAMPLERS),
+    ("cleaning", CLEANERS),
     ("pipeline", PIPELINES),
     ("composite", COMPOSITES),
     ("search", SEARCHES),

@@ -202,6 +202,9 @@ class FitFact(Fact):
     subject: tuple[str, ...] = ()
     in_loop: bool = False
     direct: bool = True  # False when fitted inside cross-validation or a search
+    # the fit of a search whose chosen configuration (best_params_ / best_estimator_)
+    # built this estimator: its rows chose the hyper-parameters
+    tuned_by: FitFact | None = None
 
 
 @dataclass(frozen=True)

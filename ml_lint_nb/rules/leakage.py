@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
+    CrossValFact,
     DataRef,
     DriftFact,
     EstimatorInfo,
@@ -102,31 +103,145 @@ def is_preprocessor(fit: FitFact) -> bool:
     return "transformer" in info.kinds
 
 
+# Resamplers whose output puts rows derived from test rows into training (ML201's business).
+COPYING = frozenset({"duplicating", "synthetic"})
+# Fits that learn from the labels: their leak into cross-validation folds is not subtle.
+SUPERVISED = frozenset({"selector", "resampler", "cleaning", "encoder"})
+
+
+class FitPaths:
+    """Where fitted state flows, for the leak rules (ML201, ML203).
+
+    A fit on rows that include held-out rows leaks only when its output
+    reaches a model that is then evaluated: the data a split divides, the
+    features of a model fit, a cross-validation or an evaluation, or a part
+    of a split transformed after the fit. A PCA for a scatter plot or a
+    statistic shown as a table reaches none of these.
+    """
+
+    def __init__(self, store: FactStore) -> None:
+        # est_id -> the splits that the model data carrying its output went through
+        self.model_inputs: dict[str, set[str]] = {}
+        scored: list[RowSet] = []
+        for f in store.of(FitFact):
+            if f.direct and f.X is not None and not is_preprocessor(f):
+                self.carry(f.X)
+        self.cv = [cv for cv in store.of(CrossValFact) if cv.X is not None and cv.X.rows.known]
+        for cv in self.cv:
+            self.carry(cv.X)  # type: ignore[arg-type]
+        for ev in store.of(EvaluationFact):
+            if ev.X is not None:
+                self.carry(ev.X)
+            data = ev.X or ev.y_true
+            if data is not None and data.rows.known:
+                scored.append(data.rows)
+        for pr in store.of(PredictFact):
+            if pr.X is None:
+                continue
+            if pr.method == "transform":
+                if pr.X.rows.known and pr.X.rows.roles() != {"all"}:
+                    self.carry(pr.X, pr.estimator.est_id)  # a part transformed after the fit
+            else:
+                self.carry(pr.X)
+                if pr.X.rows.known:
+                    scored.append(pr.X.rows)
+        # held-out parts: test parts, and validation parts that something is scored on
+        self.parts: list[tuple[SplitFact, DataRef]] = []
+        for split in store.of(SplitFact):
+            for part in split.parts:
+                roles = part.rows.roles() if part.rows.known else frozenset()
+                if not roles or not roles <= {"test", "validation"}:
+                    continue
+                if "test" in roles or any(part.rows.includes(r) for r in scored):
+                    self.parts.append((split, part))
+
+    def carry(self, data: DataRef, extra: str | None = None) -> None:
+        ids = data.applied | {extra} if extra else data.applied
+        if not ids:
+            return
+        splits = {step[0] for path in data.rows.paths for step in path[1:]}
+        for est_id in ids:
+            self.model_inputs.setdefault(est_id, set()).update(splits)
+
+    def reaches_model(self, est_id: str, split: SplitFact) -> bool:
+        """The fit's output reaches model data that went through this split."""
+        return split.split_id in self.model_inputs.get(est_id, ())
+
+    def hit(self, fit: FitFact) -> tuple[SplitFact, DataRef] | None:
+        """The split whose held-out rows this fit saw and whose models its output reaches."""
+        if fit.X is None:
+            return None
+        hits = [(s, p) for s, p in self.parts if fit.X.rows.includes(p.rows)]
+        if not hits:
+            return None
+        est_id = fit.estimator.est_id
+        hits = [
+            h
+            for h in hits
+            if any(est_id in i.applied for i in h[0].inputs) or self.reaches_model(est_id, h[0])
+        ]
+        if not hits:
+            return None
+        # the split that follows the fit explains it best; else the nearest one before
+        later = [h for h in hits if h[0].location.sort_key() > fit.location.sort_key()]
+        return later[0] if later else hits[-1]
+
+    def cross_validated(self, fit: FitFact) -> CrossValFact | None:
+        """A cross-validation of this fit's output over rows the fit already saw."""
+        if fit.X is None:
+            return None
+        est_id = fit.estimator.est_id
+        for cv in self.cv:
+            if est_id in cv.X.applied and fit.X.rows.includes(cv.X.rows):  # type: ignore[union-attr]
+                return cv
+        return None
+
+
+def concatenated_files(split: SplitFact) -> bool:
+    """Separately loaded frames (train.csv, test.csv) concatenated and sliced back by position."""
+    if split.method not in ("slice", "head_tail") or not split.inputs:
+        return False
+    roots = {p[0] for p in split.inputs[0].rows.paths}
+    return len(roots) >= 2
+
+
 class TrainTestOverlap(Rule):
     """What it does
-    Hashes the rows of the training and test parts and reports test rows
-    that also occur in training.
+    Reports test rows that also occur in training: live, by hashing the rows
+    of the two parts; statically, when rows are over-sampled before the
+    split, by duplication (``RandomOverSampler``, ``resample(replace=True)``,
+    ``sample(replace=True)``) or by interpolation (SMOTE, ADASYN).
 
     Why is this bad?
-    A test row the model has seen is graded on memory, not generalisation;
-    duplicates in the source data produce this silently.
+    A test row the model has seen is graded on memory, not generalisation.
+    Duplicates in the source data produce this silently; over-sampling
+    before the split puts copies of the same rows on both sides, and SMOTE
+    builds synthetic test rows out of training rows (and training rows out
+    of test rows).
 
     Example
     ```python
-    X_train, X_test = train_test_split(df_with_duplicates)
+    X_res, y_res = SMOTE().fit_resample(X, y)
+    X_train, X_test, y_train, y_test = train_test_split(X_res, y_res)
     ```
 
     Use instead
     ```python
-    df = df.drop_duplicates()
-    # or GroupShuffleSplit on the entity that repeats
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y)
+    model = imblearn.pipeline.make_pipeline(SMOTE(), RandomForestClassifier())
+    model.fit(X_train, y_train)  # resamples the training rows only
     ```
     """
 
     code, name, severity, pitfalls = "ML201", "train-test-overlap", Severity.ERROR, (34,)
-    detect = LIVE
+    detect = BOTH
     summary = "rows of the test set that also occur in the training set"
     fix = "Drop duplicate rows before splitting, or split by group so repeats stay on one side."
+    resample_fix = (
+        "Split first and over-sample only the training part, e.g. inside "
+        "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers), which also "
+        "resamples each training fold in cross-validation."
+    )
     thresholds = (
         Threshold(
             "min_share", 0.001, "share of test rows found in training that triggers the rule"
@@ -134,6 +249,66 @@ class TrainTestOverlap(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        yield from self.check_live(store)
+        yield from self.check_resampling(store)
+
+    def check_resampling(self, store: FactStore) -> Iterator[Finding]:
+        """Static: an over-sampler fitted on rows that a later, scored split holds out."""
+        fits = [
+            f
+            for f in store.of(FitFact)
+            if f.direct and f.X is not None and f.estimator.kinds & COPYING
+        ]
+        if not fits:
+            return
+        paths = FitPaths(store)
+        for fit in fits:
+            info = fit.estimator
+            copies = "duplicating" in info.kinds
+            made = (
+                "exact copies of the same rows land in both the training and the test set"
+                if copies
+                else "synthetic test rows are interpolated from training rows (and training rows "
+                "from test rows)"
+            )
+            verb = "duplicates rows of" if copies else "builds synthetic rows from"
+            hit = paths.hit(fit)
+            if hit is not None:
+                split, part = hit
+                text = (
+                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
+                    f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+                )
+                rel = related(split, "split")
+            else:
+                cv = paths.cross_validated(fit)
+                if cv is None:
+                    continue
+                text = (
+                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
+                    f"before {cv.function} ({where(cv.location)}) cross-validates the result"
+                )
+                made = made.replace("the test set", "each held-out fold").replace(
+                    "synthetic test rows", "synthetic held-out rows"
+                )
+                rel = related(cv, "cross-validation")
+            yield self.finding(
+                f"{text}: {made}, so the score grades rows the model has already seen.",
+                fit.location,
+                subject=fit.subject,
+                related=rel,
+                evidence=[
+                    Evidence(
+                        fit.source,
+                        "resampled-before-split",
+                        text,
+                        {"estimator": info.cls, "copies": copies},
+                    )
+                ],
+                fix=self.resample_fix,
+            )
+
+    def check_live(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_share")
         for fact in live_facts(store, OverlapFact, ("train", "test")):
             checked = fact.n_checked or fact.n_test
@@ -272,65 +447,132 @@ class PreprocessingBeforeSplit(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
-        parts = test_parts(store)
-        if not parts:
+        paths = FitPaths(store)
+        if not paths.parts and not paths.cv:
             return
         for fit in store.of(FitFact):
             if not fit.direct or fit.X is None or not is_preprocessor(fit):
                 continue
-            hits = [(s, p) for s, p in parts if fit.X.rows.includes(p.rows)]
-            if not hits:
+            if fit.estimator.kinds & COPYING:
+                continue  # copies and synthetic rows across the split: ML201
+            hit = paths.hit(fit)
+            if hit is not None:
+                yield self.split_finding(store, fit, *hit)
                 continue
-            # the split that follows the fit explains it best; else the nearest one before
-            later = [h for h in hits if h[0].location.sort_key() > fit.location.sort_key()]
-            hit = later[0] if later else hits[0]
-            split, part = hit
-            info = fit.estimator
-            feeds_split = any(fit.estimator.est_id in i.applied for i in split.inputs)
-            if hit not in later and not feeds_split and not transforms_after(store, fit):
-                continue  # fitted after the split and never applied: nothing reaches the model
-            if fit.X.rows.roles() == {"all"}:
-                rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
-            else:
-                rows = "rows"
-            if "pseudo" in info.kinds:
-                verb = "computes its statistic on"
-            elif "resampler" in info.kinds:
-                verb = "resamples"
-            else:
-                verb = f"is fitted ({fit.method}) on"
-            when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
-            tail = (
-                f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
-                if when == "before"
-                else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
+            cv = paths.cross_validated(fit)
+            if cv is not None:
+                yield self.cv_finding(fit, cv)
+
+    def split_finding(
+        self, store: FactStore, fit: FitFact, split: SplitFact, part: DataRef
+    ) -> Finding:
+        info = fit.estimator
+        assert fit.X is not None
+        if fit.X.rows.roles() == {"all"}:
+            rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
+        else:
+            rows = "rows"
+        if "pseudo" in info.kinds and "resampler" not in info.kinds:
+            verb = "computes its statistic on"
+        elif "resampler" in info.kinds:
+            verb = "resamples"
+        else:
+            verb = f"is fitted ({fit.method}) on"
+        when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
+        tail = (
+            f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+            if when == "before"
+            else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
+        )
+        severity = None
+        fix = None
+        if "undersampling" in info.kinds:
+            severity = Severity.INFO
+            consequence = (
+                "dropping rows at random is no leak, but the test set no longer has the class "
+                "balance the model will meet in deployment."
             )
-            evidence = [
+            fix = (
+                "Split first and under-sample only the training part (imblearn.pipeline.Pipeline "
+                "does it per training fold; scikit-learn's Pipeline rejects samplers)."
+            )
+        elif concatenated_files(split):
+            severity = Severity.WARNING
+            consequence = (
+                "the concatenation of the separately loaded frames includes the test rows, so "
+                "their feature distribution leaks into what it learns (their labels do not)."
+            )
+            fix = (
+                "Fit statistics and transformers on the training frame only and apply them to "
+                "the test frame, instead of on the concatenation."
+            )
+        elif "cleaning" in info.kinds:
+            consequence = "which rows it removes depends on their neighbours among the test rows."
+            fix = (
+                "Split first and clean only the training part, e.g. inside "
+                "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers)."
+            )
+        elif part.rows.roles() == {"validation"}:
+            consequence = (
+                "the validation rows leak into what it learns, and its score is optimistic."
+            )
+        else:
+            consequence = "the test rows leak into what it learns."
+        evidence = [
+            Evidence(
+                fit.source,
+                "fit-includes-test",
+                f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
+                f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
+                {
+                    "estimator": info.cls,
+                    "fitted_on": data_label(fit.X),
+                    "test": data_label(part),
+                },
+            ),
+            *rows_seen_evidence(store, info, split),
+        ]
+        return self.finding(
+            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}",
+            fit.location,
+            subject=fit.subject,
+            related=related(split, "split"),
+            evidence=evidence,
+            severity=severity,
+            fix=fix,
+        )
+
+    def cv_finding(self, fit: FitFact, cv: CrossValFact) -> Finding:
+        info = fit.estimator
+        assert fit.X is not None
+        supervised = bool(info.kinds & SUPERVISED)
+        learns = "what it selects" if "selector" in info.kinds else "what it learns"
+        text = (
+            f"{est_label(info)} is fitted ({fit.method}) on {data_label(fit.X)} "
+            f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
+            f"cross-validates its output on the same rows"
+        )
+        return self.finding(
+            f"{text}: each fold's held-out rows already shaped {learns}, so the cross-validated "
+            "score is optimistic.",
+            fit.location,
+            subject=fit.subject,
+            related=related(cv, "cross-validation"),
+            evidence=[
                 Evidence(
                     fit.source,
-                    "fit-includes-test",
-                    f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
-                    f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
-                    {
-                        "estimator": info.cls,
-                        "fitted_on": data_label(fit.X),
-                        "test": data_label(part),
-                    },
-                ),
-                *rows_seen_evidence(store, info, split),
-            ]
-            yield self.finding(
-                f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; "
-                + (
-                    "synthetic rows built from test neighbours land on both sides."
-                    if "resampler" in info.kinds
-                    else "the test rows leak into what it learns."
-                ),
-                fit.location,
-                subject=fit.subject,
-                related=related(split, "split"),
-                evidence=evidence,
-            )
+                    "fit-before-cross-validation",
+                    text,
+                    {"estimator": info.cls, "fitted_on": data_label(fit.X), "cv": cv.function},
+                )
+            ],
+            severity=None if supervised else Severity.WARNING,
+            fix=(
+                "Put the transformer in a Pipeline with the model and cross-validate the pipeline "
+                "(imblearn.pipeline.Pipeline when it holds a sampler), so each fold fits it on "
+                "its training rows only."
+            ),
+        )
 
 
 class TestDataInTraining(Rule):
@@ -384,6 +626,12 @@ class TestDataInTraining(Rule):
             if not data.rows.roles() <= {"test", "validation"}:
                 continue
             if not fit.X.rows.includes(data.rows):
+                tuned = fit.tuned_by
+                if tuned is not None and tuned.X is not None and tuned.X.rows.includes(data.rows):
+                    key = (tuned.location, tuned.estimator.est_id)
+                    if key not in seen:
+                        seen.add(key)
+                        yield self.tuned_finding(store, fit, tuned, use, how, data)
                 continue
             key = (fit.location, fit.estimator.est_id)
             if key in seen:
@@ -391,10 +639,23 @@ class TestDataInTraining(Rule):
             seen.add(key)
             found = split_of(store, data.rows)
             info = fit.estimator
+            labels = (
+                fit.y is not None
+                and fit.y.rows.known
+                and fit.y.rows.roles() <= {"test", "validation"}
+            )
             yield self.finding(
-                f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the rows of "
-                f"{data_label(data)} that it is evaluated on ({how}, {where(use.location)}); "
-                "the score measures memory, not generalisation.",
+                (
+                    f"{est_label(info)} is fitted on {data_label(fit.X)} with the labels "
+                    f"{data_label(fit.y)} of the rows it is evaluated on ({how}, "
+                    f"{where(use.location)}): it has learnt the answers it is scored on (a "
+                    "stacking or blending model must learn from out-of-fold predictions for the "
+                    "training rows)."
+                    if labels
+                    else f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the "
+                    f"rows of {data_label(data)} that it is evaluated on ({how}, "
+                    f"{where(use.location)}); the score measures memory, not generalisation."
+                ),
                 fit.location,
                 subject=fit.subject,
                 related=related(use, "evaluation") + (related(found[0], "split") if found else []),
@@ -407,7 +668,50 @@ class TestDataInTraining(Rule):
                         {"fitted_on": data_label(fit.X), "evaluated_on": data_label(data)},
                     )
                 ],
+                fix=(
+                    "Fit the meta-model on out-of-fold predictions for the training rows "
+                    "(cross_val_predict, or StackingClassifier), and score it once on the test set."
+                    if labels
+                    else None
+                ),
             )
+
+    def tuned_finding(
+        self,
+        store: FactStore,
+        fit: FitFact,
+        search: FitFact,
+        use: object,
+        how: str,
+        data: DataRef,
+    ) -> Finding:
+        """A search on all rows chose the hyper-parameters of the model scored on the test part."""
+        assert search.X is not None
+        found = split_of(store, data.rows)
+        text = (
+            f"{est_label(search.estimator)} is fitted on {data_label(search.X)}, which contains "
+            f"the rows of {data_label(data)}; its choice (best_params_ / best_estimator_) builds "
+            f"{est_label(fit.estimator)} ({where(fit.location)}), which is then evaluated on "
+            f"them ({how}, {where(getattr(use, 'location', None))})"
+        )
+        return self.finding(
+            f"{text}: the test rows picked the hyper-parameters, so the score is optimistic.",
+            search.location,
+            subject=search.subject,
+            related=related(fit, "model")  # type: ignore[arg-type]
+            + related(use, "evaluation")  # type: ignore[arg-type]
+            + (related(found[0], "split") if found else []),
+            evidence=[
+                Evidence(
+                    search.source,
+                    "search-contains-test",
+                    text,
+                    {"search": search.estimator.cls, "fitted_on": data_label(search.X)},
+                )
+            ],
+            fix="Split first and run the search on the training part only (its CV picks the "
+            "hyper-parameters); score the chosen model once on the test set.",
+        )
 
 
 class TestSetReuse(Rule):

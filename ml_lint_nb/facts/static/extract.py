@@ -193,6 +193,7 @@ class Finaliser:
                 tuple(a.get("subject", ())),
                 a.get("in_loop", False),
                 a.get("direct", True),
+                self.fit_of(a.get("tuned_by")),
             )
             self._fits[id(p)] = fact
             return fact

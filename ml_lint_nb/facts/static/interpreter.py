@@ -38,17 +38,45 @@ from ml_lint_nb.facts.static.values import (
     RefV,
     SeqV,
     StatV,
+    TunedV,
     UnknownV,
     V,
     data_of,
     first,
+    stat_of,
 )
 from ml_lint_nb.findings import Location
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
 
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "decision_function", "predict_log_proba"})
-STATS = frozenset({"mean", "median", "mode", "std", "var", "min", "max", "quantile", "sum"})
+STATS = frozenset({"mean", "median", "mode", "std", "var", "min", "max", "quantile"})
+# numpy reductions over rows: statistics when not taken row-wise (axis=1)
+NP_STATS = frozenset(
+    {
+        "mean",
+        "nanmean",
+        "std",
+        "nanstd",
+        "median",
+        "nanmedian",
+        "percentile",
+        "nanpercentile",
+        "quantile",
+        "nanquantile",
+        "min",
+        "max",
+        "amin",
+        "amax",
+        "nanmin",
+        "nanmax",
+        "var",
+        "nanvar",
+        "average",
+        "ptp",
+    }
+)
+ROW_AXES = (1, -1, "columns")
 TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
 ID_HINTS = ("id", "_id", "uuid", "key", "index")
 PER_CLASS_METRICS = frozenset(
@@ -142,6 +170,10 @@ class Interpreter:
         ] = []
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
+        # one pseudo-fit per statistic and line: ``(x - x.mean()) / x.std()`` is one event
+        self._stat_fits: dict[tuple[Any, ...], str] = {}
+        self._emitted: set[str] = set()  # group statistics already turned into fits
+        self.cur_stmt: ast.stmt | None = None
 
     # ------------------------------------------------------------------ cells
     def run_cell(
@@ -201,6 +233,7 @@ class Interpreter:
 
     # ------------------------------------------------------------- statements
     def stmt(self, node: ast.stmt, display: bool = False) -> None:
+        self.cur_stmt = node
         method = getattr(self, "s_" + type(node).__name__, None)
         if method is not None:
             method(node)
@@ -345,8 +378,32 @@ class Interpreter:
             self.ev(target.value)
             if isinstance(target, ast.Subscript):
                 self.ev(target.slice)
+            self.assign_column(target, value, node)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, node)
+
+    def assign_column(self, target: ast.Subscript | ast.Attribute, value: V, node: ast.AST) -> None:
+        """``df["age"] = ...`` / ``df.loc[m, "age"] = ...``: what reached the column reaches ``df``.
+
+        A statistic assigned (or data carrying fitted state) marks the frame's
+        ``applied`` set, per column, so that the path to a model survives
+        ``df.drop(columns=...)`` and column selections correctly.
+        """
+        name, col = _frame_target(target)
+        if name is None:
+            return
+        frame = self.env.get(name)
+        if not isinstance(frame, DataV) or frame.pred_est is not None:
+            return
+        st = stat_of(value) if not isinstance(first(value), DataV) else None
+        if st is not None:
+            ids = st.data.applied | {self.stat_fit(st, node, "imputer")}
+        else:
+            d = data_of(value)
+            if d is None or not d.applied:
+                return
+            ids = d.applied
+        self.env[name] = _with_column_ids(frame, col, ids)
 
     def unpack(self, value: V, n: int) -> list[V]:
         if isinstance(value, MultiV):
@@ -380,6 +437,8 @@ class Interpreter:
             )
             for tok in self.pending_splits:
                 tok.parts[:] = [named if p is value else p for p in tok.parts]
+            if side is not None and side[0] not in self.pending_splits:
+                side[0].parts[:] = [named if p is value else p for p in side[0].parts]
             value = named
         elif isinstance(value, EstV) and value.info.binding is None:
             value.info = _with(value.info, binding=name)
@@ -450,9 +509,15 @@ class Interpreter:
             return MultiV([self.attribute(a, attr, node) for a in base.alts], base.count)
         if isinstance(base, RefV):
             return RefV(f"{base.qualname}.{attr}")
+        if isinstance(base, StatV):
+            return base  # df.mean().values, .iloc, .loc: still the statistic
         if isinstance(base, EstV):
             if attr in ("best_estimator_", "estimator_", "estimator") and base.inner is not None:
                 return base.inner
+            if attr == "best_params_" and "search" in base.info.kinds:
+                return TunedV(base)
+            if attr in ("steps", "transformers", "transformer_list") and base.parts is not None:
+                return base.parts
             return UNKNOWN
         if isinstance(base, DataV):
             if attr in ("iloc", "loc", "iat", "at"):
@@ -466,7 +531,7 @@ class Interpreter:
             if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array"):
                 return base.derive()
             # a column accessed as an attribute: df.age
-            return base.derive(column=attr)
+            return base.derive(column=attr, **_columns_kept(base, (attr,)))
         return UNKNOWN
 
     def e_Subscript(self, node: ast.Subscript) -> V:
@@ -497,10 +562,12 @@ class Interpreter:
             idx = self.ev(index)
             if isinstance(idx, LitV) and isinstance(idx.value, str):
                 shown = f"{base.name}['{idx.value}']" if base.name else None
-                return base.derive(column=idx.value, n_features=1, name=shown)
+                kept = _columns_kept(base, (idx.value,))
+                return base.derive(column=idx.value, n_features=1, name=shown, **kept)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
                 cols = tuple(str(i.value) for i in idx.items)
-                return base.derive(column=None, n_features=len(idx.items), columns=cols)
+                kept = _columns_kept(base, cols)
+                return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
             if isinstance(idx, MaskV | DataV):
                 return self.select_rows(base, index, node, positional=False, mask=idx)
             return base.derive()
@@ -509,6 +576,8 @@ class Interpreter:
             col = idx.value if isinstance(idx, LitV) and isinstance(idx.value, str) else None
             return GroupByV(base.data, base.keys, col)
         self.ev(index)
+        if isinstance(base, StatV):
+            return base  # df.mode()[0], df.quantile([.01, .99])[0.99]
         return UNKNOWN
 
     def select_rows(
@@ -620,14 +689,48 @@ class Interpreter:
                 return UNKNOWN
         if isinstance(left, MaskV) or isinstance(right, MaskV):
             return left if isinstance(left, MaskV) else right
+        sl, sr = first(left), first(right)
+        if isinstance(sl, StatV) or isinstance(sr, StatV):
+            return self.stat_binop(left, right, node)
         dl, dr = data_of(left), data_of(right)
-        if dl is not None and dr is not None and dl.rows != dr.rows:
-            return dl.derive(rows=dl.rows.union(dr.rows))
+        if dl is not None and dr is not None and (dl.rows != dr.rows or dl.applied != dr.applied):
+            return dl.derive(rows=dl.rows.union(dr.rows), applied=dl.applied | dr.applied)
         if dl is not None:
             return dl.derive()
         if dr is not None:
             return dr.derive()
         return UNKNOWN
+
+    def stat_binop(self, left: V, right: V, node: ast.BinOp) -> V:
+        """Arithmetic with a statistic: a number derived from it, or data scaled by it."""
+        sl, sr = first(left), first(right)
+        stats = [x for x in (sl, sr) if isinstance(x, StatV)]
+        st = stats[0] if len(stats) == 1 else _merge_stats(stats[0], stats[1])
+        d = data_of(left) if not isinstance(sl, StatV) else data_of(right)
+        if d is None or isinstance(sl, StatV) and isinstance(sr, StatV):
+            return st
+        return self.apply_stat(d, st, node)
+
+    def stat_fit(self, st: StatV, node: ast.AST, kind: str) -> str:
+        """Record (once per line) the fit of a statistic that reaches data; its est_id."""
+        loc = self.loc(node)
+        key = (loc.cell, loc.execution_count, loc.line, st.data.rows.paths, st.data.column)
+        est_id = self._stat_fits.get(key)
+        if est_id is None:
+            shown = self.cur_stmt if self.cur_stmt is not None and not self.call_stack else node
+            text = ast.unparse(shown).split("\n")[0]
+            if isinstance(shown, ast.Assign | ast.AugAssign | ast.AnnAssign) and len(text) > 60:
+                text = ast.unparse(shown.value).split("\n")[0]
+            if len(text) > 60:
+                text = text[:57] + "..."
+            est_id = self.pseudo_fit(f"the {st.stat} in `{text}`", kind, st.data, node)
+            self._stat_fits[key] = est_id
+        return est_id
+
+    def apply_stat(self, d: DataV, st: StatV, node: ast.AST, kind: str = "scaler") -> DataV:
+        """A statistic reaching data: a fit on the statistic's rows, applied to ``d``."""
+        est_id = self.stat_fit(st, node, kind)
+        return d.derive(applied=d.applied | st.data.applied | {est_id})
 
     def e_Tuple(self, node: ast.Tuple) -> V:
         return SeqV([self.ev(e) for e in node.elts], "tuple")
@@ -683,7 +786,7 @@ class Interpreter:
         finally:
             self.loop_depth -= 1
             self.env = saved
-        return SeqV(values[-1:], "list")
+        return SeqV(values[-1:], "list", comp=True)
 
     def e_ListComp(self, node: ast.ListComp) -> V:
         return self.comprehension(node, [node.elt])
@@ -700,7 +803,13 @@ class Interpreter:
         if isinstance(node.func, ast.Attribute):
             receiver = self.ev(node.func.value)
             args, kwargs = self.call_args(node)
-            return self.method_call(receiver, node.func.attr, args, kwargs, node)
+            result = self.method_call(receiver, node.func.attr, args, kwargs, node)
+            inplace = kwargs.get("inplace")
+            if isinstance(inplace, LitV) and inplace.value is True:
+                d = data_of(result)
+                if d is not None and d.applied:  # df["age"].fillna(m, inplace=True)
+                    self.assign_column(node.func, d, node)  # type: ignore[arg-type]
+            return result
         callee = self.ev(node.func)
         args, kwargs = self.call_args(node)
         return self.call(callee, args, kwargs, node)
@@ -710,8 +819,7 @@ class Interpreter:
         kwargs: dict[str, V] = {}
         for kw in node.keywords:
             v = self.ev(kw.value)
-            if kw.arg is not None:
-                kwargs[kw.arg] = v
+            kwargs[kw.arg if kw.arg is not None else "**"] = v
         return args, kwargs
 
     def call(self, callee: V, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -726,12 +834,21 @@ class Interpreter:
         return self.generic_call(args, kwargs, node)
 
     def generic_call(self, args: list[V], kwargs: dict[str, V], node: ast.AST) -> V:
-        datas = [d for d in (data_of(a) for a in [*args, *kwargs.values()]) if d is not None]
+        values = [*args, *kwargs.values()]
+        datas = [d for d in (data_of(a) for a in values) if d is not None]
+        stats = [s for s in (first(a) for a in values) if isinstance(s, StatV)]
+        if stats:  # np.random.randint(avg - std, avg + std), np.where(m, mean, x)
+            st = stats[0]
+            for other in stats[1:]:
+                st = _merge_stats(st, other)
+            if not datas:
+                return st
         if datas:
             rows = datas[0].rows
             for d in datas[1:]:
                 rows = rows.union(d.rows)
-            return datas[0].derive(rows=rows, column=None)
+            out = datas[0].derive(rows=rows, column=None, applied=_applied_of(datas))
+            return self.apply_stat(out, st, node) if stats else out
         return DataV(RowSet.root(self.root_id(node)))
 
     def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -795,12 +912,23 @@ class Interpreter:
             return self.composite(qual, short, args, kwargs, node)
         if catalog.is_estimator_qualname(qual) and short[:1].isupper():
             return self.construct(qual, short, args, kwargs, node)
+        if root == "sklearn" and short in catalog.FUNCTIONAL_TRANSFORMS:
+            return self.functional_transform(qual, short, args, kwargs, node)
+        if short == "clone" and root == "sklearn":
+            est = first(args[0]) if args else UNKNOWN
+            if isinstance(est, EstV):
+                return EstV(est.info, parts=est.parts, tuned_by=est.tuned_by)
+            return UNKNOWN
         if root == "sklearn" and ".metrics" in qual:
             return self.metric(short, args, kwargs, node)
         if short in PER_CLASS_METRICS and "Display" in qual:
             return self.metric(short, args, kwargs, node)
         if short == "resample" and root == "sklearn":
             self.record_random_call("resample", kwargs, node)
+            replace = kwargs.get("replace")
+            if isinstance(replace, LitV) and replace.value is True:
+                outs = [self.duplicated(d, "resample(replace=True)", node) for d in args]
+                return outs[0] if len(outs) == 1 else SeqV(outs, "tuple")
             return (
                 self.generic_call(args, {}, node)
                 if len(args) == 1
@@ -865,6 +993,23 @@ class Interpreter:
     def call_pandas_numpy(
         self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if qual.startswith("numpy.") and short in NP_STATS and "random" not in qual:
+            d = data_of(args[0]) if args else data_of(kwargs.get("a", UNKNOWN))
+            pos = 2 if short.endswith(("percentile", "quantile")) else 1
+            axis = kwargs.get("axis", args[pos] if len(args) > pos else None)
+            if d is not None and d.pred_est is None:
+                if isinstance(axis, LitV) and axis.value in ROW_AXES:
+                    return d.derive(column=None)  # row-wise: a feature of each row
+                name = short.removeprefix("nan")
+                return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
+        if short in ("qcut", "cut") and args:
+            d = data_of(args[0])
+            bins = args[1] if len(args) > 1 else kwargs.get("q", kwargs.get("bins", UNKNOWN))
+            counted = isinstance(bins, LitV) and isinstance(bins.value, int)
+            if d is not None and (short == "qcut" or counted):
+                # the bin edges are quantiles (qcut) or min/max (cut with a count) of the rows
+                return self.apply_stat(d.derive(), StatV(d, short), node, "encoder")
+            return d.derive() if d is not None else UNKNOWN
         if short in ("concat", "vstack", "concatenate", "row_stack", "append"):
             axis = kwargs.get("axis")
             if short == "concat" and isinstance(axis, LitV) and axis.value in (1, "columns"):
@@ -928,7 +1073,12 @@ class Interpreter:
         names = [d.name or d.origin for d in datas]
         origin = " + ".join(n for n in names if n) if all(names) else datas[0].origin
         return datas[0].derive(
-            rows=rows, scaled=all(d.scaled for d in datas), n_rows=n_rows, origin=origin
+            rows=rows,
+            scaled=all(d.scaled for d in datas),
+            n_rows=n_rows,
+            origin=origin,
+            applied=_applied_of(datas),
+            col_applied=None,
         )
 
     def get_dummies(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -1034,6 +1184,8 @@ class Interpreter:
         configs = 1
         kw_nodes = {kw.arg: kw.value for kw in node.keywords if kw.arg}
         for k, v in kwargs.items():
+            if k == "**":
+                continue
             if isinstance(v, MultiV):
                 configs *= v.n
                 params[k] = Varies(v.n)
@@ -1094,41 +1246,75 @@ class Interpreter:
             configs=configs,
         )
         ev = EstV(info, inner=inner)
+        tuned = kwargs.get("**")
+        if isinstance(tuned, TunedV):  # Model(**search.best_params_)
+            ev.tuned_by = tuned.search.fit_record
         self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
     def composite(
         self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        """Pipeline / ColumnTransformer / FeatureUnion, however their steps are given.
+
+        Positional or keyword (``steps=``, ``transformers=``,
+        ``transformer_list=``), nested to any depth, or built from a list
+        (appended to, or a comprehension over transformers). A step the
+        reader cannot resolve makes the composite ``unresolved``: its kinds
+        are then a lower bound, never a proof that no scaler is there.
+        """
         steps: list[EstimatorInfo] = []
         configs = 1
-        if short in ("make_pipeline", "make_union"):
-            for a in args:
-                a1 = first(a)
-                if isinstance(a, MultiV):
-                    configs *= a.n
-                if isinstance(a1, EstV):
-                    steps.append(a1.info)
+        unresolved = False
+        parts: SeqV | None = None
+        if short in ("make_pipeline", "make_union", "make_column_transformer"):
+            items: list[V] = list(args)
         else:
-            seq = args[0] if args else kwargs.get("steps", kwargs.get("transformers", UNKNOWN))
+            seq = (
+                args[0]
+                if args
+                else kwargs.get(
+                    "steps", kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN))
+                )
+            )
             if isinstance(seq, SeqV):
-                for item in seq.items:
-                    if isinstance(item, SeqV) and len(item.items) >= 2:
-                        est = item.items[1]
-                        if isinstance(est, MultiV):
-                            configs *= est.n
-                        est = first(est)
-                        if isinstance(est, EstV):
-                            steps.append(est.info)
-        if short == "make_column_transformer":
-            for a in args:
-                if isinstance(a, SeqV) and a.items and isinstance(first(a.items[0]), EstV):
-                    steps.append(first(a.items[0]).info)
+                parts = seq
+                items = list(seq.items)
+            else:
+                items, unresolved = [], True
+        for item in items:
+            est: V = item
+            if isinstance(item, SeqV) and short != "make_pipeline" and short != "make_union":
+                if not item.items:
+                    continue
+                # (name, est[, columns]) in the class forms; (est, columns) in make_column_transformer
+                est = item.items[0] if short == "make_column_transformer" else item.items[1]
+                if len(item.items) < 2 and short != "make_column_transformer":
+                    unresolved = True
+                    continue
+            alts = est.alts if isinstance(est, MultiV) else [est]
+            from_comp = (
+                isinstance(parts, SeqV) and parts.comp or (isinstance(item, SeqV) and item.comp)
+            )
+            if isinstance(est, MultiV) and not from_comp:
+                configs *= est.n  # a loop over models: one composite per model
+                alts = alts[:1]
+            for alt in alts:
+                if isinstance(alt, EstV):
+                    steps.append(alt.info)
+                elif not (isinstance(alt, LitV) and alt.value in ("passthrough", "drop", None)):
+                    unresolved = True
         kinds = catalog.kinds_of(short)
         if kinds & {"composite"} and not kinds & {"pipeline"}:
-            # a ColumnTransformer is a transformer made of its parts
-            part_kinds = set().union(*(s.kinds for s in steps)) if steps else set()
+            # a ColumnTransformer / FeatureUnion is stateful when any of its parts is
+            part_kinds: set[str] = set()
+            for st in steps:
+                part_kinds |= st.kinds
+                for sub in st.all_steps():
+                    part_kinds |= sub.kinds
             kinds = kinds | (part_kinds & {"scaler", "imputer", "encoder", "transformer"})
+        if unresolved or any("unresolved" in st.kinds for st in steps):
+            kinds = kinds | {"unresolved"}
         info = EstimatorInfo(
             est_id=self.new_id("E"),
             cls=short,
@@ -1139,9 +1325,52 @@ class Interpreter:
             steps=tuple(steps),
             configs=configs,
         )
-        ev = EstV(info)
+        ev = EstV(info, parts=parts)
         self.record("estimator", node, estimator=info, holder=ev)
         return ev
+
+    def functional_transform(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        """``preprocessing.scale(X)``: a fit_transform of the matching class, in one call."""
+        cls = catalog.FUNCTIONAL_TRANSFORMS[short]
+        params, _ = self.params_of({k: v for k, v in kwargs.items() if k != "X"}, node)
+        info = EstimatorInfo(
+            est_id=self.new_id("E"),
+            cls=short,
+            qualname=qual,
+            kinds=catalog.kinds_of(cls),
+            params=params,
+            location=self.loc(node),
+        )
+        est = EstV(info)
+        self.record("estimator", node, estimator=info, holder=est)
+        X = args[0] if args else kwargs.get("X", UNKNOWN)
+        return self.estimator_method(est, "fit_transform", [X], {}, node)
+
+    def duplicated(self, data: V, label: str, node: ast.AST) -> V:
+        """Rows drawn with replacement: a duplicating resampler fitted on ``data``."""
+        d = data_of(data)
+        if d is None:
+            return UNKNOWN
+        info = EstimatorInfo(
+            est_id=self.new_id("E"),
+            cls=label,
+            qualname=f"pandas.{label}",
+            kinds=frozenset({"resampler", "duplicating", "transformer", "estimator", "pseudo"}),
+            location=self.loc(node),
+        )
+        self.record(
+            "fit",
+            node,
+            estimator=info,
+            method="fit_resample",
+            X=d,
+            y=None,
+            subject=(d.name or "",),
+            direct=True,
+        )
+        return d.derive(applied=d.applied | {info.est_id})
 
     def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
         self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
@@ -1274,6 +1503,8 @@ class Interpreter:
         X = data_of(args[0]) if args else data_of(kwargs.get("X", UNKNOWN))
         y = data_of(args[1]) if len(args) > 1 else data_of(kwargs.get("y", UNKNOWN))
         info = est.info
+        if meth == "fit_sample":  # imbalanced-learn's name before 0.4
+            meth = "fit_resample"
         if meth in ("fit", "fit_transform", "fit_predict", "fit_resample", "partial_fit"):
             rec = self.record(
                 "fit",
@@ -1284,6 +1515,7 @@ class Interpreter:
                 y=y,
                 subject=_subject(info, X),
                 direct=True,
+                tuned_by=est.tuned_by,
             )
             est.fitted_on, est.fitted_y, est.fit_record = X, y, rec
             if info.cls == "OneHotEncoder" and X is not None:
@@ -1298,12 +1530,17 @@ class Interpreter:
                 self.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
                 if est.inner is not None:
                     est.inner.fitted_on, est.inner.fitted_y, est.inner.fit_record = X, y, rec
+                    est.inner.tuned_by = rec  # best_estimator_ carries the search's choice
             if y is not None and y.column and y.column != "<target>":
                 self.target_columns.add(y.column)
             if meth == "fit":
                 return est
             if meth == "fit_resample":
-                outs: list[V] = [X.derive() if X else UNKNOWN, y.derive() if y else UNKNOWN]
+                done = frozenset({info.est_id})
+                outs: list[V] = [
+                    X.derive(applied=X.applied | done) if X else UNKNOWN,
+                    y.derive(applied=y.applied | done) if y else UNKNOWN,
+                ]
                 return SeqV(outs, "tuple")
             if meth == "fit_predict":
                 return self.predictions(est, "predict", X, node)
@@ -1334,6 +1571,9 @@ class Interpreter:
             self.evaluation("score", est, X, y, None, node, est.fit_record)
             return UNKNOWN
         if meth == "set_params":
+            tuned = kwargs.get("**")
+            if isinstance(tuned, TunedV):
+                est.tuned_by = tuned.search.fit_record
             params, configs = self.params_of(kwargs, node)
             est.info = _with(
                 est.info, params={**est.info.params, **params}, configs=est.info.configs * configs
@@ -1389,18 +1629,38 @@ class Interpreter:
     def data_method(
         self, d: DataV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
-        if meth in STATS and not args or meth in STATS and meth == "quantile":
+        if meth in STATS and (not args or meth == "quantile"):
+            axis = kwargs.get("axis")
+            if isinstance(axis, LitV) and axis.value in ROW_AXES:
+                return d.derive(column=None)  # row-wise: a feature of each row
             return StatV(d, meth)
-        if meth == "fillna":
-            fill = args[0] if args else kwargs.get("value", UNKNOWN)
-            if isinstance(fill, StatV):
-                self.pseudo_fit(f"fillna({fill.stat})", "imputer", fill.data, node)
-            return d.derive()
+        if meth in ("fillna", "clip", "replace", "where", "mask"):
+            # a statistic as the fill value, the clip bounds or the replacement
+            vals = (
+                [*args, *kwargs.values()]
+                if meth != "fillna"
+                else args[:1] or [kwargs.get("value", UNKNOWN)]
+            )
+            st = next((x for x in (stat_of(v) for v in vals) if x is not None), None)
+            if st is not None:
+                kind = "imputer" if meth == "fillna" else "scaler"
+                return self.apply_stat(d.derive(column=d.column), st, node, kind)
+            if meth == "fillna":
+                return d.derive()
+        if meth in ("apply", "transform", "pipe", "agg", "aggregate", "map") and args:
+            func = first(args[0])
+            if isinstance(func, FuncV):
+                return self.apply_function(d, func, meth, args, kwargs, node)
         if meth in ("head", "tail"):
             return self.positional_split(d, 0 if meth == "head" else 1, node, "head_tail")
         if meth == "sample":
             frac = kwargs.get("frac")
             n = kwargs.get("n", args[0] if args else None)
+            replace = kwargs.get("replace")
+            if (isinstance(replace, LitV) and replace.value is True) or (
+                isinstance(frac, LitV) and isinstance(frac.value, int | float) and frac.value > 1
+            ):
+                return self.duplicated(d, "sample(replace=True)", node)
             is_part = (
                 isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
             ) or isinstance(n, LitV)
@@ -1435,7 +1695,12 @@ class Interpreter:
                         return out
             dropped = _strings(kwargs.get("columns", args[0] if args else None))
             n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
-            return d.derive(column=None, n_features=n_feat)
+            axis = kwargs.get("axis", args[1] if len(args) > 1 else None)
+            by_col = "columns" in kwargs or (
+                isinstance(axis, LitV) and axis.value in (1, "columns")
+            )
+            kept = _columns_kept(d, tuple(dropped), drop=True) if by_col else {}
+            return d.derive(column=None, n_features=n_feat, **kept)
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
             cols = _strings(by)
@@ -1452,7 +1717,9 @@ class Interpreter:
         if meth == "map" and args and isinstance(args[0], StatV | GroupByV):
             g = args[0]
             if isinstance(g, GroupByV):
-                self.target_encodings.append((g, self.loc(node)))
+                est_id = self.new_id("E")
+                self.target_encodings.append((g, self.loc(node), est_id))
+                return d.derive(applied=d.applied | {est_id})
             return d.derive()
         if meth in (
             "value_counts",
@@ -1538,25 +1805,54 @@ class Interpreter:
             return d.derive(rows=rows, column=d.column if keep_column else None)
         return d.derive(column=None)
 
+    def apply_function(
+        self, d: DataV, func: FuncV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        """A notebook function passed to apply/transform/pipe/agg, read like a direct call.
+
+        Column-wise (the default) the function sees whole columns, so a
+        ``x.mean()`` inside is a statistic of every row; row-wise
+        (``axis=1``) it sees one row, and its reductions are per-row features.
+        """
+        axis = kwargs.get("axis")
+        rowwise = isinstance(axis, LitV) and axis.value in ROW_AXES
+        arg: V = UNKNOWN if rowwise else d.derive()
+        extra = list(args[1:]) if meth == "pipe" else []
+        result = self.inline(func, [arg, *extra], {}, node)
+        st = first(result)
+        if isinstance(st, StatV) and meth in ("agg", "aggregate"):
+            return st
+        rd = data_of(result)
+        if isinstance(st, StatV) and not rowwise:  # df.apply(lambda c: c.mean()): statistics
+            return st
+        if meth == "pipe" and rd is not None:
+            return rd
+        applied = d.applied | rd.applied if rd is not None else d.applied
+        return d.derive(column=d.column, applied=applied)
+
     def groupby_method(
         self, g: GroupByV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth in ("transform", "apply", "agg", "aggregate") and args:
+            func = first(args[0])
+            if isinstance(func, FuncV):  # .transform(lambda x: x.fillna(x.mean())): per group
+                col = g.data.derive(column=g.column) if g.column else g.data.derive()
+                return self.apply_function(col, func, meth, args, kwargs, node)
         agg = args[0].value if args and isinstance(args[0], LitV) else meth
         if (
             meth in ("transform", "agg", "aggregate")
             and agg in ("mean", "median", "sum")
             or meth in ("mean", "median")
         ):
-            if g.column:
-                self.target_encodings.append((g, self.loc(node)))
-            return (
-                g.data.derive(column=None)
-                if meth == "transform"
-                else GroupByV(g.data, g.keys, g.column)
-            )
+            if meth != "transform":
+                return GroupByV(g.data, g.keys, g.column)
+            est_id = self.new_id("E")
+            self.target_encodings.append((g, self.loc(node), est_id))
+            return g.data.derive(column=None, applied=g.data.applied | {est_id})
         return g.data.derive(column=None)
 
-    def pseudo_fit(self, label: str, kind: str, data: DataV, node: ast.AST) -> None:
+    def pseudo_fit(self, label: str, kind: str, data: DataV, node: ast.AST) -> str:
+        """A statistic computed on ``data`` as a fit; returns its est_id."""
         info = EstimatorInfo(
             est_id=self.new_id("E"),
             cls=label,
@@ -1574,41 +1870,47 @@ class Interpreter:
             subject=(data.name or "",),
             direct=True,
         )
+        return info.est_id
 
     def finish(self) -> None:
-        """Resolve what needs the whole notebook: target encodings of target columns.
+        """Resolve what needs the whole notebook: group statistics and target encodings.
 
-        Idempotent: a live session calls it after every cell, and an encoding
-        becomes a fit once, when its column is known to be a target.
+        A group mean of a feature (``transform("mean")`` filling ``age``) is a
+        fitted statistic; of the target column it is a mean (target)
+        encoding. Idempotent: a live session calls it after every cell, and
+        each becomes one fit (named as an encoding once its column is known
+        to be a target).
         """
-        pending = []
-        for g, loc in self.target_encodings:
-            if g.column not in self.target_columns:
-                pending.append((g, loc))
+        for g, loc, est_id in self.target_encodings:
+            if est_id in self._emitted or g.column is None:
+                continue
+            self._emitted.add(est_id)
+            if g.column in self.target_columns:
+                label, kind = f"groupby(...)['{g.column}'] mean encoding", "encoder"
             else:
-                info = EstimatorInfo(
-                    est_id=self.new_id("E"),
-                    cls=f"groupby(...)['{g.column}'] mean encoding",
-                    qualname="pandas.target_encoding",
-                    kinds=frozenset({"encoder", "transformer", "estimator", "pseudo"}),
-                    location=loc,
+                label, kind = f"groupby(...)['{g.column}'] group mean", "imputer"
+            info = EstimatorInfo(
+                est_id=est_id,
+                cls=label,
+                qualname="pandas.target_encoding",
+                kinds=frozenset({kind, "transformer", "estimator", "pseudo"}),
+                location=loc,
+            )
+            self.protos.append(
+                Proto(
+                    "fit",
+                    loc,
+                    {
+                        "estimator": info,
+                        "method": "fit",
+                        "X": g.data,
+                        "y": None,
+                        "subject": (g.data.name or "",),
+                        "direct": True,
+                        "in_loop": False,
+                    },
                 )
-                self.protos.append(
-                    Proto(
-                        "fit",
-                        loc,
-                        {
-                            "estimator": info,
-                            "method": "fit",
-                            "X": g.data,
-                            "y": None,
-                            "subject": (g.data.name or "",),
-                            "direct": True,
-                            "in_loop": False,
-                        },
-                    )
-                )
-        self.target_encodings = pending
+            )
 
     # ------------------------------------------------------------- displays
     def note_display(self, expr: ast.expr) -> None:
@@ -1674,6 +1976,71 @@ class EstRef:
 
 
 # ---------------------------------------------------------------- helpers
+def _applied_of(datas: list[DataV]) -> frozenset[str]:
+    out = datas[0].applied
+    for d in datas[1:]:
+        if d.applied:
+            out = out | d.applied
+    return out
+
+
+def _merge_stats(a: StatV, b: StatV) -> StatV:
+    """A number computed from two statistics: a statistic of both their rows."""
+    if a is b:
+        return a
+    names = a.stat.split("/")
+    stat = a.stat if b.stat in names else f"{a.stat}/{b.stat}"
+    if a.data.rows == b.data.rows:
+        return StatV(a.data, stat)
+    return StatV(a.data.derive(rows=a.data.rows.union(b.data.rows)), stat)
+
+
+def _frame_target(target: ast.expr) -> tuple[str | None, str | None]:
+    """The frame name and column of an assignment target (``df.loc[m, "age"]``)."""
+    col: str | None = None
+    t: ast.expr = target
+    while isinstance(t, ast.Subscript | ast.Attribute):
+        if isinstance(t, ast.Subscript):
+            sl = t.slice
+            if isinstance(sl, ast.Tuple) and sl.elts:
+                sl = sl.elts[-1]
+            if col is None and isinstance(sl, ast.Constant) and isinstance(sl.value, str):
+                col = sl.value
+        elif t.attr not in ("loc", "iloc", "at", "iat", "values") and col is None:
+            col = t.attr
+        t = t.value
+    return (t.id if isinstance(t, ast.Name) else None), col
+
+
+def _with_column_ids(frame: DataV, col: str | None, ids: frozenset[str]) -> DataV:
+    """The same frame (name, version kept) with fitted state reaching one column."""
+    new = object.__new__(DataV)
+    new.__dict__.update(frame.__dict__)
+    cols = dict(frame.col_applied or {})
+    col_ids = frozenset().union(*cols.values()) if cols else frozenset()
+    whole = frame.applied - col_ids
+    if col is None:
+        new.applied = frame.applied | ids
+        return new
+    cols[col] = ids - whole
+    new.col_applied = cols
+    new.applied = whole.union(*cols.values())
+    return new
+
+
+def _columns_kept(d: DataV, cols: tuple[str, ...], drop: bool = False) -> dict[str, Any]:
+    """``applied``/``col_applied`` after selecting (or dropping) literal columns."""
+    if not d.col_applied:
+        return {}
+    col_ids = frozenset().union(*d.col_applied.values())
+    whole = d.applied - col_ids
+    if drop:
+        kept = {c: ids for c, ids in d.col_applied.items() if c not in cols}
+    else:
+        kept = {c: ids for c, ids in d.col_applied.items() if c in cols}
+    return {"applied": whole.union(*kept.values()), "col_applied": kept or None}
+
+
 def _with(info: EstimatorInfo, **changes: Any) -> EstimatorInfo:
     from dataclasses import replace
 

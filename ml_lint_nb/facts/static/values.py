@@ -62,6 +62,9 @@ class DataV(V):
     columns: tuple[str, ...] | None = None  # a literal column selection, df[["a", "b"]]
     origin: str | None = None  # the nearest named value this one derives from, for messages
     applied: frozenset[str] = frozenset()  # est_ids of fitted transformers this data came out of
+    # est_ids that reached single columns (``df["age"] = ...``), so that selecting or
+    # dropping columns keeps or loses them; ids not listed here belong to the whole frame
+    col_applied: dict[str, frozenset[str]] | None = None
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
@@ -95,7 +98,11 @@ _DERIVE_RESET = {"name": None, "version": None, "ctor": None, "pred_est": None}
 
 @dataclass(eq=False)
 class StatV(V):
-    """A statistic of data (``df.mean()``): fitting it on test rows leaks."""
+    """A statistic of data (``df.mean()``): fitting it on test rows leaks.
+
+    Numbers derived from statistics (``age_avg - age_std``) stay statistics
+    of the union of their rows; the fit is recorded where one reaches data.
+    """
 
     data: DataV
     stat: str
@@ -142,6 +149,15 @@ class EstV(V):
     fitted_y: DataV | None = None
     fit_record: Any = None
     inner: EstV | None = None  # searches: the wrapped estimator (best_estimator_)
+    parts: SeqV | None = None  # composites: the list of steps they were given
+    tuned_by: Any = None  # the fit record of a search whose choice built this estimator
+
+
+@dataclass(eq=False)
+class TunedV(V):
+    """``search.best_params_``: a configuration chosen by a fitted search."""
+
+    search: EstV
 
 
 @dataclass(eq=False)
@@ -152,6 +168,7 @@ class SeqV(V):
     kind: str = "list"
     keys: list[Any] = field(default_factory=list)
     split: Any = None
+    comp: bool = False  # built by a comprehension: one item stands for every element
 
 
 @dataclass(eq=False)
@@ -164,6 +181,19 @@ class MultiV(V):
     @property
     def n(self) -> int:
         return self.count if self.count is not None else max(len(self.alts), 2)
+
+
+def stat_of(v: V) -> StatV | None:
+    """The statistic a value stands for (a statistic, or a collection holding one)."""
+    v = first(v)
+    if isinstance(v, StatV):
+        return v
+    if isinstance(v, SeqV) and v.kind in ("dict", "list", "tuple"):
+        for item in v.items:
+            s = stat_of(item)
+            if s is not None:
+                return s
+    return None
 
 
 def first(v: V) -> V:
