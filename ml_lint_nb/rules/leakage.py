@@ -184,7 +184,10 @@ class FitPaths:
             return None
         # the split that follows the fit explains it best; else the nearest one before
         later = [h for h in hits if h[0].location.sort_key() > fit.location.sort_key()]
-        return later[0] if later else hits[-1]
+        if later:
+            return later[0]
+        nearest = hits[-1][0]
+        return next(h for h in hits if h[0] is nearest)  # its first held-out part (X before y)
 
     def cross_validated(self, fit: FitFact) -> CrossValFact | None:
         """A cross-validation of this fit's output over rows the fit already saw."""

@@ -77,6 +77,8 @@ NP_STATS = frozenset(
     }
 )
 ROW_AXES = (1, -1, "columns")
+# arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
+SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
 TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
 ID_HINTS = ("id", "_id", "uuid", "key", "index")
 PER_CLASS_METRICS = frozenset(
@@ -233,7 +235,8 @@ class Interpreter:
 
     # ------------------------------------------------------------- statements
     def stmt(self, node: ast.stmt, display: bool = False) -> None:
-        self.cur_stmt = node
+        if not self.call_stack:
+            self.cur_stmt = node  # the notebook's statement, also while inlining a helper
         method = getattr(self, "s_" + type(node).__name__, None)
         if method is not None:
             method(node)
@@ -716,8 +719,21 @@ class Interpreter:
         loc = self.loc(node)
         key = (loc.cell, loc.execution_count, loc.line, st.data.rows.paths, st.data.column)
         est_id = self._stat_fits.get(key)
+        if est_id is not None:
+            proto = self.protos[-1] if self.protos else None
+            for p in reversed(self.protos):  # name every statistic of the line: "min/max"
+                if p.kind == "fit" and p.args["estimator"].est_id == est_id:
+                    proto = p
+                    break
+            if proto is not None and proto.args["estimator"].est_id == est_id:
+                info = proto.args["estimator"]
+                old = info.cls.split(" in `", 1)
+                names = old[0].removeprefix("the ").split("/")
+                new = "/".join(names + [n for n in st.stat.split("/") if n not in names])
+                if len(old) == 2 and new != "/".join(names):
+                    proto.args["estimator"] = _with(info, cls=f"the {new} in `{old[1]}")
         if est_id is None:
-            shown = self.cur_stmt if self.cur_stmt is not None and not self.call_stack else node
+            shown = self.cur_stmt if self.cur_stmt is not None else node
             text = ast.unparse(shown).split("\n")[0]
             if isinstance(shown, ast.Assign | ast.AugAssign | ast.AnnAssign) and len(text) > 60:
                 text = ast.unparse(shown.value).split("\n")[0]
@@ -834,7 +850,7 @@ class Interpreter:
         return self.generic_call(args, kwargs, node)
 
     def generic_call(self, args: list[V], kwargs: dict[str, V], node: ast.AST) -> V:
-        values = [*args, *kwargs.values()]
+        values = [*args, *(v for k, v in kwargs.items() if k not in SIZE_ARGS)]
         datas = [d for d in (data_of(a) for a in values) if d is not None]
         stats = [s for s in (first(a) for a in values) if isinstance(s, StatV)]
         if stats:  # np.random.randint(avg - std, avg + std), np.where(m, mean, x)
@@ -1989,7 +2005,7 @@ def _merge_stats(a: StatV, b: StatV) -> StatV:
     if a is b:
         return a
     names = a.stat.split("/")
-    stat = a.stat if b.stat in names else f"{a.stat}/{b.stat}"
+    stat = "/".join(names + [n for n in b.stat.split("/") if n not in names])
     if a.data.rows == b.data.rows:
         return StatV(a.data, stat)
     return StatV(a.data.derive(rows=a.data.rows.union(b.data.rows)), stat)
