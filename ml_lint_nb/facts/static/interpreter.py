@@ -125,11 +125,14 @@ class SplitToken:
     seeded: bool
     time_series: bool = False
     sides: set[int] = field(default_factory=set)  # which parts (0 train, 1 held out) were taken
+    # a mask and its complement split rows only when one model is fitted on one side and
+    # evaluated on the other (see Interpreter.confirm_masks); else they select rows (a plot)
+    unused: bool = False
 
     @property
     def one_sided(self) -> bool:
         """A head()/slice/mask/sample with no complementary part is a filter, not a split."""
-        return self.method != "train_test_split" and self.sides != {0, 1}
+        return self.unused or self.method != "train_test_split" and self.sides != {0, 1}
 
 
 @dataclass
@@ -1888,6 +1891,33 @@ class Interpreter:
         )
         return info.est_id
 
+    def confirm_masks(self) -> None:
+        """Keep a mask split only when its parts are one model's fit and evaluation data."""
+        masks = [t for t in self.splits if t.method == "mask" and t.sides == {0, 1}]
+        if not masks:
+            return
+        for tok in masks:
+            fit_side, held_side = (tok.split_id, 0), (tok.split_id, 1)
+            fitted: set[str] = set()
+            for p in self.protos:
+                X = p.args.get("X")
+                est = p.args.get("estimator")
+                if est is None or not isinstance(X, DataV):
+                    continue
+                paths = X.rows.paths
+                if p.kind == "fit" and any(fit_side in path for path in paths):
+                    fitted.add(est.est_id)
+                elif (
+                    p.kind in ("evaluation", "predict")
+                    and est.est_id in fitted
+                    and any(held_side in path for path in paths)
+                ):
+                    break
+            else:
+                tok.unused = True
+                continue
+            tok.unused = False
+
     def finish(self) -> None:
         """Resolve what needs the whole notebook: group statistics and target encodings.
 
@@ -1897,6 +1927,7 @@ class Interpreter:
         each becomes one fit (named as an encoding once its column is known
         to be a target).
         """
+        self.confirm_masks()
         for g, loc, est_id in self.target_encodings:
             if est_id in self._emitted or g.column is None:
                 continue
