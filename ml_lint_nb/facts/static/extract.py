@@ -283,7 +283,9 @@ class Finaliser:
         base = kn.get((root, None), {}) if root else {}
         shares = seen_shares = None
         n_classes = base.get("n_classes")
-        if root and d.pred_est is None:
+        # resampled rows no longer have the class shares printed for their source
+        resampled = bool(d.applied & self.i.resampled)
+        if root and d.pred_est is None and not resampled:
             keys = [(root, d.column)] if d.column else []
             if d.column in (None, "<target>"):
                 keys.append((root, "<target>"))

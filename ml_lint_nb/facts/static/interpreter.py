@@ -178,6 +178,7 @@ class Interpreter:
         # one pseudo-fit per statistic and line: ``(x - x.mean()) / x.std()`` is one event
         self._stat_fits: dict[tuple[Any, ...], str] = {}
         self._emitted: set[str] = set()  # group statistics already turned into fits
+        self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
 
     # ------------------------------------------------------------------ cells
@@ -1389,6 +1390,7 @@ class Interpreter:
             subject=(d.name or "",),
             direct=True,
         )
+        self.resampled.add(info.est_id)
         return d.derive(applied=d.applied | {info.est_id})
 
     def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
@@ -1556,6 +1558,7 @@ class Interpreter:
                 return est
             if meth == "fit_resample":
                 done = frozenset({info.est_id})
+                self.resampled.add(info.est_id)
                 outs: list[V] = [
                     X.derive(applied=X.applied | done) if X else UNKNOWN,
                     y.derive(applied=y.applied | done) if y else UNKNOWN,
