@@ -419,18 +419,28 @@ class TargetLeakageFeature(Rule):
 class PreprocessingBeforeSplit(Rule):
     """What it does
     Flags a scaler, imputer, encoder, feature selector, PCA, vectorizer,
-    resampler or a pandas statistic (``fillna(df.mean())``, a target mean
-    encoding) fitted on rows that include the test set.
+    cleaning resampler (Tomek links, NearMiss) or a statistic fitted on rows
+    that a later, scored split holds out, when its output reaches a model:
+    classes and pipelines however they are spelled (``preprocessing.scale``,
+    ``Imputer``, a ``FeatureUnion`` nested in a ``Pipeline``), and
+    statistics computed by hand (``fillna(np.mean(df.age))``,
+    ``(X - X.mean()) / X.std()``, ``clip`` at quantiles, ``qcut``, a group
+    ``transform("mean")``, numbers derived from them). Also a selector or
+    transformer fitted on all rows whose output is then cross-validated.
+    A ``train.csv`` and ``test.csv`` concatenated for feature engineering
+    and sliced back is a warning; random under-sampling before the split is
+    ``info``. Statistics that only reach a plot or a table stay silent.
 
     Why is this bad?
     The transformer's statistics (means, variances, selected features,
-    vocabulary, synthetic samples) then carry information from the test
-    rows into training, and the test score is optimistic. Feature selection
-    and target encoding leak the most.
+    vocabulary, neighbours) then carry information from the test rows into
+    training, and the test score is optimistic. Feature selection and
+    target encoding leak the most.
 
     Example
     ```python
-    X_scaled = StandardScaler().fit_transform(X)
+    df["Age"] = df["Age"].fillna(df["Age"].mean())
+    X_scaled = preprocessing.scale(df[features])
     X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)
     ```
 
@@ -581,12 +591,16 @@ class PreprocessingBeforeSplit(Rule):
 class TestDataInTraining(Rule):
     """What it does
     Flags a model fitted on data that contains the rows it is then
-    evaluated on: ``fit(X)`` instead of ``fit(X_train)``, or a fit on a
-    concatenation that includes ``X_test``.
+    evaluated on: ``fit(X)`` instead of ``fit(X_train)``, a fit on a
+    concatenation that includes ``X_test``, a blending meta-model fitted on
+    test-set predictions with the test labels, or a search fitted on all
+    rows whose ``best_params_`` / ``best_estimator_`` builds the model
+    scored on a held-out part.
 
     Why is this bad?
-    The score then measures how well the model remembers its training rows;
-    it says nothing about new data.
+    The score then measures how well the model remembers its training rows
+    (or how well the test rows chose its hyper-parameters); it says nothing
+    about new data.
 
     Example
     ```python
