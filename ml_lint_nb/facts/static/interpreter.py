@@ -77,6 +77,8 @@ NP_STATS = frozenset(
     }
 )
 ROW_AXES = (1, -1, "columns")
+# statistics whose division rescales a feature: (x - mean) / std, (x - min) / (max - min)
+SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile"})
 # arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
 SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
 TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
@@ -716,7 +718,14 @@ class Interpreter:
         d = data_of(left) if not isinstance(sl, StatV) else data_of(right)
         if d is None or isinstance(sl, StatV) and isinstance(sr, StatV):
             return st
-        return self.apply_stat(d, st, node)
+        out = self.apply_stat(d, st, node)
+        if (
+            isinstance(node.op, ast.Div)
+            and isinstance(sr, StatV)
+            and not SPREADS.isdisjoint(sr.stat.split("/"))
+        ):
+            out.scaled = True  # (x - mean) / std, (x - min) / (max - min): scaled by hand
+        return out
 
     def stat_fit(self, st: StatV, node: ast.AST, kind: str) -> str:
         """Record (once per line) the fit of a statistic that reaches data; its est_id."""

@@ -1,0 +1,112 @@
+"""Where fitted state flows: composites however spelled, statistics as fits, paths to a model."""
+
+from __future__ import annotations
+
+import json
+
+from rule_fixtures import fixture_to_notebook_json
+
+from ml_lint_nb.config import Config
+from ml_lint_nb.engine import lint_source
+from ml_lint_nb.facts.model import EstimatorFact, FitFact
+from ml_lint_nb.facts.static.extract import extract_facts
+from ml_lint_nb.facts.static.notebook import parse_notebook
+
+HEAD = """# %%
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline, FeatureUnion, make_pipeline
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import StandardScaler
+from sklearn.decomposition import PCA
+from sklearn.feature_selection import SelectKBest
+from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression
+"""
+
+
+def _nb(code: str):
+    text = HEAD + "\n# %%\n" + code
+    return parse_notebook(json.dumps(fixture_to_notebook_json(text)), "x.ipynb")
+
+
+def _estimators(code: str) -> dict[str, EstimatorFact]:
+    store, _ = extract_facts(_nb(code))
+    return {f.estimator.binding or f.estimator.cls: f for f in store.of(EstimatorFact)}
+
+
+def _codes(code: str, select: str = "ML203") -> list[tuple[int | None, str]]:
+    result = lint_source(_nb(code), Config(select=(select,)))
+    return [(f.location.line, f.code) for f in result.findings]
+
+
+def test_a_step_the_reader_cannot_resolve_makes_the_composite_unresolved() -> None:
+    ests = _estimators(
+        "steps = build_steps()\n"
+        "opaque = Pipeline(steps)\n"
+        "known = Pipeline(steps=[('s', StandardScaler()), ('m', LogisticRegression())])\n"
+        "mixed = make_pipeline(make_preprocessor(), LogisticRegression())\n"
+    )
+    assert "unresolved" in ests["opaque"].estimator.kinds
+    assert "unresolved" in ests["mixed"].estimator.kinds
+    assert "unresolved" not in ests["known"].estimator.kinds
+
+
+def test_nested_keyword_composites_are_stateful_when_a_leaf_is() -> None:
+    ests = _estimators(
+        "union = FeatureUnion(transformer_list=[('p', PCA(2)), ('k', SelectKBest(k=2))])\n"
+        "prep = Pipeline(steps=[('s', StandardScaler()), ('u', union)])\n"
+        "parts = [('num', StandardScaler(), ['a'])]\n"
+        "ct = ColumnTransformer([(n, t, c) for n, t, c in parts])\n"
+    )
+    assert "transformer" in ests["union"].estimator.kinds
+    assert [s.cls for s in ests["prep"].estimator.steps] == ["StandardScaler", "FeatureUnion"]
+    assert "scaler" in ests["ct"].estimator.kinds
+    assert "unresolved" not in ests["ct"].estimator.kinds
+
+
+def test_a_statistic_column_counts_only_while_it_is_kept() -> None:
+    base = (
+        "df = pd.read_csv('d.csv')\n"
+        "df['z'] = (df['a'] - df['a'].mean()) / df['a'].std()\n"
+        "X = {select}\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, df['y'], random_state=0)\n"
+        "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)\n"
+    )
+    assert _codes(base.format(select="df.drop(columns=['y'])")) == [(2, "ML203")]
+    assert _codes(base.format(select="df[['a', 'z']]")) == [(2, "ML203")]
+    assert _codes(base.format(select="df.drop(columns=['y', 'z'])")) == []
+    assert _codes(base.format(select="df[['a', 'b']]")) == []
+
+
+def test_a_statistic_of_the_training_part_is_no_leak_and_marks_scaling() -> None:
+    code = (
+        "X = pd.read_csv('d.csv')\n"
+        "y = X.pop('y')\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)\n"
+        "mu, sd = X_tr.mean(), X_tr.std()\n"
+        "X_tr_s = (X_tr - mu) / sd\n"
+        "X_te_s = (X_te - mu) / sd\n"
+        "LogisticRegression().fit(X_tr_s, y_tr).score(X_te_s, y_te)\n"
+    )
+    assert _codes(code) == []
+    store, _ = extract_facts(_nb(code))
+    model_fit = next(f for f in store.of(FitFact) if f.estimator.cls == "LogisticRegression")
+    assert model_fit.X is not None and model_fit.X.scaled
+
+
+def test_a_search_on_all_rows_is_linked_to_the_model_it_builds() -> None:
+    code = (
+        "from sklearn.model_selection import GridSearchCV\n"
+        "X = pd.read_csv('d.csv')\n"
+        "y = X.pop('y')\n"
+        "gs = GridSearchCV(LogisticRegression(), {'C': [1, 10]}).fit(X, y)\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)\n"
+        "m = LogisticRegression(**gs.best_params_)\n"
+        "m.fit(X_tr, y_tr)\n"
+        "m.score(X_te, y_te)\n"
+    )
+    store, _ = extract_facts(_nb(code))
+    fit = next(f for f in store.of(FitFact) if f.estimator.binding == "m")
+    assert fit.tuned_by is not None and fit.tuned_by.estimator.cls == "GridSearchCV"
+    assert _codes(code, "ML204") == [(4, "ML204")]
