@@ -294,6 +294,15 @@ class Interpreter:
             self.assign(node.target, self.ev(node.value), node)
 
     def s_AugAssign(self, node: ast.AugAssign) -> None:
+        target = node.target
+        if isinstance(target, ast.Subscript | ast.Attribute) or (
+            isinstance(target, ast.Name) and isinstance(self.env.get(target.id), DataV)
+        ):
+            # X -= X.mean(axis=0); df["a"] /= df["a"].std(): the same as X = X - ...
+            load = _as_load(target)
+            value = self.ev(ast.copy_location(ast.BinOp(load, node.op, node.value), node))
+            self.assign(target, value, node)
+            return
         self.ev(node.value)
         if isinstance(node.target, ast.Name):
             self.e_Name(
@@ -391,7 +400,7 @@ class Interpreter:
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, node)
 
-    def assign_column(self, target: ast.Subscript | ast.Attribute, value: V, node: ast.AST) -> None:
+    def assign_column(self, target: ast.expr, value: V, node: ast.AST) -> None:
         """``df["age"] = ...`` / ``df.loc[m, "age"] = ...``: what reached the column reaches ``df``.
 
         A statistic assigned (or data carrying fitted state) marks the frame's
@@ -837,7 +846,7 @@ class Interpreter:
             if isinstance(inplace, LitV) and inplace.value is True:
                 d = data_of(result)
                 if d is not None and d.applied:  # df["age"].fillna(m, inplace=True)
-                    self.assign_column(node.func, d, node)  # type: ignore[arg-type]
+                    self.assign_column(node.func.value, d, node)
             return result
         callee = self.ev(node.func)
         args, kwargs = self.call_args(node)
@@ -1660,10 +1669,12 @@ class Interpreter:
     def data_method(
         self, d: DataV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth in ("rolling", "expanding", "ewm", "resample"):
+            return d.derive(window=True)  # its reductions are per-row windows, not statistics
         if meth in STATS and (not args or meth == "quantile"):
             axis = kwargs.get("axis")
-            if isinstance(axis, LitV) and axis.value in ROW_AXES:
-                return d.derive(column=None)  # row-wise: a feature of each row
+            if d.window or isinstance(axis, LitV) and axis.value in ROW_AXES:
+                return d.derive(column=d.column if d.window else None)  # a feature of each row
             return StatV(d, meth)
         if meth in ("fillna", "clip", "replace", "where", "mask"):
             # a statistic as the fill value, the clip bounds or the replacement
@@ -2052,6 +2063,14 @@ def _merge_stats(a: StatV, b: StatV) -> StatV:
     if a.data.rows == b.data.rows:
         return StatV(a.data, stat)
     return StatV(a.data.derive(rows=a.data.rows.union(b.data.rows)), stat)
+
+
+def _as_load(target: ast.expr) -> ast.expr:
+    """An assignment target read as a value (for augmented assignment)."""
+    node = ast.parse(ast.unparse(target), mode="eval").body
+    for child in ast.walk(node):
+        ast.copy_location(child, target)
+    return node
 
 
 def _frame_target(target: ast.expr) -> tuple[str | None, str | None]:

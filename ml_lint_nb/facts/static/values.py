@@ -65,6 +65,7 @@ class DataV(V):
     # est_ids that reached single columns (``df["age"] = ...``), so that selecting or
     # dropping columns keeps or loses them; ids not listed here belong to the whole frame
     col_applied: dict[str, frozenset[str]] | None = None
+    window: bool = False  # df.rolling(7) / expanding() / ewm(): reductions stay per row
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
@@ -93,7 +94,7 @@ class DataV(V):
         return new
 
 
-_DERIVE_RESET = {"name": None, "version": None, "ctor": None, "pred_est": None}
+_DERIVE_RESET = {"name": None, "version": None, "ctor": None, "pred_est": None, "window": False}
 
 
 @dataclass(eq=False)
