@@ -473,7 +473,11 @@ class PreprocessingBeforeSplit(Rule):
                 yield self.split_finding(store, fit, *hit)
                 continue
             cv = paths.cross_validated(fit)
-            if cv is not None:
+            # label-driven fits leak into the folds wherever they ran; an unsupervised
+            # scaler on the training part before CV is a negligible effect, not a finding
+            if cv is not None and (
+                fit.estimator.kinds & SUPERVISED or fit.X.rows.roles() == {"all"}
+            ):
                 yield self.cv_finding(fit, cv)
 
     def split_finding(
