@@ -156,7 +156,7 @@ class Interpreter:
         self.knowledge: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.time_columns: set[str] = set()
         self.target_columns: set[str] = set()
-        self.target_encodings: list[tuple[GroupByV, Location]] = []
+        self.target_encodings: list[tuple[GroupByV, Location, str]] = []
         self.cell_index: int | None = 0
         self.cell_id: str | None = None
         self.cell_key = "0"
@@ -727,6 +727,14 @@ class Interpreter:
         d = data_of(left) if not isinstance(sl, StatV) else data_of(right)
         if d is None or isinstance(sl, StatV) and isinstance(sr, StatV):
             return st
+        if (
+            isinstance(node.op, ast.Div)
+            and isinstance(sr, StatV)
+            and sr.stat == "max"
+            and (d.column is None and sr.data.column is None)
+        ):
+            # X / X.max(): one global scale for a whole array (pixels), no per-feature fit
+            return d.derive(scaled=True)
         out = self.apply_stat(d, st, node)
         if (
             isinstance(node.op, ast.Div)
@@ -1887,9 +1895,11 @@ class Interpreter:
             or meth in ("mean", "median")
         ):
             if meth != "transform":
-                return GroupByV(g.data, g.keys, g.column)
+                return GroupByV(g.data, g.keys, g.column, agg)
             est_id = self.new_id("E")
-            self.target_encodings.append((g, self.loc(node), est_id))
+            self.target_encodings.append(
+                (GroupByV(g.data, g.keys, g.column, agg), self.loc(node), est_id)
+            )
             return g.data.derive(column=None, applied=g.data.applied | {est_id})
         return g.data.derive(column=None)
 
@@ -1957,8 +1967,10 @@ class Interpreter:
             self._emitted.add(est_id)
             if g.column in self.target_columns:
                 label, kind = f"groupby(...)['{g.column}'] mean encoding", "encoder"
+            elif g.agg not in ("mean", "median"):
+                continue  # group sums and counts of a feature: aggregates, not fitted statistics
             else:
-                label, kind = f"groupby(...)['{g.column}'] group mean", "imputer"
+                label, kind = f"groupby(...)['{g.column}'] group {g.agg}", "imputer"
             info = EstimatorInfo(
                 est_id=est_id,
                 cls=label,

@@ -114,6 +114,7 @@ class GroupByV(V):
     data: DataV
     keys: tuple[str, ...]
     column: str | None = None
+    agg: str | None = None  # the aggregate taken (mean, median, sum), once known
 
 
 @dataclass(eq=False)
@@ -216,8 +217,9 @@ def data_of(v: V) -> DataV | None:
     if isinstance(v, SeqV) and v.items and v.kind in ("list", "tuple"):
         datas = [d for d in (data_of(i) for i in v.items) if d is not None]
         if datas:
-            rows = datas[0].rows
+            rows, applied = datas[0].rows, datas[0].applied
             for d in datas[1:]:
                 rows = rows.union(d.rows)
-            return datas[0].derive(rows=rows)
+                applied = applied | d.applied
+            return datas[0].derive(rows=rows, applied=applied)
     return None
