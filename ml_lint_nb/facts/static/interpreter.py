@@ -961,10 +961,17 @@ class Interpreter:
         if root == "sklearn" and short in catalog.FUNCTIONAL_TRANSFORMS:
             return self.functional_transform(qual, short, args, kwargs, node)
         if short == "clone" and root == "sklearn":
-            est = first(args[0]) if args else UNKNOWN
-            if isinstance(est, EstV):
-                return EstV(est.info, parts=est.parts, tuned_by=est.tuned_by)
-            return UNKNOWN
+            src = args[0] if args else UNKNOWN
+            alts = src.alts if isinstance(src, MultiV) else [src]
+            clones: list[V] = [
+                EstV(a.info, parts=a.parts, tuned_by=a.tuned_by) if isinstance(a, EstV) else UNKNOWN
+                for a in alts
+            ]
+            return MultiV(clones, src.count) if isinstance(src, MultiV) else clones[0]
+        if short == "zscore" and root == "scipy" and args:
+            d = data_of(args[0])  # scipy.stats.zscore: (x - mean) / std over the rows
+            if d is not None:
+                return self.apply_stat(d.derive(scaled=True), StatV(d, "mean/std"), node)
         if root == "sklearn" and ".metrics" in qual:
             return self.metric(short, args, kwargs, node)
         if short in PER_CLASS_METRICS and "Display" in qual:
@@ -1701,6 +1708,16 @@ class Interpreter:
             func = first(args[0])
             if isinstance(func, FuncV):
                 return self.apply_function(d, func, meth, args, kwargs, node)
+            axis = kwargs.get("axis")
+            rowwise = isinstance(axis, LitV) and axis.value in ROW_AXES
+            if isinstance(func, RefV) and not rowwise and meth != "map":
+                # df.apply(zscore), df.transform(preprocessing.scale), df.agg(np.mean)
+                result = self.call_ref(func.qualname, [d.derive()], {}, node)
+                if isinstance(first(result), StatV):
+                    return first(result)
+                rd = data_of(result)
+                if rd is not None and rd.applied != d.applied:
+                    return d.derive(column=d.column, applied=rd.applied, scaled=rd.scaled)
         if meth in ("head", "tail"):
             return self.positional_split(d, 0 if meth == "head" else 1, node, "head_tail")
         if meth == "sample":
