@@ -1024,6 +1024,10 @@ class Interpreter:
             return args[0]
         if short == "len":
             return UNKNOWN
+        if short in ("round", "int", "float", "abs", "max", "min"):
+            stats = [x for x in (first(a) for a in args) if isinstance(x, StatV)]
+            if stats and not any(data_of(a) is not None for a in args):
+                return stats[0]  # round(df.age.mean(), 1): still the statistic
         if short in (
             "max",
             "min",
