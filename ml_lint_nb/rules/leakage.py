@@ -448,9 +448,10 @@ class PreprocessingBeforeSplit(Rule):
 
     Example
     ```python
-    df["Age"] = df["Age"].fillna(df["Age"].mean())
-    X_scaled = preprocessing.scale(df[features])
+    X_scaled = StandardScaler().fit_transform(X)
     X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)
+    # the same with a statistic computed by hand:
+    df["Age"] = df["Age"].fillna(df["Age"].mean())
     ```
 
     Use instead
