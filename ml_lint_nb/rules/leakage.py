@@ -211,7 +211,7 @@ class FitPaths:
 
 def concatenated_files(split: SplitFact) -> bool:
     """Separately loaded frames (train.csv, test.csv) concatenated and sliced back by position."""
-    if split.method not in ("slice", "head_tail") or not split.inputs:
+    if split.method not in ("slice", "head_tail", "mask") or not split.inputs:
         return False
     roots = {p[0] for p in split.inputs[0].rows.paths}
     return len(roots) >= 2

@@ -643,6 +643,14 @@ class Interpreter:
             self._mask_splits: dict[Any, tuple[SplitToken, str]] = {}
         key = ("mask", data.rows.paths, mask.column, mask.other)
         entry = self._mask_splits.get(key)
+        eq_key = ("eq", data.rows.paths, mask.column)
+        if entry is None and mask.op == "Eq" and mask.column is not None:
+            # df[df.is_train == 1] / df[df.is_train == 0]: two values of one flag are
+            # disjoint parts (a split only if a model is fitted on one and scored on the other)
+            eq = self._mask_splits.get(eq_key)
+            if eq is not None and eq[1] != mask.other and eq[0].sides == {0}:
+                entry = (eq[0], "Eq-other")
+                self._mask_splits[key] = entry
         if entry is None:
             tok = SplitToken(
                 split_id=self.new_id("S"),
@@ -657,6 +665,8 @@ class Interpreter:
                 and _is_time_column(mask.column, self.time_columns),
             )
             self._mask_splits[key] = (tok, mask.op)
+            if mask.op == "Eq" and eq_key not in self._mask_splits:
+                self._mask_splits[eq_key] = (tok, mask.other)
             self.pending_splits.append(tok)
             part = 0
         else:
@@ -664,6 +674,8 @@ class Interpreter:
             if mask.op == first_op:
                 return data.derive()  # the same filter again
             part = 1
+            if first_op == "Eq-other":
+                self._mask_splits[key] = (tok, "Eq")  # the second value, as a filter again
         out = data.derive(rows=data.rows.part(tok.split_id, part))
         tok.parts.append(out)
         tok.sides.add(part)
