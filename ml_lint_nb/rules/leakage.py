@@ -84,17 +84,6 @@ def rows_seen_evidence(store: FactStore, info: EstimatorInfo, split: SplitFact) 
     return []
 
 
-def transforms_after(store: FactStore, fit: FitFact) -> bool:
-    """Whether the fitted transformer is applied to data after it was fitted."""
-    est_id = fit.estimator.est_id
-    return any(
-        p.method == "transform"
-        and p.estimator.est_id == est_id
-        and p.location.sort_key() > fit.location.sort_key()
-        for p in store.of(PredictFact)
-    )
-
-
 def is_preprocessor(fit: FitFact) -> bool:
     """A transformer (or a pipeline of transformers only), not a model."""
     info = fit.estimator
