@@ -679,6 +679,7 @@ class Interpreter:
         out = data.derive(rows=data.rows.part(tok.split_id, part))
         tok.parts.append(out)
         tok.sides.add(part)
+        self._unbound_sides[id(out)] = (tok, part, "mask")  # named once bound (te = df[m])
         return out
 
     def e_Compare(self, node: ast.Compare) -> V:
