@@ -29,11 +29,13 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.static import outputs
 from ml_lint_nb.facts.static.interpreter import (
     ID_HINTS,
+    SHUFFLED,
     Display,
     Interpreter,
     Proto,
     _is_time_column,
 )
+from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
 from ml_lint_nb.facts.static.values import DataV
@@ -77,6 +79,7 @@ def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
     interp.finish()
     store = FactStore(Finaliser(interp).facts())
     store.extend(order_facts(nb, interp.cell_names))
+    store.extend(baseline_cells(nb))
     return store, notes
 
 
@@ -376,6 +379,8 @@ class Finaliser:
         )
 
     def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
+        if d.order == SHUFFLED:  # a permutation, sample(frac=1) or shuffle(): no stored order
+            return None, None
         if d.order is not None:
             col = d.order[1]
             if col in self.i.target_columns:

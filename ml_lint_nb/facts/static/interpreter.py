@@ -49,6 +49,8 @@ BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out
 
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "decision_function", "predict_log_proba"})
 STATS = frozenset({"mean", "median", "mode", "std", "var", "min", "max", "quantile", "sum"})
+# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
+SHUFFLED = ("shuffled", None)
 TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
 ID_HINTS = ("id", "_id", "uuid", "key", "index")
 PER_CLASS_METRICS = frozenset(
@@ -236,6 +238,7 @@ class Interpreter:
         mod = node.module or ""
         for alias in node.names:
             if alias.name == "*":
+                self.define("*", node)  # may bring any name (ML502 stays silent on them)
                 continue
             self.env[alias.asname or alias.name] = RefV(
                 f"{mod}.{alias.name}" if mod else alias.name
@@ -524,7 +527,37 @@ class Interpreter:
             mask = self.ev(index)
         if isinstance(mask, MaskV):
             return self.mask_split(data, mask, node)
+        if isinstance(mask, DataV) and mask.order == SHUFFLED:
+            return self.permuted_rows(data, mask, node)
         return data.derive()
+
+    def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
+        """``X[perm]`` shuffles X; ``X.iloc[perm[:n]]`` / ``[perm[n:]]`` split it, shuffled."""
+        steps = {p[-1] for p in idx.rows.paths if len(p) > 1 and isinstance(p[-1], tuple)}
+        if len(steps) != 1:
+            return data.derive(order=SHUFFLED)
+        idx_split, part = next(iter(steps))
+        if not hasattr(self, "_perm_splits"):
+            self._perm_splits: dict[Any, SplitToken] = {}
+        key = (data.rows.paths, idx_split)
+        tok = self._perm_splits.get(key)
+        if tok is None:
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="slice",
+                inputs=[data],
+                parts=[],
+                location=self.loc(node),
+                shuffle=True,
+                stratified=False,
+                seeded=True,
+            )
+            self._perm_splits[key] = tok
+            self.pending_splits.append(tok)
+        out = data.derive(rows=data.rows.part(tok.split_id, part), order=SHUFFLED)
+        tok.parts.append(out)
+        self._unbound_sides[id(out)] = (tok, part, "slice")
+        return out
 
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
@@ -539,7 +572,7 @@ class Interpreter:
                 inputs=[data],
                 parts=[],
                 location=self.loc(node),
-                shuffle=False,
+                shuffle=data.order == SHUFFLED,
                 stratified=False,
                 seeded=True,
             )
@@ -621,6 +654,8 @@ class Interpreter:
         if isinstance(left, MaskV) or isinstance(right, MaskV):
             return left if isinstance(left, MaskV) else right
         dl, dr = data_of(left), data_of(right)
+        if dl is not None and dr is None and _is_pixel_division(node.op, right):
+            return dl.derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
         if dl is not None and dr is not None and dl.rows != dr.rows:
             return dl.derive(rows=dl.rows.union(dr.rows))
         if dl is not None:
@@ -795,7 +830,7 @@ class Interpreter:
             return self.composite(qual, short, args, kwargs, node)
         if catalog.is_estimator_qualname(qual) and short[:1].isupper():
             return self.construct(qual, short, args, kwargs, node)
-        if root == "sklearn" and ".metrics" in qual:
+        if root == "sklearn" and ".metrics" in qual and not _not_a_score(qual, short):
             return self.metric(short, args, kwargs, node)
         if short in PER_CLASS_METRICS and "Display" in qual:
             return self.metric(short, args, kwargs, node)
@@ -806,12 +841,33 @@ class Interpreter:
                 if len(args) == 1
                 else SeqV([data_of(a) or UNKNOWN for a in args], "tuple")
             )
+        if short in ("permutation", "shuffle") and root in ("numpy", "sklearn", "random"):
+            return self.shuffled(qual, short, args, kwargs, node)
         if root in ("numpy", "random") and short == "seed":
             self.record("seed", node, function=qual)
             return LitV(None)
         if root == "pandas" or root == "numpy":
             return self.call_pandas_numpy(qual, short, args, kwargs, node)
         return self.generic_call(args, kwargs, node)
+
+    def shuffled(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        """Rows in random order: ``np.random.permutation(n)``, ``shuffle(X, y)``.
+
+        A permutation is an index of its own (fresh rows); slicing rows by its
+        parts is a shuffled split (:meth:`permuted_rows`).
+        """
+        if short == "permutation":
+            return DataV(RowSet.root(self.root_id(node)), order=SHUFFLED)
+        datas = [data_of(a) for a in args]
+        if qual.startswith("numpy") or qual.startswith("random"):
+            # np.random.shuffle(X) shuffles in place and returns None
+            if node.args and isinstance(node.args[0], ast.Name) and datas and datas[0]:
+                self.env[node.args[0].id] = DataV(**{**datas[0].__dict__, "order": SHUFFLED})
+            return LitV(None)
+        outs: list[V] = [d.derive(order=SHUFFLED) if d is not None else UNKNOWN for d in datas]
+        return outs[0] if len(outs) == 1 else SeqV(outs, "tuple")
 
     def call_builtin(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         if short == "print":
@@ -1125,6 +1181,8 @@ class Interpreter:
                 if isinstance(a, SeqV) and a.items and isinstance(first(a.items[0]), EstV):
                     steps.append(first(a.items[0]).info)
         kinds = catalog.kinds_of(short)
+        if _has_unresolved_steps(short, args, kwargs):
+            kinds = kinds | {"opaque"}  # a step the reader cannot resolve: unknown, not absent
         if kinds & {"composite"} and not kinds & {"pipeline"}:
             # a ColumnTransformer is a transformer made of its parts
             part_kinds = set().union(*(s.kinds for s in steps)) if steps else set()
@@ -1368,7 +1426,13 @@ class Interpreter:
             kinds |= s.kinds
         # text vectorizers give same-unit counts or row-normalised tf-idf: the scale
         # premise of ML301 is settled for them as for a scaler
-        scaled = X.scaled or bool(kinds & {"scaler", "vectorizer"})
+        # a decomposition's output keeps its input's geometry: whether that input needed a
+        # scaler is judged where the decomposition was fitted, not again downstream
+        scaled = (
+            X.scaled
+            or bool(kinds & {"scaler", "vectorizer", "decomposition"})
+            or _same_unit_output(info)
+        )
         keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
         n_feat = X.n_features
         if not kinds <= {"scaler", "imputer", "transformer", "estimator"} or "pipeline" in kinds:
@@ -1423,7 +1487,11 @@ class Interpreter:
                     self._samples: list[tuple[DataV, SplitToken]] = []
                 self._samples.append((out, tok))
                 return out
+            if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
+                return d.derive(order=SHUFFLED)
             return d.derive()
+        if meth == "permutation":  # rng.permutation(n): a random index of its own
+            return DataV(RowSet.root(self.root_id(node)), order=SHUFFLED)
         if meth == "drop":
             target = args[0] if args else kwargs.get("index", UNKNOWN)
             if isinstance(target, IndexV) and hasattr(self, "_samples"):
@@ -1728,6 +1796,62 @@ def _part_rows(n: int | None, test: float | int | None, part: int) -> int | None
     return n_test if part == 1 else n - n_test
 
 
+def _is_pixel_division(op: ast.operator, right: V) -> bool:
+    return (
+        isinstance(op, ast.Div)
+        and isinstance(right, LitV)
+        and right.value in (255, 255.0, 256, 256.0, 65535, 65535.0)
+    )
+
+
+def _same_unit_output(info: EstimatorInfo) -> bool:
+    """The transformer's output needs no scaler: whitened PCA, one-hot/binary indicators."""
+    last = info.steps[-1] if "pipeline" in info.kinds and info.steps else info
+    return catalog.settles_scale(last.cls, last.params)
+
+
+def _has_unresolved_steps(short: str, args: list[V], kwargs: dict[str, V]) -> bool:
+    """A composite given steps the reader cannot resolve (a helper's result, ``list(...)``)."""
+    if short in ("make_pipeline", "make_union"):
+        return any(not isinstance(first(a), EstV) for a in args)
+    if short == "make_column_transformer":
+        items = [first(a) for a in args]
+        return any(
+            not (isinstance(i, SeqV) and i.items and _resolved_step(i.items[0])) for i in items
+        )
+    seq = first(args[0]) if args else None
+    if seq is None:
+        seq = first(
+            kwargs.get("steps", kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN)))
+        )
+    if not isinstance(seq, SeqV):
+        return True
+    return any(
+        not (isinstance(i, SeqV) and len(i.items) >= 2 and _resolved_step(i.items[1]))
+        for i in (first(x) for x in seq.items)
+    )
+
+
+def _resolved_step(v: V) -> bool:
+    v = first(v)
+    return isinstance(v, EstV) or (isinstance(v, LitV) and v.value in ("drop", "passthrough", None))
+
+
+def _not_a_score(qual: str, short: str) -> bool:
+    """Functions of ``sklearn.metrics`` that compute no score of a model.
+
+    Distances and kernels (``pairwise_distances_argmin`` assigns rows to their
+    nearest centre), scorer factories and curve helpers take data, not a
+    prediction against a truth.
+    """
+    return (
+        ".pairwise" in qual
+        or short.startswith("pairwise_")
+        or short.endswith(("_distances", "_kernel", "_argmin", "_argmin_min"))
+        or short in ("make_scorer", "get_scorer", "get_scorer_names", "check_scoring", "auc")
+    )
+
+
 def _grid_size(grid: V | None) -> int:
     if isinstance(grid, SeqV) and grid.kind == "dict":
         size = 1
@@ -1749,6 +1873,10 @@ def _generator_info(short: str, kwargs: dict[str, V], args: list[V]) -> dict[str
         return v.value if isinstance(v, LitV) else (default if v is None else None)
 
     info: dict[str, Any] = {"order": None, "unscaled": None}
+    if kwargs.get("scale") is None and kwargs.get("shift") is None:
+        # generated features are drawn on one common scale (unit-variance clusters, noise)
+        info["scale_ratio"] = 1.0
+        info["scale_text"] = f"{short}() draws all features on one common scale"
     n_rows = lit("n_samples", 100)
     if n_rows is None and args and isinstance(args[0], LitV):
         n_rows = args[0].value
