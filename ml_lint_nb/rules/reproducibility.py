@@ -74,6 +74,7 @@ class UnseededRandomness(Rule):
                 "random_state" in info.params
                 or "random_seed" in info.params
                 or "seed" in info.params
+                or "**" in info.params  # Model(**params): the seed may be among them
             ):
                 continue
             if seeded_before(est.location):

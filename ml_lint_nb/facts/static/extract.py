@@ -24,6 +24,7 @@ from ml_lint_nb.facts.model import (
     RandomCallFact,
     RowSet,
     SeedFact,
+    SelectionFact,
     SplitFact,
 )
 from ml_lint_nb.facts.static import outputs
@@ -236,6 +237,15 @@ class Finaliser:
             )
         if p.kind == "encoding":
             return self.encoding(p)
+        if p.kind == "selection":
+            return SelectionFact(
+                "static",
+                loc,
+                a["how"],
+                a["model"],
+                self.ref(a.get("data")),
+                tuple(dict.fromkeys(e.location for e in a["evaluations"])),
+            )
         if p.kind == "seed":
             return SeedFact("static", loc, a["function"], a.get("in_loop", False))
         if p.kind == "random_call":

@@ -144,6 +144,8 @@ class Interpreter:
         ] = []
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
+        # names holding model scores (a results dict, a list of test scores), for ML205
+        self.score_names: dict[str, list[Proto]] = {}
 
     # ------------------------------------------------------------------ cells
     def run_cell(
@@ -249,13 +251,14 @@ class Interpreter:
         value = self.ev(node.value)
         for target in node.targets:
             self.assign(target, value, node)
+        self.track_scores(node.targets, value, node.value)
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.assign(node.target, self.ev(node.value), node)
 
     def s_AugAssign(self, node: ast.AugAssign) -> None:
-        self.ev(node.value)
+        self.track_scores([node.target], self.ev(node.value), node.value)
         if isinstance(node.target, ast.Name):
             self.e_Name(
                 ast.Name(node.target.id, ast.Load(), lineno=node.lineno, col_offset=node.col_offset)
@@ -618,6 +621,8 @@ class Interpreter:
     def e_Compare(self, node: ast.Compare) -> V:
         left = self.ev(node.left)
         rights = [self.ev(c) for c in node.comparators]
+        if self.loop_depth and len(rights) == 1 and isinstance(node.ops[0], ORDERING):
+            self.note_best_kept(left, rights[0], node)
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -653,6 +658,8 @@ class Interpreter:
                 return UNKNOWN
         if isinstance(left, MaskV) or isinstance(right, MaskV):
             return left if isinstance(left, MaskV) else right
+        if isinstance(left, ScoreV) or isinstance(right, ScoreV):
+            return ScoreV(_scores_of(left) + _scores_of(right))
         dl, dr = data_of(left), data_of(right)
         if dl is not None and dr is None and _is_pixel_division(node.op, right):
             return dl.derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
@@ -800,6 +807,17 @@ class Interpreter:
     def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         short = qual.rsplit(".", 1)[-1]
         root = qual.split(".", 1)[0]
+        if short in STOPPING_CALLBACKS or short == "ModelCheckpoint":
+            return self.callback(short, kwargs)
+        if short in BOOSTING_DATASETS and root in ("lightgbm", "xgboost", "catboost"):
+            # lgb.Dataset(X_test, y_test, reference=dtrain) holds the test rows only
+            return self.generic_call(
+                args, {k: v for k, v in kwargs.items() if k != "reference"}, node
+            )
+        if short == "train" and root in ("lightgbm", "xgboost") and kwargs.keys() & EVAL_SET_ARGS:
+            self.early_stopping(UNKNOWN, kwargs, node, params=args[0] if args else None)
+        if root == "numpy" and short in CHOICE_FUNCTIONS:
+            self.note_choice(short, args, node.args, node)
         if root == "builtins":
             return self.call_builtin(short, args, kwargs, node)
         if short == "train_test_split":
@@ -870,6 +888,10 @@ class Interpreter:
         return outs[0] if len(outs) == 1 else SeqV(outs, "tuple")
 
     def call_builtin(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if short in ("max", "min", "sorted"):
+            self.note_choice(short, args, node.args, node)
+        if short in ("round", "float", "abs") and args and isinstance(args[0], ScoreV):
+            return args[0]
         if short == "print":
             for a in node.args:
                 self.note_display(a)
@@ -1089,6 +1111,9 @@ class Interpreter:
         params: dict[str, Any] = {}
         configs = 1
         kw_nodes = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        for kw in node.keywords:
+            if kw.arg is None:  # SVC(**params): a literal dict, a grid's points, or computed
+                params, configs = self.spread_params(kw.value, params, configs)
         for k, v in kwargs.items():
             if isinstance(v, MultiV):
                 configs *= v.n
@@ -1108,6 +1133,23 @@ class Interpreter:
                 params[k] = [i.value for i in v.items]
             else:
                 params[k] = Expr(ast.unparse(kw_nodes[k]) if k in kw_nodes else "?")
+        return params, configs
+
+    def spread_params(
+        self, expr: ast.expr, params: dict[str, Any], configs: int
+    ) -> tuple[dict[str, Any], int]:
+        spread = self.env.get(expr.id) if isinstance(expr, ast.Name) else None
+        if isinstance(spread, SeqV) and spread.kind == "dict":
+            for key, value in zip(spread.keys, spread.items, strict=False):
+                if isinstance(key, str) and isinstance(value, LitV):
+                    params[key] = value.value
+                elif isinstance(key, str):
+                    params[key] = Expr("?")
+            return params, configs
+        if isinstance(spread, MultiV):
+            params["**"] = Varies(spread.n)
+            return params, configs * spread.n
+        params["**"] = Expr(ast.unparse(expr))
         return params, configs
 
     def construct(
@@ -1201,6 +1243,86 @@ class Interpreter:
         self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
+    # ------------------------------------------------- choosing among scores (ML205)
+    def track_scores(self, targets: list[ast.expr], value: V, source: ast.expr) -> None:
+        """Remember names that hold scores: ``results[name] = score``, ``df = DataFrame(results)``."""
+        protos = _scores_of(value)
+        v = first(value)
+        derived = not (isinstance(v, EstV) or isinstance(v, DataV) and v.pred_est is not None)
+        if not protos and self.score_names and derived:  # a model or its predictions is no score
+            protos = self.scores_named(source)
+        if not protos:
+            return
+        for t in targets:
+            base = t
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                self.score_names.setdefault(base.id, []).extend(protos)
+
+    def scores_named(self, node: ast.AST) -> list[Proto]:
+        found: list[Proto] = []
+        if self.score_names:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and sub.id in self.score_names:
+                    found.extend(self.score_names[sub.id])
+        return found
+
+    def note_choice(self, how: str, values: list[V], nodes: list[ast.expr], node: ast.AST) -> None:
+        """``max(scores)``, ``np.argmax(scores)``, ``results.sort_values()``: a pick by score."""
+        protos: list[Proto] = []
+        for v in values:
+            protos.extend(_scores_of(v))
+        for n in nodes:
+            protos.extend(self.scores_named(n))
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                protos.extend(self.scores_named(kw.value))
+        if protos:
+            self.record("selection", node, how=how, model="", data=None, evaluations=protos)
+
+    def note_best_kept(self, left: V, right: V, node: ast.Compare) -> None:
+        """``if score > best_score:`` in a loop keeps the best variant."""
+        sides = ((left, node.left), (right, node.comparators[0]))
+        for (v, n), (_ov, other) in (sides, sides[::-1]):
+            protos = _scores_of(v) or self.scores_named(n)
+            if protos and not isinstance(other, ast.Constant):
+                self.record(
+                    "selection", node, how="keeps the best", model="", data=None, evaluations=protos
+                )
+                return
+
+    def callback(self, short: str, kwargs: dict[str, V]) -> V:
+        if short == "ModelCheckpoint":
+            best = kwargs.get("save_best_only")
+            return (
+                CallbackV("best checkpoint") if isinstance(best, LitV) and best.value else UNKNOWN
+            )
+        return CallbackV("early stopping")
+
+    def early_stopping(
+        self, recv: V, kwargs: dict[str, V], node: ast.Call, params: V | None = None
+    ) -> None:
+        """A fit that keeps the iteration scoring best on its eval set chooses on that set."""
+        how = _stopping_of(recv, kwargs, params)
+        if how is None:
+            return
+        est = first(recv)
+        if isinstance(est, EstV):
+            model = est.info.binding or est.info.cls
+        elif isinstance(est, DataV) and est.name:
+            model = est.name
+        else:
+            model = ast.unparse(node.func)
+        sets = next((kwargs[k] for k in EVAL_SET_ARGS if k in kwargs), UNKNOWN)
+        items = sets.items if isinstance(sets, SeqV) and sets.kind == "list" else [sets]
+        for item in items:
+            if isinstance(item, SeqV) and item.kind == "tuple" and item.items:
+                item = item.items[0]  # (X_test, y_test): name the features
+            d = data_of(item)
+            if d is not None:
+                self.record("selection", node, how=how, model=model, data=d, evaluations=[])
+
     def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
         self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
 
@@ -1222,10 +1344,11 @@ class Interpreter:
         yt = data_of(y_true)
         preds = [p for p in (y_pred.alts if isinstance(y_pred, MultiV) else [y_pred])]
         recorded = False
+        scored: list[Proto] = []
         for p in preds:
             pd_ = data_of(p)
             if pd_ is not None and pd_.pred_est is not None:
-                self.evaluation(
+                proto = self.evaluation(
                     short,
                     pd_.pred_est,
                     pd_.pred_X,
@@ -1235,12 +1358,13 @@ class Interpreter:
                     pd_.pred_fit,
                     kwargs=kwargs,
                 )
+                scored.append(proto)
                 recorded = True
         if not recorded and yt is not None:
             self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
         if yt is not None and yt.column and yt.column != "<target>":
             self.target_columns.add(yt.column)
-        return UNKNOWN
+        return ScoreV(scored) if scored else UNKNOWN
 
     def evaluation(
         self,
@@ -1252,12 +1376,12 @@ class Interpreter:
         node: ast.AST,
         fit: Any,
         kwargs: dict[str, V] | None = None,
-    ) -> None:
+    ) -> Proto:
         average = (kwargs or {}).get("average")
         per_class = metric in PER_CLASS_METRICS or (
             isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
         )
-        self.record(
+        return self.record(
             "evaluation",
             node,
             metric=metric,
@@ -1273,6 +1397,14 @@ class Interpreter:
     def method_call(
         self, recv: V, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth in ("fit", "fit_generator", "train") and kwargs.keys() & EVAL_SET_ARGS:
+            self.early_stopping(recv, kwargs, node)
+        if meth in CHOICE_METHODS and isinstance(node.func, ast.Attribute):
+            self.note_choice(meth, [recv], [node.func.value], node)
+        if meth in ("append", "extend", "update", "add", "insert", "setdefault"):
+            self.track_scores([node.func], SeqV([*args, *kwargs.values()]), node)
+        if isinstance(recv, ScoreV):
+            return recv
         if isinstance(recv, MultiV):
             results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
             return MultiV(results, recv.count)
@@ -1389,8 +1521,7 @@ class Interpreter:
             )
             return self.transformed(info, X)
         if meth == "score":
-            self.evaluation("score", est, X, y, None, node, est.fit_record)
-            return UNKNOWN
+            return ScoreV([self.evaluation("score", est, X, y, None, node, est.fit_record)])
         if meth == "set_params":
             params, configs = self.params_of(kwargs, node)
             est.info = _with(
@@ -1711,6 +1842,82 @@ class Interpreter:
             d = data_of(self.ev(node.args[0]))
             if d is not None:
                 self.displays.append(Display("counter", d))
+
+
+@dataclass(eq=False)
+class ScoreV(V):
+    """A score (or a container of scores) and the evaluations it came from."""
+
+    evals: list[Proto]
+
+
+@dataclass(eq=False)
+class CallbackV(V):
+    """A training callback that keeps the best iteration (early stopping, best checkpoint)."""
+
+    how: str
+
+
+EVAL_SET_ARGS = ("eval_set", "validation_data", "valid_sets", "evals")
+STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
+BOOSTING_DATASETS = frozenset({"Dataset", "DMatrix", "Pool", "QuantileDMatrix"})
+STOPPING_PARAMS = ("early_stopping_rounds", "early_stopping_round", "od_wait")
+CHOICE_FUNCTIONS = frozenset(
+    {"argmax", "argmin", "nanargmax", "nanargmin", "argsort", "sort", "max", "min", "amax", "amin"}
+)
+CHOICE_METHODS = frozenset(
+    {
+        "idxmax",
+        "idxmin",
+        "sort_values",
+        "nlargest",
+        "nsmallest",
+        "argmax",
+        "argmin",
+        "argsort",
+        "sort",
+        "max",
+        "min",
+    }
+)
+ORDERING = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
+
+
+def _scores_of(v: V | None) -> list[Proto]:
+    """The evaluations behind a score, a list of scores, or alternatives of them."""
+    if isinstance(v, ScoreV):
+        return v.evals
+    if isinstance(v, SeqV):
+        return [p for item in v.items for p in _scores_of(item)]
+    if isinstance(v, MultiV):
+        return [p for a in v.alts for p in _scores_of(a)]
+    return []
+
+
+def _stopping_of(recv: V, kwargs: dict[str, V], params: V | None) -> str | None:
+    """How a fit keeps its best iteration on the eval set, or None when it only monitors it."""
+    cbs = kwargs.get("callbacks")
+    for cb in cbs.items if isinstance(cbs, SeqV) else [cbs]:
+        if isinstance(cb, CallbackV):
+            return cb.how
+    if any(_kw_set(kwargs, k) for k in STOPPING_PARAMS):
+        return "early stopping"
+    if isinstance(params, SeqV) and params.kind == "dict":
+        for key, value in zip(params.keys, params.items, strict=False):
+            if key in STOPPING_PARAMS and not (isinstance(value, LitV) and value.value is None):
+                return "early stopping"
+    est = first(recv)
+    if isinstance(est, EstV):
+        p = est.info.params
+        if any(p.get(k) is not None for k in STOPPING_PARAMS):
+            return "early stopping"
+        if est.info.cls.startswith("CatBoost") and p.get("use_best_model") is not False:
+            use_best = kwargs.get("use_best_model")
+            if not (isinstance(use_best, LitV) and use_best.value is False):
+                return (
+                    "best iteration"  # CatBoost keeps the best iteration whenever given an eval set
+                )
+    return None
 
 
 class Varies:
