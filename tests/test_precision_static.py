@@ -117,7 +117,7 @@ rf = RandomForestClassifier()
     )
     assert len(found) == 1
     assert len(found[0].related) == 2
-    assert "2 more place(s)" in found[0].message
+    assert "2 more places: train_test_split, rf (RandomForestClassifier)." in found[0].message
 
 
 def test_ml502_one_finding_per_late_definition() -> None:

@@ -29,6 +29,14 @@ def _param_randomized(cls: str, params: dict) -> bool:
     return False
 
 
+def _param_deterministic(cls: str, params: dict) -> bool:
+    """Estimators random by default but not under these parameters."""
+    if cls in ("KMeans", "MiniBatchKMeans") and "init" in params:
+        # init given as an array of centres (not "k-means++"/"random"): no random start
+        return not isinstance(params["init"], str) and params.get("n_init") in (1, None)
+    return False
+
+
 class UnseededRandomness(Rule):
     """What it does
     Flags a split, estimator or generator with randomness and no
@@ -70,6 +78,8 @@ class UnseededRandomness(Rule):
             randomized = "randomized" in info.kinds or _param_randomized(info.cls, info.params)
             if not randomized or info.params.get("random_state") is not None:
                 continue
+            if _param_deterministic(info.cls, info.params):
+                continue
             if (
                 "random_state" in info.params
                 or "random_seed" in info.params
@@ -97,12 +107,13 @@ class UnseededRandomness(Rule):
         # one finding per notebook: the fix (seed once, or pass random_state) is one decision
         places.sort(key=lambda p: p[0].sort_key())
         loc, what, subject = places[0]
-        others = list(dict.fromkeys(w for _l, w, _s in places[1:] if w != what))
+        others = list(dict.fromkeys(w for _l, w, _s in places[1:]))
         more = ""
         if len(places) > 1:
-            listed = ", ".join(others[:3]) + (" and others" if len(others) > 3 else "")
+            listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            n = len(places) - 1
             more = (
-                f" So do {len(places) - 1} more place(s)" + (f" ({listed})" if listed else "") + "."
+                f" So {'does' if n == 1 else 'do'} {n} more place{'' if n == 1 else 's'}: {listed}."
             )
         yield self.finding(
             f"{what} has no random_state; its result changes from run to run.{more}",

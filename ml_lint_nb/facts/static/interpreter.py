@@ -535,32 +535,14 @@ class Interpreter:
         return data.derive()
 
     def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
-        """``X[perm]`` shuffles X; ``X.iloc[perm[:n]]`` / ``[perm[n:]]`` split it, shuffled."""
-        steps = {p[-1] for p in idx.rows.paths if len(p) > 1 and isinstance(p[-1], tuple)}
-        if len(steps) != 1:
-            return data.derive(order=SHUFFLED)
-        idx_split, part = next(iter(steps))
-        if not hasattr(self, "_perm_splits"):
-            self._perm_splits: dict[Any, SplitToken] = {}
-        key = (data.rows.paths, idx_split)
-        tok = self._perm_splits.get(key)
-        if tok is None:
-            tok = SplitToken(
-                split_id=self.new_id("S"),
-                method="slice",
-                inputs=[data],
-                parts=[],
-                location=self.loc(node),
-                shuffle=True,
-                stratified=False,
-                seeded=True,
-            )
-            self._perm_splits[key] = tok
-            self.pending_splits.append(tok)
-        out = data.derive(rows=data.rows.part(tok.split_id, part), order=SHUFFLED)
-        tok.parts.append(out)
-        self._unbound_sides[id(out)] = (tok, part, "slice")
-        return out
+        """``X[perm]`` or ``X.iloc[perm[:n]]``: rows in random order.
+
+        The rows are not tied to the permutation's parts as a split: a hand-made
+        split is often replaced by a stratified one a cell later (the textbook
+        way), and rows the reader cannot follow through that replacement must
+        not look held out.
+        """
+        return data.derive(order=SHUFFLED)
 
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
@@ -859,6 +841,9 @@ class Interpreter:
                 if len(args) == 1
                 else SeqV([data_of(a) or UNKNOWN for a in args], "tuple")
             )
+        if root == "numpy" and _same_scale_draw(qual, short, args, kwargs):
+            # np.random.randn(200, 2): every column drawn from one distribution
+            return DataV(RowSet.root(self.root_id(node)), scaled=True)
         if short in ("permutation", "shuffle") and root in ("numpy", "sklearn", "random"):
             return self.shuffled(qual, short, args, kwargs, node)
         if root in ("numpy", "random") and short == "seed":
@@ -2001,6 +1986,21 @@ def _part_rows(n: int | None, test: float | int | None, part: int) -> int | None
         return None
     n_test = int(test) if isinstance(test, int) and test >= 1 else math.ceil(float(test) * n)
     return n_test if part == 1 else n - n_test
+
+
+SAME_SCALE_DRAWS = frozenset(
+    {"randn", "rand", "random", "standard_normal", "random_sample", "normal", "uniform"}
+)
+
+
+def _same_scale_draw(qual: str, short: str, args: list[V], kwargs: dict[str, V]) -> bool:
+    """A NumPy draw whose columns share one distribution (scalar location and scale)."""
+    if ".random." not in qual or short not in SAME_SCALE_DRAWS:
+        return False
+    loose = [v for k, v in kwargs.items() if k != "size"]
+    if short in ("normal", "uniform"):
+        loose += args[:2]
+    return all(isinstance(v, LitV) for v in loose)
 
 
 def _is_pixel_division(op: ast.operator, right: V) -> bool:
