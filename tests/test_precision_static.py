@@ -156,3 +156,25 @@ import pandas as pd
         "ML502",
     )
     assert found == []
+
+
+def test_ml301_describe_before_in_place_scaling_is_advice_only() -> None:
+    found = lint(
+        """
+# %%
+import pandas as pd
+from sklearn.preprocessing import StandardScaler
+from sklearn.neighbors import KNeighborsClassifier
+df = pd.read_csv("heart.csv")
+df.describe()
+# out:          age     income   target
+# out: count  303.0      303.0    303.0
+# out: mean    54.3    46246.3      0.5
+# out: std      9.1    25051.8      0.5
+# %%
+df[["age", "income"]] = StandardScaler().fit_transform(df[["age", "income"]])
+KNeighborsClassifier().fit(df.drop("target", axis=1), df["target"])
+""",
+        "ML301",
+    )
+    assert [f.severity.value for f in found] == ["info"]
