@@ -425,6 +425,13 @@ def config_of(info: EstimatorInfo) -> tuple:
     return info.config_key()
 
 
+def shown_class(info: EstimatorInfo) -> str:
+    """The model's class; a pipeline over several alternative models keeps its own name."""
+    if info.configs > 1 and info.final is not info:
+        return info.cls
+    return info.final.cls
+
+
 class TestSetReuse(Rule):
     """What it does
     Finds the test set choosing the model. A warning when a choice is made
@@ -502,7 +509,7 @@ class TestSetReuse(Rule):
                 continue
             places = {ev.location for ev in evs}
             choices = [s for s in selections if places & set(s.evaluations)]
-            names = sorted({ev.estimator.cls for ev in evs})
+            names = sorted({shown_class(ev.estimator) for ev in evs})
             data = trigger.X or trigger.y_true
             loop = " in a loop" if any(ev.in_loop for ev in evs) else ""
             if choices:
