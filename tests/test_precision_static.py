@@ -178,3 +178,37 @@ KNeighborsClassifier().fit(df.drop("target", axis=1), df["target"])
         "ML301",
     )
     assert [f.severity.value for f in found] == ["info"]
+
+
+def test_choice_on_validation_scores_from_a_helper_that_also_scores_test_is_info() -> None:
+    found = lint(
+        HEAD
+        + """
+# %%
+X_tr, X_val, y_tr, y_val = train_test_split(X_train, y_train, random_state=1)
+def evaluate(model):
+    model.fit(X_tr, y_tr)
+    return model.score(X_val, y_val), model.score(X_test, y_test)
+val_scores, test_scores = [], []
+for C in [0.01, 0.1, 1.0]:
+    v, t = evaluate(LogisticRegression(C=C, max_iter=5000))
+    val_scores.append(v)
+    test_scores.append(t)
+best = int(np.argmax(val_scores))
+""",
+        "ML205",
+    )
+    assert [f.severity.value for f in found] == ["info"]
+
+
+def test_a_best_variable_over_test_scores_is_a_choice() -> None:
+    found = lint(
+        HEAD
+        + """
+# %%
+accs = [LogisticRegression(C=c, max_iter=5000).fit(X_train, y_train).score(X_test, y_test) for c in [0.1, 1, 10]]
+best_acc = accs
+""",
+        "ML205",
+    )
+    assert [f.severity.value for f in found] == ["warning"]

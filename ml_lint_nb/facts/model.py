@@ -295,14 +295,15 @@ class SelectionFact(Fact):
 
     ``how`` is ``early stopping`` / ``best checkpoint`` (the fit itself keeps the
     iteration that scores best on ``data``) or ``max`` / ``argmax`` / ``sort`` /
-    ``keeps the best`` (code that picks among computed scores). ``evaluations``
-    are the locations of the scores picked among (empty for early stopping).
+    ``keeps the best`` / ``best_ variable`` (code that picks among computed
+    scores). ``evaluations`` are the evaluations picked among (empty for early
+    stopping).
     """
 
     how: str
     model: str  # what is being chosen, for messages
     data: DataRef | None = None
-    evaluations: tuple[Location, ...] = ()
+    evaluations: tuple[EvaluationFact, ...] = ()
 
 
 # ---------------------------------------------------------------------------

@@ -507,8 +507,8 @@ class TestSetReuse(Rule):
             total = sum(configs.values())
             if trigger is None or total <= limit:
                 continue
-            places = {ev.location for ev in evs}
-            choices = [s for s in selections if places & set(s.evaluations)]
+            scored = {id(ev) for ev in evs}
+            choices = [s for s in selections if any(id(e) in scored for e in s.evaluations)]
             names = sorted({shown_class(ev.estimator) for ev in evs})
             data = trigger.X or trigger.y_true
             loop = " in a loop" if any(ev.in_loop for ev in evs) else ""

@@ -150,6 +150,7 @@ class Finaliser:
         self.i = interp
         self.live = live
         self._fits: dict[int, FitFact] = {}
+        self._evals: dict[int, EvaluationFact] = {}
         self._refs: dict[int, DataRef] = {}
         # one-sided "splits" (a lone head(), a filter) are filters: drop their steps
         self._void = {t.split_id for t in interp.splits if t.one_sided}
@@ -213,7 +214,7 @@ class Finaliser:
         if p.kind == "evaluation":
             est = a.get("estimator")
             X = self.ref(a.get("X"))
-            return EvaluationFact(
+            self._evals[id(p)] = evaluation = EvaluationFact(
                 "static",
                 loc,
                 a["metric"],
@@ -226,6 +227,7 @@ class Finaliser:
                 a.get("in_loop", False),
                 tuple(x for x in ((est.binding if est else None), X.name if X else None) if x),
             )
+            return evaluation
         if p.kind == "crossval":
             return CrossValFact(
                 "static",
@@ -244,7 +246,11 @@ class Finaliser:
                 a["how"],
                 a["model"],
                 self.ref(a.get("data")),
-                tuple(dict.fromkeys(e.location for e in a["evaluations"])),
+                tuple(
+                    {
+                        id(f): f for f in (self._evals.get(id(e)) for e in a["evaluations"]) if f
+                    }.values()
+                ),
             )
         if p.kind == "seed":
             return SeedFact("static", loc, a["function"], a.get("in_loop", False))
@@ -362,7 +368,9 @@ class Finaliser:
         keep = [
             (n, s)
             for n, s in stds
-            if n not in self.i.target_columns and (d.columns is None or n in d.columns)
+            if n not in self.i.target_columns
+            and n not in d.dropped
+            and (d.columns is None or n in d.columns)
         ]
         if len(keep) < 2:
             return None, None

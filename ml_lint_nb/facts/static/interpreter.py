@@ -1262,6 +1262,17 @@ class Interpreter:
                 base = base.value
             if isinstance(base, ast.Name):
                 self.score_names.setdefault(base.id, []).extend(protos)
+                if base is t and base.id.lower().startswith(
+                    "best"
+                ):  # best_k = ..., best_score = ...
+                    self.record(
+                        "selection",
+                        t,
+                        how="best_ variable",
+                        model="",
+                        data=None,
+                        evaluations=protos,
+                    )
 
     def scores_named(self, node: ast.AST) -> list[Proto]:
         found: list[Proto] = []
@@ -1637,7 +1648,7 @@ class Interpreter:
                         return out
             dropped = _strings(kwargs.get("columns", args[0] if args else None))
             n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
-            return d.derive(column=None, n_features=n_feat)
+            return d.derive(column=None, n_features=n_feat, dropped=d.dropped | frozenset(dropped))
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
             cols = _strings(by)
