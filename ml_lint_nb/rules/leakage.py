@@ -425,6 +425,21 @@ def config_of(info: EstimatorInfo) -> tuple:
     return info.config_key()
 
 
+VALIDATION_WORDS = ("val", "dev", "eval", "holdout")
+
+
+def named_validation(ref: DataRef | None) -> bool:
+    """Held-out rows the notebook names as its validation set (``X_valid``, ``dvalid``).
+
+    Choosing on a validation set is what it is for; the split's position alone
+    (the first hold-out) does not make it the final test set.
+    """
+    if ref is None:
+        return False
+    names = (ref.name or "", ref.origin or "")
+    return any(w in n.lower() for n in names for w in VALIDATION_WORDS)
+
+
 def shown_class(info: EstimatorInfo) -> str:
     """The model's class; a pipeline over several alternative models keeps its own name."""
     if info.configs > 1 and info.final is not info:
@@ -487,6 +502,8 @@ class TestSetReuse(Rule):
             if ev.estimator is None or data is None or not data.rows.known:
                 continue
             if data.rows.roles() != {"test"} or "dummy" in ev.estimator.final.kinds:
+                continue
+            if named_validation(ev.X) or named_validation(ev.y_true):
                 continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))
@@ -555,6 +572,8 @@ class TestSetReuse(Rule):
         for sel in selections:
             data = sel.data
             if data is None or not data.rows.known or data.rows.roles() != {"test"}:
+                continue
+            if named_validation(data):
                 continue
             what = {
                 "best checkpoint": "saves its best checkpoint",
