@@ -457,7 +457,9 @@ class TestSetReuse(Rule):
     test set (``eval_set=[(X_test, y_test)]`` with early stopping,
     ``valid_sets=[dtest]``, Keras ``validation_data=(X_test, y_test)`` with
     ``EarlyStopping`` or ``save_best_only``). Several models reported side by
-    side on the test set with no choice in the code is ``info``.
+    side on the test set with no choice in the code is ``info``. Held-out
+    rows the notebook names as a validation set (``X_val``, ``X_valid``,
+    ``dvalid``) are there to choose on: silent.
 
     Why is this bad?
     Picking the best of several models, hyper-parameters or boosting rounds
