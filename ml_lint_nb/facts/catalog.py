@@ -44,17 +44,6 @@ RESAMPLERS = _names(
     "SMOTE ADASYN RandomOverSampler RandomUnderSampler BorderlineSMOTE SMOTENC SMOTEN SVMSMOTE "
     "KMeansSMOTE SMOTEENN SMOTETomek NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours"
 )
-# Transformers whose output columns all share one unit (ML301 needs no scaler after them):
-# indicator columns; and a PCA with whiten=True, which scales its components to unit variance.
-SAME_UNIT_OUTPUTS = _names("OneHotEncoder LabelBinarizer MultiLabelBinarizer Binarizer")
-WHITENING = _names("PCA IncrementalPCA")
-
-
-def settles_scale(cls: str, params: dict) -> bool:
-    """A transformer after which the features share one unit."""
-    return cls in SAME_UNIT_OUTPUTS or (cls in WHITENING and params.get("whiten") is True)
-
-
 PIPELINES = _names("Pipeline make_pipeline")
 COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
 SEARCHES = _names(
@@ -285,3 +274,14 @@ GENERATORS = frozenset(
         "make_friedman1",
     }
 )
+
+
+# Transformers whose output columns all share one unit (ML301 needs no scaler after them):
+# indicator columns; and a PCA with whiten=True, which scales its components to unit variance.
+SAME_UNIT_OUTPUTS = _names("OneHotEncoder LabelBinarizer MultiLabelBinarizer Binarizer")
+WHITENING = _names("PCA IncrementalPCA")
+
+
+def settles_scale(cls: str, params: dict) -> bool:
+    """A transformer after which the features share one unit."""
+    return cls in SAME_UNIT_OUTPUTS or (cls in WHITENING and params.get("whiten") is True)

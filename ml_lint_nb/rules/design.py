@@ -51,7 +51,7 @@ def scaled_before_final(info: EstimatorInfo) -> bool | None:
         s.kinds & {"scaler", "vectorizer"} or catalog.settles_scale(s.cls, s.params) for s in before
     ):
         return True
-    if "opaque" in info.kinds or any("opaque" in s.kinds for s in before):
+    if "unresolved" in info.kinds or any("unresolved" in s.kinds for s in before):
         return None
     return False
 

@@ -49,8 +49,6 @@ BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out
 
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "decision_function", "predict_log_proba"})
 STATS = frozenset({"mean", "median", "mode", "std", "var", "min", "max", "quantile", "sum"})
-# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
-SHUFFLED = ("shuffled", None)
 TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
 ID_HINTS = ("id", "_id", "uuid", "key", "index")
 PER_CLASS_METRICS = frozenset(
@@ -135,6 +133,8 @@ class Interpreter:
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
         self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
+        # names holding model scores (a results dict, a list of test scores), for ML205
+        self.score_names: dict[str, list[Proto]] = {}
         # live mode: what a name the cells never defined is in the kernel (imported or
         # built before %load_ext); None in static mode
         self.resolve_free: Callable[[str], V | None] | None = None
@@ -144,8 +144,6 @@ class Interpreter:
         ] = []
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
-        # names holding model scores (a results dict, a list of test scores), for ML205
-        self.score_names: dict[str, list[Proto]] = {}
 
     # ------------------------------------------------------------------ cells
     def run_cell(
@@ -252,13 +250,16 @@ class Interpreter:
         for target in node.targets:
             self.assign(target, value, node)
         self.track_scores(node.targets, value, node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self.columns_replaced(target, value)
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.assign(node.target, self.ev(node.value), node)
 
     def s_AugAssign(self, node: ast.AugAssign) -> None:
-        self.track_scores([node.target], self.ev(node.value), node.value)
+        self.ev(node.value)
         if isinstance(node.target, ast.Name):
             self.e_Name(
                 ast.Name(node.target.id, ast.Load(), lineno=node.lineno, col_offset=node.col_offset)
@@ -351,7 +352,6 @@ class Interpreter:
             self.ev(target.value)
             if isinstance(target, ast.Subscript):
                 self.ev(target.slice)
-                self.columns_replaced(target, value)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, node)
 
@@ -656,13 +656,14 @@ class Interpreter:
                 return LitV(_binop(node.op, left.value, right.value))
             except Exception:
                 return UNKNOWN
-        if isinstance(left, MaskV) or isinstance(right, MaskV):
-            return left if isinstance(left, MaskV) else right
         if isinstance(left, ScoreV) or isinstance(right, ScoreV):
             return ScoreV(_scores_of(left) + _scores_of(right))
+        if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
+            return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
+
+        if isinstance(left, MaskV) or isinstance(right, MaskV):
+            return left if isinstance(left, MaskV) else right
         dl, dr = data_of(left), data_of(right)
-        if dl is not None and dr is None and _is_pixel_division(node.op, right):
-            return dl.derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
         if dl is not None and dr is not None and dl.rows != dr.rows:
             return dl.derive(rows=dl.rows.union(dr.rows))
         if dl is not None:
@@ -848,7 +849,7 @@ class Interpreter:
             return self.composite(qual, short, args, kwargs, node)
         if catalog.is_estimator_qualname(qual) and short[:1].isupper():
             return self.construct(qual, short, args, kwargs, node)
-        if root == "sklearn" and ".metrics" in qual and not _not_a_score(qual, short):
+        if root == "sklearn" and ".metrics" in qual:
             return self.metric(short, args, kwargs, node)
         if short in PER_CLASS_METRICS and "Display" in qual:
             return self.metric(short, args, kwargs, node)
@@ -1227,7 +1228,7 @@ class Interpreter:
                     steps.append(first(a.items[0]).info)
         kinds = catalog.kinds_of(short)
         if _has_unresolved_steps(short, args, kwargs):
-            kinds = kinds | {"opaque"}  # a step the reader cannot resolve: unknown, not absent
+            kinds = kinds | {"unresolved"}  # a step the reader cannot resolve: unknown, not absent
         if kinds & {"composite"} and not kinds & {"pipeline"}:
             # a ColumnTransformer is a transformer made of its parts
             part_kinds = set().union(*(s.kinds for s in steps)) if steps else set()
@@ -1342,6 +1343,8 @@ class Interpreter:
 
     # ------------------------------------------------------------------ metrics
     def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if _not_a_score(short):
+            return self.generic_call(args, {}, node)
         if short in ("from_estimator",):
             est = first(args[0]) if args else UNKNOWN
             X = data_of(args[1]) if len(args) > 1 else None
@@ -1419,6 +1422,12 @@ class Interpreter:
             self.track_scores([node.func], SeqV([*args, *kwargs.values()]), node)
         if isinstance(recv, ScoreV):
             return recv
+        if meth == "drop" and isinstance(recv, DataV):  # the columns a printed describe() loses
+            out = self.data_method(recv, meth, args, kwargs, node)
+            if isinstance(out, DataV) and out is not recv:
+                names = _strings(kwargs.get("columns", args[0] if args else None))
+                out.dropped = recv.dropped | frozenset(names)
+            return out
         if isinstance(recv, MultiV):
             results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
             return MultiV(results, recv.count)
@@ -1648,7 +1657,7 @@ class Interpreter:
                         return out
             dropped = _strings(kwargs.get("columns", args[0] if args else None))
             n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
-            return d.derive(column=None, n_features=n_feat, dropped=d.dropped | frozenset(dropped))
+            return d.derive(column=None, n_features=n_feat)
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
             cols = _strings(by)
@@ -1872,6 +1881,8 @@ class CallbackV(V):
     how: str
 
 
+# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
+SHUFFLED = ("shuffled", None)
 EVAL_SET_ARGS = ("eval_set", "validation_data", "valid_sets", "evals")
 STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
 BOOSTING_DATASETS = frozenset({"Dataset", "DMatrix", "Pool", "QuantileDMatrix"})
@@ -2073,7 +2084,7 @@ def _resolved_step(v: V) -> bool:
     return isinstance(v, EstV) or (isinstance(v, LitV) and v.value in ("drop", "passthrough", None))
 
 
-def _not_a_score(qual: str, short: str) -> bool:
+def _not_a_score(short: str) -> bool:
     """Functions of ``sklearn.metrics`` that compute no score of a model.
 
     Distances and kernels (``pairwise_distances_argmin`` assigns rows to their
@@ -2081,9 +2092,8 @@ def _not_a_score(qual: str, short: str) -> bool:
     prediction against a truth.
     """
     return (
-        ".pairwise" in qual
-        or short.startswith("pairwise_")
-        or short.endswith(("_distances", "_kernel", "_argmin", "_argmin_min"))
+        short.startswith("pairwise_")
+        or short.endswith(("_distances", "_kernel", "_argmin", "_argmin_min", "_similarity"))
         or short in ("make_scorer", "get_scorer", "get_scorer_names", "check_scoring", "auc")
     )
 
