@@ -355,23 +355,6 @@ class Interpreter:
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, node)
 
-    def columns_replaced(self, target: ast.Subscript, value: V) -> None:
-        """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
-
-        A ``describe()`` printed before no longer shows the frame's scales: the
-        frame's scales become unknown (ML301 then gives advice, not a warning).
-        """
-        d = data_of(value)
-        if d is None or not (d.scaled or d.applied):
-            return
-        base: ast.expr = target.value
-        while isinstance(base, ast.Attribute | ast.Subscript):
-            base = base.value
-        if isinstance(base, ast.Name):
-            frame = self.env.get(base.id)
-            if isinstance(frame, DataV):
-                self.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})
-
     def unpack(self, value: V, n: int) -> list[V]:
         if isinstance(value, MultiV):
             per_alt = [self.unpack(a, n) for a in value.alts]
@@ -1246,6 +1229,23 @@ class Interpreter:
         ev = EstV(info)
         self.record("estimator", node, estimator=info, holder=ev)
         return ev
+
+    def columns_replaced(self, target: ast.Subscript, value: V) -> None:
+        """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
+
+        A ``describe()`` printed before no longer shows the frame's scales: the
+        frame's scales become unknown (ML301 then gives advice, not a warning).
+        """
+        d = data_of(value)
+        if d is None or not (d.scaled or d.applied):
+            return
+        base: ast.expr = target.value
+        while isinstance(base, ast.Attribute | ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name):
+            frame = self.env.get(base.id)
+            if isinstance(frame, DataV):
+                self.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})
 
     # ------------------------------------------------- choosing among scores (ML205)
     def track_scores(self, targets: list[ast.expr], value: V, source: ast.expr) -> None:
