@@ -1230,6 +1230,78 @@ class Interpreter:
         self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
+    def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
+        self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
+
+    # ------------------------------------------------------------------ metrics
+    def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if _not_a_score(short):
+            return self.generic_call(args, {}, node)
+        if short in ("from_estimator",):
+            est = first(args[0]) if args else UNKNOWN
+            X = data_of(args[1]) if len(args) > 1 else None
+            y = data_of(args[2]) if len(args) > 2 else None
+            if isinstance(est, EstV):
+                self.evaluation("confusion_matrix", est, X, y, "predict", node, est.fit_record)
+            return UNKNOWN
+        y_true = args[0] if args else kwargs.get("y_true", UNKNOWN)
+        y_pred = (
+            args[1]
+            if len(args) > 1
+            else kwargs.get("y_pred", kwargs.get("y_score", kwargs.get("probas_pred", UNKNOWN)))
+        )
+        yt = data_of(y_true)
+        preds = [p for p in (y_pred.alts if isinstance(y_pred, MultiV) else [y_pred])]
+        recorded = False
+        scored: list[Proto] = []
+        for p in preds:
+            pd_ = data_of(p)
+            if pd_ is not None and pd_.pred_est is not None:
+                proto = self.evaluation(
+                    short,
+                    pd_.pred_est,
+                    pd_.pred_X,
+                    yt,
+                    pd_.pred_method,
+                    node,
+                    pd_.pred_fit,
+                    kwargs=kwargs,
+                )
+                scored.append(proto)
+                recorded = True
+        if not recorded and yt is not None:
+            self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
+        if yt is not None and yt.column and yt.column != "<target>":
+            self.target_columns.add(yt.column)
+        return ScoreV(scored) if scored else UNKNOWN
+
+    def evaluation(
+        self,
+        metric: str,
+        est: EstV | None,
+        X: DataV | None,
+        y: DataV | None,
+        prediction: str | None,
+        node: ast.AST,
+        fit: Any,
+        kwargs: dict[str, V] | None = None,
+    ) -> Proto:
+        average = (kwargs or {}).get("average")
+        per_class = metric in PER_CLASS_METRICS or (
+            isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
+        )
+        return self.record(
+            "evaluation",
+            node,
+            metric=metric,
+            estimator=est.info if est is not None else None,
+            X=X,
+            y_true=y,
+            prediction=prediction,
+            fit=fit,
+            per_class=per_class,
+        )
+
     def columns_replaced(self, target: ast.Subscript, value: V) -> None:
         """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
 
@@ -1337,78 +1409,6 @@ class Interpreter:
             d = data_of(item)
             if d is not None:
                 self.record("selection", node, how=how, model=model, data=d, evaluations=[])
-
-    def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
-        self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
-
-    # ------------------------------------------------------------------ metrics
-    def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
-        if _not_a_score(short):
-            return self.generic_call(args, {}, node)
-        if short in ("from_estimator",):
-            est = first(args[0]) if args else UNKNOWN
-            X = data_of(args[1]) if len(args) > 1 else None
-            y = data_of(args[2]) if len(args) > 2 else None
-            if isinstance(est, EstV):
-                self.evaluation("confusion_matrix", est, X, y, "predict", node, est.fit_record)
-            return UNKNOWN
-        y_true = args[0] if args else kwargs.get("y_true", UNKNOWN)
-        y_pred = (
-            args[1]
-            if len(args) > 1
-            else kwargs.get("y_pred", kwargs.get("y_score", kwargs.get("probas_pred", UNKNOWN)))
-        )
-        yt = data_of(y_true)
-        preds = [p for p in (y_pred.alts if isinstance(y_pred, MultiV) else [y_pred])]
-        recorded = False
-        scored: list[Proto] = []
-        for p in preds:
-            pd_ = data_of(p)
-            if pd_ is not None and pd_.pred_est is not None:
-                proto = self.evaluation(
-                    short,
-                    pd_.pred_est,
-                    pd_.pred_X,
-                    yt,
-                    pd_.pred_method,
-                    node,
-                    pd_.pred_fit,
-                    kwargs=kwargs,
-                )
-                scored.append(proto)
-                recorded = True
-        if not recorded and yt is not None:
-            self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
-        if yt is not None and yt.column and yt.column != "<target>":
-            self.target_columns.add(yt.column)
-        return ScoreV(scored) if scored else UNKNOWN
-
-    def evaluation(
-        self,
-        metric: str,
-        est: EstV | None,
-        X: DataV | None,
-        y: DataV | None,
-        prediction: str | None,
-        node: ast.AST,
-        fit: Any,
-        kwargs: dict[str, V] | None = None,
-    ) -> Proto:
-        average = (kwargs or {}).get("average")
-        per_class = metric in PER_CLASS_METRICS or (
-            isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
-        )
-        return self.record(
-            "evaluation",
-            node,
-            metric=metric,
-            estimator=est.info if est is not None else None,
-            X=X,
-            y_true=y,
-            prediction=prediction,
-            fit=fit,
-            per_class=per_class,
-        )
 
     # ------------------------------------------------------------ method calls
     def method_call(
