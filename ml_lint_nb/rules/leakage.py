@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
@@ -425,7 +426,7 @@ def config_of(info: EstimatorInfo) -> tuple:
     return info.config_key()
 
 
-VALIDATION_WORDS = ("val", "dev", "eval", "holdout")
+VALIDATION_WORDS = re.compile("val|dev|eval|holdout", re.IGNORECASE)
 
 
 def named_validation(ref: DataRef | None) -> bool:
@@ -436,8 +437,7 @@ def named_validation(ref: DataRef | None) -> bool:
     """
     if ref is None:
         return False
-    names = (ref.name or "", ref.origin or "")
-    return any(w in n.lower() for n in names for w in VALIDATION_WORDS)
+    return bool(VALIDATION_WORDS.search(f"{ref.name or ''} {ref.origin or ''}"))
 
 
 def shown_class(info: EstimatorInfo) -> str:

@@ -133,8 +133,10 @@ class Interpreter:
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
         self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
-        # names holding model scores (a results dict, a list of test scores), for ML205
+        # names holding model scores (a results dict, a list of test scores), for ML205;
+        # nothing is tracked before the notebook computes its first score
         self.score_names: dict[str, list[Proto]] = {}
+        self.scored = False
         # live mode: what a name the cells never defined is in the kernel (imported or
         # built before %load_ext); None in static mode
         self.resolve_free: Callable[[str], V | None] | None = None
@@ -1286,6 +1288,7 @@ class Interpreter:
         fit: Any,
         kwargs: dict[str, V] | None = None,
     ) -> Proto:
+        self.scored = True
         average = (kwargs or {}).get("average")
         per_class = metric in PER_CLASS_METRICS or (
             isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
@@ -1322,6 +1325,8 @@ class Interpreter:
     # ------------------------------------------------- choosing among scores (ML205)
     def track_scores(self, targets: list[ast.expr], value: V, source: ast.expr) -> None:
         """Remember names that hold scores: ``results[name] = score``, ``df = DataFrame(results)``."""
+        if not self.scored:
+            return
         protos = _scores_of(value)
         v = first(value)
         derived = not (isinstance(v, EstV) or isinstance(v, DataV) and v.pred_est is not None)
@@ -1357,6 +1362,8 @@ class Interpreter:
 
     def note_choice(self, how: str, values: list[V], nodes: list[ast.expr], node: ast.AST) -> None:
         """``max(scores)``, ``np.argmax(scores)``, ``results.sort_values()``: a pick by score."""
+        if not self.scored:
+            return
         protos: list[Proto] = []
         for v in values:
             protos.extend(_scores_of(v))
@@ -1370,6 +1377,8 @@ class Interpreter:
 
     def note_best_kept(self, left: V, right: V, node: ast.Compare) -> None:
         """``if score > best_score:`` in a loop keeps the best variant."""
+        if not self.scored:
+            return
         sides = ((left, node.left), (right, node.comparators[0]))
         for (v, n), (_ov, other) in (sides, sides[::-1]):
             protos = _scores_of(v) or self.scores_named(n)
@@ -1418,7 +1427,7 @@ class Interpreter:
             self.early_stopping(recv, kwargs, node)
         if meth in CHOICE_METHODS and isinstance(node.func, ast.Attribute):
             self.note_choice(meth, [recv], [node.func.value], node)
-        if meth in ("append", "extend", "update", "add", "insert", "setdefault"):
+        if self.scored and meth in ("append", "extend", "update", "add", "insert", "setdefault"):
             self.track_scores([node.func], SeqV([*args, *kwargs.values()]), node)
         if isinstance(recv, ScoreV):
             return recv
