@@ -277,8 +277,12 @@ GENERATORS = frozenset(
 
 
 # Transformers whose output columns all share one unit (ML301 needs no scaler after them):
-# indicator columns; and a PCA with whiten=True, which scales its components to unit variance.
-SAME_UNIT_OUTPUTS = _names("OneHotEncoder LabelBinarizer MultiLabelBinarizer Binarizer")
+# indicator columns, embeddings of a manifold learner (coordinates of one map); and a PCA
+# with whiten=True, which scales its components to unit variance.
+SAME_UNIT_OUTPUTS = _names(
+    "OneHotEncoder LabelBinarizer MultiLabelBinarizer Binarizer TSNE Isomap "
+    "LocallyLinearEmbedding MDS SpectralEmbedding UMAP"
+)
 WHITENING = _names("PCA IncrementalPCA")
 
 
