@@ -264,6 +264,24 @@ DATASETS: dict[str, dict] = {
         "scale_text": "load_diabetes features are already mean-centred and scaled",
         "order": None,
     },
+    "fetch_lfw_people": {
+        "n_rows": None,
+        "n_features": None,
+        "n_classes": None,
+        "shares": None,
+        "scale_ratio": 1.0,
+        "scale_text": "fetch_lfw_people pixels all share one intensity scale",
+        "order": None,
+    },
+    "fetch_olivetti_faces": {
+        "n_rows": 400,
+        "n_features": 4096,
+        "n_classes": 40,
+        "shares": None,
+        "scale_ratio": 1.0,
+        "scale_text": "fetch_olivetti_faces pixels all share one 0-1 intensity scale",
+        "order": "rows are sorted by class (10 images of each of the 40 people in turn)",
+    },
     "fetch_california_housing": {
         "n_rows": 20640,
         "n_features": 8,
@@ -286,3 +304,18 @@ GENERATORS = frozenset(
         "make_friedman1",
     }
 )
+
+
+# Transformers whose output columns all share one unit (ML301 needs no scaler after them):
+# indicator columns, embeddings of a manifold learner (coordinates of one map); and a PCA
+# with whiten=True, which scales its components to unit variance.
+SAME_UNIT_OUTPUTS = _names(
+    "OneHotEncoder LabelBinarizer MultiLabelBinarizer Binarizer TSNE Isomap "
+    "LocallyLinearEmbedding MDS SpectralEmbedding UMAP"
+)
+WHITENING = _names("PCA IncrementalPCA")
+
+
+def settles_scale(cls: str, params: dict) -> bool:
+    """A transformer after which the features share one unit."""
+    return cls in SAME_UNIT_OUTPUTS or (cls in WHITENING and params.get("whiten") is True)

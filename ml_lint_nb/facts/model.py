@@ -284,6 +284,31 @@ class UseBeforeDefFact(Fact):
     defined_at: Location
 
 
+@dataclass(frozen=True)
+class BaselineCellFact(Fact):
+    """A code cell the notebook labels as its baseline (a comment, a string, or the
+    markdown just above says "baseline"): models built there are the baseline."""
+
+    cell: int
+
+
+@dataclass(frozen=True)
+class SelectionFact(Fact):
+    """A choice among model variants made by their scores on some data.
+
+    ``how`` is ``early stopping`` / ``best checkpoint`` (the fit itself keeps the
+    iteration that scores best on ``data``) or ``max`` / ``argmax`` / ``sort`` /
+    ``keeps the best`` / ``best_ variable`` (code that picks among computed
+    scores). ``evaluations`` are the evaluations picked among (empty for early
+    stopping).
+    """
+
+    how: str
+    model: str  # what is being chosen, for messages
+    data: DataRef | None = None
+    evaluations: tuple[EvaluationFact, ...] = ()
+
+
 # ---------------------------------------------------------------------------
 # Live facts: what only a running kernel can observe. Produced by
 # ml_lint_nb.facts.live.*; every number is computed from the user's objects

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.live.estimators import iter_fitted, same_cell
 from ml_lint_nb.facts.model import (
+    BaselineCellFact,
     ColumnSummary,
     CrossValFact,
     DataRef,
@@ -19,7 +21,7 @@ from ml_lint_nb.facts.model import (
     FrameFact,
 )
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Location, Severity
+from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
 from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, observed, related
 
@@ -35,17 +37,35 @@ def fits_of(
         yield cv.estimator, cv.X, cv.location, cv
 
 
-def scaled_before_final(info: EstimatorInfo) -> bool:
-    """A scaler (or a text vectorizer, whose outputs share one unit) precedes the final step."""
+def scaled_before_final(info: EstimatorInfo) -> bool | None:
+    """A step before the final one settles the scales; None when a step is unknown.
+
+    Scalers do, and so do text vectorizers (counts share one unit), a
+    whitening PCA, and one-hot indicators. A composite whose steps the
+    reader could not resolve (built by a helper, ``list(ct.transformers)``)
+    may hold a scaler: unknown, never "no scaler".
+    """
     final = info.final
-    return any(s.kinds & {"scaler", "vectorizer"} for s in info.all_steps() if s is not final)
+    before = [s for s in info.all_steps() if s is not final]
+    if any(
+        s.kinds & {"scaler", "vectorizer"} or catalog.settles_scale(s.cls, s.params) for s in before
+    ):
+        return True
+    if "unresolved" in info.kinds or any("unresolved" in s.kinds for s in before):
+        return None
+    return False
 
 
 class UnscaledFeatures(Rule):
     """What it does
     Flags a scale-sensitive estimator (SVM, k-NN, penalised linear model,
     SGD, MLP, PCA, k-means) fitted with no scaler before it, on features
-    whose scales differ by orders of magnitude.
+    whose scales differ by orders of magnitude. Silent when the features
+    share a unit (pixels, one-hot indicators, generated data such as
+    ``make_blobs``, ``load_digits``), when there is one feature, after a
+    whitening PCA, and when a preprocessing step cannot be resolved (it may
+    be a scaler). Refits of the same estimator on the same data are one
+    finding.
 
     Why is this bad?
     Distances, penalties and gradient steps are dominated by the
@@ -80,15 +100,24 @@ class UnscaledFeatures(Rule):
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_scale_ratio")
+        # one finding per estimator class and data, however many cells (re)fit it
+        seen: dict[tuple, list[Location]] = {}
+        pending: list[tuple[tuple, Finding]] = []
         for info, X, loc, _fact in fits_of(store):
             final = info.final
             if "scale_sensitive" not in final.kinds or X is None:
                 continue
-            if X.scaled or scaled_before_final(info):
+            if X.scaled or scaled_before_final(info) is not False:
+                continue
+            if X.n_features == 1:  # one feature: nothing to be out of scale with
+                continue
+            key = (final.cls, X.rows.paths or X.label)
+            if key in seen:
+                seen[key].append(loc)
                 continue
             label = est_label(final) if final is info else f"{final.cls} in {est_label(info)}"
             if X.scale_ratio is None:
-                yield self.finding(
+                finding = self.finding(
                     f"{label} is fitted on {data_label(X)} with no scaler before it; it is "
                     "scale-sensitive, and the code does not show whether the features share a scale.",
                     loc,
@@ -96,7 +125,7 @@ class UnscaledFeatures(Rule):
                     severity=Severity.INFO,
                 )
             elif X.scale_ratio >= limit:
-                yield self.finding(
+                finding = self.finding(
                     f"{label} is fitted on {data_label(X)} with no scaler before it, and its feature "
                     f"scales differ {X.scale_ratio:,.0f}-fold; the largest-scale features dominate.",
                     loc,
@@ -105,6 +134,18 @@ class UnscaledFeatures(Rule):
                         X.scale_seen, "feature-scales", scale_ratio=round(X.scale_ratio, 1)
                     ),
                 )
+            else:
+                continue
+            seen[key] = []
+            pending.append((key, finding))
+        for key, finding in pending:
+            refits = seen[key]
+            if refits:
+                finding = replace(
+                    finding,
+                    related=tuple(Related(r, "fitted again") for r in refits[:5]),
+                )
+            yield finding
 
 
 def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: float) -> str | None:
@@ -370,11 +411,20 @@ class ScalerChoice(Rule):
         )
 
 
+def is_called_baseline(est: EstimatorFact, labelled_cells: set[int]) -> bool:
+    """A model the notebook calls its baseline: by its name, or by the words of its cell."""
+    binding = (est.estimator.binding or "").lower().replace("_", "")
+    return "baseline" in binding or est.location.cell in labelled_cells
+
+
 class NoBaseline(Rule):
     """What it does
     Flags a complex model (boosting, forest, MLP) that is evaluated while
     the notebook has no simple baseline (a ``DummyClassifier`` /
-    ``DummyRegressor`` or a linear model) to compare it with.
+    ``DummyRegressor`` or a linear model) to compare it with. A model the
+    notebook calls its baseline counts as one, whatever its class: a
+    variable named ``baseline``, or a cell whose comment or preceding
+    markdown says "baseline".
 
     Why is this bad?
     Without a baseline, 0.93 accuracy may be no better than predicting the
@@ -397,9 +447,12 @@ class NoBaseline(Rule):
     fix = "Evaluate a DummyClassifier/DummyRegressor and a linear model the same way, and report them side by side."
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        labelled = {b.cell for b in store.of(BaselineCellFact)}
         for est in store.of(EstimatorFact):
             kinds = est.estimator.final.kinds
             if kinds & {"dummy", "linear"}:
+                return
+            if is_called_baseline(est, labelled):
                 return
         evaluated: list[tuple[EstimatorInfo, Location]] = []
         for ev in store.of(EvaluationFact):

@@ -34,6 +34,28 @@ HARD_LABEL_METRICS = frozenset(
     }
 )
 ACCURACY_METRICS = frozenset({"accuracy_score", "score"})
+# Scores of a clustering (against labels or of the geometry alone): no per-class view exists.
+CLUSTERING_METRICS = frozenset(
+    {
+        "adjusted_rand_score",
+        "rand_score",
+        "adjusted_mutual_info_score",
+        "normalized_mutual_info_score",
+        "mutual_info_score",
+        "homogeneity_score",
+        "completeness_score",
+        "v_measure_score",
+        "homogeneity_completeness_v_measure",
+        "fowlkes_mallows_score",
+        "silhouette_score",
+        "silhouette_samples",
+        "calinski_harabasz_score",
+        "davies_bouldin_score",
+        "contingency_matrix",
+        "pair_confusion_matrix",
+        "consensus_score",
+    }
+)
 
 
 def is_classifier(ev: EvaluationFact) -> bool:
@@ -87,6 +109,9 @@ class DefaultThresholdImbalanced(Rule):
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("max_minority_share")
+        # one finding per prediction (model, fitted state, rows): the metrics computed from
+        # the same hard labels are one event, listed as related
+        groups: dict[tuple, list[EvaluationFact]] = {}
         for ev in store.of(EvaluationFact):
             if (
                 ev.prediction != "predict"
@@ -104,12 +129,28 @@ class DefaultThresholdImbalanced(Rule):
                 or y.minority_share > limit
             ):
                 continue
+            key = (
+                ev.estimator.est_id,
+                ev.fit.location.sort_key() if ev.fit is not None else None,
+                ev.X.rows.paths if ev.X is not None else None,
+                y.rows.paths,
+            )
+            groups.setdefault(key, []).append(ev)
+        for evs in groups.values():
+            ev = evs[0]
+            y = ev.y_true
+            assert y is not None and y.class_shares is not None and ev.estimator is not None
+            metrics = list(dict.fromkeys(e.metric for e in evs))
             yield self.finding(
-                f"{ev.metric} evaluates {est_label(ev.estimator)}.predict() — the default 0.5 threshold — "
+                f"{' and '.join(metrics[:4])} evaluate{'s' if len(metrics) == 1 else ''} "
+                f"{est_label(ev.estimator)}.predict() — the default 0.5 threshold — "
                 f"on {data_label(y)}, whose classes are {shares_text(y.class_shares)}; the minority class is "
                 "rarely predicted at 0.5.",
                 ev.location,
                 subject=(ev.estimator.binding or ev.estimator.cls, data_label(y)),
+                related=[
+                    Related(e.location, f"{e.metric} of the same predictions") for e in evs[1:6]
+                ],
                 evidence=observed(
                     y.class_shares_seen, "class-shares", minority_share=round(y.minority_share, 4)
                 ),
@@ -730,6 +771,8 @@ class OverallMetricOnly(Rule):
         for ev in evs:
             y = ev.y_true
             if ev.per_class or y is None or y.n_classes is None or y.n_classes < min_classes:
+                continue
+            if ev.metric in CLUSTERING_METRICS:
                 continue
             if ev.estimator is not None and "classifier" not in ev.estimator.final.kinds:
                 continue

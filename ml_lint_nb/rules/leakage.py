@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
@@ -16,11 +17,12 @@ from ml_lint_nb.facts.model import (
     OverlapFact,
     PredictFact,
     RowSet,
+    SelectionFact,
     SplitFact,
     TemporalSplitFact,
 )
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold
 from ml_lint_nb.rules.common import (
     data_label,
@@ -731,22 +733,70 @@ class TestDataInTraining(Rule):
         )
 
 
+LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
+
+
+def config_of(info: EstimatorInfo) -> tuple:
+    """What makes two constructions one configuration.
+
+    Parameters computed elsewhere (``SVC(**best_parameters)``, ``SVC(C=chosen)``)
+    name the model chosen earlier: however it is spelled, it is one finalist.
+    """
+    if any(not isinstance(v, LITERAL_PARAM) for v in info.params.values()):
+        return (info.qualname, "computed")
+    return info.config_key()
+
+
+VALIDATION_WORDS = re.compile("val|dev|eval|holdout", re.IGNORECASE)
+
+
+def named_validation(ref: DataRef | None) -> bool:
+    """Held-out rows the notebook names as its validation set (``X_valid``, ``dvalid``).
+
+    Choosing on a validation set is what it is for; the split's position alone
+    (the first hold-out) does not make it the final test set.
+    """
+    if ref is None:
+        return False
+    return bool(VALIDATION_WORDS.search(f"{ref.name or ''} {ref.origin or ''}"))
+
+
+def shown_class(info: EstimatorInfo) -> str:
+    """The model's class; a pipeline over several alternative models keeps its own name."""
+    if info.configs > 1 and info.final is not info:
+        return info.cls
+    return info.final.cls
+
+
 class TestSetReuse(Rule):
     """What it does
-    Counts the distinct model configurations (class and parameters) scored
-    on the same test set; two or more means the test set is choosing the
-    model.
+    Finds the test set choosing the model. A warning when a choice is made
+    on test scores: several model configurations (class and parameters,
+    a loop or comprehension over hyper-parameters) scored on the same test
+    set and then picked among (``max``/``argmax``/sorting, a loop that keeps
+    the best), or a fit that stops early or keeps its best iteration on the
+    test set (``eval_set=[(X_test, y_test)]`` with early stopping,
+    ``valid_sets=[dtest]``, Keras ``validation_data=(X_test, y_test)`` with
+    ``EarlyStopping`` or ``save_best_only``). Several models reported side by
+    side on the test set with no choice in the code is ``info``. Held-out
+    rows the notebook names as a validation set (``X_val``, ``X_valid``,
+    ``dvalid``) are there to choose on: silent.
 
     Why is this bad?
-    Picking the best of several models or hyper-parameters by test score
-    overfits the test set: the winning score is biased upwards and no
-    longer estimates performance on new data.
+    Picking the best of several models, hyper-parameters or boosting rounds
+    by test score overfits the test set: the winning score is biased
+    upwards and no longer estimates performance on new data.
 
     Example
     ```python
+    scores = {}
     for C in [0.01, 0.1, 1, 10]:
         model = LogisticRegression(C=C).fit(X_train, y_train)
-        print(C, model.score(X_test, y_test))
+        scores[C] = model.score(X_test, y_test)
+    best_C = max(scores, key=scores.get)
+
+    xgb.XGBClassifier(early_stopping_rounds=20).fit(
+        X_train, y_train, eval_set=[(X_test, y_test)])
     ```
 
     Use instead
@@ -754,6 +804,9 @@ class TestSetReuse(Rule):
     search = GridSearchCV(LogisticRegression(), {"C": [0.01, 0.1, 1, 10]})
     search.fit(X_train, y_train)
     search.score(X_test, y_test)  # once, for the chosen model
+
+    X_tr, X_val, y_tr, y_val = train_test_split(X_train, y_train, random_state=0)
+    xgb.XGBClassifier(early_stopping_rounds=20).fit(X_tr, y_tr, eval_set=[(X_val, y_val)])
     ```
     """
 
@@ -764,12 +817,16 @@ class TestSetReuse(Rule):
     thresholds = (Threshold("max_configs", 1, "model configurations a test set may score"),)
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        selections = list(store.of(SelectionFact))
+        yield from self.stopped_on_test(selections)
         groups: dict[frozenset, list[EvaluationFact]] = {}
         for ev in store.of(EvaluationFact):
             data = ev.X or ev.y_true
             if ev.estimator is None or data is None or not data.rows.known:
                 continue
             if data.rows.roles() != {"test"} or "dummy" in ev.estimator.final.kinds:
+                continue
+            if named_validation(ev.X) or named_validation(ev.y_true):
                 continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))
@@ -782,7 +839,7 @@ class TestSetReuse(Rule):
                     n, key = 1, (info.steps[0] if info.steps else info).config_key()
                 else:
                     n = max(info.configs, 1)
-                    key = info.config_key() if n == 1 else (info.est_id,)
+                    key = config_of(info) if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n
                     if trigger is None and sum(configs.values()) > limit:
@@ -790,18 +847,37 @@ class TestSetReuse(Rule):
             total = sum(configs.values())
             if trigger is None or total <= limit:
                 continue
-            names = sorted({ev.estimator.cls for ev in evs})
+            scored = {id(ev) for ev in evs}
+            choices = [s for s in selections if any(id(e) in scored for e in s.evaluations)]
+            names = sorted({shown_class(ev.estimator) for ev in evs})
             data = trigger.X or trigger.y_true
             loop = " in a loop" if any(ev.in_loop for ev in evs) else ""
+            if choices:
+                choice = min(choices, key=lambda s: s.location.sort_key())
+                message = (
+                    f"{data_label(data)} scores {total} model configurations{loop} "
+                    f"({', '.join(names)}) and the code picks among them by those scores "
+                    f"({choice.how} at {where(choice.location)}); choosing by test score leaks "
+                    "the test set into model selection."
+                )
+                severity = Severity.WARNING
+                extra = [
+                    Related(c.location, f"choice by test score ({c.how})") for c in choices[:2]
+                ]
+            else:
+                message = (
+                    f"{data_label(data)} scores {total} model configurations{loop} "
+                    f"({', '.join(names)}) side by side: compared on the test set; choose on "
+                    "validation or cross-validation and score only the chosen model on test."
+                )
+                severity = Severity.INFO
+                extra = []
             yield self.finding(
-                f"{data_label(data)} scores {total} model configurations{loop} "
-                f"({', '.join(names)}); choosing among them by test score leaks the test set "
-                "into model selection.",
+                message,
                 trigger.location,
                 subject=(data_label(data),),
-                related=[r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][
-                    :5
-                ],
+                related=extra
+                + [r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][:5],
                 evidence=[
                     Evidence(
                         ev.source,
@@ -811,6 +887,28 @@ class TestSetReuse(Rule):
                     )
                     for ev in evs[:6]
                 ],
+                severity=severity,
+            )
+
+    def stopped_on_test(self, selections: list[SelectionFact]) -> Iterator[Finding]:
+        """A fit that keeps its best iteration on the test set: one line, many configurations."""
+        for sel in selections:
+            data = sel.data
+            if data is None or not data.rows.known or data.rows.roles() != {"test"}:
+                continue
+            if named_validation(data):
+                continue
+            what = {
+                "best checkpoint": "saves its best checkpoint",
+                "best iteration": "keeps its best iteration (CatBoost's use_best_model)",
+            }.get(sel.how, "stops early")
+            yield self.finding(
+                f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
+                "the number of rounds or epochs, so the test score is the best of many models.",
+                sel.location,
+                subject=(sel.model, data_label(data)),
+                fix="Stop early on a validation split carved from the training data "
+                "(or an internal validation_fraction); score the test set once at the end.",
             )
 
 

@@ -13,7 +13,7 @@ from ml_lint_nb.facts.model import (
     UseBeforeDefFact,
 )
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Location, Severity
+from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
 from ml_lint_nb.rules.base import BOTH, STATIC, Rule
 from ml_lint_nb.rules.common import est_label, where
 
@@ -26,6 +26,14 @@ def _param_randomized(cls: str, params: dict) -> bool:
         return params.get("probability") is True
     if cls in ("LogisticRegression",):
         return params.get("solver") in ("sag", "saga", "liblinear")
+    return False
+
+
+def _param_deterministic(cls: str, params: dict) -> bool:
+    """Estimators random by default but not under these parameters."""
+    if cls in ("KMeans", "MiniBatchKMeans") and "init" in params:
+        # init given as an array of centres (not "k-means++"/"random"): no random start
+        return not isinstance(params["init"], str) and params.get("n_init") in (1, None)
     return False
 
 
@@ -63,42 +71,56 @@ class UnseededRandomness(Rule):
         def seeded_before(loc: Location) -> bool:
             return any(s.sort_key() <= loc.sort_key() for s in seeds)
 
+        # (location, what, subject): every unseeded source of randomness
+        places: list[tuple[Location, str, tuple[str, ...]]] = []
         for est in store.of(EstimatorFact):
             info = est.estimator
             randomized = "randomized" in info.kinds or _param_randomized(info.cls, info.params)
             if not randomized or info.params.get("random_state") is not None:
                 continue
+            if _param_deterministic(info.cls, info.params):
+                continue
             if (
                 "random_state" in info.params
                 or "random_seed" in info.params
                 or "seed" in info.params
+                or "**" in info.params  # Model(**params): the seed may be among them
             ):
                 continue
             if seeded_before(est.location):
                 continue
-            yield self.finding(
-                f"{est_label(info)} has no random_state; its result changes from run to run.",
-                est.location,
-                subject=(info.binding or info.cls,),
-            )
+            places.append((est.location, est_label(info), (info.binding or info.cls,)))
         for split in store.of(SplitFact):
             if split.method != "train_test_split" or split.seeded or split.shuffle is False:
                 continue
             if seeded_before(split.location):
                 continue
-            yield self.finding(
-                "train_test_split has no random_state; each run draws a different split.",
-                split.location,
-                subject=tuple(p.name or "" for p in split.parts),
+            places.append(
+                (split.location, "train_test_split", tuple(p.name or "" for p in split.parts))
             )
         for call in store.of(RandomCallFact):
             if call.seeded or seeded_before(call.location):
                 continue
-            yield self.finding(
-                f"{call.function}() has no random_state; each run draws different data.",
-                call.location,
-                subject=(call.function,),
+            places.append((call.location, f"{call.function}()", (call.function,)))
+        if not places:
+            return
+        # one finding per notebook: the fix (seed once, or pass random_state) is one decision
+        places.sort(key=lambda p: p[0].sort_key())
+        loc, what, subject = places[0]
+        others = list(dict.fromkeys(w for _l, w, _s in places[1:]))
+        more = ""
+        if len(places) > 1:
+            listed = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+            n = len(places) - 1
+            more = (
+                f" So {'does' if n == 1 else 'do'} {n} more place{'' if n == 1 else 's'}: {listed}."
             )
+        yield self.finding(
+            f"{what} has no random_state; its result changes from run to run.{more}",
+            loc,
+            subject=subject,
+            related=[Related(p[0], "also unseeded") for p in places[1:8]],
+        )
 
 
 class HiddenState(Rule):
@@ -132,7 +154,8 @@ class HiddenState(Rule):
             counts = [(cell, n) for cell, n in order.counts if n is not None]
             best_cell, best = None, None
             for cell, n in counts:
-                if best is not None and n <= best:
+                # equal counts (a re-saved or copied cell) say nothing about order
+                if best is not None and n < best:
                     shown = ", ".join(f"cell {c}: [{k}]" for c, k in counts[:12])
                     yield self.finding(
                         f"cell {cell} was run as [{n}], before cell {best_cell} above it ([{best}]): "
@@ -150,13 +173,25 @@ class HiddenState(Rule):
                     )
                     break
                 best_cell, best = cell, n
+        # one finding per late definition: its first use, the other uses related
+        by_definition: dict[tuple, list[UseBeforeDefFact]] = {}
         for use in store.of(UseBeforeDefFact):
+            by_definition.setdefault(use.defined_at.sort_key(), []).append(use)
+        for uses in by_definition.values():
+            uses.sort(key=lambda u: u.location.sort_key())
+            first = uses[0]
+            names = list(dict.fromkeys(u.name for u in uses))
+            shown = ", ".join(f"'{n}'" for n in names[:4]) + (
+                f" and {len(names) - 4} more" if len(names) > 4 else ""
+            )
+            verb = "is" if len(names) == 1 else "are"
             yield self.finding(
-                f"'{use.name}' is used here but first defined in {where(use.defined_at)}, further down; "
-                "Run All fails here or uses a stale value.",
-                use.location,
-                subject=(use.name,),
-                related=[],
+                f"{shown} {verb} used here but first defined in {where(first.defined_at)}, "
+                "further down; Run All fails here or uses a stale value.",
+                first.location,
+                subject=tuple(names),
+                related=[Related(first.defined_at, "definition")]
+                + [Related(u.location, "also used before it") for u in uses[1:5]],
             )
 
 

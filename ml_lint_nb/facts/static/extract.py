@@ -24,16 +24,19 @@ from ml_lint_nb.facts.model import (
     RandomCallFact,
     RowSet,
     SeedFact,
+    SelectionFact,
     SplitFact,
 )
 from ml_lint_nb.facts.static import outputs
 from ml_lint_nb.facts.static.interpreter import (
     ID_HINTS,
+    SHUFFLED,
     Display,
     Interpreter,
     Proto,
     _is_time_column,
 )
+from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
 from ml_lint_nb.facts.static.values import DataV
@@ -77,6 +80,7 @@ def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
     interp.finish()
     store = FactStore(Finaliser(interp).facts())
     store.extend(order_facts(nb, interp.cell_names))
+    store.extend(baseline_cells(nb))
     return store, notes
 
 
@@ -146,6 +150,7 @@ class Finaliser:
         self.i = interp
         self.live = live
         self._fits: dict[int, FitFact] = {}
+        self._evals: dict[int, EvaluationFact] = {}
         self._refs: dict[int, DataRef] = {}
         # one-sided "splits" (a lone head(), a filter) are filters: drop their steps
         self._void = {t.split_id for t in interp.splits if t.one_sided}
@@ -210,7 +215,7 @@ class Finaliser:
         if p.kind == "evaluation":
             est = a.get("estimator")
             X = self.ref(a.get("X"))
-            return EvaluationFact(
+            self._evals[id(p)] = evaluation = EvaluationFact(
                 "static",
                 loc,
                 a["metric"],
@@ -223,6 +228,7 @@ class Finaliser:
                 a.get("in_loop", False),
                 tuple(x for x in ((est.binding if est else None), X.name if X else None) if x),
             )
+            return evaluation
         if p.kind == "crossval":
             return CrossValFact(
                 "static",
@@ -234,6 +240,19 @@ class Finaliser:
             )
         if p.kind == "encoding":
             return self.encoding(p)
+        if p.kind == "selection":
+            return SelectionFact(
+                "static",
+                loc,
+                a["how"],
+                a["model"],
+                self.ref(a.get("data")),
+                tuple(
+                    {
+                        id(f): f for f in (self._evals.get(id(e)) for e in a["evaluations"]) if f
+                    }.values()
+                ),
+            )
         if p.kind == "seed":
             return SeedFact("static", loc, a["function"], a.get("in_loop", False))
         if p.kind == "random_call":
@@ -352,7 +371,9 @@ class Finaliser:
         keep = [
             (n, s)
             for n, s in stds
-            if n not in self.i.target_columns and (d.columns is None or n in d.columns)
+            if n not in self.i.target_columns
+            and n not in d.dropped
+            and (d.columns is None or n in d.columns)
         ]
         if len(keep) < 2:
             return None, None
@@ -379,6 +400,8 @@ class Finaliser:
         )
 
     def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
+        if d.order == SHUFFLED:  # a permutation, sample(frac=1) or shuffle(): no stored order
+            return None, None
         if d.order is not None:
             col = d.order[1]
             if col in self.i.target_columns:

@@ -168,6 +168,10 @@ class Interpreter:
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
         self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
+        # names holding model scores (a results dict, a list of test scores), for ML205;
+        # nothing is tracked before the notebook computes its first score
+        self.score_names: dict[str, list[Proto]] = {}
+        self.scored = False
         # live mode: what a name the cells never defined is in the kernel (imported or
         # built before %load_ext); None in static mode
         self.resolve_free: Callable[[str], V | None] | None = None
@@ -278,6 +282,7 @@ class Interpreter:
         mod = node.module or ""
         for alias in node.names:
             if alias.name == "*":
+                self.define("*", node)  # may bring any name (ML502 stays silent on them)
                 continue
             self.env[alias.asname or alias.name] = RefV(
                 f"{mod}.{alias.name}" if mod else alias.name
@@ -288,6 +293,10 @@ class Interpreter:
         value = self.ev(node.value)
         for target in node.targets:
             self.assign(target, value, node)
+        self.track_scores(node.targets, value, node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                self.columns_replaced(target, value)
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -611,7 +620,19 @@ class Interpreter:
             mask = self.ev(index)
         if isinstance(mask, MaskV):
             return self.mask_split(data, mask, node)
+        if isinstance(mask, DataV) and mask.order == SHUFFLED:
+            return self.permuted_rows(data, mask, node)
         return data.derive()
+
+    def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
+        """``X[perm]`` or ``X.iloc[perm[:n]]``: rows in random order.
+
+        The rows are not tied to the permutation's parts as a split: a hand-made
+        split is often replaced by a stratified one a cell later (the textbook
+        way), and rows the reader cannot follow through that replacement must
+        not look held out.
+        """
+        return data.derive(order=SHUFFLED)
 
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
@@ -626,7 +647,7 @@ class Interpreter:
                 inputs=[data],
                 parts=[],
                 location=self.loc(node),
-                shuffle=False,
+                shuffle=data.order == SHUFFLED,
                 stratified=False,
                 seeded=True,
             )
@@ -685,6 +706,8 @@ class Interpreter:
     def e_Compare(self, node: ast.Compare) -> V:
         left = self.ev(node.left)
         rights = [self.ev(c) for c in node.comparators]
+        if self.loop_depth and len(rights) == 1 and isinstance(node.ops[0], ORDERING):
+            self.note_best_kept(left, rights[0], node)
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -718,6 +741,11 @@ class Interpreter:
                 return LitV(_binop(node.op, left.value, right.value))
             except Exception:
                 return UNKNOWN
+        if isinstance(left, ScoreV) or isinstance(right, ScoreV):
+            return ScoreV(_scores_of(left) + _scores_of(right))
+        if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
+            return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
+
         if isinstance(left, MaskV) or isinstance(right, MaskV):
             return left if isinstance(left, MaskV) else right
         sl, sr = first(left), first(right)
@@ -941,6 +969,17 @@ class Interpreter:
     def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         short = qual.rsplit(".", 1)[-1]
         root = qual.split(".", 1)[0]
+        if short in STOPPING_CALLBACKS or short == "ModelCheckpoint":
+            return self.callback(short, kwargs)
+        if short in BOOSTING_DATASETS and root in ("lightgbm", "xgboost", "catboost"):
+            # lgb.Dataset(X_test, y_test, reference=dtrain) holds the test rows only
+            return self.generic_call(
+                args, {k: v for k, v in kwargs.items() if k != "reference"}, node
+            )
+        if short == "train" and root in ("lightgbm", "xgboost") and kwargs.keys() & EVAL_SET_ARGS:
+            self.early_stopping(UNKNOWN, kwargs, node, params=args[0] if args else None)
+        if root == "numpy" and short in CHOICE_FUNCTIONS:
+            self.note_choice(short, args, node.args, node)
         if root == "builtins":
             return self.call_builtin(short, args, kwargs, node)
         if short == "train_test_split":
@@ -1000,6 +1039,11 @@ class Interpreter:
                 if len(args) == 1
                 else SeqV([data_of(a) or UNKNOWN for a in args], "tuple")
             )
+        if root == "numpy" and _same_scale_draw(qual, short, args, kwargs):
+            # np.random.randn(200, 2): every column drawn from one distribution
+            return DataV(RowSet.root(self.root_id(node)), scaled=True)
+        if short in ("permutation", "shuffle") and root in ("numpy", "sklearn", "random"):
+            return self.shuffled(qual, short, args, kwargs, node)
         if root in ("numpy", "random") and short == "seed":
             self.record("seed", node, function=qual)
             return LitV(None)
@@ -1007,7 +1051,30 @@ class Interpreter:
             return self.call_pandas_numpy(qual, short, args, kwargs, node)
         return self.generic_call(args, kwargs, node)
 
+    def shuffled(
+        self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V:
+        """Rows in random order: ``np.random.permutation(n)``, ``shuffle(X, y)``.
+
+        A permutation is an index of its own (fresh rows); slicing rows by its
+        parts is a shuffled split (:meth:`permuted_rows`).
+        """
+        if short == "permutation":
+            return DataV(RowSet.root(self.root_id(node)), order=SHUFFLED)
+        datas = [data_of(a) for a in args]
+        if qual.startswith("numpy") or qual.startswith("random"):
+            # np.random.shuffle(X) shuffles in place and returns None
+            if node.args and isinstance(node.args[0], ast.Name) and datas and datas[0]:
+                self.env[node.args[0].id] = DataV(**{**datas[0].__dict__, "order": SHUFFLED})
+            return LitV(None)
+        outs: list[V] = [d.derive(order=SHUFFLED) if d is not None else UNKNOWN for d in datas]
+        return outs[0] if len(outs) == 1 else SeqV(outs, "tuple")
+
     def call_builtin(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if short in ("max", "min", "sorted"):
+            self.note_choice(short, args, node.args, node)
+        if short in ("round", "float", "abs") and args and isinstance(args[0], ScoreV):
+            return args[0]
         if short == "print":
             for a in node.args:
                 self.note_display(a)
@@ -1253,6 +1320,9 @@ class Interpreter:
         params: dict[str, Any] = {}
         configs = 1
         kw_nodes = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        for kw in node.keywords:
+            if kw.arg is None:  # SVC(**params): a literal dict, a grid's points, or computed
+                params, configs = self.spread_params(kw.value, params, configs)
         for k, v in kwargs.items():
             if k == "**":
                 continue
@@ -1274,6 +1344,23 @@ class Interpreter:
                 params[k] = [i.value for i in v.items]
             else:
                 params[k] = Expr(ast.unparse(kw_nodes[k]) if k in kw_nodes else "?")
+        return params, configs
+
+    def spread_params(
+        self, expr: ast.expr, params: dict[str, Any], configs: int
+    ) -> tuple[dict[str, Any], int]:
+        spread = self.env.get(expr.id) if isinstance(expr, ast.Name) else None
+        if isinstance(spread, SeqV) and spread.kind == "dict":
+            for key, value in zip(spread.keys, spread.items, strict=False):
+                if isinstance(key, str) and isinstance(value, LitV):
+                    params[key] = value.value
+                elif isinstance(key, str):
+                    params[key] = Expr("?")
+            return params, configs
+        if isinstance(spread, MultiV):
+            params["**"] = Varies(spread.n)
+            return params, configs * spread.n
+        params["**"] = Expr(ast.unparse(expr))
         return params, configs
 
     def construct(
@@ -1375,6 +1462,8 @@ class Interpreter:
                 elif not (isinstance(alt, LitV) and alt.value in ("passthrough", "drop", None)):
                     unresolved = True
         kinds = catalog.kinds_of(short)
+        if _has_unresolved_steps(short, args, kwargs):
+            kinds = kinds | {"unresolved"}  # a step the reader cannot resolve: unknown, not absent
         if kinds & {"composite"} and not kinds & {"pipeline"}:
             # a ColumnTransformer / FeatureUnion is stateful when any of its parts is
             part_kinds: set[str] = set()
@@ -1448,6 +1537,8 @@ class Interpreter:
 
     # ------------------------------------------------------------------ metrics
     def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        if _not_a_score(short):
+            return self.generic_call(args, {}, node)
         if short in ("from_estimator",):
             est = first(args[0]) if args else UNKNOWN
             X = data_of(args[1]) if len(args) > 1 else None
@@ -1464,10 +1555,11 @@ class Interpreter:
         yt = data_of(y_true)
         preds = [p for p in (y_pred.alts if isinstance(y_pred, MultiV) else [y_pred])]
         recorded = False
+        scored: list[Proto] = []
         for p in preds:
             pd_ = data_of(p)
             if pd_ is not None and pd_.pred_est is not None:
-                self.evaluation(
+                proto = self.evaluation(
                     short,
                     pd_.pred_est,
                     pd_.pred_X,
@@ -1477,12 +1569,13 @@ class Interpreter:
                     pd_.pred_fit,
                     kwargs=kwargs,
                 )
+                scored.append(proto)
                 recorded = True
         if not recorded and yt is not None:
             self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
         if yt is not None and yt.column and yt.column != "<target>":
             self.target_columns.add(yt.column)
-        return UNKNOWN
+        return ScoreV(scored) if scored else UNKNOWN
 
     def evaluation(
         self,
@@ -1494,12 +1587,13 @@ class Interpreter:
         node: ast.AST,
         fit: Any,
         kwargs: dict[str, V] | None = None,
-    ) -> None:
+    ) -> Proto:
+        self.scored = True
         average = (kwargs or {}).get("average")
         per_class = metric in PER_CLASS_METRICS or (
             isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
         )
-        self.record(
+        return self.record(
             "evaluation",
             node,
             metric=metric,
@@ -1511,10 +1605,138 @@ class Interpreter:
             per_class=per_class,
         )
 
+    def columns_replaced(self, target: ast.Subscript, value: V) -> None:
+        """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
+
+        A ``describe()`` printed before no longer shows the frame's scales: the
+        frame's scales become unknown (ML301 then gives advice, not a warning).
+        """
+        d = data_of(value)
+        if d is None or not (d.scaled or d.applied):
+            return
+        base: ast.expr = target.value
+        while isinstance(base, ast.Attribute | ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name):
+            frame = self.env.get(base.id)
+            if isinstance(frame, DataV):
+                self.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})
+
+    # ------------------------------------------------- choosing among scores (ML205)
+    def track_scores(self, targets: list[ast.expr], value: V, source: ast.expr) -> None:
+        """Remember names that hold scores: ``results[name] = score``, ``df = DataFrame(results)``."""
+        if not self.scored:
+            return
+        protos = _scores_of(value)
+        v = first(value)
+        derived = not (isinstance(v, EstV) or isinstance(v, DataV) and v.pred_est is not None)
+        if not protos and self.score_names and derived:  # a model or its predictions is no score
+            protos = self.scores_named(source)
+        if not protos:
+            return
+        for t in targets:
+            base = t
+            while isinstance(base, ast.Subscript | ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name):
+                self.score_names.setdefault(base.id, []).extend(protos)
+                if base is t and base.id.lower().startswith(
+                    "best"
+                ):  # best_k = ..., best_score = ...
+                    self.record(
+                        "selection",
+                        t,
+                        how="best_ variable",
+                        model="",
+                        data=None,
+                        evaluations=protos,
+                    )
+
+    def scores_named(self, node: ast.AST) -> list[Proto]:
+        found: list[Proto] = []
+        if self.score_names:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and sub.id in self.score_names:
+                    found.extend(self.score_names[sub.id])
+        return found
+
+    def note_choice(self, how: str, values: list[V], nodes: list[ast.expr], node: ast.AST) -> None:
+        """``max(scores)``, ``np.argmax(scores)``, ``results.sort_values()``: a pick by score."""
+        if not self.scored:
+            return
+        protos: list[Proto] = []
+        for v in values:
+            protos.extend(_scores_of(v))
+        for n in nodes:
+            protos.extend(self.scores_named(n))
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                protos.extend(self.scores_named(kw.value))
+        if protos:
+            self.record("selection", node, how=how, model="", data=None, evaluations=protos)
+
+    def note_best_kept(self, left: V, right: V, node: ast.Compare) -> None:
+        """``if score > best_score:`` in a loop keeps the best variant."""
+        if not self.scored:
+            return
+        sides = ((left, node.left), (right, node.comparators[0]))
+        for (v, n), (_ov, other) in (sides, sides[::-1]):
+            protos = _scores_of(v) or self.scores_named(n)
+            if protos and not isinstance(other, ast.Constant):
+                self.record(
+                    "selection", node, how="keeps the best", model="", data=None, evaluations=protos
+                )
+                return
+
+    def callback(self, short: str, kwargs: dict[str, V]) -> V:
+        if short == "ModelCheckpoint":
+            best = kwargs.get("save_best_only")
+            return (
+                CallbackV("best checkpoint") if isinstance(best, LitV) and best.value else UNKNOWN
+            )
+        return CallbackV("early stopping")
+
+    def early_stopping(
+        self, recv: V, kwargs: dict[str, V], node: ast.Call, params: V | None = None
+    ) -> None:
+        """A fit that keeps the iteration scoring best on its eval set chooses on that set."""
+        how = _stopping_of(recv, kwargs, params)
+        if how is None:
+            return
+        est = first(recv)
+        if isinstance(est, EstV):
+            model = est.info.binding or est.info.cls
+        elif isinstance(est, DataV) and est.name:
+            model = est.name
+        else:
+            model = ast.unparse(node.func)
+        sets = next((kwargs[k] for k in EVAL_SET_ARGS if k in kwargs), UNKNOWN)
+        items = sets.items if isinstance(sets, SeqV) and sets.kind == "list" else [sets]
+        for item in items:
+            if isinstance(item, SeqV) and item.kind == "tuple" and item.items:
+                item = item.items[0]  # (X_test, y_test): name the features
+            d = data_of(item)
+            if d is not None:
+                self.record("selection", node, how=how, model=model, data=d, evaluations=[])
+
     # ------------------------------------------------------------ method calls
     def method_call(
         self, recv: V, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth in ("fit", "fit_generator", "train") and kwargs.keys() & EVAL_SET_ARGS:
+            self.early_stopping(recv, kwargs, node)
+        if meth in CHOICE_METHODS and isinstance(node.func, ast.Attribute):
+            self.note_choice(meth, [recv], [node.func.value], node)
+        if self.scored and meth in ("append", "extend", "update", "add", "insert", "setdefault"):
+            self.track_scores([node.func], SeqV([*args, *kwargs.values()]), node)
+        if isinstance(recv, ScoreV):
+            return recv
+        if meth == "drop" and isinstance(recv, DataV):  # the columns a printed describe() loses
+            out = self.data_method(recv, meth, args, kwargs, node)
+            if isinstance(out, DataV) and out is not recv:
+                names = _strings(kwargs.get("columns", args[0] if args else None))
+                out.dropped = recv.dropped | frozenset(names)
+            return out
         if isinstance(recv, MultiV):
             results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
             return MultiV(results, recv.count)
@@ -1640,8 +1862,7 @@ class Interpreter:
             )
             return self.transformed(info, X)
         if meth == "score":
-            self.evaluation("score", est, X, y, None, node, est.fit_record)
-            return UNKNOWN
+            return ScoreV([self.evaluation("score", est, X, y, None, node, est.fit_record)])
         if meth == "set_params":
             tuned = kwargs.get("**")
             if isinstance(tuned, TunedV):
@@ -1680,7 +1901,13 @@ class Interpreter:
             kinds |= s.kinds
         # text vectorizers give same-unit counts or row-normalised tf-idf: the scale
         # premise of ML301 is settled for them as for a scaler
-        scaled = X.scaled or bool(kinds & {"scaler", "vectorizer"})
+        # a decomposition's output keeps its input's geometry: whether that input needed a
+        # scaler is judged where the decomposition was fitted, not again downstream
+        scaled = (
+            X.scaled
+            or bool(kinds & {"scaler", "vectorizer", "decomposition"})
+            or _same_unit_output(info)
+        )
         keeps_scales = not kinds & {"decomposition", "encoder", "vectorizer"}
         n_feat = X.n_features
         if not kinds <= {"scaler", "imputer", "transformer", "estimator"} or "pipeline" in kinds:
@@ -1767,7 +1994,11 @@ class Interpreter:
                     self._samples: list[tuple[DataV, SplitToken]] = []
                 self._samples.append((out, tok))
                 return out
+            if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
+                return d.derive(order=SHUFFLED)
             return d.derive()
+        if meth == "permutation":  # rng.permutation(n): a random index of its own
+            return DataV(RowSet.root(self.root_id(node)), order=SHUFFLED)
         if meth == "drop":
             target = args[0] if args else kwargs.get("index", UNKNOWN)
             if isinstance(target, IndexV) and hasattr(self, "_samples"):
@@ -2063,6 +2294,84 @@ class Interpreter:
                 self.displays.append(Display("counter", d))
 
 
+@dataclass(eq=False)
+class ScoreV(V):
+    """A score (or a container of scores) and the evaluations it came from."""
+
+    evals: list[Proto]
+
+
+@dataclass(eq=False)
+class CallbackV(V):
+    """A training callback that keeps the best iteration (early stopping, best checkpoint)."""
+
+    how: str
+
+
+# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
+SHUFFLED = ("shuffled", None)
+EVAL_SET_ARGS = ("eval_set", "validation_data", "valid_sets", "evals")
+STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
+BOOSTING_DATASETS = frozenset({"Dataset", "DMatrix", "Pool", "QuantileDMatrix"})
+STOPPING_PARAMS = ("early_stopping_rounds", "early_stopping_round", "od_wait")
+CHOICE_FUNCTIONS = frozenset(
+    {"argmax", "argmin", "nanargmax", "nanargmin", "argsort", "sort", "max", "min", "amax", "amin"}
+)
+CHOICE_METHODS = frozenset(
+    {
+        "idxmax",
+        "idxmin",
+        "sort_values",
+        "nlargest",
+        "nsmallest",
+        "argmax",
+        "argmin",
+        "argsort",
+        "sort",
+        "max",
+        "min",
+    }
+)
+ORDERING = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
+
+
+def _scores_of(v: V | None) -> list[Proto]:
+    """The evaluations behind a score, a list of scores, or alternatives of them."""
+    if isinstance(v, ScoreV):
+        return v.evals
+    if isinstance(v, SeqV):
+        return [p for item in v.items for p in _scores_of(item)]
+    if isinstance(v, MultiV):
+        return [p for a in v.alts for p in _scores_of(a)]
+    return []
+
+
+def _stopping_of(recv: V, kwargs: dict[str, V], params: V | None) -> str | None:
+    """How a fit keeps its best iteration on the eval set, or None when it only monitors it."""
+    cbs = kwargs.get("callbacks")
+    for cb in cbs.items if isinstance(cbs, SeqV) else [cbs]:
+        if isinstance(cb, CallbackV):
+            return cb.how
+    if any(_kw_set(kwargs, k) for k in STOPPING_PARAMS):
+        return "early stopping"
+    if isinstance(params, SeqV) and params.kind == "dict":
+        for key, value in zip(params.keys, params.items, strict=False):
+            if key in STOPPING_PARAMS and not (isinstance(value, LitV) and value.value is None):
+                return "early stopping"
+    est = first(recv)
+    if isinstance(est, EstV):
+        p = est.info.params
+        if any(p.get(k) is not None for k in STOPPING_PARAMS):
+            return "early stopping"
+        if est.info.cls.startswith("CatBoost") and p.get("use_best_model") is not False:
+            use_best = kwargs.get("use_best_model")
+            if not (isinstance(use_best, LitV) and use_best.value is False):
+                return (
+                    "best iteration"  # CatBoost keeps the best iteration whenever given an eval set
+                )
+    return None
+
+
 class Varies:
     """A parameter that takes several values (a loop variable)."""
 
@@ -2219,6 +2528,76 @@ def _part_rows(n: int | None, test: float | int | None, part: int) -> int | None
     return n_test if part == 1 else n - n_test
 
 
+SAME_SCALE_DRAWS = frozenset(
+    {"randn", "rand", "random", "standard_normal", "random_sample", "normal", "uniform"}
+)
+
+
+def _same_scale_draw(qual: str, short: str, args: list[V], kwargs: dict[str, V]) -> bool:
+    """A NumPy draw whose columns share one distribution (scalar location and scale)."""
+    if ".random." not in qual or short not in SAME_SCALE_DRAWS:
+        return False
+    loose = [v for k, v in kwargs.items() if k != "size"]
+    if short in ("normal", "uniform"):
+        loose += args[:2]
+    return all(isinstance(v, LitV) for v in loose)
+
+
+def _is_pixel_division(op: ast.operator, right: V) -> bool:
+    return (
+        isinstance(op, ast.Div)
+        and isinstance(right, LitV)
+        and right.value in (255, 255.0, 256, 256.0, 65535, 65535.0)
+    )
+
+
+def _same_unit_output(info: EstimatorInfo) -> bool:
+    """The transformer's output needs no scaler: whitened PCA, one-hot/binary indicators."""
+    last = info.steps[-1] if "pipeline" in info.kinds and info.steps else info
+    return catalog.settles_scale(last.cls, last.params)
+
+
+def _has_unresolved_steps(short: str, args: list[V], kwargs: dict[str, V]) -> bool:
+    """A composite given steps the reader cannot resolve (a helper's result, ``list(...)``)."""
+    if short in ("make_pipeline", "make_union"):
+        return any(not isinstance(first(a), EstV) for a in args)
+    if short == "make_column_transformer":
+        items = [first(a) for a in args]
+        return any(
+            not (isinstance(i, SeqV) and i.items and _resolved_step(i.items[0])) for i in items
+        )
+    seq = first(args[0]) if args else None
+    if seq is None:
+        seq = first(
+            kwargs.get("steps", kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN)))
+        )
+    if not isinstance(seq, SeqV):
+        return True
+    return any(
+        not (isinstance(i, SeqV) and len(i.items) >= 2 and _resolved_step(i.items[1]))
+        for i in (first(x) for x in seq.items)
+    )
+
+
+def _resolved_step(v: V) -> bool:
+    v = first(v)
+    return isinstance(v, EstV) or (isinstance(v, LitV) and v.value in ("drop", "passthrough", None))
+
+
+def _not_a_score(short: str) -> bool:
+    """Functions of ``sklearn.metrics`` that compute no score of a model.
+
+    Distances and kernels (``pairwise_distances_argmin`` assigns rows to their
+    nearest centre), scorer factories and curve helpers take data, not a
+    prediction against a truth.
+    """
+    return (
+        short.startswith("pairwise_")
+        or short.endswith(("_distances", "_kernel", "_argmin", "_argmin_min", "_similarity"))
+        or short in ("make_scorer", "get_scorer", "get_scorer_names", "check_scoring", "auc")
+    )
+
+
 def _grid_size(grid: V | None) -> int:
     if isinstance(grid, SeqV) and grid.kind == "dict":
         size = 1
@@ -2240,6 +2619,10 @@ def _generator_info(short: str, kwargs: dict[str, V], args: list[V]) -> dict[str
         return v.value if isinstance(v, LitV) else (default if v is None else None)
 
     info: dict[str, Any] = {"order": None, "unscaled": None}
+    if kwargs.get("scale") is None and kwargs.get("shift") is None:
+        # generated features are drawn on one common scale (unit-variance clusters, noise)
+        info["scale_ratio"] = 1.0
+        info["scale_text"] = f"{short}() draws all features on one common scale"
     n_rows = lit("n_samples", 100)
     if n_rows is None and args and isinstance(args[0], LitV):
         n_rows = args[0].value

@@ -29,6 +29,9 @@ def order_facts(nb: NotebookSource, cell_names: Iterable[NamesOfCell]) -> list[F
     return facts
 
 
+# the name a star import defines: any name at all (``from preamble import *``)
+STAR = "*"
+
 NamesOfCell = tuple[int, str | None, dict[str, int], dict[str, tuple[int, int]]]
 
 
@@ -37,7 +40,8 @@ def use_before_def(per_cell: list[NamesOfCell]) -> list[UseBeforeDefFact]:
 
     The interpreter records each cell's module-level definitions and uses as
     it walks the cell (function bodies only count when called), so this needs
-    no second pass over the syntax tree.
+    no second pass over the syntax tree. After a star import any name may be
+    defined, so nothing used after one is reported.
     """
     first_def: dict[str, Location] = {}
     for index, cell_id, defs, _uses in per_cell:
@@ -46,9 +50,12 @@ def use_before_def(per_cell: list[NamesOfCell]) -> list[UseBeforeDefFact]:
     out: list[UseBeforeDefFact] = []
     defined: set[str] = set()
     for index, cell_id, defs, uses in per_cell:
+        star = defs.get(STAR)
         for name, (line, col) in uses.items():
             if name in defined or name in defs or name in BUILTIN_NAMES:
                 continue
+            if STAR in defined or (star is not None and star <= line):
+                continue  # `from preamble import *` may have brought it
             later = first_def.get(name)
             if later is None or later.cell is None or later.cell <= index:
                 continue

@@ -60,6 +60,7 @@ class DataV(V):
     n_features: int | None = None  # overrides the root's when a step changed it; 0 = unknown
     n_rows: int | None = None  # when the code shows it for this value (a printed shape)
     columns: tuple[str, ...] | None = None  # a literal column selection, df[["a", "b"]]
+    dropped: frozenset[str] = frozenset()  # columns dropped by name on the way here
     origin: str | None = None  # the nearest named value this one derives from, for messages
     applied: frozenset[str] = frozenset()  # est_ids of fitted transformers this data came out of
     # est_ids that reached single columns (``df["age"] = ...``), so that selecting or
