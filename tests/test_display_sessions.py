@@ -164,12 +164,21 @@ def test_blocks_read_as_words(sessions) -> None:
     assert "Why:" in html
 
 
-def test_widgets_mode_survives_restart_and_nbconvert(tmp_path: Path) -> None:
-    """Widgets mode: the accordion is an extra output; the saved bundle still explains itself."""
-    nbconvert = pytest.importorskip("nbconvert")
+@pytest.fixture(scope="module")
+def widgets_notebook(tmp_path_factory: pytest.TempPathFactory) -> nbformat.NotebookNode:
+    """A widgets-mode notebook run in a kernel that is gone by the time it is read."""
     pytest.importorskip("ipywidgets")
     nb = _notebook(widgets=True)
-    _client(nb, tmp_path).execute()
+    _client(nb, tmp_path_factory.mktemp("widgets")).execute()
+    return nb
+
+
+def test_widgets_mode_survives_restart_and_nbconvert(
+    widgets_notebook: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    """Widgets mode: the accordion is an extra output; the saved bundle still explains itself."""
+    nbconvert = pytest.importorskip("nbconvert")
+    nb = widgets_notebook
     split = nb.cells[SPLIT]
     kinds = [set(o.get("data", {})) for o in split.outputs]
     assert any(WIDGET_MIME in k for k in kinds), "no accordion in widgets mode"
@@ -183,3 +192,20 @@ def test_widgets_mode_survives_restart_and_nbconvert(tmp_path: Path) -> None:
     assert '<details class="ml-lint-nb"' in html
     assert "<code>ML203</code> preprocessing-before-split" in html
     assert "VBox(children" not in html and "Accordion(children" not in html
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_widgets_export_reads_in_a_browser(
+    widgets_notebook: nbformat.NotebookNode, tmp_path: Path, theme: str
+) -> None:
+    """The exported findings, opened, render with readable contrast in both themes."""
+    nbconvert = pytest.importorskip("nbconvert")
+    from test_display_frontends import _contrast_pixels, _screenshot
+
+    path = tmp_path / "widgets.ipynb"
+    nbformat.write(widgets_notebook, path)
+    html, _ = nbconvert.HTMLExporter(theme=theme).from_filename(str(path))
+    html = html.replace("<details ", "<details open ")
+    far, bg = _contrast_pixels(_screenshot(html, tmp_path, f"widgets-{theme}"))
+    assert (bg < 0.3) if theme == "dark" else (bg > 0.7)
+    assert far > 2000, "the findings block is blank or low-contrast"
