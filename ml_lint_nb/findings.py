@@ -181,14 +181,46 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
         groups.setdefault(f.identity(), []).append(f)
+    _absorb_column_subsets(groups)
     return [group[0] if len(group) == 1 else _merge_group(group) for group in groups.values()]
+
+
+COLUMNS = "columns"  # a data finding's subject: ("columns", *names); see rules.hygiene
+
+
+def _absorb_column_subsets(groups: dict[tuple[Any, ...], list[Finding]]) -> None:
+    """A column problem seen in a frame and again in a slice of it is one finding.
+
+    ``customers`` with 'age', 'device_model' missing and ``features`` (its
+    columns minus some) with 'age' missing: the second adds a place, not a
+    problem, so it joins the finding with the larger column set.
+    """
+    column_keys = [
+        k for k in groups if len(k) == 2 and isinstance(k[1], tuple) and k[1][:1] == (COLUMNS,)
+    ]
+    for small in sorted(column_keys, key=lambda k: len(k[1])):
+        cols = set(small[1][1:])
+        host = next(
+            (
+                big
+                for big in sorted(column_keys, key=lambda k: -len(k[1]))
+                if big != small
+                and big[0] == small[0]
+                and big in groups
+                and len(big[1]) > len(small[1])
+                and cols <= set(big[1][1:])
+            ),
+            None,
+        )
+        if host is not None and small in groups:
+            groups[host].extend(groups.pop(small))
 
 
 def _merge_group(group: list[Finding]) -> Finding:
     static = [f for f in group if "static" in f.sources]
     placed = min(static or group, key=Finding.sort_key)
     measured = [f for f in group if "live" in f.sources]
-    worded = max(measured or group, key=lambda f: f.severity.rank)
+    worded = max(measured or group, key=lambda f: (f.severity.rank, len(f.subject)))
     severity = max((f.severity for f in group), key=lambda s: s.rank)
     evidence: list[Evidence] = []
     related: list[Related] = []
@@ -196,7 +228,9 @@ def _merge_group(group: list[Finding]) -> Finding:
     for f in group:
         evidence.extend(e for e in f.evidence if e not in evidence)
         related.extend(r for r in f.related if r not in related)
-        if _place(f.location) not in seen_places and f.location.line is not None:
+        # a place without a cell position means nothing next to one that has it
+        comparable = f.location.cell is not None or placed.location.cell is None
+        if comparable and _place(f.location) not in seen_places and f.location.line is not None:
             seen_places.add(_place(f.location))
             carrier = _CARRIER.match(f.message)
             role = f"also {carrier.group(1)}" if carrier else "also"
@@ -213,14 +247,17 @@ def _merge_group(group: list[Finding]) -> Finding:
 
 
 def _place(loc: Location) -> tuple[Any, ...]:
-    return (loc.cell, loc.cell_id, loc.line, loc.execution_count)
+    """A cell and line a reader can go to (a live run's column or prompt is not another place)."""
+    if loc.cell is not None:
+        return ("cell", loc.cell, loc.line)
+    return ("run", loc.cell_id, loc.execution_count, loc.line)
 
 
 def _carriers_message(message: str, group: list[Finding]) -> str:
     """``df: ...`` becomes ``df, X_train: ...`` when several frames carry the same problem."""
     first = _CARRIER.match(message)
-    if first is None:
-        return message
+    if first is None or len({f.subject for f in group}) > 1:
+        return message  # a frame carrying only part of it is listed as a place, not here
     names: list[str] = []
     for f in sorted(group, key=Finding.sort_key):
         m = _CARRIER.match(f.message)

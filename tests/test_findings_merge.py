@@ -76,6 +76,11 @@ def test_static_place_live_words_higher_severity() -> None:
     )
     (f,) = merge_findings([static, live])
     assert f.location == static.location
+    assert not f.related  # the cell the kernel reported is another place only if it differs
+
+    elsewhere = Finding(**{**live.__dict__, "location": Location(cell=4, line=3, col=9)})
+    (g,) = merge_findings([static, elsewhere])
+    assert not g.related  # same cell and line, another column: the same place
     assert "92%" in f.message
     assert f.sources == ("live", "static")
 
@@ -110,3 +115,30 @@ def test_one_merge_everywhere() -> None:
 
     assert "merge_findings" in inspect.getsource(engine)
     assert not hasattr(engine, "merge_duplicates")
+
+
+def test_a_slice_with_part_of_the_columns_joins_the_larger_finding() -> None:
+    def missing(frame: str, cell: int, cols: tuple[str, ...]) -> Finding:
+        return Finding(
+            "ML103",
+            "missing-values",
+            Severity.INFO,
+            f"{frame}: {len(cols)} columns with missing values",
+            Location(cell=cell, line=1),
+            "f",
+            (),
+            subject=("columns", *cols),
+            sources=("live",),
+        )
+
+    found = merge_findings(
+        [
+            missing("features", 14, ("age",)),
+            missing("customers", 4, ("age", "device_model")),
+            missing("other", 9, ("zip",)),
+        ]
+    )
+    assert len(found) == 2
+    big = next(f for f in found if "device_model" in f.subject)
+    assert big.message.startswith("customers: 2 columns")
+    assert [r.role for r in big.related] == ["also features"]

@@ -28,7 +28,7 @@ from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Finding, Location, merge_findings
+from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
 from ml_lint_nb.ipython import collect, display
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.suppressions import parse_noqa
@@ -310,6 +310,8 @@ class LiveSession:
             self._close(ident)  # fixed by this re-run
         full: list[Finding] = []
         for ident, f in now.items():
+            if ident not in self.open and self._covered(ident):
+                continue  # a slice of a frame whose finding already names these columns
             if ident not in self.open:
                 self.shown_under[ident] = key
                 self.owner_of[ident] = self._owner(f, key)
@@ -319,6 +321,20 @@ class LiveSession:
         self.runs[key] = CellRun(key, count, set(now))
         if full or self.notes:
             self.publish(full, [], record=False)
+
+    def _covered(self, ident: tuple) -> bool:
+        """An open finding of the same code already covers these columns (same merge rule)."""
+        if len(ident) != 2 or not isinstance(ident[1], tuple) or ident[1][:1] != (COLUMNS,):
+            return False
+        cols = set(ident[1][1:])
+        return any(
+            len(other) == 2
+            and other[0] == ident[0]
+            and isinstance(other[1], tuple)
+            and other[1][:1] == (COLUMNS,)
+            and cols < set(other[1][1:])
+            for other in self.open
+        )
 
     def _owner(self, f: Finding, key: str) -> str:
         """The cell a finding is located in (by its execution count), else the cell just run."""
