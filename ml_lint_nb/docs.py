@@ -132,9 +132,41 @@ def detect_text(rule_cls: type[Rule]) -> str:
 
 
 def pitfalls_text(rule_cls: type[Rule]) -> str:
-    numbers = ", ".join(f"#{p}" for p in rule_cls.pitfalls)
-    label = "Pitfall" if len(rule_cls.pitfalls) == 1 else "Pitfalls"
-    return f"{label} {numbers} of {BOOK}"
+    """``Item 62 of *98 things ...*``: numbers a reader can look up, never a bare ``#62``."""
+    numbers = [str(p) for p in rule_cls.pitfalls]
+    if len(numbers) == 1:
+        return f"Item {numbers[0]} of {BOOK}"
+    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+    return f"Items {listed} of {BOOK}"
+
+
+def rule_why(code: str) -> str:
+    """The first paragraph of a rule's *Why is this bad?*, on one line ("" for an unknown code).
+
+    Shown inline under each finding of the live block: a relative link to the
+    repository's docs cannot resolve in a notebook, the rule's own words can.
+    """
+    return _WHY[code]
+
+
+def _first_paragraph(text: str) -> str:
+    paragraph = text.strip().split("\n\n", 1)[0]
+    return " ".join(paragraph.split())
+
+
+class _WhyIndex(dict):
+    """Rule code -> first paragraph of its *Why is this bad?*, built on first use."""
+
+    def __missing__(self, code: str) -> str:
+        if not self:
+            for rule_cls in RULES:
+                why = parse_docstring(rule_cls.__doc__).get("Why is this bad?", "")
+                self[rule_cls.code] = _first_paragraph(why)
+            return self.get(code, "")
+        return ""
+
+
+_WHY = _WhyIndex()
 
 
 def format_number(value: float) -> str:

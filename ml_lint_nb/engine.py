@@ -2,7 +2,8 @@
 
 Front ends (CLI, API, kernel hook) call this; it never knows which one did.
 Configuration decides which rules run and at which severity; suppressions
-remove what the user silenced; duplicates (one event seen twice) merge.
+remove what the user silenced; findings about one subject merge
+(:func:`~ml_lint_nb.findings.merge_findings`, the one merge every front end uses).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ml_lint_nb.facts.static.extract import extract_facts
 from ml_lint_nb.facts.static.notebook import load_notebook
 from ml_lint_nb.facts.static.source import NotebookError, NotebookSource
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import FileResult, Finding, Note
+from ml_lint_nb.findings import FileResult, Finding, Note, merge_findings, report_order
 from ml_lint_nb.rules.base import Rule, RuleContext
 from ml_lint_nb.rules.registry import RULES
 from ml_lint_nb.suppressions import filter_suppressed
@@ -82,26 +83,6 @@ def run_rules(store: FactStore, rules: Sequence[Rule]) -> tuple[list[Finding], l
     return findings, notes
 
 
-def merge_duplicates(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per identity: evidence and sources united, the higher severity kept."""
-    merged: dict[tuple, Finding] = {}
-    for f in findings:
-        key = f.identity()
-        prev = merged.get(key)
-        if prev is None:
-            merged[key] = f
-            continue
-        evidence = prev.evidence + tuple(e for e in f.evidence if e not in prev.evidence)
-        keep = f if f.severity.rank > prev.severity.rank else prev
-        merged[key] = replace(
-            keep,
-            evidence=evidence,
-            sources=tuple(sorted(set(prev.sources) | set(f.sources))),
-            related=prev.related + tuple(r for r in f.related if r not in prev.related),
-        )
-    return list(merged.values())
-
-
 def apply_severity_overrides(findings: Iterable[Finding], config: Config) -> list[Finding]:
     out = []
     for f in findings:
@@ -123,10 +104,12 @@ def lint_source(nb: NotebookSource, config: Config | None = None) -> FileResult:
     rules, _ = rules_for(config, nb.path, "static")
     findings, rule_notes = run_rules(store, rules)
     result.notes.extend(rule_notes)
-    findings = merge_duplicates(findings)
-    findings = apply_severity_overrides(findings, config)
+    # A noqa comment is read where each finding was reported, before findings about one
+    # subject merge: a silenced line must not silence the same problem elsewhere.
     findings = filter_suppressed(findings, nb)
-    result.findings = sorted(findings, key=Finding.sort_key)
+    findings = merge_findings(findings)
+    findings = apply_severity_overrides(findings, config)
+    result.findings = report_order(findings)
     result.notes.sort(key=lambda n: (n.cell or 0, n.message))
     return result
 

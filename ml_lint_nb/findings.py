@@ -1,13 +1,15 @@
 """The finding: what every front end shows and what the JSON contract carries.
 
 A finding is the one currency between the engine and the renderers, so it
-holds exactly the fields of ``findings-json.md`` (version 1) and nothing a
+holds exactly the fields of ``findings-json.md`` (version 1.1) and nothing a
 renderer would have to recompute.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -112,13 +114,25 @@ class Finding:
         return f"docs/rules/{self.code}.md"
 
     def identity(self) -> tuple[Any, ...]:
-        """(code, primary location, subject), as design.md defines it."""
+        """What makes two findings one: (code, subject), else (code, place) without a subject.
+
+        The subject names what the finding is about (the estimator, the
+        split, the column set), so the same problem carried by three frames,
+        or seen once by the static reader and once by the kernel, is one
+        finding wherever each side located it (findings-json.md, identity).
+        """
+        if self.subject:
+            return (self.code, self.subject)
         loc = self.location
-        where = loc.cell_id if loc.cell_id else loc.cell
-        return (self.code, where, loc.line, self.subject)
+        return (self.code, loc.cell_id if loc.cell_id else loc.cell, loc.line)
 
     def sort_key(self) -> tuple[Any, ...]:
+        """Notebook order (cell, line, col), then code: the order of a file's positions."""
         return (*self.location.sort_key(), self.code, self.message)
+
+    def report_key(self) -> tuple[Any, ...]:
+        """Report order: errors, then warnings, then info, each group by position."""
+        return (-self.severity.rank, *self.sort_key())
 
     def to_json(self) -> dict[str, Any]:
         loc = self.location
@@ -138,7 +152,122 @@ class Finding:
             "fix": self.fix,
             "pitfalls": list(self.pitfalls),
             "url": self.url,
+            "subject": list(self.subject),
         }
+
+
+def report_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings as every front end lists them: by severity, then by position."""
+    return sorted(findings, key=Finding.report_key)
+
+
+# Data rules open their message with the frame they measured ("X_train: 3 columns ...").
+_CARRIER = re.compile(r"^([A-Za-z_][\w.]*): ")
+
+
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per identity: the one merge used by the engine, the kernel and ``--execute``.
+
+    Findings with the same identity (see :meth:`Finding.identity`) become one:
+    the highest severity; the place the static reader found (the code to
+    change), else the earliest; the message of the measured (live) side when
+    there is one, since it quotes what the kernel saw rather than what the
+    code or a saved output suggested; evidence, sources and related places
+    united. The other places become ``related`` entries with role ``also``,
+    and frames that carry the same problem are named together in the message
+    (``df, X_train, X_test: ...``). Input order is kept for the first of each
+    identity, so callers still sort for display.
+    """
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.identity(), []).append(f)
+    _absorb_column_subsets(groups)
+    return [group[0] if len(group) == 1 else _merge_group(group) for group in groups.values()]
+
+
+COLUMNS = "columns"  # a data finding's subject: ("columns", *names); see rules.hygiene
+
+
+def _absorb_column_subsets(groups: dict[tuple[Any, ...], list[Finding]]) -> None:
+    """A column problem seen in a frame and again in a slice of it is one finding.
+
+    ``customers`` with 'age', 'device_model' missing and ``features`` (its
+    columns minus some) with 'age' missing: the second adds a place, not a
+    problem, so it joins the finding with the larger column set.
+    """
+    column_keys = [
+        k for k in groups if len(k) == 2 and isinstance(k[1], tuple) and k[1][:1] == (COLUMNS,)
+    ]
+    for small in sorted(column_keys, key=lambda k: len(k[1])):
+        cols = set(small[1][1:])
+        host = next(
+            (
+                big
+                for big in sorted(column_keys, key=lambda k: -len(k[1]))
+                if big != small
+                and big[0] == small[0]
+                and big in groups
+                and len(big[1]) > len(small[1])
+                and cols <= set(big[1][1:])
+            ),
+            None,
+        )
+        if host is not None and small in groups:
+            groups[host].extend(groups.pop(small))
+
+
+def _merge_group(group: list[Finding]) -> Finding:
+    static = [f for f in group if "static" in f.sources]
+    placed = min(static or group, key=Finding.sort_key)
+    measured = [f for f in group if "live" in f.sources]
+    worded = max(measured or group, key=lambda f: (f.severity.rank, len(f.subject)))
+    severity = max((f.severity for f in group), key=lambda s: s.rank)
+    evidence: list[Evidence] = []
+    related: list[Related] = []
+    seen_places = {_place(placed.location)}
+    for f in group:
+        evidence.extend(e for e in f.evidence if e not in evidence)
+        related.extend(r for r in f.related if r not in related)
+        # a place without a cell position means nothing next to one that has it
+        comparable = f.location.cell is not None or placed.location.cell is None
+        if comparable and _place(f.location) not in seen_places and f.location.line is not None:
+            seen_places.add(_place(f.location))
+            carrier = _CARRIER.match(f.message)
+            role = f"also {carrier.group(1)}" if carrier else "also"
+            related.append(Related(f.location, role))
+    return replace(
+        worded,
+        severity=severity,
+        message=_carriers_message(worded.message, group),
+        location=placed.location,
+        evidence=tuple(evidence),
+        related=tuple(related),
+        sources=tuple(sorted({s for f in group for s in f.sources})),
+    )
+
+
+def _place(loc: Location) -> tuple[Any, ...]:
+    """A cell and line a reader can go to (a live run's column or prompt is not another place)."""
+    if loc.cell is not None:
+        return ("cell", loc.cell, loc.line)
+    return ("run", loc.cell_id, loc.execution_count, loc.line)
+
+
+def _carriers_message(message: str, group: list[Finding]) -> str:
+    """``df: ...`` becomes ``df, X_train: ...`` when several frames carry the same problem."""
+    first = _CARRIER.match(message)
+    if first is None or len({f.subject for f in group}) > 1:
+        return message  # a frame carrying only part of it is listed as a place, not here
+    names: list[str] = []
+    for f in sorted(group, key=Finding.sort_key):
+        m = _CARRIER.match(f.message)
+        if m is None:
+            return message
+        if m.group(1) not in names:
+            names.append(m.group(1))
+    if len(names) < 2:
+        return message
+    return f"{', '.join(names)}: {message[first.end() :]}"
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def test_page_layout() -> None:
     page = rule_markdown(RULES_BY_CODE["ML203"], RuleExamples())
     assert page.startswith("# ML203 preprocessing-before-split\n")
     assert "**Severity:** error" in page
-    assert "Pitfalls #40, #89 of *98 things that can go wrong in an ML project*" in page
+    assert "Items 40 and 89 of *98 things that can go wrong in an ML project*" in page
     headings = [line for line in page.splitlines() if line.startswith("## ")]
     assert headings == [f"## {t}" for t in SECTIONS] + ["## Fix", "## Configuration"]
     assert "```python\nX_scaled = StandardScaler().fit_transform(X)\n" in page

@@ -249,8 +249,10 @@ def test_magics_usage_errors_are_one_line(shell, capsys) -> None:
     shell.run_line_magic("mlcheck", "status")
     assert "hook off" in capsys.readouterr().out
     shell.run_line_magic("mlcheck", "on")
+    shell.published.clear()
     shell.run_line_magic("mlcheck", "explain ML203")
-    assert "preprocessing-before-split" in capsys.readouterr().out
+    (page,) = [d for d in shell.published if "text/markdown" in d]
+    assert page["text/markdown"].startswith("# ML203 preprocessing-before-split")
 
 
 def run_id(sh, code: str, cell_id: str):
@@ -261,7 +263,11 @@ def run_id(sh, code: str, cell_id: str):
 
 
 def test_run_all_twice_then_fix_with_cell_ids(shell) -> None:
-    """A finding shown under a later cell is 'still present' when its own cell re-runs, and fixable there."""
+    """Run All without restart shows each finding in full under the cell that showed it first.
+
+    The fit cell stays silent (the finding was shown under the split); the
+    split cell's saved output carries ML203 in full again; fixable at the fit.
+    """
     from ml_lint_nb.ipython import get_session
 
     fit = "X_s = StandardScaler().fit_transform(X)"
@@ -274,9 +280,10 @@ def test_run_all_twice_then_fix_with_cell_ids(shell) -> None:
     # Run All again without restarting
     run_id(shell, SETUP, "setup")
     run_id(shell, fit, "fit")
-    assert codes(shell) == ["ML203"]  # one line: still present, under its own cell
-    run_id(shell, split, "split")
     assert codes(shell) == []
+    run_id(shell, split, "split")
+    assert codes(shell) == ["ML203"]
+    assert not any("still present" in str(d) for d in shell.published)
     # the user fixes the fit cell: fit on the training rows only
     run_id(shell, "X_s = X", "fit")
     run_id(shell, split, "split")

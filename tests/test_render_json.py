@@ -61,6 +61,7 @@ CONTRACT_EXAMPLE = {
                     "fix": "Fit the scaler on X_train only, or put it in a Pipeline.",
                     "pitfalls": [40, 89],
                     "url": "docs/rules/ML203.md",
+                    "subject": ["scaler", "X"],
                 }
             ],
             "notes": [{"cell": 7, "message": "syntax error; cell skipped"}],
@@ -256,9 +257,10 @@ def test_order_and_summary() -> None:
         "notebooks/r.ipynb",
     ]
     churn = doc["files"][1]
+    # v1.1: errors, then warnings, then info; each group by position
     assert [(f["cell"], f["code"]) for f in churn["findings"]] == [
-        (2, "ML101"),
         (4, "ML203"),
+        (2, "ML101"),
         (9, "ML304"),
     ]
     assert doc["summary"] == {
@@ -268,6 +270,27 @@ def test_order_and_summary() -> None:
     }
     assert doc["not_evaluated"] == ["ML102", "ML201"]
     assert doc["tool"] == {"name": "ml-lint-nb", "version": TOOL_VERSION}
+
+
+def test_severity_groups_first_then_position() -> None:
+    def at(cell: int, severity: Severity, code: str) -> Finding:
+        return Finding(code, "x", severity, "m", Location(cell=cell, line=1), "f", ())
+
+    run = RunResult(
+        files=[
+            FileResult(
+                path="a.ipynb",
+                findings=[
+                    at(1, Severity.INFO, "ML304"),
+                    at(5, Severity.ERROR, "ML203"),
+                    at(2, Severity.WARNING, "ML101"),
+                    at(3, Severity.ERROR, "ML202"),
+                ],
+            )
+        ]
+    )
+    codes = [f["code"] for f in _doc(run)["files"][0]["findings"]]
+    assert codes == ["ML202", "ML203", "ML101", "ML304"]
 
 
 def test_path_none_sorts_last_and_unknown_cells_last() -> None:
@@ -292,6 +315,7 @@ def test_path_none_sorts_last_and_unknown_cells_last() -> None:
     )
     doc = _doc(run)
     assert [f["path"] for f in doc["files"]] == ["a.ipynb", "b.ipynb", None]
+    # one severity here: position order decides
     assert [(f["cell"], f["line"], f["code"]) for f in doc["files"][1]["findings"]] == [
         (1, 9, "ML301"),
         (3, 1, "ML203"),

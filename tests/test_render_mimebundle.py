@@ -204,7 +204,7 @@ def test_only_still_present_is_one_line() -> None:
 
 def test_still_present_falls_back_to_the_execution_count() -> None:
     live = replace(_finding("ML204", Severity.ERROR), location=Location(execution_count=12))
-    assert summary_line([], [live]) == "ml-lint-nb: ML204 still present (execution [12])"
+    assert summary_line([], [live]) == "ml-lint-nb: ML204 still present (cell [12])"
 
 
 def test_only_notes() -> None:

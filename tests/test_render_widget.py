@@ -44,10 +44,13 @@ class _Recorder:
 
 
 def _build(findings: list[Finding], rec: _Recorder | None = None) -> Any:
+    """The accordion under the counts header."""
     rec = rec or _Recorder()
     widget = findings_widget(findings, on_silence=rec.silence, on_explain=rec.explain)
     assert widget is not None
-    return widget
+    header, accordion = widget.children
+    assert isinstance(header, widgets.HTML)
+    return accordion
 
 
 def _parts(item: Any) -> tuple[Any, Any, Any, Any, Any]:
@@ -57,13 +60,13 @@ def _parts(item: Any) -> tuple[Any, Any, Any, Any, Any]:
     return detail, silence, explain, explanation, status
 
 
-def test_one_accordion_item_per_finding_in_location_order() -> None:
+def test_one_accordion_item_per_finding_errors_first_titles_with_severity() -> None:
     acc = _build([_ml402(), leak_finding()])
     assert isinstance(acc, widgets.Accordion)
     assert len(acc.children) == 2
     assert [acc.get_title(i) for i in range(2)] == [
-        "ML203 preprocessing-before-split",
-        "ML402 accuracy-on-imbalanced-target",
+        "ERROR · ML203 preprocessing-before-split",
+        "WARNING · ML402 accuracy-on-imbalanced-target",
     ]
     assert acc.selected_index is None  # collapsed, like the HTML block
 
@@ -75,10 +78,20 @@ def test_item_structure() -> None:
     assert "StandardScaler is fitted on all 569 rows" in detail.value
     assert "<b>Fix:</b> Fit the scaler on X_train only" in detail.value
     assert "scaler.fit(X) precedes train_test_split(X, ...)" in detail.value
-    assert 'href="docs/rules/ML203.md"' in detail.value
+    assert "<b>Why:</b>" in detail.value and "href=" not in detail.value
     assert isinstance(silence, widgets.Button) and silence.description == "Silence ML203"
     assert isinstance(explain, widgets.Button) and explain.description == "Explain"
-    assert explanation.value == "" and status.value == ""
+    assert isinstance(explanation, widgets.Output)
+    assert explanation.outputs == () and status.value == ""
+
+
+def test_header_carries_the_counts() -> None:
+    rec = _Recorder()
+    widget = findings_widget(
+        [leak_finding(), _ml402()], on_silence=rec.silence, on_explain=rec.explain
+    )
+    assert widget is not None
+    assert "ml-lint-nb: 1 error, 1 warning" in widget.children[0].value
 
 
 def test_silence_calls_back_with_the_code_once() -> None:
@@ -91,30 +104,33 @@ def test_silence_calls_back_with_the_code_once() -> None:
     assert "ML402 is silenced" in status.value
 
 
-def test_explain_calls_back_and_shows_escaped_text() -> None:
+def test_explain_shows_the_rule_page_as_markdown() -> None:
+    """The page goes to the front end as text/markdown: formatted, and never raw HTML."""
     rec = _Recorder()
     acc = _build([leak_finding()], rec)
     _, _, explain, explanation, _ = _parts(acc.children[0])
     explain.click()
     assert rec.explained == ["ML203"]
-    assert "Why it &lt;matters&gt;." in explanation.value
-    assert "<matters>" not in explanation.value
+    (output,) = explanation.outputs
+    assert output["data"]["text/markdown"] == "# ML203\n\nWhy it <matters>."
+    assert "text/html" not in output["data"]
     explain.click()  # a second click hides it again
-    assert explanation.value == ""
+    assert explanation.outputs == ()
 
 
 def test_failing_callbacks_do_not_raise() -> None:
     def boom(code: str) -> Any:
         raise RuntimeError(f"no {code}")
 
-    acc = findings_widget([leak_finding()], on_silence=boom, on_explain=boom)
-    assert acc is not None
+    widget = findings_widget([leak_finding()], on_silence=boom, on_explain=boom)
+    assert widget is not None
+    acc = widget.children[1]
     _, silence, explain, explanation, status = _parts(acc.children[0])
     silence.click()
     explain.click()
     assert not silence.disabled
     assert "could not silence ML203: no ML203" in status.value
-    assert "no explanation for ML203: no ML203" in explanation.value
+    assert "no explanation for ML203: no ML203" in explanation.outputs[0]["data"]["text/markdown"]
 
 
 def test_user_strings_are_escaped() -> None:

@@ -18,7 +18,15 @@ from typing import Any
 
 from ml_lint_nb.config import Config
 from ml_lint_nb.engine import lint_file
-from ml_lint_nb.findings import FileResult, Finding, Location, Note, finding_from_json
+from ml_lint_nb.findings import (
+    FileResult,
+    Finding,
+    Location,
+    Note,
+    finding_from_json,
+    merge_findings,
+    report_order,
+)
 
 MIME_TYPE = "application/vnd.ml-lint-nb.findings+json"
 SETUP = "%load_ext ml_lint_nb"
@@ -65,28 +73,16 @@ def replace_mode(result: FileResult) -> FileResult:
 
 
 def merge(static: list[Finding], live: list[Finding]) -> list[Finding]:
-    """One finding per (code, cell, line): evidence and sources united, the higher severity kept.
+    """Static and kernel findings as one report, merged by identity (code + subject).
 
     A kernel finding backed only by code evidence was judged on the cells run
     so far (no baseline *yet*); the static run has read the whole notebook, so
-    for code evidence it is the one that counts.
+    for code evidence it is the one that counts. The rest goes through the
+    engine's one merge, which keeps the static place and quotes the kernel's
+    measured numbers.
     """
     live = [f for f in live if "live" in f.sources]
-    out: dict[tuple, Finding] = {}
-    for f in [*static, *live]:
-        key = (f.code, f.location.cell, f.location.line)
-        prev = out.get(key)
-        if prev is None:
-            out[key] = f
-            continue
-        keep = f if f.severity.rank > prev.severity.rank else prev
-        out[key] = replace(
-            keep,
-            location=prev.location,
-            evidence=prev.evidence + tuple(e for e in f.evidence if e not in prev.evidence),
-            sources=tuple(sorted(set(prev.sources) | set(f.sources))),
-        )
-    return sorted(out.values(), key=Finding.sort_key)
+    return report_order(merge_findings([*static, *live]))
 
 
 def run_notebook(

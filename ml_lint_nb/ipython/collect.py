@@ -14,9 +14,9 @@ from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
 from ml_lint_nb.facts.static.values import DataV
 from ml_lint_nb.findings import Location
-from ml_lint_nb.ipython.session import MISS
+from ml_lint_nb.ipython.cache import MISS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the session imports this module, never the reverse
     from ml_lint_nb.ipython.session import LiveSession
 
 

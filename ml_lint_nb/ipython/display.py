@@ -2,19 +2,25 @@
 
 The default bundle carries the findings JSON (our MIME type), a
 self-contained collapsible HTML block and plain text, so it survives any
-front end and an offline nbconvert export. Widgets are opt-in: nbconvert
-prefers a widget view over HTML and would show nothing offline.
+front end and an offline nbconvert export.
+
+Widgets mode adds the interactive accordion as a *separate* output next to
+that bundle, never instead of it: a widget is only alive while its kernel
+is (a restarted kernel shows "model not found"), and nbconvert prefers the
+widget view over ``text/html`` in the same output, so a bundle that held
+both would export as an empty placeholder. Two outputs keep the saved
+notebook as readable as in HTML mode.
+
+This module imports nothing else of the kernel package: the session calls
+it with plain callbacks.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
 from ml_lint_nb import __version__
 from ml_lint_nb.findings import Finding
-
-if TYPE_CHECKING:
-    from ml_lint_nb.ipython.session import LiveSession
 
 
 def publish_findings(
@@ -23,57 +29,65 @@ def publish_findings(
     notes: list[str],
     *,
     widgets: bool = False,
-    session: LiveSession | None = None,
+    on_silence: Callable[[str], None] | None = None,
 ) -> None:
-    from IPython.display import display, publish_display_data
+    """Display the findings under the running cell (nothing when there is nothing to say)."""
+    from IPython.display import publish_display_data
 
-    if widgets and new and session is not None:
-        widget = _widget(new, session)
-        if widget is not None:
-            display(widget)
-            new = []
-            if not still and not notes:
-                return
-    data, metadata = _bundle(new, still, notes)
+    if not new and not still and not notes:
+        return
+    if widgets and new:
+        view = widget_view(new, on_silence or (lambda _code: None))
+        if view is not None:
+            publish_display_data(data=view)
+    data, metadata = bundle(new, still, notes)
     publish_display_data(data=data, metadata=metadata)
 
 
-def _bundle(new: list[Finding], still: list[Finding], notes: list[str]) -> tuple[dict, dict]:
+def bundle(new: list[Finding], still: list[Finding], notes: list[str]) -> tuple[dict, dict]:
+    """The findings JSON, HTML and plain-text bundle (``(data, metadata)``)."""
+    from ml_lint_nb.render.mimebundle import findings_bundle
+
+    return findings_bundle(
+        new, notebook=None, still_present=still, notes=notes, tool_version=__version__
+    )
+
+
+def widget_view(findings: list[Finding], on_silence: Callable[[str], None]) -> dict | None:
+    """The accordion's display data, its plain text a pointer to the bundle beside it.
+
+    Without the widget manager (nbconvert, GitHub, a terminal) a front end
+    falls back to ``text/plain``; the widget's own repr
+    (``VBox(children=(HTML(...``) would read as garbage there.
+    """
+    from ml_lint_nb.render.widget import findings_widget
+
     try:
-        from ml_lint_nb.render.mimebundle import findings_bundle
-    except ImportError:
-        findings_bundle = None
-    if findings_bundle is not None:
-        return findings_bundle(
-            new, notebook=None, still_present=still, notes=notes, tool_version=__version__
-        )
-    return _plain_bundle(new, still, notes)
-
-
-def _plain_bundle(new: list[Finding], still: list[Finding], notes: list[str]) -> tuple[dict, dict]:
-    """Text-only fallback while richer renderers are unavailable."""
-    lines = [f"{f.code} [{f.severity.value}] {f.message}\n    fix: {f.fix}" for f in new]
-    lines += [f"{f.code} still present" for f in still]
-    lines += [f"note: {n}" for n in notes]
-    return {"text/plain": "ml-lint-nb:\n" + "\n".join(lines)}, {"ml_lint_nb": {"version": 1}}
-
-
-def _widget(findings: list[Finding], session: LiveSession) -> Any:
-    try:
-        from ml_lint_nb.render.widget import findings_widget
-    except ImportError:
+        widget = findings_widget(findings, on_silence=on_silence, on_explain=rule_page)
+        if widget is None:
+            return None
+        data = dict(widget._repr_mimebundle_())
+    except Exception:  # a broken ipywidgets must never cost the findings
         return None
-
-    def silence(code: str) -> None:
-        session.ignored.add(code)
-
-    def explain(code: str) -> str:
-        from ml_lint_nb.docs import rule_markdown
-        from ml_lint_nb.rules.registry import get_rule
-
-        return rule_markdown(get_rule(code))
-
-    try:
-        return findings_widget(findings, on_silence=silence, on_explain=explain)
-    except Exception:
+    if "application/vnd.jupyter.widget-view+json" not in data:
         return None
+    data["text/plain"] = "ml-lint-nb: interactive view (the findings follow below)"
+    return data
+
+
+def rule_page(code: str) -> str:
+    """A rule's documentation page, as Markdown, from the rule itself (ships in the package)."""
+    from ml_lint_nb.docs import rule_markdown
+    from ml_lint_nb.rules.registry import get_rule
+
+    return rule_markdown(get_rule(code))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown formatted in a notebook, as plain text in a terminal."""
+    from IPython.display import publish_display_data
+
+    publish_display_data(data={"text/markdown": text, "text/plain": text})
+
+
+__all__ = ["bundle", "publish_findings", "rule_page", "show_markdown", "widget_view"]

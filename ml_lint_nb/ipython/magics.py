@@ -41,11 +41,13 @@ def run(session: LiveSession, line: str) -> None:
 
 
 def list_open(session: LiveSession) -> None:
-    findings = list(session.open.values())
+    from ml_lint_nb.findings import report_order
+
+    findings = report_order(session.open.values())
     if not findings:
         print("ml-lint-nb: no open findings in this session.")
         return
-    session.publish(sorted(findings, key=lambda f: (f.location.execution_count or 0, f.code)), [])
+    session.publish(findings, [], record=False)
 
 
 def _switch(on: bool) -> Any:
@@ -94,7 +96,7 @@ def ignore(session: LiveSession, rest: list[str]) -> None:
 
 
 def explain(session: LiveSession, rest: list[str]) -> None:
-    from ml_lint_nb.docs import rule_markdown
+    from ml_lint_nb.ipython.display import rule_page, show_markdown
     from ml_lint_nb.rules.registry import UnknownSelector, get_rule
 
     if len(rest) != 1:
@@ -103,7 +105,7 @@ def explain(session: LiveSession, rest: list[str]) -> None:
         rule = get_rule(rest[0])
     except UnknownSelector as exc:
         raise UsageError(str(exc)) from None
-    print(rule_markdown(rule))
+    show_markdown(rule_page(rule.code))
 
 
 def display_mode(session: LiveSession, rest: list[str]) -> None:

@@ -14,13 +14,12 @@ import ast
 import hashlib
 import time
 import traceback
-import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ml_lint_nb.config import Config, ConfigError, find_config
-from ml_lint_nb.engine import merge_duplicates, rules_for, run_rules
+from ml_lint_nb.engine import rules_for, run_rules
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.values import LiveData, describe_value
 from ml_lint_nb.facts.model import Fact
@@ -29,10 +28,13 @@ from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Finding, Location
+from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
+from ml_lint_nb.ipython import collect, display
+from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.suppressions import parse_noqa
 
-MISS = object()  # a cache miss (None is a valid cached answer)
+__all__ = ["MISS", "LiveSession", "cell_key"]
+
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
 
 
@@ -67,7 +69,13 @@ class LiveSession:
         self.last_hook_ms = 0.0
         self.sources: dict[str, list[str]] = {}  # cell key -> source lines, for # noqa
         self.count_to_key: dict[int | None, str] = {}
-        self._live_cache: dict[tuple, Any] = {}
+        self._live_cache = LiveCache()
+        # where each open finding belongs: the cell whose code it is located in
+        # (re-running that cell without it fixes it) and the cell whose output
+        # showed it (re-running that cell shows it in full again)
+        self.owner_of: dict[tuple, str | None] = {}
+        self.shown_under: dict[tuple, str | None] = {}
+        self.last_count: int | None = None  # the prompt number of the last cell run
         self.summarised: set[str] = set()  # names whose frames the data checks have seen
         self.summarised_roots: set[str] = set()  # dataflow roots of those frames
 
@@ -96,7 +104,11 @@ class LiveSession:
 
     def _after_cell(self, result: Any) -> None:
         warnings_seen = self.recorder.drain() if self.recorder is not None else []
-        if not self.enabled or result is None:
+        if result is None:
+            return
+        if getattr(result, "execution_count", None) is not None:
+            self.last_count = result.execution_count
+        if not self.enabled:
             return
         info = getattr(result, "info", None)
         if info is None or getattr(info, "silent", False):
@@ -135,6 +147,7 @@ class LiveSession:
         new_splits = self.interp.splits[splits_before:]
         if previous is not None:
             self._forget_run(previous, new_protos)
+            self._recheck_frames()
         self._trim()
         where = Location(cell=None, cell_id=cell_id, line=1, execution_count=count)
         touched = (
@@ -162,7 +175,7 @@ class LiveSession:
             self.errors.append(n.message)
         self.sources[key] = raw.splitlines()
         self.count_to_key[count] = key
-        return self._suppress(merge_duplicates(found))
+        return merge_findings(self._suppress(found))
 
     # ------------------------------------------------------- live evidence
     def _resolve(self, d: DataV) -> LiveData | None:
@@ -186,28 +199,11 @@ class LiveSession:
         return seen
 
     def cache_get(self, key: tuple, obj: Any) -> Any:
-        """A cached summary of ``obj``, if it is still the very object summarised.
-
-        Entries hold a weak reference, never the object: an id can be reused
-        by a new object once the old one is gone, and a weak reference tells.
-        """
-        entry = self._live_cache.get(key)
-        if entry is None:
-            return MISS
-        ref, shape, value = entry
-        target = ref() if ref is not None else None
-        if target is not obj or shape != str(getattr(obj, "shape", None)):
-            return MISS
-        return value
+        """A cached summary of ``obj``, if it is still the very object summarised (else MISS)."""
+        return self._live_cache.get(key, obj)
 
     def cache_put(self, key: tuple, obj: Any, value: Any) -> None:
-        try:
-            ref = weakref.ref(obj)
-        except TypeError:
-            return  # cannot tell it apart later: do not cache
-        if len(self._live_cache) > 256:
-            self._live_cache.clear()
-        self._live_cache[key] = (ref, str(getattr(obj, "shape", None)), value)
+        self._live_cache.put(key, obj, value)
 
     def _resolve_free(self, name: str) -> Any:
         """A name the session never saw defined: imported or built before ``%load_ext``."""
@@ -222,8 +218,6 @@ class LiveSession:
         self, protos: list[Proto], splits: list[SplitToken], where: Location, warnings_seen: list
     ) -> list[Fact]:
         """Facts only the kernel can give about what this cell touched."""
-        from ml_lint_nb.ipython import collect
-
         try:
             return collect.collect(self, protos, splits, where, warnings_seen)
         except Exception:
@@ -256,6 +250,19 @@ class LiveSession:
             t for t in self.interp.splits if t.location.execution_count != old_count
         ]
 
+    def _recheck_frames(self) -> None:
+        """A re-run cell's frames are checked again, so its output explains itself again.
+
+        The data checks skip rows they have seen (``summarised``); a re-run
+        binds the same names to new objects, and its saved output must not
+        lose the data findings the first run showed.
+        """
+        for name in self.interp._defs:
+            self.summarised.discard(name)
+            value = self.interp.env.get(name)
+            if isinstance(value, DataV):
+                self.summarised_roots -= {p[0] for p in value.rows.paths}
+
     def _trim(self) -> None:
         if len(self.interp.protos) > MAX_PROTOS:
             self.interp.protos = self.interp.protos[-MAX_PROTOS:]
@@ -283,48 +290,124 @@ class LiveSession:
     def show(
         self, findings: list[Finding] | None, raw: str, cell_id: str | None, count: int | None
     ) -> None:
-        """New findings in full, still-present ones in one line, fixed ones leave the session.
+        """Each finding in full under the cell that showed it first, on every run of that cell.
 
-        A finding can be located in an earlier cell (the fit whose split came
-        later); it is shown under the cell that completed its evidence.
+        A finding new to the session is shown in full under this cell (it may
+        be located in an earlier cell: the fit whose split came later; this
+        cell completed its evidence). A re-run of the cell that showed it,
+        Run All without a restart included, shows it in full again, so the
+        saved output under that cell always explains itself. Other cells stay
+        silent about it. A re-run of the cell a finding is located in that no
+        longer produces it fixes it: it leaves the session's open list.
         """
         if findings is None:
             return
         key = cell_key(raw, cell_id)
-        previous = self.runs.get(key)
-        before = previous.identities if previous is not None else set()
         now: dict[tuple, Finding] = {}
         for f in findings:
-            owner = self.count_to_key.get(f.location.execution_count, key)
-            now[self.identity(f, owner)] = f
-        mine = {ident for ident in now if ident[1] == key}
-        for ident in before - mine:
-            self.open.pop(ident, None)  # fixed by this re-run
-        new = [f for ident, f in now.items() if ident not in self.open]
-        still = [f for ident, f in now.items() if ident in mine and ident in self.open]
-        self.runs[key] = CellRun(key, count, set(mine))
+            now[self.identity(f, self._owner(f, key))] = f
+        for ident in [i for i, owner in self.owner_of.items() if owner == key and i not in now]:
+            self._close(ident)  # fixed by this re-run
+        full: list[Finding] = []
         for ident, f in now.items():
+            if ident not in self.open and self._covered(ident):
+                continue  # a slice of a frame whose finding already names these columns
+            if ident not in self.open:
+                self.shown_under[ident] = key
+                self.owner_of[ident] = self._owner(f, key)
+            if self.shown_under.get(ident) == key:
+                full.append(f)
             self.open[ident] = f
-            owner = self.runs.get(ident[1])
-            if owner is not None:  # so that re-running the owning cell can fix it
-                owner.identities.add(ident)
-        if new or still or self.notes:
-            self.publish(new, still)
+        self.runs[key] = CellRun(key, count, set(now))
+        if full or self.notes:
+            self.publish(full, [], record=False)
+
+    def _covered(self, ident: tuple) -> bool:
+        """An open finding of the same code already covers these columns (same merge rule)."""
+        if len(ident) != 2 or not isinstance(ident[1], tuple) or ident[1][:1] != (COLUMNS,):
+            return False
+        cols = set(ident[1][1:])
+        return any(
+            len(other) == 2
+            and other[0] == ident[0]
+            and isinstance(other[1], tuple)
+            and other[1][:1] == (COLUMNS,)
+            and cols < set(other[1][1:])
+            for other in self.open
+        )
+
+    def _owner(self, f: Finding, key: str) -> str:
+        """The cell a finding is located in (by its execution count), else the cell just run."""
+        return self.count_to_key.get(f.location.execution_count, key)
+
+    def _close(self, ident: tuple) -> None:
+        self.open.pop(ident, None)
+        self.owner_of.pop(ident, None)
+        self.shown_under.pop(ident, None)
 
     @staticmethod
-    def identity(f: Finding, key: str) -> tuple:
-        return (f.code, key, f.location.line, f.subject)
+    def identity(f: Finding, key: str | None) -> tuple:
+        """The finding's identity (code + subject); without a subject, its cell and line.
+
+        ``key`` stands in for the cell: a live finding's cell id can be a
+        per-run key that a re-run would change.
+        """
+        return f.identity() if f.subject else (f.code, key, f.location.line)
+
+    def prompt_number(self) -> int | None:
+        """The prompt number of the cell running now, as the user sees it (``In [7]``).
+
+        IPython versions differ in when ``execution_count`` advances, so the
+        last number the hook saw, plus one, caps it.
+        """
+        count = getattr(self.shell, "execution_count", None)
+        if self.last_count is not None and (count is None or count > self.last_count + 1):
+            return self.last_count + 1
+        return count
+
+    def record(self, findings: list[Finding]) -> list[Finding]:
+        """On-demand findings (``%mlcheck df``) join the open list, at the prompt the user sees."""
+        prompt = self.prompt_number()
+        out = []
+        for f in findings:
+            if prompt is not None and f.location.execution_count != prompt:
+                f = replace(f, location=replace(f.location, execution_count=prompt))
+            ident = self.identity(f, self.count_to_key.get(prompt))
+            if ident not in self.open:
+                self.open[ident] = f
+                self.owner_of[ident] = None
+                self.shown_under[ident] = None
+            out.append(f)
+        return out
 
     def publish(
-        self, new: list[Finding], still: list[Finding], notes: list[str] | None = None
+        self,
+        new: list[Finding],
+        still: list[Finding] | None = None,
+        notes: list[str] | None = None,
+        *,
+        record: bool = True,
     ) -> None:
-        from ml_lint_nb.ipython.display import publish_findings
+        """Show ``new`` in full under the running cell.
 
+        Called by ``%mlcheck`` commands too: what they find is recorded as
+        open (``record``), merged by identity, with the prompt number the user
+        sees. ``still`` is kept for callers of the older signature and shown
+        as one line.
+        """
+        if record:
+            new = self.record(merge_findings(new))
         notes = list(notes or [])
         if self.notes:
             notes.extend(self.notes)
             self.notes = []
-        publish_findings(new, still, notes, widgets=self.display_mode == "widgets", session=self)
+        display.publish_findings(
+            new,
+            list(still or []),
+            notes,
+            widgets=self.display_mode == "widgets",
+            on_silence=self.ignored.add,
+        )
 
     def _internal_error(self) -> None:
         self.errors.append(traceback.format_exc(limit=6))
@@ -348,6 +431,3 @@ def _make_recorder() -> Any:
     except ImportError:
         return None
     return WarningRecorder()
-
-
-__all__ = ["LiveSession"]

@@ -48,7 +48,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from ml_lint_nb.findings import Evidence, Finding, Location, Severity
+from ml_lint_nb.findings import Evidence, Finding, Location, Severity, report_order
 from ml_lint_nb.render.json_format import json_safe
 from ml_lint_nb.render.text import plural
 
@@ -75,6 +75,10 @@ _CELL_STYLE = (
     "border:1px solid rgba(127,127,127,0.35);padding:2px 6px;text-align:left;"
     "vertical-align:top;background:transparent;overflow-wrap:break-word"
 )
+# Short labels never wrap (a narrow "kind" column broke "fit-before-split" mid-word);
+# long text wraps only between words.
+_KEY_CELL_STYLE = _CELL_STYLE.replace("overflow-wrap:break-word", "white-space:nowrap")
+_TEXT_CELL_STYLE = _CELL_STYLE.replace("overflow-wrap:break-word", "overflow-wrap:normal")
 _MUTED_STYLE = "opacity:0.75"
 _NOTE_STYLE = "opacity:0.7;font-size:0.85em"
 _LINK_STYLE = "color:inherit;text-decoration:underline"
@@ -108,11 +112,11 @@ def count_summary(findings: Sequence[Finding]) -> str:
 
 
 def _short_where(loc: Location) -> str:
-    """``cell 4``, else ``execution [7]``, else empty: enough to find a known finding."""
+    """``cell 4``, else ``cell [7]`` (the prompt), else empty: enough to find a known finding."""
     if loc.cell is not None:
         return f"cell {loc.cell}"
     if loc.execution_count is not None:
-        return f"execution [{loc.execution_count}]"
+        return f"cell [{loc.execution_count}]"
     return ""
 
 
@@ -123,7 +127,7 @@ def still_present_text(findings: Sequence[Finding]) -> str:
     explanation; several become ``still present: ML203 (cell 4), ML301``.
     Plain text: callers escape it for HTML.
     """
-    ordered = sorted(findings, key=lambda f: f.sort_key())
+    ordered = report_order(findings)
     if len(ordered) == 1:
         where = _short_where(ordered[0].location)
         return f"{ordered[0].code} still present" + (f" ({where})" if where else "")
@@ -135,44 +139,93 @@ def still_present_text(findings: Sequence[Finding]) -> str:
 
 
 def _where(loc: Location) -> str:
+    """``cell 4, line 2, col 5`` or ``cell [7], line 2``: what a reader can find on screen.
+
+    Cell ids stay in the JSON: no front end shows them. A live finding has no
+    cell position, so its cell is named by the prompt number (``[7]``).
+    """
     parts = []
     if loc.cell is not None:
         parts.append(f"cell {loc.cell}")
-    elif loc.cell_id:
-        parts.append(f"cell id {loc.cell_id}")
+    elif loc.execution_count is not None:
+        parts.append(f"cell [{loc.execution_count}]")
     if loc.line is not None:
         parts.append(f"line {loc.line}")
         if loc.col is not None:
             parts.append(f"col {loc.col}")
-    if loc.execution_count is not None:
-        parts.append(f"execution [{loc.execution_count}]")
-    return ", ".join(parts) if parts else "unknown location"
+    return ", ".join(parts) if parts else "this cell"
+
+
+def readable_number(value: float) -> str:
+    """Meaningful digits only: ``20.865000000000002`` -> ``20.87``, ``123456.7`` -> ``123,457``."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    if abs(value) >= 10_000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _readable(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, float):
+        return readable_number(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_readable(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_readable(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _data_text(ev: Evidence) -> str:
+    """``key=value`` pairs, numbers rounded for reading (the JSON keeps them exact)."""
     safe = json_safe(ev.data)
-    return "; ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in safe.items())
+    return "; ".join(f"{k}={_readable(v)}" for k, v in safe.items())
 
 
 def _evidence_table(evidence: Sequence[Evidence]) -> str:
+    styles = (_KEY_CELL_STYLE, _KEY_CELL_STYLE, _TEXT_CELL_STYLE, _TEXT_CELL_STYLE)
     head = "".join(
-        f'<th style="{_CELL_STYLE}">{name}</th>' for name in ("source", "kind", "text", "data")
+        f'<th style="{style}">{name}</th>'
+        for style, name in zip(styles, ("source", "kind", "text", "data"), strict=True)
     )
     rows = [f'<tr style="{_ROW_STYLE}">{head}</tr>']
     for ev in evidence:
         cells = "".join(
-            f'<td style="{_CELL_STYLE}">{escape(value)}</td>'
-            for value in (ev.source, ev.kind, ev.text, _data_text(ev))
+            f'<td style="{style}">{escape(value)}</td>'
+            for style, value in zip(
+                styles, (ev.source, ev.kind, ev.text, _data_text(ev)), strict=True
+            )
         )
         rows.append(f'<tr style="{_ROW_STYLE}">{cells}</tr>')
     return f'<table style="{_TABLE_STYLE}">{"".join(rows)}</table>'
 
 
+def _why(code: str) -> str:
+    """The rule's own short "why", shipped with the package (empty for an unknown code)."""
+    try:
+        from ml_lint_nb.docs import rule_why
+    except Exception:  # pragma: no cover - a broken rule module must not cost the block
+        return ""
+    try:
+        return rule_why(code)
+    except Exception:  # pragma: no cover
+        return ""
+
+
 def _finding_body(finding: Finding, docs_base: str) -> str:
-    """Where, related cells, evidence table, fix, pitfalls and the rule's doc link."""
+    """Where, related cells, evidence table, fix, the rule's short "why" and (configured) a link.
+
+    Pitfall numbers of the book stay in the rule page (``%mlcheck explain``),
+    where they come with the book's title.
+    """
     body = [
         f'<div style="{_MUTED_STYLE}">{escape(_where(finding.location))}'
-        f" · {escape(' + '.join(finding.sources))}</div>"
+        f" · {escape(' + '.join(finding.sources))} evidence</div>"
     ]
     for rel in finding.related:
         body.append(
@@ -183,14 +236,18 @@ def _finding_body(finding: Finding, docs_base: str) -> str:
         body.append(_evidence_table(finding.evidence))
     if finding.fix:
         body.append(f"<div><b>Fix:</b> {escape(finding.fix)}</div>")
-    if finding.pitfalls:
-        refs = ", ".join(f"#{int(p)}" for p in finding.pitfalls)
-        body.append(f"<div>Pitfall {refs}</div>")
-    href = escape(docs_base + finding.url, quote=True)
-    body.append(
-        f'<div><a href="{href}" style="{_LINK_STYLE}">'
-        f"{escape(finding.code)} {escape(finding.name)} (rule documentation)</a></div>"
-    )
+    why = _why(finding.code)
+    if why:
+        body.append(f"<div><b>Why:</b> {escape(why)}</div>")
+    more = f"%mlcheck explain {finding.code}"
+    if docs_base:
+        href = escape(docs_base + finding.url, quote=True)
+        body.append(
+            f'<div style="{_MUTED_STYLE}"><a href="{href}" style="{_LINK_STYLE}">'
+            f"{escape(finding.code)} {escape(finding.name)} (rule documentation)</a></div>"
+        )
+    elif why:  # a known rule: its full page is one command away
+        body.append(f'<div style="{_MUTED_STYLE}">More: <code>{escape(more)}</code></div>')
     return "".join(body)
 
 
@@ -234,14 +291,17 @@ def render_html(
 ) -> str:
     """One outer ``<details class="ml-lint-nb">`` with a nested ``<details>`` per finding.
 
-    ``docs_base`` is prefixed to each finding's relative ``url`` (empty keeps
-    the repository-relative path of the contract). ``still_present`` are
+    Findings are listed errors first, then warnings, then info, each group by
+    position. ``docs_base`` (a public docs site, when one is configured) is
+    prefixed to each finding's relative ``url`` for a link; empty shows the
+    ``%mlcheck explain`` command instead, since a relative link cannot
+    resolve in a notebook. ``still_present`` are
     findings the session already showed in full: one muted line under the new
     ones, or, when nothing is new, the whole output is that one line (a
     ``<div>``, as there is nothing to expand). ``notes`` are short lines in a
     small muted font.
     """
-    ordered = sorted(findings, key=lambda f: f.sort_key())
+    ordered = report_order(findings)
     label = "ml-lint-nb" if title is None else f"ml-lint-nb — {escape(title)}"
     if not ordered and (still_present or notes):
         line = escape(still_present_text(still_present)) if still_present else ""

@@ -1,4 +1,4 @@
-"""The findings JSON document, version 1 (``findings-json.md``).
+"""The findings JSON document, version 1 (``findings-json.md``; 1.1 adds ``subject``).
 
 This is the one machine-readable contract: the CLI's ``--format json``, the
 public API and the kernel's MIME payload all serialise through
@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from ml_lint_nb.findings import FileResult, Finding, RunResult
+from ml_lint_nb.findings import FileResult, Finding, RunResult, report_order
 
 FORMAT_VERSION = 1
 TOOL_NAME = "ml-lint-nb"
@@ -25,8 +25,12 @@ def ordered_files(run: RunResult) -> list[FileResult]:
 
 
 def ordered_findings(file: FileResult) -> list[Finding]:
-    """Findings by (cell, line, col, code); unknown positions sort after known ones."""
-    return sorted(file.findings, key=lambda f: f.sort_key())
+    """Errors, then warnings, then info; each group by (cell, line, col, code).
+
+    Unknown positions sort after known ones within their group. Version 1.1
+    of the contract: a reader sees the worst first in every format.
+    """
+    return report_order(file.findings)
 
 
 def json_safe(value: Any) -> Any:

@@ -9,8 +9,9 @@ any front end that knows neither).
 
 It deliberately holds no widget view: nbconvert prefers
 ``application/vnd.jupyter.widget-view+json`` over ``text/html`` and shows an
-empty widget placeholder offline, so widgets stay a separate, opt-in output
-(:mod:`ml_lint_nb.render.widget`).
+empty widget placeholder offline, so in widgets mode the accordion
+(:mod:`ml_lint_nb.render.widget`) is a separate output *beside* this bundle,
+which is published in every mode.
 
 The ``metadata`` marks the output as ours, so the static linter skips it
 when it later reads the saved notebook.
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ml_lint_nb.findings import FileResult, Finding, Note, RunResult
+from ml_lint_nb.findings import FileResult, Finding, Note, RunResult, report_order
 from ml_lint_nb.render.html import count_summary, render_html, still_present_text
 from ml_lint_nb.render.json_format import findings_document
 from ml_lint_nb.render.text import one_line
@@ -46,7 +47,7 @@ def _notes(still_present: Sequence[Finding], notes: Sequence[str | Note]) -> lis
     """
     out = [
         Note(f"{f.code} {f.name} still present", cell=f.location.cell)
-        for f in sorted(still_present, key=lambda f: f.sort_key())
+        for f in report_order(still_present)
     ]
     out.extend(n if isinstance(n, Note) else Note(str(n)) for n in notes)
     return out
@@ -92,7 +93,7 @@ def render_plain(
     Each finding stays on one line (messages are folded) so the output is as
     greppable as the CLI's; the evidence table is left to the rich views.
     """
-    ordered = sorted(findings, key=lambda f: f.sort_key())
+    ordered = report_order(findings)
     only_notes = not ordered and not still_present and bool(notes)
     lines = [SUMMARY_LABEL if only_notes else summary_line(ordered, still_present)]
     for f in ordered:

@@ -3,8 +3,10 @@
 Opt-in (``%mlcheck display widgets`` or config) because a widget is only
 alive while its kernel is: nbconvert prefers a widget view over the HTML in
 the same output and shows an empty placeholder offline, and a front end
-without the widget manager shows a "model not found" box. The default
-display (:mod:`ml_lint_nb.render.mimebundle`) never depends on this module.
+without the widget manager shows a "model not found" box. So the kernel
+publishes it as a separate output beside the default bundle
+(:mod:`ml_lint_nb.render.mimebundle`), which keeps the saved notebook
+readable; the default display never depends on this module.
 
 ipywidgets is imported lazily, so importing :mod:`ml_lint_nb` never pays for
 it and a kernel without it simply falls back to the default display.
@@ -18,13 +20,12 @@ from html import escape
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from ml_lint_nb.findings import Finding
-from ml_lint_nb.render.html import finding_detail_html
+from ml_lint_nb.findings import Finding, report_order
+from ml_lint_nb.render.html import count_summary, finding_detail_html
 
 if TYPE_CHECKING:
     import ipywidgets
 
-_EXPLAIN_STYLE = "white-space:pre-wrap;margin:4px 0;font-size:0.9em"
 _STATUS_STYLE = "opacity:0.75;font-size:0.85em"
 
 
@@ -37,13 +38,22 @@ def _ipywidgets() -> ModuleType | None:
 
 
 def item_title(finding: Finding) -> str:
-    """``ML203 preprocessing-before-split``: code first, so titles line up and read as a list."""
-    return f"{finding.code} {finding.name}"
+    """``ERROR · ML203 preprocessing-before-split``: severity first, as in the HTML badges."""
+    return f"{finding.severity.value.upper()} · {finding.code} {finding.name}"
 
 
-def _explanation_html(text: str) -> str:
-    """The rule's explanation as escaped, wrapped text (it is Markdown; shown verbatim)."""
-    return f'<div style="{_EXPLAIN_STYLE}">{escape(text)}</div>'
+def header_text(findings: Sequence[Finding]) -> str:
+    """``ml-lint-nb: 1 error, 2 warnings``: the counts above the accordion."""
+    return f"ml-lint-nb: {count_summary(findings)}"
+
+
+def _markdown_output(text: str) -> dict[str, Any]:
+    """One display output with the rule page as Markdown (the front end formats it)."""
+    return {
+        "output_type": "display_data",
+        "data": {"text/markdown": text, "text/plain": text},
+        "metadata": {},
+    }
 
 
 def _status_html(text: str) -> str:
@@ -71,17 +81,21 @@ def _silence_handler(
 def _explain_handler(
     code: str, on_explain: Callable[[str], str], target: Any
 ) -> Callable[[Any], None]:
-    """Fill the explanation area on demand; a click on a shown explanation hides it."""
+    """Show the rule page, formatted, on demand; a click on a shown page hides it.
+
+    ``target`` is an ``Output`` widget: its outputs are rendered by the front
+    end's own Markdown renderer, like any Markdown cell.
+    """
 
     def handle(_button: Any) -> None:
-        if target.value:
-            target.value = ""
+        if target.outputs:
+            target.outputs = ()
             return
         try:
             text = on_explain(code)
         except Exception as exc:
             text = f"no explanation for {code}: {exc}"
-        target.value = _explanation_html(str(text))
+        target.outputs = (_markdown_output(str(text)),)
 
     return handle
 
@@ -102,7 +116,7 @@ def _item(
     explain = widgets.Button(
         description="Explain", tooltip=f"Why {finding.code} matters", icon="question"
     )
-    explanation = widgets.HTML(value="")
+    explanation = widgets.Output()
     status = widgets.HTML(value="")
     silence.on_click(_silence_handler(finding.code, on_silence, status))
     explain.on_click(_explain_handler(finding.code, on_explain, explanation))
@@ -113,20 +127,22 @@ def findings_widget(
     findings: Sequence[Finding],
     on_silence: Callable[[str], None],
     on_explain: Callable[[str], str],
-) -> ipywidgets.Accordion | None:
-    """An ``ipywidgets.Accordion`` with one item per finding, or None without ipywidgets.
+) -> ipywidgets.VBox | None:
+    """A header with the counts over an ``Accordion`` of one item per finding.
 
-    ``on_silence(code)`` is called when the user silences a rule;
-    ``on_explain(code)`` returns the rule's explanation text to show. Both
+    None without ipywidgets. Items are listed errors first, each titled with
+    its severity. ``on_silence(code)`` is called when the user silences a
+    rule; ``on_explain(code)`` returns the rule page (Markdown) to show. Both
     are the caller's (the live session's), so this module holds no state.
     """
     widgets = _ipywidgets()
     if widgets is None:
         return None
-    ordered = sorted(findings, key=lambda f: f.sort_key())
+    ordered = report_order(findings)
     accordion = widgets.Accordion(
         children=[_item(widgets, f, on_silence, on_explain) for f in ordered]
     )
     for index, finding in enumerate(ordered):
         accordion.set_title(index, item_title(finding))
-    return accordion
+    header = widgets.HTML(value=f"<b>{escape(header_text(ordered))}</b>")
+    return widgets.VBox([header, accordion])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ml_lint_nb.facts.model import ColumnSummary, EncodingFact, FrameFact
 from ml_lint_nb.facts.store import FactStore
@@ -19,6 +19,18 @@ from ml_lint_nb.rules.data_evidence import (
     sample_note,
     share,
 )
+
+
+def column_subject(columns: Iterable[object], frame: str) -> tuple[str, ...]:
+    """A data finding's subject: the columns it is about, not the frame that carries them.
+
+    ``df``, ``X_train`` and ``X_test`` carrying the same constant column are
+    one problem, so they share one subject and merge into one finding that
+    names all three (:func:`ml_lint_nb.findings.merge_findings`).
+    """
+    names = sorted({str(c) for c in columns if c is not None})
+    return ("columns", *names) if names else (frame,)
+
 
 # Python type names of numbers, as frames.type_name reports them.
 NUMBER_TYPES = frozenset({"int", "float", "bool", "complex", "Decimal"})
@@ -154,7 +166,7 @@ class ConstantColumn(Rule):
             yield self.finding(
                 f"{fact.name}: {len(const)} {what} a single value: {shown}{sample_note(fact)}.",
                 fact.location,
-                subject=(fact.name,),
+                subject=column_subject((c.name for c in const), fact.name),
                 evidence=[
                     Evidence(
                         "live",
@@ -229,7 +241,7 @@ class MissingValues(Rule):
                 + (" (counting disguised nulls such as -999 or 'n/a')" if disguised else "")
                 + f"{sample_note(fact)}.",
                 fact.location,
-                subject=(fact.name,),
+                subject=column_subject((c.name for c, _ in hits), fact.name),
                 evidence=[self._evidence(c, s, rows) for c, s in hits[:10]],
             )
 
@@ -316,7 +328,7 @@ class SystematicMissingness(Rule):
                 f"{fact.name}: {evidence[0].text}{tail}{detail_note(fact)}: the missingness "
                 "follows a group, so it carries information.",
                 fact.location,
-                subject=(fact.name,),
+                subject=column_subject((e.data.get("column") for e in evidence), fact.name),
                 evidence=evidence,
             )
 
@@ -378,7 +390,7 @@ class MixedTypes(Rule):
             yield self.finding(
                 f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}.",
                 fact.location,
-                subject=(fact.name,),
+                subject=column_subject((e.data.get("column") for e in evidence), fact.name),
                 evidence=evidence[:10],
             )
 
@@ -470,7 +482,7 @@ class ExtremeOutliers(Rule):
             yield self.finding(
                 f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}.",
                 fact.location,
-                subject=(fact.name,),
+                subject=column_subject((c.name for c in hits), fact.name),
                 evidence=evidence,
             )
 
@@ -576,7 +588,7 @@ class ClassImbalance(Rule):
                 f"{fact.name}: {target} is imbalanced: {text}; accuracy and the default "
                 "threshold will flatter the model.",
                 fact.location,
-                subject=(fact.name,),
+                subject=("target", str(fact.target)) if fact.target else (fact.name,),
                 evidence=[
                     Evidence(
                         "live",

@@ -403,7 +403,9 @@ class TargetLeakageFeature(Rule):
                 f"{fact.name}: {evidence[0].text}{tail}{detail_note(fact)}: such a feature is "
                 "usually recorded after the outcome.",
                 fact.location,
-                subject=(fact.name,),
+                # the leaking columns, not the frame: df, train and test carrying one
+                # leaking column are one finding (merge_findings names all three)
+                subject=("columns", *sorted(feature for feature, _, _ in hits)),
                 evidence=evidence,
             )
 
@@ -1105,7 +1107,9 @@ class UnstratifiedImbalancedSplit(Rule):
                 or split.shuffle is False
             ):
                 continue
-            target = next((i for i in split.inputs if i.minority_share is not None), None)
+            # the target is the last array passed (train_test_split(X, y)); a feature
+            # matrix derived from the labelled frame may carry its class shares too
+            target = next((i for i in reversed(split.inputs) if i.minority_share is not None), None)
             if target is None or not target.imbalanced(limit):
                 continue
             share = target.minority_share

@@ -1,0 +1,45 @@
+"""Summaries of kernel objects, cached by the object's identity and shape.
+
+Its own module so that the session and the live collector share it without
+importing each other (the kernel package's imports form no circle).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+MISS = object()  # a cache miss (None is a valid cached answer)
+MAX_ENTRIES = 256
+
+
+class LiveCache:
+    """Entries hold a weak reference, never the object.
+
+    An id can be reused by a new object once the old one is gone, and a weak
+    reference tells; the shape catches the common in-place change (rows
+    appended) cheaply.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple, tuple[Any, str, Any]] = {}
+
+    def get(self, key: tuple, obj: Any) -> Any:
+        """The cached summary of ``obj``, or :data:`MISS` unless it is still the very object."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return MISS
+        ref, shape, value = entry
+        target = ref() if ref is not None else None
+        if target is not obj or shape != str(getattr(obj, "shape", None)):
+            return MISS
+        return value
+
+    def put(self, key: tuple, obj: Any, value: Any) -> None:
+        try:
+            ref = weakref.ref(obj)
+        except TypeError:
+            return  # cannot tell it apart later: do not cache
+        if len(self._entries) > MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (ref, str(getattr(obj, "shape", None)), value)

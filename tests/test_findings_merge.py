@@ -1,0 +1,144 @@
+"""One finding per fact: the one merge of engine, kernel and ``--execute``."""
+
+from __future__ import annotations
+
+import inspect
+
+from ml_lint_nb.cli import execute
+from ml_lint_nb.findings import (
+    Evidence,
+    Finding,
+    Location,
+    Severity,
+    merge_findings,
+    report_order,
+)
+from ml_lint_nb.ipython import session
+from ml_lint_nb.rules.hygiene import column_subject
+
+
+def _leak(frame: str, cell: int, line: int, source: str = "live") -> Finding:
+    return Finding(
+        code="ML202",
+        name="target-leakage-feature",
+        severity=Severity.ERROR,
+        message=f"{frame}: 'refund_issued' alone separates churned (AUC 1.00): such a feature ...",
+        location=Location(cell=cell, line=line),
+        fix="Remove it.",
+        pitfalls=(40,),
+        subject=("columns", "refund_issued"),
+        sources=(source,),
+        evidence=(Evidence(source, "single-feature-predictiveness", f"{frame}: AUC 1.00"),),
+    )
+
+
+def test_one_leaking_column_in_three_frames_is_one_finding() -> None:
+    found = merge_findings([_leak("X_test", 5, 2), _leak("df", 2, 1), _leak("X_train", 5, 2)])
+    assert len(found) == 1
+    (f,) = found
+    assert f.location == Location(cell=2, line=1)  # the earliest place: the frame they came from
+    assert f.message.startswith("df, X_test, X_train: 'refund_issued'") or f.message.startswith(
+        "df, X_train, X_test: 'refund_issued'"
+    )
+    assert {r.role for r in f.related} == {"also X_test"} or {r.role for r in f.related} == {
+        "also X_train"
+    }
+    assert len(f.evidence) == 3
+
+
+def test_different_columns_stay_apart() -> None:
+    other = Finding(**{**_leak("df", 2, 1).__dict__, "subject": ("columns", "notes_len")})
+    assert len(merge_findings([_leak("df", 2, 1), other])) == 2
+
+
+def test_static_place_live_words_higher_severity() -> None:
+    static = Finding(
+        "ML402",
+        "accuracy-on-imbalanced",
+        Severity.WARNING,
+        "accuracy on y_test, whose minority class is 7% (saved output: 93% majority)",
+        Location(cell=4, line=3),
+        "Report balanced accuracy.",
+        (),
+        subject=("y_test",),
+        sources=("static",),
+    )
+    live = Finding(
+        "ML402",
+        "accuracy-on-imbalanced",
+        Severity.WARNING,
+        "accuracy on y_test, whose majority class is 92% (measured)",
+        Location(cell=None, cell_id="run-7", line=1, execution_count=7),
+        "Report balanced accuracy.",
+        (),
+        subject=("y_test",),
+        sources=("live",),
+    )
+    (f,) = merge_findings([static, live])
+    assert f.location == static.location
+    assert not f.related  # the cell the kernel reported is another place only if it differs
+
+    elsewhere = Finding(**{**live.__dict__, "location": Location(cell=4, line=3, col=9)})
+    (g,) = merge_findings([static, elsewhere])
+    assert not g.related  # same cell and line, another column: the same place
+    assert "92%" in f.message
+    assert f.sources == ("live", "static")
+
+
+def test_without_subject_place_is_identity() -> None:
+    a = Finding("ML501", "x", Severity.INFO, "m", Location(cell=1, line=2), "f", ())
+    b = Finding("ML501", "x", Severity.WARNING, "m", Location(cell=1, line=2), "f", ())
+    c = Finding("ML501", "x", Severity.INFO, "m", Location(cell=3, line=2), "f", ())
+    merged = merge_findings([a, b, c])
+    assert len(merged) == 2
+    assert merged[0].severity is Severity.WARNING
+
+
+def test_report_order_is_severity_then_position() -> None:
+    def at(cell: int, sev: Severity) -> Finding:
+        return Finding("ML1", "x", sev, "m", Location(cell=cell, line=1), "f", ())
+
+    found = report_order([at(1, Severity.INFO), at(9, Severity.ERROR), at(3, Severity.WARNING)])
+    assert [f.severity for f in found] == [Severity.ERROR, Severity.WARNING, Severity.INFO]
+
+
+def test_column_subject() -> None:
+    assert column_subject(["b", "a", "a"], "df") == ("columns", "a", "b")
+    assert column_subject([], "df") == ("df",)
+
+
+def test_one_merge_everywhere() -> None:
+    """The engine, the kernel session and --execute all call merge_findings, none its own."""
+    for module in (execute, session):
+        assert "merge_findings" in inspect.getsource(module)
+    import ml_lint_nb.engine as engine
+
+    assert "merge_findings" in inspect.getsource(engine)
+    assert not hasattr(engine, "merge_duplicates")
+
+
+def test_a_slice_with_part_of_the_columns_joins_the_larger_finding() -> None:
+    def missing(frame: str, cell: int, cols: tuple[str, ...]) -> Finding:
+        return Finding(
+            "ML103",
+            "missing-values",
+            Severity.INFO,
+            f"{frame}: {len(cols)} columns with missing values",
+            Location(cell=cell, line=1),
+            "f",
+            (),
+            subject=("columns", *cols),
+            sources=("live",),
+        )
+
+    found = merge_findings(
+        [
+            missing("features", 14, ("age",)),
+            missing("customers", 4, ("age", "device_model")),
+            missing("other", 9, ("zip",)),
+        ]
+    )
+    assert len(found) == 2
+    big = next(f for f in found if "device_model" in f.subject)
+    assert big.message.startswith("customers: 2 columns")
+    assert [r.role for r in big.related] == ["also features"]
