@@ -21,6 +21,7 @@ from typing import Any
 
 from ml_lint_nb.config import Config, ConfigError, find_config
 from ml_lint_nb.engine import merge_duplicates, rules_for, run_rules
+from ml_lint_nb.facts.live import safe
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.values import LiveData, describe_value
 from ml_lint_nb.facts.model import Fact
@@ -89,7 +90,9 @@ class LiveSession:
             if result is None:
                 result = getattr(self.shell, "last_execution_result", None)
             self._after_cell(result)
-        except Exception:
+        except KeyboardInterrupt:  # Ctrl-C while the hook ran: cancel the hook, keep the cell
+            self.notes.append("ml-lint-nb: checks of this cell interrupted")
+        except BaseException:  # SystemExit from a user's property must not end the kernel
             self._internal_error()
         finally:
             self.last_hook_ms = (time.perf_counter() - start) * 1000
@@ -123,7 +126,7 @@ class LiveSession:
             return None
         try:
             tree = ast.parse(python)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         key = cell_key(raw, cell_id)
         previous = self.runs.get(key)
@@ -180,8 +183,8 @@ class LiveSession:
         hit = self.cache_get(cache_key, obj)
         if hit is not MISS:
             return hit
-        as_target = d.column is not None
-        seen = describe_value(obj, d.name, as_target or getattr(obj, "ndim", 2) == 1, self.limits)
+        as_target = d.column is not None or safe.ndim(obj, 2) == 1
+        seen = safe.call(describe_value, obj, d.name, as_target, self.limits)
         self.cache_put(cache_key, obj, seen)
         return seen
 
@@ -196,7 +199,7 @@ class LiveSession:
             return MISS
         ref, shape, value = entry
         target = ref() if ref is not None else None
-        if target is not obj or shape != str(getattr(obj, "shape", None)):
+        if target is not obj or shape != safe.shape_key(obj):
             return MISS
         return value
 
@@ -207,7 +210,7 @@ class LiveSession:
             return  # cannot tell it apart later: do not cache
         if len(self._live_cache) > 256:
             self._live_cache.clear()
-        self._live_cache[key] = (ref, str(getattr(obj, "shape", None)), value)
+        self._live_cache[key] = (ref, safe.shape_key(obj), value)
 
     def _resolve_free(self, name: str) -> Any:
         """A name the session never saw defined: imported or built before ``%load_ext``."""
