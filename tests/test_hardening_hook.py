@@ -321,3 +321,32 @@ def test_real_kernel_survives_system_exit_and_keeps_linting(tmp_path) -> None:
     joined = "\n".join(texts)
     assert "alive" in joined and "still alive" in joined
     assert "ML203" in joined
+
+
+# -- thousands of cells --------------------------------------------------------------------------
+
+
+def test_rescoring_cells_keep_the_session_bounded(shell) -> None:
+    """Each cell re-checks the session's events: their number must stop growing (4,000
+    re-scoring cells cost 10 s and 407 MB when it did not)."""
+    from ml_lint_nb.ipython import get_session
+    from ml_lint_nb.ipython.session import MAX_SUPERSEDED
+
+    run(
+        shell,
+        IMPORTS + "from sklearn.tree import DecisionTreeClassifier\n"
+        "rng = np.random.RandomState(0)\nXr = rng.rand(120, 3)\nyr = (Xr[:, 0] > .5).astype(int)\n"
+        "Xr_train, Xr_test, yr_train, yr_test = train_test_split(Xr, yr, random_state=0)",
+    )
+    session = get_session(shell)
+    sizes = []
+    for i in range(3 * MAX_SUPERSEDED):
+        run(
+            shell,
+            f"clf = DecisionTreeClassifier(max_depth=3, min_samples_leaf={i + 1}, random_state=0)"
+            ".fit(Xr_train, yr_train)\nclf.score(Xr_test, yr_test)",
+        )
+        sizes.append(len(session.interp.protos))
+    assert "ML205" in codes(shell)  # the last cell still sees configurations compared on test
+    assert max(sizes[-MAX_SUPERSEDED:]) == sizes[-1] <= 4 * (MAX_SUPERSEDED + 2) + 10
+    assert sizes[-1] == sizes[-MAX_SUPERSEDED]

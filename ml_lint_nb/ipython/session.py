@@ -35,6 +35,7 @@ from ml_lint_nb.suppressions import parse_noqa
 
 MISS = object()  # a cache miss (None is a valid cached answer)
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
+MAX_SUPERSEDED = 30  # estimators no name holds any more whose events are remembered
 
 
 @dataclass
@@ -260,6 +261,16 @@ class LiveSession:
         ]
 
     def _trim(self) -> None:
+        """Bound the dataflow memory, so each cell costs the same after thousands of cells.
+
+        Every cell re-finalises and re-checks the session's events, so their
+        number is the hook's cost per cell. Events of estimators no name
+        holds any more (``clf = Model(C=...)`` re-run with new values, a
+        search over configurations by hand) are history: the most recent
+        ``MAX_SUPERSEDED`` such estimators are kept (ML205 counts them), older
+        ones are forgotten.
+        """
+        self.interp.protos = _forget_superseded(self.interp.protos, self.interp.env)
         if len(self.interp.protos) > MAX_PROTOS:
             self.interp.protos = self.interp.protos[-MAX_PROTOS:]
         if len(self.interp.splits) > MAX_PROTOS // 10:
@@ -338,6 +349,21 @@ class LiveSession:
             self.notes.append(
                 "ml-lint-nb hit an internal error and skipped a check (details: %mlcheck debug)"
             )
+
+
+def _forget_superseded(protos: list[Proto], env: dict[str, Any]) -> list[Proto]:
+    """``protos`` without the events of all but the last ``MAX_SUPERSEDED`` unbound estimators."""
+    current = {v.info.est_id for v in env.values() if isinstance(v, EstV)}
+    order: dict[str, int] = {}  # superseded estimator -> position of its last event
+    for i, p in enumerate(protos):
+        est = p.args.get("estimator")
+        est_id = getattr(est, "est_id", None)
+        if isinstance(est_id, str) and est_id not in current:
+            order[est_id] = i
+    if len(order) <= MAX_SUPERSEDED:
+        return protos
+    dropped = set(sorted(order, key=order.__getitem__)[: len(order) - MAX_SUPERSEDED])
+    return [p for p in protos if getattr(p.args.get("estimator"), "est_id", None) not in dropped]
 
 
 def cell_key(raw: str, cell_id: str | None) -> str:
