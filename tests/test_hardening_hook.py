@@ -350,3 +350,18 @@ def test_rescoring_cells_keep_the_session_bounded(shell) -> None:
     assert "ML205" in codes(shell)  # the last cell still sees configurations compared on test
     assert max(sizes[-MAX_SUPERSEDED:]) == sizes[-1] <= 4 * (MAX_SUPERSEDED + 2) + 10
     assert sizes[-1] == sizes[-MAX_SUPERSEDED]
+
+
+def test_empty_array_warns_nobody(shell, monkeypatch) -> None:
+    """Found by the fuzzer: NumPy's 'Degrees of freedom <= 0' on an empty array is a warning,
+    not a floating-point error, so errstate alone let it through."""
+    run(shell, IMPORTS)
+    empty = np.empty((0, 2))
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: empty)
+    monkeypatch.setattr("sklearn.model_selection.train_test_split", lambda *a, **k: (empty,) * 4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(shell, "from sklearn.model_selection import train_test_split")
+        run(shell, "df = pd.read_csv('train.csv')\ny = pd.read_csv('target.csv')")
+        run(shell, "X_train, X_test, y_train, y_test = train_test_split(df, y, random_state=0)")
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []

@@ -18,8 +18,8 @@ The contract here:
   methods run, never the subclass's overrides), the estimator itself for a
   scikit-learn estimator; :class:`Refused` otherwise.
 - :func:`call` runs a live extractor on admitted objects only, with NumPy's
-  floating-point warnings silenced locally (``np.errstate``, never a global
-  option), and turns any failure into "no fact": an object that fails is
+  floating-point warnings silenced locally (``np.errstate`` and a scoped
+  warnings filter, never a global option), and turns any failure into "no fact": an object that fails is
   skipped, never the cell or the session. An object whose reading took
   longer than ``SLOW_SECONDS`` is remembered and not read again, so a slow
   property costs one cell once, not every cell.
@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+import warnings
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -209,13 +210,20 @@ def _plain(value: Any) -> bool:
 
 @contextlib.contextmanager
 def quiet_numpy() -> Iterator[None]:
-    """NumPy's floating-point warnings off inside the block only (``np.errstate``)."""
+    """The hook's own reads warn nobody: NumPy's floating-point errors off (``np.errstate``)
+    and warnings raised meanwhile (``Degrees of freedom <= 0`` on an empty array) dropped.
+
+    Both are scoped to the block and restored on leaving it; the user's
+    settings outside the hook are never changed.
+    """
     np = _numpy()
-    if np is None:
-        yield
-        return
-    with np.errstate(all="ignore"):
-        yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if np is None:
+            yield
+            return
+        with np.errstate(all="ignore"):
+            yield
 
 
 def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
