@@ -254,6 +254,7 @@ CELLS = (
     "df2 = df\nhostile_again = df",
 )
 _SLOWEST_HOOK_MS: list[float] = [0.0]
+_OBJECTS: list[int] = [0]
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +275,7 @@ def shell() -> Iterator[Any]:
     stats = os.environ.get("FUZZ_STATS")
     if stats:
         with open(stats, "a", encoding="utf-8") as fh:
-            fh.write(f"hook slowest cell: {_SLOWEST_HOOK_MS[0]:.1f} ms\n")
+            fh.write(f"hook: {_OBJECTS[0]} objects, slowest hook {_SLOWEST_HOOK_MS[0]:.1f} ms\n")
 
 
 def _snapshot(kind: str, obj: Any) -> Any:
@@ -363,6 +364,7 @@ def test_hostile_objects_cannot_hurt_the_session(shell, case) -> None:
             result = shell.run_cell(cell, store_history=True)
             assert result.error_in_exec is None, (cell, result.error_in_exec)
             _SLOWEST_HOOK_MS[0] = max(_SLOWEST_HOOK_MS[0], session.last_hook_ms)
+    _OBJECTS[0] += 1
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
     assert (np.geterr(), list(warnings.filters), pd.get_option("mode.chained_assignment")) == (
         options

@@ -38,6 +38,7 @@ from ml_lint_nb.rules.registry import RULES
 # the alarm only turns a hang into a failure, the slowest time is reported.
 HANG_SECONDS = 20
 _SLOWEST: list[float] = [0.0]
+_COUNT: list[int] = [0]
 
 # -- strings ---------------------------------------------------------------------------------------
 
@@ -301,7 +302,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     stats = os.environ.get("FUZZ_STATS")
     if stats:
         with open(stats, "a", encoding="utf-8") as fh:
-            fh.write(f"static slowest file: {_SLOWEST[0]:.3f} s\n")
+            fh.write(f"static: {_COUNT[0]} files linted, slowest {_SLOWEST[0]:.3f} s\n")
 
 
 def _check_reports(run: RunResult, validator: jsonschema.Draft4Validator) -> None:
@@ -326,6 +327,7 @@ def test_any_notebook_is_linted_and_reported(nb, as_ascii, workdir, sarif_valida
     with no_hang():
         result = lint_one(str(path), Config(), "dir/n\x1b[1m\udcff.ipynb")
     _SLOWEST[0] = max(_SLOWEST[0], time.perf_counter() - start)
+    _COUNT[0] += 1
     assert result.error is None or not result.error.startswith("internal error"), result.error
     _check_reports(RunResult(files=[result]), sarif_validator)
 
@@ -353,6 +355,7 @@ def test_any_cell_source_costs_at_most_its_cell(sources, workdir, sarif_validato
     with no_hang():
         result = lint_one(str(path), Config(), "c.ipynb")
     _SLOWEST[0] = max(_SLOWEST[0], time.perf_counter() - start)
+    _COUNT[0] += 1
     assert result.error is None, result.error
     assert not [n for n in result.notes if n.message.startswith("internal error")], result.notes
     # the hostile cells come after the leak: whatever they hold, the leak is still found,
