@@ -282,7 +282,16 @@ class _Reader:
     def globs(self, key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(key, f"expected a list of globs, got {_type(value)}")
+        for glob in value:
+            self.check_glob(key, glob)
         return tuple(value)
+
+    def check_glob(self, key: str, glob: str) -> None:
+        """A glob that cannot compile (``[z-a]``) is a configuration error, not a crash later."""
+        try:
+            _compile_glob(glob)
+        except (re.error, ValueError, RecursionError) as exc:
+            raise self.error(key, f"bad glob {_quote(glob)}: {exc}") from None
 
     def table(self, key: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -290,10 +299,11 @@ class _Reader:
         return value
 
     def per_file_ignores(self, key: str, value: Any) -> dict[str, tuple[str, ...]]:
-        return {
-            glob: self.selectors(f"{key}.{_quote(glob)}", selectors)
-            for glob, selectors in self.table(key, value).items()
-        }
+        out = {}
+        for glob, selectors in self.table(key, value).items():
+            self.check_glob(key, glob)
+            out[glob] = self.selectors(f"{key}.{_quote(glob)}", selectors)
+        return out
 
     def severity(self, key: str, value: Any) -> dict[str, Severity]:
         """Severity per code; a prefix sets every code it matches, and a more

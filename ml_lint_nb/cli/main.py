@@ -239,8 +239,19 @@ class _Collector:
             return
         self._add_task(path, config)
 
+    def _unreadable(self, exc: OSError) -> None:
+        """A folder that cannot be listed is an error of the run, never a silent skip."""
+        from ml_lint_nb.findings import FileResult
+
+        where = exc.filename if isinstance(exc.filename, str) else str(exc.filename)
+        reason = exc.strerror or type(exc).__name__
+        if self._first_time(where):
+            self.skipped.append(
+                FileResult(path=display_path(where), error=f"unreadable folder: {reason}")
+            )
+
     def _walk(self, root: str) -> None:
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, dirnames, filenames in os.walk(root, onerror=self._unreadable):
             config = self.config_for(dirpath)
             dirnames[:] = sorted(
                 d
@@ -286,7 +297,13 @@ def lint_one(path: str, config: Config, display: str) -> FileResult:
     try:
         if _EXECUTE is not None:
             from ml_lint_nb.cli.execute import execute_file
+            from ml_lint_nb.facts.static.notebook import read_regular_file
+            from ml_lint_nb.facts.static.source import NotebookError
 
+            try:
+                read_regular_file(path)  # the same regular-file check and size cap as static mode
+            except NotebookError as exc:
+                return FileResult(path=display, error=str(exc))
             return execute_file(path, config, display, _EXECUTE)
         return lint_file(path, config, display)
     except Exception as exc:  # a bug or a pathological input must not hide the other files
@@ -452,13 +469,30 @@ def exit_code(run: RunResult, fail_on: str, exit_zero: bool) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def encode_report(report: str) -> bytes:
+    """UTF-8 bytes of any report, whatever strings the notebooks held.
+
+    A lone surrogate (a notebook spelling ``'zip\\ud800'``, or a non-UTF-8
+    file name decoded with ``surrogateescape``) cannot be encoded; it is
+    written as the escape ``\\ud800``, which is also a valid JSON escape, so
+    the JSON and SARIF documents stay valid and the text output readable.
+    """
+    return report.encode("utf-8", "backslashreplace")
+
+
 def _write(report: str, output: str | None) -> None:
+    data = encode_report(report)
     if output is None:
-        sys.stdout.write(report)
         sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a replaced stdout (a test's StringIO) takes text
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            buffer.write(data)
+            buffer.flush()
         return
-    with open(output, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(report)
+    with open(output, "wb") as fh:
+        fh.write(data)
 
 
 def command_check(args: argparse.Namespace) -> int:

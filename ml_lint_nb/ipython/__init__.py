@@ -33,11 +33,19 @@ class _Hook:
         return self.session
 
     def __call__(self, result: Any = None) -> None:
+        """The hook's contract, enforced here: nothing it does reaches the kernel.
+
+        The cell has already run and its results are the user's; whatever
+        the hook meets afterwards (a broken installation, a user's property
+        raising ``SystemExit``, Ctrl-C pressed while it reads an object)
+        ends the hook for this cell and nothing else. Objects themselves are
+        read only through ``ml_lint_nb.facts.live.safe``.
+        """
         try:
             session = self.get()
-        except Exception:  # a broken installation must not break the user's kernel
+            session.post_run_cell(result)
+        except BaseException:  # noqa: BLE001 - see the docstring: the kernel must survive
             return
-        session.post_run_cell(result)
 
 
 def get_session(shell: Any) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from ml_lint_nb.facts.live import safe
+
 MISS = object()  # a cache miss (None is a valid cached answer)
 MAX_ENTRIES = 256
 
@@ -31,7 +33,7 @@ class LiveCache:
             return MISS
         ref, shape, value = entry
         target = ref() if ref is not None else None
-        if target is not obj or shape != str(getattr(obj, "shape", None)):
+        if target is not obj or shape != safe.shape_key(obj):
             return MISS
         return value
 
@@ -42,4 +44,4 @@ class LiveCache:
             return  # cannot tell it apart later: do not cache
         if len(self._entries) > MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = (ref, str(getattr(obj, "shape", None)), value)
+        self._entries[key] = (ref, safe.shape_key(obj), value)

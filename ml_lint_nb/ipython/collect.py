@@ -185,7 +185,7 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             continue  # X = df.drop(...): the same rows, already checked as df
         else:
             obj = ns[name]
-        columns = getattr(obj, "columns", None)
+        columns = _columns(obj)
         target = name if value.column == "<target>" else None  # X, y = load_...(return_X_y=True)
         if columns is not None:
             try:
@@ -206,6 +206,12 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
                 )
             out.append(_relocate(fact, _at(where, line)))
     return out
+
+
+def _columns(obj: Any) -> Any:
+    from ml_lint_nb.facts.live import safe
+
+    return safe.columns(obj)
 
 
 def _replace(fact: Any, **changes: Any) -> Any:
@@ -293,11 +299,11 @@ def _relocate(fact: Any, where: Location) -> Any:
 
 
 def _guard(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a live extractor; a hostile object costs that fact, never the cell."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception:
-        return None
+    """Call a live extractor through the safe accessor: only objects of known types are
+    read, and a hostile object costs that fact, never the cell (see ``facts.live.safe``)."""
+    from ml_lint_nb.facts.live import safe
+
+    return safe.call(fn, *args, **kwargs)
 
 
 __all__ = ["collect"]

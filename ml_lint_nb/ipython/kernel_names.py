@@ -11,6 +11,7 @@ import types
 from typing import Any
 
 from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.live import safe
 from ml_lint_nb.facts.model import EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.values import DataV, EstV, RefV, V
 
@@ -21,16 +22,23 @@ def value_for(name: str, ns: dict[str, Any]) -> V | None:
     if name not in ns:
         return None
     obj = ns[name]
-    if isinstance(obj, types.ModuleType):
-        return RefV(obj.__name__)
-    if isinstance(obj, type | types.FunctionType | types.BuiltinFunctionType):
-        module = getattr(obj, "__module__", None) or ""
-        qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", name)
-        return RefV(f"{module}.{qual}" if module else qual)
+    # Types are read from ``type(obj)`` only: ``isinstance`` would consult
+    # ``obj.__class__``, which a mock or a hostile class answers with its own code.
     cls = type(obj)
+    classes = safe.mro(cls)
+    if types.ModuleType in classes:
+        try:  # the module's own dict, past a lazy-loading subclass's __getattr__
+            module_name = object.__getattribute__(obj, "__dict__").get("__name__")
+        except Exception:
+            return None
+        return RefV(module_name) if type(module_name) is str else None
+    if cls in (types.FunctionType, types.BuiltinFunctionType) or type in classes:
+        module = _plain_str(getattr(obj, "__module__", None))
+        qual = _plain_str(getattr(obj, "__qualname__", None)) or name
+        return RefV(f"{module}.{qual}" if module else qual)
     if cls.__name__ in DATA_TYPES and cls.__module__.split(".")[0] in ("pandas", "numpy"):
         return DataV(RowSet.root(f"ns:{name}"), name=name, version=f"{name}@ns")
-    if callable(getattr(cls, "fit", None)) and callable(getattr(cls, "get_params", None)):
+    if _defines(classes, "fit") and _defines(classes, "get_params"):
         short = cls.__name__
         info = EstimatorInfo(
             est_id=f"ns:{name}",
@@ -41,3 +49,12 @@ def value_for(name: str, ns: dict[str, Any]) -> V | None:
         )
         return EstV(info)
     return None
+
+
+def _plain_str(value: Any) -> str:
+    return value if type(value) is str else ""
+
+
+def _defines(classes: tuple[type, ...], name: str) -> bool:
+    """Whether a class in the MRO defines ``name`` (looked up in class dicts: no code runs)."""
+    return any(name in klass.__dict__ for klass in classes)

@@ -20,6 +20,7 @@ from typing import Any
 
 from ml_lint_nb.config import Config, ConfigError, find_config
 from ml_lint_nb.engine import rules_for, run_rules
+from ml_lint_nb.facts.live import safe
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.values import LiveData, describe_value
 from ml_lint_nb.facts.model import Fact
@@ -36,6 +37,7 @@ from ml_lint_nb.suppressions import parse_noqa
 __all__ = ["MISS", "LiveSession", "cell_key"]
 
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
+MAX_SUPERSEDED = 30  # estimators no name holds any more whose events are remembered
 
 
 @dataclass
@@ -97,7 +99,9 @@ class LiveSession:
             if result is None:
                 result = getattr(self.shell, "last_execution_result", None)
             self._after_cell(result)
-        except Exception:
+        except KeyboardInterrupt:  # Ctrl-C while the hook ran: cancel the hook, keep the cell
+            self.notes.append("ml-lint-nb: checks of this cell interrupted")
+        except BaseException:  # SystemExit from a user's property must not end the kernel
             self._internal_error()
         finally:
             self.last_hook_ms = (time.perf_counter() - start) * 1000
@@ -135,7 +139,7 @@ class LiveSession:
             return None
         try:
             tree = ast.parse(python)
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         key = cell_key(raw, cell_id)
         previous = self.runs.get(key)
@@ -193,8 +197,8 @@ class LiveSession:
         hit = self.cache_get(cache_key, obj)
         if hit is not MISS:
             return hit
-        as_target = d.column is not None
-        seen = describe_value(obj, d.name, as_target or getattr(obj, "ndim", 2) == 1, self.limits)
+        as_target = d.column is not None or safe.ndim(obj, 2) == 1
+        seen = safe.call(describe_value, obj, d.name, as_target, self.limits)
         self.cache_put(cache_key, obj, seen)
         return seen
 
@@ -264,6 +268,16 @@ class LiveSession:
                 self.summarised_roots -= {p[0] for p in value.rows.paths}
 
     def _trim(self) -> None:
+        """Bound the dataflow memory, so each cell costs the same after thousands of cells.
+
+        Every cell re-finalises and re-checks the session's events, so their
+        number is the hook's cost per cell. Events of estimators no name
+        holds any more (``clf = Model(C=...)`` re-run with new values, a
+        search over configurations by hand) are history: the most recent
+        ``MAX_SUPERSEDED`` such estimators are kept (ML205 counts them), older
+        ones are forgotten.
+        """
+        self.interp.protos = _forget_superseded(self.interp.protos, self.interp.env)
         if len(self.interp.protos) > MAX_PROTOS:
             self.interp.protos = self.interp.protos[-MAX_PROTOS:]
         if len(self.interp.splits) > MAX_PROTOS // 10:
@@ -418,6 +432,21 @@ class LiveSession:
             self.notes.append(
                 "ml-lint-nb hit an internal error and skipped a check (details: %mlcheck debug)"
             )
+
+
+def _forget_superseded(protos: list[Proto], env: dict[str, Any]) -> list[Proto]:
+    """``protos`` without the events of all but the last ``MAX_SUPERSEDED`` unbound estimators."""
+    current = {v.info.est_id for v in env.values() if isinstance(v, EstV)}
+    order: dict[str, int] = {}  # superseded estimator -> position of its last event
+    for i, p in enumerate(protos):
+        est = p.args.get("estimator")
+        est_id = getattr(est, "est_id", None)
+        if isinstance(est_id, str) and est_id not in current:
+            order[est_id] = i
+    if len(order) <= MAX_SUPERSEDED:
+        return protos
+    dropped = set(sorted(order, key=order.__getitem__)[: len(order) - MAX_SUPERSEDED])
+    return [p for p in protos if getattr(p.args.get("estimator"), "est_id", None) not in dropped]
 
 
 def cell_key(raw: str, cell_id: str | None) -> str:

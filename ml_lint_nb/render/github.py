@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from ml_lint_nb.findings import Finding, RunResult, Severity
 from ml_lint_nb.render.json_format import ordered_files, ordered_findings
+from ml_lint_nb.render.text import printable
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (GitHub's ``escapeData``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (GitHub's ``escapeData``); other control characters
+    (a terminal escape in a column name) are shown escaped, never sent to the log raw."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:

@@ -105,7 +105,18 @@ def artifact_uri(path: str) -> str:
     uri = path.replace("\\", "/")
     while uri.startswith("./"):
         uri = uri[2:]
-    return quote(uri, safe="/")
+    # A non-UTF-8 file name arrives decoded with ``surrogateescape``: its
+    # original bytes are percent-encoded, as a URI spells any byte.
+    try:
+        raw = uri.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte: keep its code point
+        raw = uri.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
+
+
+def _utf8(text: str) -> bytes:
+    """Bytes to hash for any string a notebook can hold (lone surrogates included)."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _cell_properties(loc: Location) -> dict[str, Any]:
@@ -135,8 +146,8 @@ def _fingerprint_base(path: str | None, finding: Finding) -> str:
         parts += ["id", finding.location.cell_id, subject]
     else:
         message = re.sub(r"\d+", "", finding.message)
-        parts += ["msg", subject, hashlib.sha256(message.encode()).hexdigest()]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        parts += ["msg", subject, hashlib.sha256(_utf8(message)).hexdigest()]
+    return hashlib.sha256(_utf8("\0".join(parts))).hexdigest()
 
 
 def _result(
@@ -150,13 +161,9 @@ def _result(
     result["level"] = _LEVEL[finding.severity]
     result["message"] = {"text": text}
     result["locations"] = [_location(path, loc)]
-    if finding.related:
-        result["relatedLocations"] = [
-            {**_location(path, rel.location), "message": {"text": rel.role}}
-            for rel in finding.related
-        ]
-        for rel_loc, rel in zip(result["relatedLocations"], finding.related, strict=True):
-            rel_loc["properties"]["role"] = rel.role
+    related = _related_locations(path, finding)
+    if related:
+        result["relatedLocations"] = related
     result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     result["properties"] = {
         **_cell_properties(loc),
@@ -168,6 +175,25 @@ def _result(
         "evidence": [json_safe(e.to_json()) for e in finding.evidence],
     }
     return result
+
+
+def _related_locations(path: str | None, finding: Finding) -> list[dict[str, Any]]:
+    """Each distinct related location once: SARIF requires ``relatedLocations`` items unique.
+
+    Two related entries can coincide once rendered (ML205's evaluations of
+    several configurations in one cell), and the schema's ``uniqueItems``
+    then rejects the whole log.
+    """
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for rel in finding.related:
+        entry = {**_location(path, rel.location), "message": {"text": rel.role}}
+        entry["properties"]["role"] = rel.role
+        key = json.dumps(entry, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(entry)
+    return out
 
 
 def _file_results(file: FileResult, rule_index: dict[str, int]) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ indented lines so a reader sees what to change without opening the docs.
 
 from __future__ import annotations
 
+import re
+
 from ml_lint_nb.findings import FileResult, Finding, Location, RunResult, Severity
 from ml_lint_nb.render.json_format import ordered_files, ordered_findings
 
@@ -40,9 +42,28 @@ def severity_counts(counts: dict[str, int], *, skip_zero: bool = False) -> str:
     return ", ".join(parts)
 
 
+# Characters a terminal acts on instead of showing (ESC starts a colour or a
+# cursor move, BEL rings, bidi overrides reorder the line) and lone
+# surrogates (no encoding can write them): a column or file name holding
+# them is shown escaped, ``\x1b[31m`` for ``ESC[31m``.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, bidi overrides and lone surrogates escaped."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
 def one_line(text: str) -> str:
-    """Fold line breaks so that each finding stays one greppable line."""
-    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+    """Fold line breaks so that each finding stays one greppable line; escape the unprintable."""
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.splitlines())
+    return printable(text)
 
 
 def _cell_position(loc: Location) -> str:
@@ -92,13 +113,13 @@ def _finding_lines(path: str, finding: Finding, style: _Style, detail: bool) -> 
 
 
 def _file_lines(file: FileResult, style: _Style, *, quiet: bool, show_fix: bool) -> list[str]:
-    path = file.path if file.path is not None else NO_PATH
+    path = printable(file.path) if file.path is not None else NO_PATH
     lines: list[str] = []
     if file.error is not None:
         error = style.severity(Severity.ERROR, "error")
         lines.append(f"{path}: {error}: {one_line(file.error)}")
     if file.skipped is not None and not quiet:
-        lines.append(f"{path}: skipped: {file.skipped}")
+        lines.append(f"{path}: skipped: {one_line(file.skipped)}")
     for finding in ordered_findings(file):
         lines.extend(_finding_lines(path, finding, style, detail=show_fix and not quiet))
     if not quiet:

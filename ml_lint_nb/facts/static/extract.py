@@ -63,6 +63,9 @@ def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
             continue
         try:
             tree = ast.parse(cell.python)
+        except (RecursionError, MemoryError):  # 50,000 chained `+`, deep attribute chains
+            notes.append(Note("cell too deeply nested to parse; cell skipped", cell.index))
+            continue
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
             where = f" at line {line}" if line else ""

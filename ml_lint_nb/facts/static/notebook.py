@@ -18,9 +18,11 @@ message; nothing else is raised for bad input.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,6 +55,14 @@ _V3_MIME_KEYS = {
     "jpeg": "image/jpeg",
 }
 
+# A notebook bigger than this is not read (a notebook with many saved images
+# reaches tens of MB; hundreds is a data file with the wrong suffix).
+MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024
+# How much of one saved output the output parsers read: evidence (a
+# value_counts, a describe table, a shape) sits in the first lines, and the
+# parsers then see a bounded text whatever the notebook holds.
+MAX_OUTPUT_CHARS = 100_000
+
 _HTML_BREAK = r"<br\s*/?>|</(?:tr|p|div|li|h[1-6]|table|thead|tbody|caption)\s*>"
 
 
@@ -62,12 +72,62 @@ def load_notebook(path: str | os.PathLike[str], display_path: str | None = None)
     ``display_path`` is what findings should call the file (a path relative
     to the project root, say); it defaults to ``path``.
     """
+    return parse_notebook(
+        read_regular_file(path), display_path if display_path is not None else os.fspath(path)
+    )
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is a NotebookError.
+
+    The file is opened without blocking and checked with ``fstat`` before a
+    byte is read: a FIFO named ``*.ipynb`` would block ``open`` forever, and
+    a link to ``/dev/zero`` would read without end. At most ``limit + 1``
+    bytes are read, so a file growing while it is read cannot either.
+    """
+    limit = MAX_NOTEBOOK_BYTES if limit is None else limit
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise NotebookError(f"unreadable: {_os_error_text(exc)}") from None
-    return parse_notebook(data, display_path if display_path is not None else os.fspath(path))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookError(f"not a regular file ({_file_kind(info.st_mode)})")
+        if info.st_size > limit:
+            raise NotebookError(
+                f"too large: {_megabytes(info.st_size)}, the limit is {_megabytes(limit)}"
+            )
+        with os.fdopen(fd, "rb", closefd=True) as f:
+            fd = -1
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise NotebookError(f"unreadable: {_os_error_text(exc)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        raise NotebookError(f"too large: over {_megabytes(limit)}")
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:,.1f} MB"
 
 
 def parse_notebook(data: bytes | str, path: str | None) -> NotebookSource:
@@ -244,7 +304,7 @@ def _build_cells(
             yield Cell(index=index, cell_id=cell_id, cell_type=cell_type, source=source)
             continue
         if python:
-            code, skip_reason = neutralise(source)
+            code, skip_reason = _neutralise_one(source)
         else:
             code, skip_reason = None, f"kernel language {language}: not Python"
         count = raw.get("execution_count")
@@ -260,6 +320,15 @@ def _build_cells(
             else None,
             outputs_text=_outputs_text(raw.get("outputs")),
         )
+
+
+def _neutralise_one(source: str) -> tuple[str | None, str | None]:
+    """One cell's IPython syntax neutralised; a cell that breaks it is skipped with a note,
+    never the loss of the notebook."""
+    try:
+        return neutralise(source)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return None, f"could not read this cell ({type(exc).__name__})"
 
 
 def _text(value: Any) -> str:
@@ -282,7 +351,7 @@ def _outputs_text(outputs: Any) -> tuple[str, ...]:
         meta = out.get("metadata")
         if isinstance(meta, dict) and _OWN_METADATA_KEY in meta:
             continue
-        text = _output_text(out)
+        text = _output_text(out)[:MAX_OUTPUT_CHARS]
         if text:
             texts.append(text)
     return tuple(texts)
@@ -308,9 +377,41 @@ def _html_to_text(html: str) -> str:
     """Tags stripped, so a DataFrame saved only as HTML still reads as a table."""
     import html as html_module  # lazily, like the regexes: HTML-only outputs are rare
 
-    text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", html, flags=re.S | re.I)
+    text = _drop_scripts(html[:MAX_OUTPUT_CHARS])
     text = re.sub(_HTML_BREAK, "\n", text, flags=re.I)
     text = re.sub(r"</t[dh]\s*>", " ", text, flags=re.I)
-    text = html_module.unescape(re.sub(r"<[^>]*>", "", text))
+    # ``<[^<>]*>``, not ``<[^>]*>``: a run of ``<`` without ``>`` would make
+    # every ``<`` scan to the end of the text (quadratic); a tag holds no ``<``.
+    text = html_module.unescape(re.sub(r"<[^<>]*>", "", text))
     lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
+
+
+def _drop_scripts(html: str) -> str:
+    """``html`` without ``<script>``/``<style>`` elements, in one pass.
+
+    Each opening tag is matched to the first closing tag after it with
+    ``str.find`` on a lower-cased copy; an element that is never closed
+    drops the rest of the text (a lazy ``.*?`` regex instead rescans the
+    remaining text at every unclosed opening: quadratic).
+    """
+    lower = html.lower()
+    parts: list[str] = []
+    pos = 0
+    while True:
+        m = _SCRIPT_OPEN.search(html, pos)
+        if m is None:
+            parts.append(html[pos:])
+            break
+        parts.append(html[pos : m.start()])
+        close = lower.find("</" + m.group(1).lower(), m.end())
+        if close < 0:
+            break
+        end = lower.find(">", close)
+        if end < 0:
+            break
+        pos = end + 1
+    return "".join(parts)

@@ -5,25 +5,65 @@ printed ``nunique()`` shows a column's cardinality; a ``describe()`` table
 shows the features' scales. These parsers read pandas' and NumPy's plain
 text reprs and return ``None`` when the text is not what they expect, so a
 wrong guess costs a silence, never a false alarm.
+
+Every parser runs in time linear in its input and reads at most
+``MAX_TEXT`` characters, with lines of at most ``MAX_LINE`` characters: a
+saved output is data the notebook's author did not write by hand (100 KB
+of ``<``, a 50 KB ``Counter``), and no backtracking regex may see it whole.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
+MAX_TEXT = 100_000
+MAX_LINE = 2_000
+MAX_DIGITS = 18  # counts and shapes fit in 18 digits; a 5,000-digit integer is no count
+
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_ROW = re.compile(rf"^\s*(\S.*?)\s+({_NUM})\s*$")
+_NUM_RE = re.compile(_NUM)
 _FOOTER = re.compile(r"^\s*(Name:|dtype:|Length:)")
-_TUPLE2 = re.compile(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)")
+_TUPLE2 = re.compile(rf"\(\s*(\d{{1,{MAX_DIGITS}}})\s*,\s*(\d{{1,{MAX_DIGITS}}})\s*\)")
 _ARRAY = re.compile(r"array\(\[([\d\s,]+)\]")
-_COUNTER = re.compile(r"Counter\(\{(.*?)\}\)", re.S)
+_COUNTER_OPEN = "Counter({"
+_COUNTER_CLOSE = "})"
+
+
+def _bounded(text: str) -> str:
+    return text[:MAX_TEXT]
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of the bounded text; an overlong line is cut (it matches nothing then)."""
+    return [line[:MAX_LINE] for line in _bounded(text).splitlines()]
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a finite float if it is one plain number of reasonable length."""
+    if len(text) > 64 or not _NUM_RE.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _row(line: str) -> tuple[str, float] | None:
+    """``label   number``: the number is the last whitespace-free token, the label the rest."""
+    stripped = line.strip()
+    cut = max(stripped.rfind(" "), stripped.rfind("\t"))
+    if cut <= 0:
+        return None
+    label, value = stripped[:cut].strip(), _number(stripped[cut + 1 :])
+    if not label or value is None:
+        return None
+    return label, value
 
 
 def parse_value_counts(text: str) -> dict[str, float] | None:
     """``label    count`` lines of a Series repr, up to its ``Name:``/``dtype:`` footer."""
     out: dict[str, float] = {}
     saw_footer = False
-    for line in text.splitlines():
+    for line in _lines(text):
         if not line.strip():
             if out:
                 break
@@ -31,12 +71,14 @@ def parse_value_counts(text: str) -> dict[str, float] | None:
         if _FOOTER.match(line):
             saw_footer = True
             break
-        m = _ROW.match(line)
-        if not m:
+        row = _row(line)
+        if row is None:
             if out:
                 break
             continue  # a header line such as the column name
-        out[m.group(1).strip()] = float(m.group(2))
+        out[row[0]] = row[1]
+        if len(out) > 100:
+            return None
     if len(out) < 2 or len(out) > 100 or not saw_footer:
         return None
     return out
@@ -50,28 +92,38 @@ def shares_from_counts(counts: dict[str, float]) -> tuple[float, ...] | None:
 
 
 def parse_bincount(text: str) -> dict[str, float] | None:
-    m = _ARRAY.search(text)
+    m = _ARRAY.search(_bounded(text))
     if not m:
         return None
-    nums = [float(x) for x in re.findall(r"\d+", m.group(1))]
+    nums = [float(x) for x in re.findall(r"\d+", m.group(1)) if len(x) <= MAX_DIGITS]
     if len(nums) < 2:
         return None
     return {str(i): n for i, n in enumerate(nums) if n > 0}
 
 
 def parse_counter(text: str) -> dict[str, float] | None:
-    m = _COUNTER.search(text)
-    if not m:
+    text = _bounded(text)
+    start = text.find(_COUNTER_OPEN)
+    if start < 0:
+        return None
+    start += len(_COUNTER_OPEN)
+    end = text.find(_COUNTER_CLOSE, start)
+    if end < 0:
         return None
     out = {}
-    for key, val in re.findall(rf"([^:,{{}}]+):\s*({_NUM})", m.group(1)):
-        out[key.strip()] = float(val)
+    for item in text[start:end].split(","):  # 'a': 3  (a key holding ',' or ':' is not read)
+        key, colon, val = item.partition(":")
+        value = _number(val.strip()) if colon else None
+        key = key.strip()
+        if value is None or not key or any(ch in key for ch in "{}:"):
+            continue
+        out[key] = value
     return out if len(out) >= 2 else None
 
 
 def parse_scalar_int(text: str) -> int | None:
     t = text.strip()
-    if re.fullmatch(r"(?:np\.int64\()?\d+\)?", t):
+    if len(t) <= MAX_DIGITS + 10 and re.fullmatch(rf"(?:np\.int64\()?\d{{1,{MAX_DIGITS}}}\)?", t):
         return int(re.sub(r"\D", "", t))
     return None
 
@@ -85,7 +137,7 @@ def parse_nunique(text: str) -> dict[str, int] | None:
 
 
 def parse_shape(text: str) -> tuple[int, int] | None:
-    m = _TUPLE2.search(text)
+    m = _TUPLE2.search(_bounded(text))
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
@@ -98,7 +150,7 @@ def parse_describe_std(text: str) -> list[tuple[str, float]] | None:
     pairs: list[tuple[str, float]] = []
     header: list[str] = []
     seen_stats = False
-    for line in text.splitlines():
+    for line in _lines(text):
         stripped = line.strip()
         if not stripped:
             header = []
@@ -107,7 +159,7 @@ def parse_describe_std(text: str) -> list[tuple[str, float]] | None:
         if first in ("count", "mean", "std", "min", "25%", "50%", "75%", "max"):
             seen_stats = True
             if first == "std":
-                values = re.findall(_NUM, stripped[3:])
+                values = [v for v in _NUM_RE.findall(stripped[3:]) if _number(v) is not None]
                 names = (
                     header[-len(values) :]
                     if len(header) >= len(values)

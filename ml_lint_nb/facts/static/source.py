@@ -47,7 +47,9 @@ class NotebookSource:
         ignore = meta.get("ignore", [])
         if isinstance(ignore, str):
             ignore = [ignore]
-        return tuple(str(x) for x in ignore if isinstance(x, str | int))
+        if not isinstance(ignore, list | tuple):  # null, a number, a table: ignores nothing
+            return ()
+        return tuple(str(x) for x in ignore if isinstance(x, str) or type(x) is int)
 
 
 class NotebookError(Exception):

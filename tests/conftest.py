@@ -1,0 +1,26 @@
+"""Shared test configuration: the hypothesis profiles of the fuzz tests.
+
+``default`` keeps the suite fast (the fuzz tests together well under a
+minute on a 2-core machine); ``HYPOTHESIS_PROFILE=fuzz`` runs thousands of
+examples for a hardening run (10,000 generated notebooks, 1,000 hostile
+objects). Tests that pin their own ``max_examples`` keep it in both.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # hypothesis is a test extra; tests that need it skip themselves
+    settings = None  # type: ignore[assignment]
+
+if settings is not None:
+    _COMMON = {
+        "deadline": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+        "print_blob": True,
+    }
+    settings.register_profile("default", max_examples=60, **_COMMON)
+    settings.register_profile("fuzz", max_examples=10_000, **_COMMON)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
