@@ -462,3 +462,18 @@ def test_start_up_imports_nothing_heavy(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split("\n")[0] == "[] True []"
+
+
+def test_execute_does_not_leak_into_the_next_in_process_run(tmp_path: Path, capsys) -> None:
+    """``main()`` called twice in one process: a static run after ``--execute`` stays static."""
+    copy = tmp_path / "nb.ipynb"
+    copy.write_text(
+        (Path(__file__).parent.parent / "demo_notebooks" / "07_fraud_done_right.ipynb").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert main(["check", "--execute", "--kernel", "no-such-kernel", str(copy)]) == 2
+    capsys.readouterr()
+    assert main(["check", "--format", "json", str(copy)]) in (0, 1)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["files"][0]["error"] is None
