@@ -138,7 +138,7 @@ X, y = [[0], [1]], [0, 1]
     assert len(found) == 2
     by_subject = {f.subject: f for f in found}
     assert ("model",) in by_subject and ("X", "y") in by_subject
-    assert any(r.role == "also used before it" for r in by_subject[("model",)].related)
+    assert any(r.role == "another use before it" for r in by_subject[("model",)].related)
 
 
 def test_ml502_silent_on_equal_execution_counts_and_star_imports() -> None:
