@@ -119,7 +119,7 @@ class UnseededRandomness(Rule):
             f"{what} has no random_state; its result changes from run to run.{more}",
             loc,
             subject=subject,
-            related=[Related(p[0], "also unseeded") for p in places[1:8]],
+            related=[Related(p[0], "unseeded too") for p in places[1:8]],
         )
 
 
@@ -191,7 +191,7 @@ class HiddenState(Rule):
                 first.location,
                 subject=tuple(names),
                 related=[Related(first.defined_at, "definition")]
-                + [Related(u.location, "also used before it") for u in uses[1:5]],
+                + [Related(u.location, "another use before it") for u in uses[1:5]],
             )
 
 
