@@ -47,6 +47,7 @@ class JupyterProcess:
         app: str = "lab",
         settings: dict[str, dict[str, Any]] | None = None,
         live_hook: bool = True,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         self.home = Path(home)
         self.app = app
@@ -57,6 +58,7 @@ class JupyterProcess:
         self.proc: subprocess.Popen[bytes] | None = None
         self._settings = settings or {}
         self._live_hook = live_hook
+        self._extra_args = list(extra_args)
 
     # -- environment ------------------------------------------------------------------------------
     def _environment(self) -> dict[str, str]:
@@ -106,6 +108,7 @@ class JupyterProcess:
             "--ServerApp.password=",
             "--ServerApp.jpserver_extensions={'ml_lint_nb.server': True}",
             "--ServerApp.open_browser=False",
+            *self._extra_args,
         ]
 
     # -- lifecycle --------------------------------------------------------------------------------
