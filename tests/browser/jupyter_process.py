@@ -5,7 +5,7 @@ root directory with the token disabled, keeps its settings, workspaces and
 IPython profile in temporary directories (nothing of the developer's
 ~/.jupyter leaks in), and is stopped by its PID. The labextension is served
 from this checkout's committed build (``ml_lint_nb/labextension``) through
-``JUPYTER_PATH``, and the server extension is enabled on the command line,
+``JUPYTER_PATH`` (``ML_LINT_NB_LABEXTENSION`` names another build), and the server extension is enabled on the command line,
 so the tests exercise this worktree's code whether or not the package is
 installed.
 """
@@ -25,7 +25,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-BUILT_LABEXTENSION = REPO / "ml_lint_nb" / "labextension"
+# The committed build, or the one .ci/run has just rebuilt from labextension/.
+BUILT_LABEXTENSION = Path(
+    os.environ.get("ML_LINT_NB_LABEXTENSION") or REPO / "ml_lint_nb" / "labextension"
+)
 STARTUP_TIMEOUT = 90.0
 
 # Loads the live hook in every kernel, as a user's ipython_config.py would.
