@@ -222,7 +222,9 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
           event.preventDefault();
           const store = this.locate(this.node);
           if (store) {
-            store.jumpTo(store.indexOf(r), r.line);
+            // A related place with no cell of its own is in the finding's cell.
+            const index = store.indexOf(r);
+            store.jumpTo(index >= 0 ? index : store.indexOf(f), r.line);
           }
         };
       }

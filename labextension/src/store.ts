@@ -231,6 +231,9 @@ export class NotebookFindings {
         for (const f of findingsOf(data[MIME_TYPE])) {
           const index = this.placeLive(f, i);
           this.lastLive.set(`${cell.id}|${f.code}`, f);
+          if (this.rerunSince(index, i)) {
+            continue; // its own cell ran again after this output: the kernel re-decided there
+          }
           this.add(merged, f, index, 'live');
         }
         for (const note of notesOf(data[MIME_TYPE])) {
@@ -314,6 +317,22 @@ export class NotebookFindings {
     this.liveActive = false;
     this.sessionIgnored.clear();
     this.schedule();
+  }
+
+  /**
+   * A finding shown under cell `host` but located in cell `index` is stale
+   * once that cell has run again (a higher execution count): the hook then
+   * reports it again under that cell if it is still there, and drops it from
+   * the session if the re-run fixed it.
+   */
+  private rerunSince(index: number, host: number): boolean {
+    if (index < 0 || index === host) {
+      return false;
+    }
+    const cells = this.panel.model!.cells;
+    const own = (cells.get(index) as any).executionCount;
+    const shown = (cells.get(host) as any).executionCount;
+    return typeof own === 'number' && typeof shown === 'number' && own > shown;
   }
 
   private placeLive(f: IFinding, hostIndex: number): number {

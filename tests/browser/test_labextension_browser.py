@@ -12,6 +12,7 @@ ML301 warnings on cells 8-10, ML205 on cells 9 and 13 (1-based, all cells).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,13 @@ ALL_RUN = f"""() => {{
   }}
   return true;
 }}"""
+FIXED_CELL_12 = (
+    "Xs_train, Xs_test, ys_train, ys_test = train_test_split(\n"
+    "    X, y, test_size=0.25, random_state=0, stratify=y\n"
+    ")\n"
+    "scaler = StandardScaler().fit(Xs_train)\n"
+    "Xs_train, Xs_test = scaler.transform(Xs_train), scaler.transform(Xs_test)\n"
+)
 KERNEL_IDLE = f"""() => {{
   const p = {CURRENT};
   return !!(p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel
@@ -189,6 +197,24 @@ def test_run_all_renders_findings_markers_and_jump(
     cell12.locator(".mlnb-rule-page h1").first.wait_for()
     assert "ML203" in cell12.locator(".mlnb-rule-page").inner_text()
     shot(page, artefacts, "lab-jump-and-rule-page")
+    # Fix cell 12 (split first, then fit the scaler on the training rows) and re-run it:
+    # its block, its marker and its panel entry leave; the other cells keep theirs.
+    page.evaluate(
+        f"""() => {{
+          const p = {CURRENT};
+          p.model.cells.get(11).sharedModel.setSource({json.dumps(FIXED_CELL_12)});
+          p.content.activeCellIndex = 11;
+          return window.jupyterapp.commands.execute('notebook:run-cell');
+        }}"""
+    )
+    page.wait_for_function(
+        f"() => {CURRENT}.model.cells.get(11).executionCount > {CURRENT}.model.cells.get(15).executionCount"
+    )
+    page.wait_for_function(KERNEL_IDLE)
+    page.wait_for_timeout(1000)
+    assert cell12.locator(".mlnb-rendered").count() == 0
+    assert 12 not in markers(page) and markers(page).get(15) == "error"
+    assert not any(e["cell"] == 12 for e in panel_entries(page))
 
 
 def test_silence_a_rule_from_the_ui(page: Any, lab: JupyterProcess, artefacts: Path) -> None:
