@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,13 @@ def test_config_candidates_stop_at_the_root() -> None:
     assert config_candidates("nb.ipynb") == ["pyproject.toml"]
 
 
+def _run(coro):
+    """Run a coroutine on its own loop in a thread (Playwright's sync API, used by the
+    browser tests in the same session, keeps an event loop running on the main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_find_config_asks_the_contents_manager(tmp_path: Path) -> None:
     pytest.importorskip("jupyter_server")
     (tmp_path / "p").mkdir()
@@ -72,8 +80,8 @@ def test_find_config_asks_the_contents_manager(tmp_path: Path) -> None:
             return str(tmp_path / path)
 
     manager = Manager()
-    config = asyncio.run(find_config(manager, "p/q/nb.ipynb"))
+    config = _run(find_config(manager, "p/q/nb.ipynb"))
     assert "ML205" not in config.enabled_codes(None)
     assert manager.asked == ["p/q/pyproject.toml", "p/pyproject.toml"]
     # A manager with no OS paths (a database, S3) gets the defaults.
-    assert asyncio.run(find_config(object(), "nb.ipynb")).source is None
+    assert _run(find_config(object(), "nb.ipynb")).source is None

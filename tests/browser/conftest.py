@@ -9,56 +9,16 @@ Screenshots go to the artefacts directory printed in the test header
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-_ARTEFACTS: Path | None = None
-
-
-def artefacts_dir() -> Path:
-    global _ARTEFACTS
-    if _ARTEFACTS is None:
-        chosen = os.environ.get("ML_LINT_NB_ARTEFACTS")
-        _ARTEFACTS = (
-            Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="ml-lint-nb-browser-"))
-        )
-        _ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    return _ARTEFACTS
+from browser_support import CHROMIUM, CHROMIUM_ARGS, artefacts_dir, missing_browser_stack
 
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"ml-lint-nb browser test screenshots: {artefacts_dir()}"
-
-
-def missing_browser_stack() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[browser]')"
-    try:
-        import jupyterlab  # noqa: F401
-        import notebook  # noqa: F401
-    except ImportError:
-        return "jupyterlab/notebook are not installed (pip install -e '.[browser]')"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +39,3 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def artefacts() -> Path:
     return artefacts_dir()
-
-
-def copy_demo(root: Path, name: str, target: str = "demo.ipynb") -> Path:
-    from jupyter_process import REPO
-
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(shutil.copy(REPO / "demo_notebooks" / name, root / target))

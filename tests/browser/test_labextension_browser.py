@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_demo, missing_browser_stack
+from browser_support import copy_demo, missing_browser_stack
 from jupyter_process import JupyterProcess
 
 pytestmark = pytest.mark.skipif(
@@ -284,6 +284,18 @@ def test_dark_theme(page: Any, lab: JupyterProcess, artefacts: Path) -> None:
     )
     assert _luminance(panel_bg) < 0.3
     shot(page, artefacts, "lab-dark")
+    # High contrast: the same variables, so the block follows without a rule of its own.
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Dark High Contrast'})"
+    )
+    page.wait_for_function(
+        "() => document.body.dataset.jpThemeName === 'JupyterLab Dark High Contrast'"
+    )
+    page.wait_for_timeout(1500)
+    colors = block.evaluate("b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+    assert _luminance(colors[0]) < 0.2 and _luminance(colors[1]) > 0.8, colors
+    shot(page, artefacts, "lab-dark-high-contrast")
     page.evaluate(
         "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
     )
