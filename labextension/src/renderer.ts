@@ -161,7 +161,11 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       block.classList.add(`mlnb-sev-${top}`);
     }
     summary.appendChild(el('span', 'mlnb-label', 'ml-lint-nb'));
-    let text = countSummary(counts);
+    const silenced = findings.length - shown.length;
+    let text = shown.length ? countSummary(counts) : '';
+    if (silenced) {
+      text += `${text ? ', ' : ''}${silenced} silenced`;
+    }
     if (!findings.length && notes.length) {
       text = notes.map(n => n.message).join('; ');
     }

@@ -230,6 +230,7 @@ def test_silence_a_rule_from_the_ui(page: Any, lab: JupyterProcess, artefacts: P
         "() => ![...document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry')].some(b => b.dataset.code === 'ML301')"
     )
     assert "silenced for this session" in cell8.locator(".mlnb-finding").first.inner_text()
+    assert "1 silenced" in cell8.locator(".mlnb-summary").inner_text()
     assert 8 not in markers(page) or markers(page)[8] != "warning"
     # The kernel was told: %mlcheck status lists the ignored code.
     status = page.evaluate(
@@ -255,6 +256,12 @@ def test_silence_a_rule_from_the_ui(page: Any, lab: JupyterProcess, artefacts: P
     page.wait_for_function(
         "() => ![...document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry')].some(b => b.dataset.code === 'ML205')"
     )
+    # Saving re-lints the saved file on the server (which honours the new metadata too).
+    with page.expect_response(lambda r: "/ml-lint-nb/lint?" in r.url) as response:
+        page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    doc = response.value.json()
+    assert "ML205" not in {f["code"] for f in doc["files"][0]["findings"]}
+    assert "ML203" in {f["code"] for f in doc["files"][0]["findings"]}
     shot(page, artefacts, "lab-silenced")
 
 
