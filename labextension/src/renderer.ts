@@ -1,0 +1,283 @@
+/**
+ * The renderer for `application/vnd.ml-lint-nb.findings+json`: the same
+ * collapsible block as the HTML representation, but drawn with the theme's
+ * variables and wired to the notebook (related cells scroll, rule pages load
+ * on demand, rules can be silenced). Every string from the payload goes in
+ * as text, never as HTML: messages quote the user's column names.
+ */
+
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { Widget } from '@lumino/widgets';
+
+import { NotebookFindings, fetchRulePage } from './store';
+import {
+  IEvidence,
+  IFinding,
+  MIME_TYPE,
+  countBySeverity,
+  countSummary,
+  findingsOf,
+  notesOf,
+  rank,
+  severityIcon
+} from './types';
+
+/** Finds the findings store of the notebook a node lives in (null outside notebooks). */
+export type StoreLocator = (node: HTMLElement) => NotebookFindings | null;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function where(f: { cell?: number | null; line?: number | null; col?: number | null; execution_count?: number | null }): string {
+  const parts: string[] = [];
+  if (typeof f.cell === 'number') {
+    parts.push(`cell ${f.cell}`);
+  }
+  if (typeof f.line === 'number') {
+    parts.push(`line ${f.line}` + (typeof f.col === 'number' ? `, col ${f.col}` : ''));
+  }
+  if (typeof f.execution_count === 'number') {
+    parts.push(`execution [${f.execution_count}]`);
+  }
+  return parts.join(', ');
+}
+
+function dataText(value: unknown): string {
+  if (value === null || value === undefined) {
+    return '';
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Evidence as a table: source, what was seen, and its data as key = value lines. */
+function evidenceTable(evidence: IEvidence[]): HTMLElement {
+  const table = el('table', 'mlnb-evidence');
+  const head = el('tr');
+  for (const name of ['source', 'evidence', 'data']) {
+    head.appendChild(el('th', '', name));
+  }
+  table.appendChild(el('thead')).appendChild(head);
+  const body = table.appendChild(el('tbody'));
+  for (const ev of evidence) {
+    const row = body.appendChild(el('tr'));
+    row.appendChild(el('td', 'mlnb-ev-source', ev.source ?? ''));
+    const text = row.appendChild(el('td', 'mlnb-ev-text', ev.text ?? ''));
+    if (ev.kind) {
+      text.title = ev.kind;
+    }
+    const data = row.appendChild(el('td', 'mlnb-ev-data'));
+    const entries = ev.data && typeof ev.data === 'object' ? Object.entries(ev.data) : [];
+    for (const [key, value] of entries) {
+      const line = data.appendChild(el('div'));
+      line.appendChild(el('span', 'mlnb-ev-key', key));
+      line.appendChild(document.createTextNode(` ${dataText(value)}`));
+    }
+  }
+  return table;
+}
+
+export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
+  constructor(
+    private locate: StoreLocator,
+    private rendermime: IRenderMimeRegistry | null
+  ) {
+    super();
+    this.addClass('mlnb-rendered');
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this.payload = model.data[MIME_TYPE];
+    this.draw();
+  }
+
+  protected onAfterAttach(): void {
+    // Attached: now we know which notebook we are in, and can follow its silencing.
+    const store = this.locate(this.node);
+    if (store && store !== this.store) {
+      this.store?.changed.disconnect(this.onStoreChanged, this);
+      this.store = store;
+      store.changed.connect(this.onStoreChanged, this);
+      this.draw();
+    }
+  }
+
+  dispose(): void {
+    this.store?.changed.disconnect(this.onStoreChanged, this);
+    super.dispose();
+  }
+
+  private onStoreChanged(): void {
+    const silenced = this.silencedKey();
+    if (silenced !== this.lastSilenced) {
+      this.draw();
+    }
+  }
+
+  private silencedKey(): string {
+    if (!this.store) {
+      return '';
+    }
+    return findingsOf(this.payload)
+      .map(f => `${f.code}:${this.store!.isSilenced(f.code) ?? ''}`)
+      .join(',');
+  }
+
+  private draw(): void {
+    const wasOpen = this.node.querySelector('details.mlnb-block')?.hasAttribute('open');
+    const openCodes = new Set(
+      [...this.node.querySelectorAll('details.mlnb-finding[open]')].map(
+        d => (d as HTMLElement).dataset.key
+      )
+    );
+    this.node.textContent = '';
+    this.lastSilenced = this.silencedKey();
+    const findings = findingsOf(this.payload).sort(
+      (a, b) => rank(b.severity) - rank(a.severity)
+    );
+    const shown = findings.filter(f => !this.store?.isSilenced(f.code));
+    const notes = notesOf(this.payload);
+    const block = el('details', 'mlnb-block');
+    if (wasOpen) {
+      block.open = true;
+    }
+    const summary = block.appendChild(el('summary', 'mlnb-summary'));
+    const counts = countBySeverity(shown);
+    const top = shown.length ? shown[0].severity : null;
+    if (top) {
+      summary.appendChild(severityIcon(top));
+      block.classList.add(`mlnb-sev-${top}`);
+    }
+    summary.appendChild(el('span', 'mlnb-label', 'ml-lint-nb'));
+    const silenced = findings.length - shown.length;
+    let text = shown.length ? countSummary(counts) : '';
+    if (silenced) {
+      text += `${text ? ', ' : ''}${silenced} silenced`;
+    }
+    if (!findings.length && notes.length) {
+      text = notes.map(n => n.message).join('; ');
+    }
+    summary.appendChild(el('span', 'mlnb-counts', text));
+    findings.forEach((f, i) => {
+      const key = `${i}:${f.code}`;
+      block.appendChild(this.findingBlock(f, key, openCodes.has(key)));
+    });
+    if (findings.length) {
+      for (const n of notes) {
+        block.appendChild(el('div', 'mlnb-note', n.message));
+      }
+    }
+    this.node.appendChild(block);
+  }
+
+  private findingBlock(f: IFinding, key: string, open: boolean): HTMLElement {
+    const silenced = this.store?.isSilenced(f.code) ?? null;
+    const item = el('details', `mlnb-finding mlnb-sev-${f.severity}`);
+    item.dataset.key = key;
+    item.dataset.code = f.code;
+    item.open = open && !silenced;
+    const head = item.appendChild(el('summary', 'mlnb-finding-head'));
+    head.appendChild(severityIcon(f.severity));
+    head.appendChild(el('code', 'mlnb-code', f.code));
+    head.appendChild(el('span', 'mlnb-name', f.name));
+    if (silenced) {
+      item.classList.add('mlnb-silenced');
+      head.appendChild(
+        el('span', 'mlnb-muted', silenced === 'session' ? 'silenced for this session' : 'silenced in this notebook')
+      );
+      return item;
+    }
+    head.appendChild(el('span', 'mlnb-message', f.message));
+    const body = item.appendChild(el('div', 'mlnb-body'));
+    const loc = where(f);
+    const sources = (f.sources ?? []).join(' + ');
+    if (loc || sources) {
+      body.appendChild(el('div', 'mlnb-muted', [loc, sources].filter(Boolean).join(' · ')));
+    }
+    if (f.evidence?.length) {
+      body.appendChild(evidenceTable(f.evidence));
+    }
+    if (f.fix) {
+      const fix = body.appendChild(el('div', 'mlnb-fix'));
+      fix.appendChild(el('b', '', 'Fix: '));
+      fix.appendChild(document.createTextNode(f.fix));
+    }
+    if (f.related?.length) {
+      const related = body.appendChild(el('div', 'mlnb-related'));
+      related.appendChild(el('span', 'mlnb-muted', 'Related: '));
+      for (const r of f.related) {
+        const link = related.appendChild(
+          el('a', 'mlnb-cell-link', `${where(r) || 'cell'}${r.role ? ` (${r.role})` : ''}`)
+        );
+        link.href = '#';
+        link.onclick = event => {
+          event.preventDefault();
+          const store = this.locate(this.node);
+          if (store) {
+            // A related place with no cell of its own is in the finding's cell.
+            const index = store.indexOf(r);
+            store.jumpTo(index >= 0 ? index : store.indexOf(f), r.line);
+          }
+        };
+      }
+    }
+    const actions = body.appendChild(el('div', 'mlnb-actions'));
+    const page = el('div', 'mlnb-rule-page');
+    const ruleButton = actions.appendChild(el('button', 'mlnb-button mlnb-rule-button', 'Rule page'));
+    ruleButton.onclick = () => void this.toggleRulePage(f.code, page, ruleButton);
+    const store = this.locate(this.node) ?? this.store;
+    if (store) {
+      const session = actions.appendChild(
+        el('button', 'mlnb-button mlnb-silence-session', 'Silence for this session')
+      );
+      session.title = `Runs %mlcheck ignore ${f.code} in the kernel`;
+      session.onclick = () => store.silenceForSession(f.code);
+      const notebook = actions.appendChild(
+        el('button', 'mlnb-button mlnb-silence-notebook', 'Silence in this notebook')
+      );
+      notebook.title = `Adds ${f.code} to the notebook metadata {"ml_lint_nb": {"ignore": [...]}}`;
+      notebook.onclick = () => store.silenceForNotebook(f.code);
+    }
+    body.appendChild(page);
+    return item;
+  }
+
+  private async toggleRulePage(code: string, page: HTMLElement, button: HTMLElement): Promise<void> {
+    if (page.childElementCount) {
+      page.textContent = '';
+      button.textContent = 'Rule page';
+      return;
+    }
+    button.textContent = 'Hide rule page';
+    try {
+      const markdown = await fetchRulePage(code);
+      if (this.rendermime) {
+        const renderer = this.rendermime.createRenderer('text/markdown');
+        await renderer.renderModel(
+          this.rendermime.createModel({ data: { 'text/markdown': markdown }, trusted: false })
+        );
+        page.appendChild(renderer.node);
+      } else {
+        page.appendChild(el('pre', '', markdown));
+      }
+    } catch (err) {
+      page.appendChild(el('div', 'mlnb-muted', (err as Error).message));
+    }
+  }
+
+  private payload: unknown = null;
+  private store: NotebookFindings | null = null;
+  private lastSilenced = '';
+}

@@ -1,0 +1,340 @@
+"""The labextension in a real browser: JupyterLab 4 and Notebook 7 with Debian's chromium.
+
+Scenarios from issue 8: static findings in the "ML pitfalls" panel before
+anything runs; after Run All, findings drawn by the extension (not the HTML
+fallback), markers on the right cells, live panel entries and the jump;
+silencing a rule from the UI; the dark theme; Notebook 7. Screenshots are
+written to the artefacts directory printed in the test header.
+
+Demo notebook 01 (breast cancer): static ML203 errors on cells 12 and 15,
+ML301 warnings on cells 8-10, ML205 on cells 9 and 13 (1-based, all cells).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import copy_demo, missing_browser_stack
+from jupyter_process import JupyterProcess
+
+pytestmark = pytest.mark.skipif(
+    missing_browser_stack() is not None, reason=str(missing_browser_stack())
+)
+
+TIMEOUT_MS = 120_000
+NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
+VIEWPORT = {"width": 1500, "height": 950}
+
+# JS: the current notebook panel, and whether every code cell has run with the kernel idle.
+CURRENT = "window.jupyterapp.shell.currentWidget"
+ALL_RUN = f"""() => {{
+  const p = {CURRENT};
+  if (!p || !p.model || !p.sessionContext.session || !p.sessionContext.session.kernel) return false;
+  if (p.sessionContext.session.kernel.status !== 'idle') return false;
+  const cells = p.model.cells;
+  for (let i = 0; i < cells.length; i++) {{
+    const c = cells.get(i);
+    if (c.type === 'code' && c.sharedModel.source.trim() && !c.executionCount) return false;
+  }}
+  return true;
+}}"""
+FIXED_CELL_12 = (
+    "Xs_train, Xs_test, ys_train, ys_test = train_test_split(\n"
+    "    X, y, test_size=0.25, random_state=0, stratify=y\n"
+    ")\n"
+    "scaler = StandardScaler().fit(Xs_train)\n"
+    "Xs_train, Xs_test = scaler.transform(Xs_train), scaler.transform(Xs_test)\n"
+)
+KERNEL_IDLE = f"""() => {{
+  const p = {CURRENT};
+  return !!(p && p.sessionContext && p.sessionContext.session && p.sessionContext.session.kernel
+    && p.sessionContext.session.kernel.status === 'idle');
+}}"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterProcess]:
+    home = tmp_path_factory.mktemp("lab")
+    copy_demo(home / "root", "01_breast_cancer_svm.ipynb")
+    # One copy per test that runs it: a kernel session outlives the browser context, and a
+    # second Run All in the same kernel shows known findings as "still present" only.
+    for name in ("silence.ipynb", "dark.ipynb"):
+        copy_demo(home / "root", "01_breast_cancer_svm.ipynb", name)
+    with JupyterProcess(
+        home, app="lab", settings=NO_NEWS, extra_args=("--LabApp.expose_app_in_browser=True",)
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def open_lab_notebook(page: Any, server: JupyterProcess, name: str, workspace: str) -> None:
+    """Open one notebook in a fresh workspace (no tabs restored from an earlier test)."""
+    page.goto(f"{server.url}/lab/workspaces/{workspace}/tree/{name}?reset")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+    page.wait_for_function(KERNEL_IDLE)
+
+
+def open_panel(page: Any) -> Any:
+    page.evaluate("window.jupyterapp.commands.execute('ml-lint-nb:open-panel')")
+    panel = page.locator("#ml-lint-nb-panel")
+    panel.wait_for(state="visible")
+    return panel
+
+
+def panel_entries(page: Any) -> list[dict[str, Any]]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry')].map(b => ({
+          code: b.dataset.code, cell: Number(b.dataset.cellIndex) + 1,
+          tags: [...b.querySelectorAll('.mlnb-tag')].map(t => t.textContent)}))"""
+    )
+
+
+def markers(page: Any) -> dict[int, str]:
+    """1-based cell position -> marker severity, read from the notebook's cell widgets."""
+    pairs = page.evaluate(
+        f"""() => {CURRENT}.content.widgets.map((w, i) => [i + 1, w.node.dataset.mlnbSeverity || ''])"""
+    )
+    return {i: s for i, s in pairs if s}
+
+
+def run_all(page: Any) -> None:
+    """Clear the saved outputs and counts (the demo was saved executed), then Run All."""
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.wait_for_function(
+        f"() => {{ const c = {CURRENT}.model.cells; for (let i = 0; i < c.length; i++)"
+        " if (c.get(i).executionCount) return false; return true; }"
+    )
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_RUN, polling=500)
+    # The hook's outputs arrive with the last reply; let the store's debounce settle.
+    page.wait_for_timeout(1000)
+
+
+def shot(page: Any, artefacts: Path, name: str) -> Path:
+    path = artefacts / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_static_findings_in_panel_before_running(
+    page: Any, lab: JupyterProcess, artefacts: Path
+) -> None:
+    open_lab_notebook(page, lab, "demo.ipynb", "static")
+    # The status item shows the counts and opens the panel.
+    status = page.locator(".mlnb-status")
+    status.wait_for(state="visible")
+    page.wait_for_function(
+        "() => document.querySelector('.mlnb-status .mlnb-sev-error')?.textContent === '2'"
+    )
+    status.click()
+    panel = page.locator("#ml-lint-nb-panel")
+    panel.wait_for(state="visible")
+    page.wait_for_selector("#ml-lint-nb-panel .mlnb-entry")
+    entries = panel_entries(page)
+    found = {(e["code"], e["cell"]) for e in entries}
+    assert {("ML203", 12), ("ML203", 15), ("ML301", 8), ("ML205", 13)} <= found
+    assert all(e["tags"] == ["static"] for e in entries)
+    groups = page.locator("#ml-lint-nb-panel h3").all_inner_texts()
+    assert groups[0].strip().startswith("Errors")
+    # Nothing ran: no output in the notebook carries findings.
+    assert page.locator(".mlnb-rendered").count() == 0
+    assert markers(page)[12] == "error" and markers(page)[8] == "warning"
+    shot(page, artefacts, "lab-static-panel")
+
+
+def test_run_all_renders_findings_markers_and_jump(
+    page: Any, lab: JupyterProcess, artefacts: Path
+) -> None:
+    open_lab_notebook(page, lab, "demo.ipynb", "runall")
+    open_panel(page)
+    run_all(page)
+    rendered = page.locator(".jp-OutputArea .mlnb-rendered")
+    rendered.first.wait_for(state="attached")
+    assert rendered.count() >= 3
+    # Drawn by the extension: the HTML fallback's <details class="ml-lint-nb"> is absent.
+    assert page.locator(".jp-OutputArea details.ml-lint-nb").count() == 0
+    # The block under cell 12 (the scaler fitted before the split) says so in its summary.
+    cell12 = page.locator(".jp-Notebook .jp-Cell").nth(11)
+    summary = cell12.locator(".mlnb-summary")
+    assert "1 error" in summary.inner_text()
+    assert cell12.locator(".mlnb-summary .mlnb-icon-error").count() == 1
+    marks = markers(page)
+    assert marks.get(12) == "error" and marks.get(15) == "error"
+    assert marks.get(8) == "warning"
+    assert not any(marks.get(i) for i in (1, 2, 6, 11, 14, 17))  # markdown and clean cells
+    entries = panel_entries(page)
+    assert any(e["code"] == "ML203" and e["cell"] == 12 and "live" in e["tags"] for e in entries)
+    # Open the finding, its evidence table and rule page, for the eye and the README.
+    cell12.locator(".mlnb-summary").click()
+    cell12.locator(".mlnb-finding-head").first.click()
+    assert cell12.locator(".mlnb-finding .mlnb-fix").first.is_visible()
+    cell12.locator(".mlnb-finding").first.scroll_into_view_if_needed()
+    shot(page, artefacts, "lab-run-all")
+    # A click in the panel scrolls to the cell and selects it.
+    page.evaluate(f"() => {{ {CURRENT}.content.activeCellIndex = 0; }}")
+    page.locator("#ml-lint-nb-panel .mlnb-entry[data-code='ML301'][data-cell-index='7']").click()
+    page.wait_for_function(f"() => {CURRENT}.content.activeCellIndex === 7")
+    page.wait_for_timeout(600)
+    box = page.locator(".jp-Notebook .jp-Cell").nth(7).bounding_box()
+    assert box is not None and 0 <= box["y"] < VIEWPORT["height"]
+    # The rule page loads on demand from the server extension.
+    cell12.locator(".mlnb-summary").scroll_into_view_if_needed()
+    cell12.locator(".mlnb-rule-button").first.click()
+    cell12.locator(".mlnb-rule-page h1").first.wait_for()
+    assert "ML203" in cell12.locator(".mlnb-rule-page").inner_text()
+    shot(page, artefacts, "lab-jump-and-rule-page")
+    # Fix cell 12 (split first, then fit the scaler on the training rows) and re-run it:
+    # its block, its marker and its panel entry leave; the other cells keep theirs.
+    page.evaluate(
+        f"""() => {{
+          const p = {CURRENT};
+          p.model.cells.get(11).sharedModel.setSource({json.dumps(FIXED_CELL_12)});
+          p.content.activeCellIndex = 11;
+          return window.jupyterapp.commands.execute('notebook:run-cell');
+        }}"""
+    )
+    page.wait_for_function(
+        f"() => {CURRENT}.model.cells.get(11).executionCount > {CURRENT}.model.cells.get(15).executionCount"
+    )
+    page.wait_for_function(KERNEL_IDLE)
+    page.wait_for_timeout(1000)
+    assert cell12.locator(".mlnb-rendered").count() == 0
+    assert 12 not in markers(page) and markers(page).get(15) == "error"
+    assert not any(e["cell"] == 12 for e in panel_entries(page))
+
+
+def test_silence_a_rule_from_the_ui(page: Any, lab: JupyterProcess, artefacts: Path) -> None:
+    open_lab_notebook(page, lab, "silence.ipynb", "silence")
+    open_panel(page)
+    run_all(page)
+    assert any(e["code"] == "ML301" for e in panel_entries(page))
+    cell8 = page.locator(".jp-Notebook .jp-Cell").nth(7)
+    cell8.locator(".mlnb-summary").click()
+    cell8.locator(".mlnb-finding-head").first.click()
+    cell8.locator(".mlnb-silence-session").first.click()
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry')].some(b => b.dataset.code === 'ML301')"
+    )
+    assert "silenced for this session" in cell8.locator(".mlnb-finding").first.inner_text()
+    assert "1 silenced" in cell8.locator(".mlnb-summary").inner_text()
+    assert 8 not in markers(page) or markers(page)[8] != "warning"
+    # The kernel was told: %mlcheck status lists the ignored code.
+    status = page.evaluate(
+        f"""async () => {{
+          const k = {CURRENT}.sessionContext.session.kernel;
+          let text = '';
+          const future = k.requestExecute({{code: '%mlcheck status', store_history: false}});
+          future.onIOPub = msg => {{ if (msg.content.text) text += msg.content.text; }};
+          await future.done;
+          return text;
+        }}"""
+    )
+    assert "ML301" in status, status
+    # For the notebook: the metadata suppression is written.
+    cell13 = page.locator(".jp-Notebook .jp-Cell").nth(12)
+    cell13.scroll_into_view_if_needed()
+    cell13.locator(".mlnb-summary").click()
+    cell13.locator(".mlnb-finding-head").first.click()
+    cell13.locator(".mlnb-silence-notebook").first.click()
+    page.wait_for_function(
+        f"() => ({CURRENT}.model.getMetadata('ml_lint_nb') || {{}}).ignore?.includes('ML205')"
+    )
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry')].some(b => b.dataset.code === 'ML205')"
+    )
+    # Saving re-lints the saved file on the server (which honours the new metadata too).
+    with page.expect_response(lambda r: "/ml-lint-nb/lint?" in r.url) as response:
+        page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    doc = response.value.json()
+    assert "ML205" not in {f["code"] for f in doc["files"][0]["findings"]}
+    assert "ML203" in {f["code"] for f in doc["files"][0]["findings"]}
+    shot(page, artefacts, "lab-silenced")
+
+
+def _luminance(rgb: str) -> float:
+    parts = [float(x) for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    return sum(w * c for w, c in zip((0.2126, 0.7152, 0.0722), parts, strict=True)) / 255
+
+
+def test_dark_theme(page: Any, lab: JupyterProcess, artefacts: Path) -> None:
+    open_lab_notebook(page, lab, "dark.ipynb", "dark")
+    open_panel(page)
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+    )
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(1500)
+    run_all(page)
+    cell12 = page.locator(".jp-Notebook .jp-Cell").nth(11)
+    cell12.scroll_into_view_if_needed()
+    cell12.locator(".mlnb-summary").click()
+    cell12.locator(".mlnb-finding-head").first.click()
+    block = cell12.locator(".mlnb-block")
+    colors = block.evaluate("b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+    assert _luminance(colors[0]) < 0.3 and _luminance(colors[1]) > 0.6, colors
+    panel_bg = page.locator("#ml-lint-nb-panel").evaluate(
+        "p => getComputedStyle(p).backgroundColor"
+    )
+    assert _luminance(panel_bg) < 0.3
+    shot(page, artefacts, "lab-dark")
+    # High contrast: the same variables, so the block follows without a rule of its own.
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme',"
+        " {theme: 'JupyterLab Dark High Contrast'})"
+    )
+    page.wait_for_function(
+        "() => document.body.dataset.jpThemeName === 'JupyterLab Dark High Contrast'"
+    )
+    page.wait_for_timeout(1500)
+    colors = block.evaluate("b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+    assert _luminance(colors[0]) < 0.2 and _luminance(colors[1]) > 0.8, colors
+    shot(page, artefacts, "lab-dark-high-contrast")
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
+    )
+
+
+def test_notebook7(browser: Any, tmp_path: Path, artefacts: Path) -> None:
+    copy_demo(tmp_path / "root", "01_breast_cancer_svm.ipynb")
+    with JupyterProcess(
+        tmp_path,
+        app="notebook",
+        settings=NO_NEWS,
+        extra_args=("--JupyterNotebookApp.expose_app_in_browser=True",),
+    ) as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        try:
+            page.goto(f"{server.url}/notebooks/demo.ipynb")
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            page.wait_for_function(KERNEL_IDLE)
+            open_panel(page)
+            page.wait_for_selector("#ml-lint-nb-panel .mlnb-entry")
+            assert any(e["code"] == "ML203" for e in panel_entries(page))
+            run_all(page)
+            rendered = page.locator(".jp-OutputArea .mlnb-rendered")
+            rendered.first.wait_for(state="attached")
+            assert page.locator(".jp-OutputArea details.ml-lint-nb").count() == 0
+            assert markers(page).get(12) == "error"
+            assert any("live" in e["tags"] for e in panel_entries(page))
+            cell12 = page.locator(".jp-Notebook .jp-Cell").nth(11)
+            cell12.scroll_into_view_if_needed()
+            cell12.locator(".mlnb-summary").click()
+            shot(page, artefacts, "notebook7")
+        finally:
+            context.close()
