@@ -47,6 +47,7 @@ def collect(
     facts.extend(_fitted(session, protos))
     facts.extend(_frames(session, where))
     facts.extend(_splits(session, splits))
+    facts.extend(_model_evidence(session, protos, where))
     if splits:
         facts.extend(_earlier_transformers(session, protos))
     facts.extend(_scores(session, protos))
@@ -247,7 +248,174 @@ def _splits(session: LiveSession, splits: list[SplitToken]) -> list[Fact]:
             **kwargs,
         )
         out.extend(facts or [])
+        _state(session).split_pairs.add((train.name, test.name))
     return out
+
+
+class _ModelState:
+    """What the session remembers about models: their fit records and the pairs compared."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        self.records: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.by_id: dict[int, Any] = {}  # for models that take no weak reference
+        self.compared: set[tuple] = set()
+        self.split_pairs: set[tuple[str | None, str | None]] = set()
+
+
+def _state(session: LiveSession) -> _ModelState:
+    state = session.__dict__.get("_model_state")
+    if state is None:
+        state = session.__dict__["_model_state"] = _ModelState()
+    return state
+
+
+def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) -> list[Fact]:
+    """Each fit's rows fingerprinted; each evaluation's rows compared with its model's fit rows.
+
+    No split call is needed: train and test loaded from two files, returned
+    by a function or cut by hand are paired through the model. A pair
+    already compared (same fit, same evaluation rows) gives nothing new.
+    """
+    tree = session.__dict__.get("last_tree")
+    calls_of = _optional("ml_lint_nb.facts.live.model_calls", "model_calls")
+    if tree is None or calls_of is None:
+        return []
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+
+    ns = session.shell.user_ns
+    state = _state(session)
+    out: list[Fact] = []
+    for call in _guard(calls_of, tree) or []:
+        obj = ns.get(call.model)
+        if not model_calls.is_model(obj):
+            continue
+        loc = _at(where, call.line)
+        X = expressions.resolve(call.X, ns)
+        if call.is_fit:
+            y = expressions.resolve(call.y, ns) if call.y is not None else None
+            record = None
+            if X is not None:
+                record = _guard(
+                    fit_records.record_fit,
+                    call.model,
+                    obj,
+                    expressions.label(call.X),
+                    X,
+                    y,
+                    session.limits,
+                )
+                out.extend(_fit_frame(session, call, X, y, loc))
+                _describe_fit_data(session, protos, call, X)
+            _remember(state, obj, record)
+            continue
+        record = _recall(state, obj)
+        if record is None or X is None:
+            continue
+        label = expressions.label(call.X)
+        if (record.data, label) in state.split_pairs:
+            continue  # the split's own facts already compare these two
+        root = expressions.base_name(call.X)
+        root_obj = ns.get(root) if root else None
+        key = (id(obj), record.token, label, id(root_obj), str(getattr(X, "shape", None)))
+        if key in state.compared:
+            continue
+        state.compared.add(key)
+        y = expressions.resolve(call.y, ns) if call.y is not None else None
+        out.extend(_guard(fit_records.compare, record, label, X, y, loc, session.limits) or [])
+    return out
+
+
+def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: Any) -> None:
+    """Kernel evidence (feature scales, counts) for a fit's unnamed data (``train[features]``).
+
+    The dataflow knows such a value only as "derived from train"; the object
+    the call received answers the premises (ML301's scales) about it.
+    """
+    describe = _optional("ml_lint_nb.facts.live.values", "describe_value")
+    if describe is None:
+        return
+    for p in protos:
+        d = p.args.get("X") if p.kind == "fit" else None
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if d is None or est is None or est.binding != call.model or d.name:
+            continue
+        if p.location.line != call.line:
+            continue
+        seen = _guard(describe, X, d.origin or "the data", False, session.limits)
+        if seen is not None:
+            session.unnamed_seen[id(d)] = (d, seen)
+
+
+def _remember(state: _ModelState, model: Any, record: Any) -> None:
+    try:
+        if record is None:
+            state.records.pop(model, None)
+        else:
+            state.records[model] = record
+        return
+    except TypeError:
+        pass
+    if record is None:
+        state.by_id.pop(id(model), None)
+    else:
+        state.by_id[id(model)] = (model, record)
+        if len(state.by_id) > 32:
+            state.by_id.pop(next(iter(state.by_id)))
+
+
+def _recall(state: _ModelState, model: Any) -> Any:
+    """The model's fit record, unless it was refitted in a way the hook did not see."""
+    from ml_lint_nb.facts.live.fit_records import fit_token
+
+    try:
+        record = state.records.get(model)
+    except TypeError:
+        entry = state.by_id.get(id(model))
+        record = entry[1] if entry is not None and entry[0] is model else None
+    if record is None or record.token != fit_token(model):
+        return None
+    return record
+
+
+def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location) -> list[Fact]:
+    """The data a model is fitted on is data: its checks, and its target's (ML108, ML202).
+
+    Rows already checked under their own name (``train`` for
+    ``train[features]``) keep only what the target adds: class balance of the
+    labels actually fitted and each feature's power alone, on a sample.
+    """
+    from ml_lint_nb.facts.live import expressions
+
+    summarise = _optional("ml_lint_nb.facts.live.frames", "summarise_frame")
+    if summarise is None:
+        return []
+    root = expressions.base_name(call.X)
+    checked = root is not None and root in session.summarised
+    limits = session.limits
+    if checked:
+        from ml_lint_nb.facts.live.frames import DETAIL_ROWS
+
+        limits = replace_limits(limits, max_rows=min(limits.max_rows, DETAIL_ROWS))
+    name = expressions.label(call.X)
+    fact = _guard(summarise, name, X, where, limits, None, y)
+    if fact is None:
+        return []
+    if checked:
+        fact = _replace(
+            fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
+        )
+    if y is None or not fact.class_counts:
+        fact = _replace(fact, class_counts=())
+    session.summarised.add(name)
+    return [fact]
+
+
+def replace_limits(limits: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(limits, **changes)
 
 
 def _scores(session: LiveSession, protos: list[Proto]) -> list[Fact]:

@@ -139,6 +139,8 @@ class TrainTestOverlap(Rule):
             checked = fact.n_checked or fact.n_test
             if fact.n_overlap <= 0 or not checked or fact.n_overlap / checked < limit:
                 continue
+            if not self._beyond_chance(fact):
+                continue  # a few coinciding rows in a feature space of few distinct values
             eg = f", e.g. test rows {rows_text(fact.examples)}" if fact.examples else ""
             sampled = (
                 f" (on a seeded sample of {checked:,} of {fact.n_test:,} test rows"
@@ -147,9 +149,16 @@ class TrainTestOverlap(Rule):
                 if fact.n_checked
                 else (" (training rows sampled: a lower bound)" if fact.sampled else "")
             )
+            fitted = f" (the rows {fact.model} was fitted on)" if fact.model else ""
+            chance = (
+                f"; chance alone explains about {fact.n_expected:,.0f}"
+                if fact.n_expected is not None and fact.n_expected >= 1
+                else ""
+            )
             text = (
                 f"{fact.n_overlap:,} of {checked:,} rows of {fact.test} "
-                f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{eg}{sampled}"
+                f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{fitted}"
+                f"{eg}{sampled}{chance}"
             )
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
@@ -168,10 +177,25 @@ class TrainTestOverlap(Rule):
                             "share": round(fact.n_overlap / checked, 4),
                             "examples": list(fact.examples),
                             "sampled": fact.sampled or bool(fact.n_checked),
+                            "expected_by_chance": (
+                                None if fact.n_expected is None else round(fact.n_expected, 2)
+                            ),
                         },
                     )
                 ],
             )
+
+    @staticmethod
+    def _beyond_chance(fact: OverlapFact) -> bool:
+        """Overlap beyond what chance predicts for the feature space (when estimated)."""
+        if fact.n_expected is None:
+            return True
+        return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _poisson_excess(observed: int, expected: float) -> bool:
+    """More than chance explains: three standard deviations above a Poisson mean."""
+    return observed > expected + 3.0 * math.sqrt(max(expected, 1.0))
 
 
 class TargetLeakageFeature(Rule):

@@ -18,6 +18,7 @@ and statistics, never rows. It runs inside the user's kernel, so it
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -427,6 +428,8 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
     types: set[str] = set()
     disguised = 0
     numeric_text = 0
+    digit_widths: set[int] = set()
+    leading_zeros = 0
     for key, count in zip(keys, counts, strict=False):
         types.add(type_name(key))
         if not isinstance(key, str):
@@ -437,6 +440,11 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
             col.disguised_keys.append(key)
         elif _looks_numeric(text):
             numeric_text += count
+            if text.isdigit():
+                digit_widths.add(len(text))
+                leading_zeros += count if len(text) > 1 and text[0] == "0" else 0
+            else:
+                digit_widths.add(-1)  # a sign, a point or an exponent: a quantity, not a code
     present_n = sum(counts) if not exact else len(col.null) - n_null
     return {
         "n_unique": len(keys) if exact and len(keys) < MAX_KEYS else None,
@@ -444,7 +452,29 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
         "disguised_values": tuple(str(k) for k in col.disguised_keys[:5]),
         "mixed_types": tuple(sorted(types)) if len(types) > 1 else (),
         "numeric_strings": numeric_text / present_n if present_n else 0.0,
+        "code_like": _code_like(col.label, digit_widths, leading_zeros),
     }
+
+
+IDENTIFIER_WORDS = re.compile(
+    r"(^|[^a-z])(id|ids|zip|zipcode|postal|postcode|code|phone|tel|sku|fips|ssn|iban|account)"
+    r"([^a-z]|$)|zip|postal|phone|_id$|^id_",
+)
+MIN_CODE_WIDTH = 4  # fixed-width digit strings from this width are codes (zip, fips, sku)
+
+
+def _code_like(label: str, digit_widths: set[int], leading_zeros: int) -> bool:
+    """Numbers stored as text that are identifiers or codes, not quantities.
+
+    A leading zero (``"02139"``), one fixed width of digits (``"94105"``,
+    ``"10023"``) or a name that says so (``zip``, ``customer_id``, ``phone``)
+    marks text that parsing as a number would damage.
+    """
+    if leading_zeros:
+        return True
+    if len(digit_widths) == 1 and min(digit_widths) >= MIN_CODE_WIDTH:
+        return True
+    return bool(IDENTIFIER_WORDS.search(str(label).lower()))
 
 
 def _looks_numeric(text: str) -> bool:

@@ -1,0 +1,77 @@
+"""The fits and evaluations a cell spelled, in the order they ran.
+
+Any object with a scikit-learn style API counts (duck typing on its class:
+a ``fit`` method and ``get_params``), so Pipelines, searches, xgboost,
+lightgbm, catboost and imblearn models are seen like sklearn's own. Calls
+inside function or class bodies are left out: their names are local.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any
+
+FIT_METHODS = frozenset({"fit", "fit_transform", "fit_predict"})
+EVAL_METHODS = frozenset(
+    {"predict", "predict_proba", "predict_log_proba", "decision_function", "score"}
+)
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    model: str  # the receiver's name
+    method: str
+    X: ast.AST | None
+    y: ast.AST | None
+    line: int
+
+    @property
+    def is_fit(self) -> bool:
+        return self.method in FIT_METHODS
+
+
+def model_calls(tree: ast.AST) -> list[ModelCall]:
+    """``name.fit(X, y)`` / ``name.predict(X)`` / ``name.score(X, y)`` calls at cell level."""
+    out: list[tuple[int, int, ModelCall]] = []
+    for node in _walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        method = node.func.attr
+        recv = node.func.value
+        if method not in FIT_METHODS | EVAL_METHODS or not isinstance(recv, ast.Name):
+            continue
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        X = node.args[0] if node.args else kw.get("X", kw.get("x"))
+        y = node.args[1] if len(node.args) > 1 else kw.get("y")
+        if X is None or isinstance(X, ast.Starred):
+            continue
+        call = ModelCall(recv.id, method, X, y, getattr(node, "lineno", 1))
+        out.append((node.lineno, node.col_offset, call))
+    # inner calls first: in clf.fit(X, y).score(...) the fit runs before the score
+    out.sort(key=lambda e: (e[0], e[1]))
+    return [c for _, _, c in out]
+
+
+def _walk(tree: ast.AST) -> Any:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if isinstance(
+                child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+            ):
+                continue
+            stack.append(child)
+
+
+def is_model(obj: object) -> bool:
+    """A fitted-or-not estimator by the methods of its class (never its instance)."""
+    if isinstance(obj, type):
+        return False
+    cls = type(obj)
+    return callable(getattr(cls, "fit", None)) and callable(getattr(cls, "get_params", None))
+
+
+__all__ = ["EVAL_METHODS", "FIT_METHODS", "ModelCall", "is_model", "model_calls"]
