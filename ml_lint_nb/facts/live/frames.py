@@ -932,7 +932,7 @@ def _predictive(
         if got is not None and got[1] == "group-candidate":
             target = positive if binary else y_num
             own = guarded(
-                lambda col=col, got=got: _own_label_gain(
+                lambda col=col, got=got, target=target: _own_label_gain(
                     col, features, rows, target, binary, got[0], np, pd
                 ),
                 None,
