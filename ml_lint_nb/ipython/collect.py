@@ -406,10 +406,20 @@ def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location)
         fact = _replace(
             fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
         )
-    if y is None or not fact.class_counts:
-        fact = _replace(fact, class_counts=())
+    if _resampled(session):  # deliberate copies of minority rows are not a data problem
+        fact = _replace(fact, duplicate_rows=None, duplicate_examples=())
     session.summarised.add(name)
     return [fact]
+
+
+def _resampled(session: LiveSession) -> bool:
+    """The session ran a resampler (``resample``, ``fit_resample``): fit rows repeat on purpose."""
+    for p in session.interp.protos:
+        if p.kind == "random_call" and p.args.get("function") == "resample":
+            return True
+        if p.kind == "fit" and p.args.get("method") == "fit_resample":
+            return True
+    return False
 
 
 def replace_limits(limits: Any, **changes: Any) -> Any:

@@ -301,9 +301,13 @@ class LiveSession:
         previous = self.runs.get(key)
         before = previous.identities if previous is not None else set()
         now: dict[tuple, Finding] = {}
+        shown = {(f.code, f.subject, f.message) for f in self.open.values()}
         for f in findings:
             owner = self.count_to_key.get(f.location.execution_count, key)
-            now[self.identity(f, owner)] = f
+            ident = self.identity(f, owner)
+            if ident not in self.open and (f.code, f.subject, f.message) in shown:
+                continue  # the same finding, already open under another cell: one per event
+            now[ident] = f
         mine = {ident for ident in now if ident[1] == key}
         for ident in before - mine:
             self.open.pop(ident, None)  # fixed by this re-run

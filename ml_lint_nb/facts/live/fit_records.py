@@ -296,32 +296,49 @@ def _compare(
 
 def _chance(
     record: FitRecord, data: Any, picks: list[int], sample: Any, n_checked: int, np: Any, pd: Any
-) -> float:
-    """Evaluation rows expected to coincide with some fit row by chance alone.
-
-    Two estimates, the larger wins: the fit rows' own repeat rate (a feature
-    space of few distinct rows repeats in any fresh sample too), and the
-    product over columns of the chance that two values agree, times the
-    distinct fit rows (independent columns of few levels).
-    """
-    per_row = 1.0
+) -> float | None:
+    """Evaluation rows expected to coincide with some fit row by chance alone."""
+    fit_cols, eval_cols = [], []
     for lab, j in zip(record.labels, picks, strict=True):
         fit_h = record.value_hashes.get(lab)
         if fit_h is None:
-            return record.duplicate_share * n_checked
-        col = column_hash(_column(data, j, sample, np, pd), np, pd)[:CHANCE_ROWS]
+            return None
+        fit_cols.append(fit_h)
+        eval_cols.append(column_hash(_column(data, j, sample, np, pd), np, pd)[:CHANCE_ROWS])
+    return expected_coincidences(
+        fit_cols, eval_cols, len(record.hashes), record.duplicate_share, n_checked, np
+    )
+
+
+def expected_coincidences(
+    train_cols: list[Any],
+    test_cols: list[Any],
+    n_train_distinct: int,
+    train_duplicate_share: float,
+    n_checked: int,
+    np: Any,
+) -> float:
+    """Test rows expected to equal some training row by chance alone.
+
+    Two estimates, the larger wins: the training rows' own repeat rate (a
+    feature space of few distinct rows repeats in any fresh sample too), and
+    the product over columns of the chance that two values agree, times the
+    distinct training rows (independent columns of few levels). Columns
+    are given as per-value hashes of a sample of each side.
+    """
+    per_row = 1.0
+    for fit_h, col in zip(train_cols, test_cols, strict=True):
+        if len(fit_h) == 0 or len(col) == 0:
+            return train_duplicate_share * n_checked
         a_vals, a_counts = np.unique(fit_h, return_counts=True)
         b_vals, b_counts = np.unique(col, return_counts=True)
-        common, ia, ib = np.intersect1d(a_vals, b_vals, return_indices=True)
-        if len(common) == 0:
+        _common, ia, ib = np.intersect1d(a_vals, b_vals, return_indices=True)
+        per_row *= float(np.sum(a_counts[ia] / len(fit_h) * b_counts[ib] / len(col)))
+        if per_row < 1e-12:
             per_row = 0.0
             break
-        agree = float(np.sum(a_counts[ia] / len(fit_h) * b_counts[ib] / len(col)))
-        per_row *= agree
-        if per_row < 1e-12:
-            break
-    independent = min(1.0, per_row * len(record.hashes))
-    return max(independent, record.duplicate_share) * n_checked
+    independent = min(1.0, per_row * n_train_distinct)
+    return max(independent, train_duplicate_share) * n_checked
 
 
 def _drift(
@@ -363,4 +380,4 @@ def _drift(
     )
 
 
-__all__ = ["FitRecord", "compare", "fit_token", "record_fit"]
+__all__ = ["FitRecord", "compare", "expected_coincidences", "fit_token", "record_fit"]

@@ -199,6 +199,11 @@ def _overlap(
     where = np.flatnonzero(shared)
     first = where[:MAX_EXAMPLES]
     examples = tuple(int(p) for p in (first if test_pos is None else test_pos[first]))
+    expected = (
+        guarded(lambda: _expected(train, test, pairs, train_h, len(test_h), limits, np, pd), None)
+        if len(where)
+        else None
+    )
     return OverlapFact(
         "live",
         location,
@@ -209,6 +214,38 @@ def _overlap(
         examples=examples,
         sampled=train_pos is not None or test_pos is not None,
         n_checked=None if test_pos is None else int(len(test_pos)),
+        n_expected=expected,
+    )
+
+
+def _expected(
+    train: _Side,
+    test: _Side,
+    pairs: list[tuple[str, int, int]],
+    train_h: Any,
+    n_checked: int,
+    limits: LiveLimits,
+    np: Any,
+    pd: Any,
+) -> float:
+    """Test rows that would coincide with training rows by chance (see ``expected_coincidences``)."""
+    from ml_lint_nb.facts.live.fit_records import CHANCE_ROWS, expected_coincidences
+
+    a_pos = (
+        None
+        if train.n_rows <= CHANCE_ROWS
+        else seeded_subset(train.n_rows, CHANCE_ROWS, limits.seed, np)
+    )
+    b_pos = (
+        None
+        if test.n_rows <= CHANCE_ROWS
+        else seeded_subset(test.n_rows, CHANCE_ROWS, limits.seed + 1, np)
+    )
+    train_cols = [column_hash(train.column(i, a_pos), np, pd) for _label, i, _j in pairs]
+    test_cols = [column_hash(test.column(j, b_pos), np, pd) for _label, _i, j in pairs]
+    distinct = len(np.unique(train_h))
+    return expected_coincidences(
+        train_cols, test_cols, distinct, 1.0 - distinct / len(train_h), n_checked, np
     )
 
 
