@@ -200,6 +200,8 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             session.cache_put(key, obj, fact)
         if fact is not None:
             session.summarised.add(name)
+            if target is not None:
+                _state(session).targets_checked.add((name, str(target)))
             session.summarised_roots |= {p[0] for p in value.rows.paths if len(p) == 1}
             if target_only:  # its other data issues were reported when it was made
                 fact = _replace(
@@ -262,6 +264,7 @@ class _ModelState:
         self.by_id: dict[int, Any] = {}  # for models that take no weak reference
         self.compared: set[tuple] = set()
         self.split_pairs: set[tuple[str | None, str | None]] = set()
+        self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
 
 
 def _state(session: LiveSession) -> _ModelState:
@@ -406,10 +409,31 @@ def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location)
         fact = _replace(
             fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
         )
+    if root is not None and (root, _target_column(call.y)) in _state(session).targets_checked:
+        # train[features] fitted on train["target"]: train was checked against that target
+        fact = _replace(fact, class_counts=(), predictive=())
     if _resampled(session):  # deliberate copies of minority rows are not a data problem
         fact = _replace(fact, duplicate_rows=None, duplicate_examples=())
     session.summarised.add(name)
     return [fact]
+
+
+def _target_column(node: Any) -> str | None:
+    """``"target"`` for ``train["target"]`` / ``train.target``; None for anything else."""
+    import ast
+
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr
+    return None
+
+
+def mark_checked(session: LiveSession, name: str, target: str | None) -> None:
+    """A frame checked by ``%mlcheck``: later fits on it report only what is new."""
+    session.summarised.add(name)
+    if target is not None:
+        _state(session).targets_checked.add((name, target))
 
 
 def _resampled(session: LiveSession) -> bool:

@@ -331,6 +331,9 @@ def _check_data(
         if k > 0:  # leaking features are measured on the first frame only
             fact = replace(fact, predictive=())
         facts.append(fact)
+        from ml_lint_nb.ipython.collect import mark_checked
+
+        mark_checked(session, name, target if has_target else None)
         shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
@@ -343,10 +346,21 @@ def _check_data(
             session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
+    _remember(session, "%mlcheck " + " ".join(names), found)
     if not found:
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         return
     session.publish(found, [])
+
+
+def _remember(session: LiveSession, key: str, found: list[Any]) -> None:
+    """Findings of an on-demand check stay open (listed by ``%mlcheck``) until it is run again."""
+    for ident in [i for i in session.open if i[1] == key]:
+        session.open.pop(ident)
+    known = {(f.code, f.subject, f.message) for f in session.open.values()}
+    for f in found:
+        if (f.code, f.subject, f.message) not in known:  # already open under its own cell
+            session.open[session.identity(f, key)] = f
 
 
 def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
@@ -394,6 +408,7 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
             session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
+    _remember(session, f"%mlcheck {name}", found)
     if not found:
         print(f"ml-lint-nb: {name}: no model findings.")
         return

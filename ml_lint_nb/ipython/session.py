@@ -150,7 +150,8 @@ class LiveSession:
             self.count_to_key[count] = key
             return []
         self.last_tree = tree  # the live extractors read the cell's model calls from it
-        self.unnamed_seen = {}
+        if len(self.unnamed_seen) > 256:
+            self.unnamed_seen.clear()
         live = self.live_facts(new_protos, new_splits, where, warnings_seen or [])
         if not new_protos and not new_splits and not live:
             return []
@@ -302,10 +303,14 @@ class LiveSession:
         before = previous.identities if previous is not None else set()
         now: dict[tuple, Finding] = {}
         shown = {(f.code, f.subject, f.message) for f in self.open.values()}
+        # a leaking column is one finding whichever frame holds it (train, test, the source)
+        columns = {(f.code, f.subject) for f in self.open.values() if f.code == "ML202"}
         for f in findings:
             owner = self.count_to_key.get(f.location.execution_count, key)
             ident = self.identity(f, owner)
-            if ident not in self.open and (f.code, f.subject, f.message) in shown:
+            if ident not in self.open and (
+                (f.code, f.subject, f.message) in shown or (f.code, f.subject) in columns
+            ):
                 continue  # the same finding, already open under another cell: one per event
             now[ident] = f
         mine = {ident for ident in now if ident[1] == key}
