@@ -203,3 +203,25 @@ def test_ml202_one_finding_per_column_across_frames() -> None:
     ]
     [finding] = run(leakage.TargetLeakageFeature, facts)
     assert finding.subject == ("refund_issued",)
+
+
+def test_split_overlap_checks_every_column_and_judges_chance() -> None:
+    """Rows that agree on the first columns only are not shared; real copies are."""
+    from ml_lint_nb.facts.live.splits import split_facts
+
+    rng = np.random.RandomState(5)
+    n = 3_000
+    df = pd.DataFrame({f"flag{i}": rng.randint(0, 2, n) for i in range(5)})
+    df["amount"] = rng.randn(n)
+    train, test = df.iloc[:2_000], df.iloc[2_000:]
+    [overlap] = [
+        f
+        for f in split_facts("tr", train, "te", test, WHERE, LiveLimits())
+        if isinstance(f, OverlapFact)
+    ]
+    assert overlap.n_overlap == 0
+    test = pd.concat([test, train.iloc[:50]])
+    facts = split_facts("tr", train, "te", test, WHERE, LiveLimits())
+    [overlap] = [f for f in facts if isinstance(f, OverlapFact)]
+    assert overlap.n_overlap == 50 and overlap.n_expected is not None and overlap.n_expected < 5
+    assert run(leakage.TrainTestOverlap, facts)
