@@ -67,12 +67,14 @@ def test_model_calls_in_order_and_not_inside_functions() -> None:
         "pred = clf.predict(X_test)\n"
         "print(clf.score(X=X_val, y=y_val))\n"
         "def f(m, X):\n    return m.predict(X)\n"
+        "gbm = Model().fit(X_all, y_all)\n"
     )
     calls = [(c.model, c.method, ast.unparse(c.X)) for c in model_calls(tree)]
     assert calls == [
         ("clf", "fit", "X_train"),
         ("clf", "predict", "X_test"),
         ("clf", "score", "X_val"),
+        ("gbm", "fit", "X_all"),
     ]
 
 
@@ -91,7 +93,18 @@ def frames(n_train=5_000, n_test=1_000, copied=0, drift=0.0, seed=0):
 def pair(train, test, y_train=None, y_test=None):
     record = record_fit("clf", Model().fit(train), "train", train, y_train, LiveLimits())
     assert record is not None
+    record.reload = lambda: train  # the fit data, still held by the notebook
     return compare(record, "test", test, y_test, WHERE, LiveLimits())
+
+
+def test_unverifiable_candidates_give_no_overlap() -> None:
+    """Once the fit data is gone, rows matching on a few columns are not claimed as shared."""
+    rng = np.random.RandomState(2)
+    train = pd.DataFrame({c: rng.randn(500) for c in "abcdef"})
+    record = record_fit("clf", Model().fit(train), "train", train, None, LiveLimits())
+    record.reload = lambda: None
+    test = pd.concat([train.iloc[:50], train.iloc[:50]])
+    assert compare(record, "test", test, None, WHERE, LiveLimits()) == []
 
 
 def test_copied_rows_are_found_without_a_split_call() -> None:

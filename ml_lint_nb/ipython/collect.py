@@ -309,6 +309,8 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
                     y,
                     session.limits,
                 )
+                if record is not None:
+                    record.reload = _reloader(ns, call.X, record.n_rows)
                 out.extend(_fit_frame(session, call, X, y, loc))
                 _describe_fit_data(session, protos, call, X)
             _remember(state, obj, record)
@@ -328,6 +330,33 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
         y = expressions.resolve(call.y, ns) if call.y is not None else None
         out.extend(_guard(fit_records.compare, record, label, X, y, loc, session.limits) or [])
     return out
+
+
+def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
+    """A way back to a fit's data for verifying candidate shared rows, holding no strong reference.
+
+    It answers only while the name at the root of the fit's expression still
+    holds the very object it held at the fit, with as many rows.
+    """
+    import weakref
+
+    from ml_lint_nb.facts.live import expressions
+
+    root = expressions.base_name(node)
+    try:
+        ref = weakref.ref(ns[root]) if root is not None else None
+    except (TypeError, KeyError):
+        ref = None
+
+    def reload() -> Any:
+        if ref is None or ns.get(root) is not ref():
+            return None
+        data = expressions.resolve(node, ns)
+        if data is None or int(data.shape[0]) != n_rows:
+            return None
+        return data
+
+    return reload
 
 
 def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: Any) -> None:
@@ -394,13 +423,11 @@ def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location)
     summarise = _optional("ml_lint_nb.facts.live.frames", "summarise_frame")
     if summarise is None:
         return []
+
     root = expressions.base_name(call.X)
     checked = root is not None and root in session.summarised
-    limits = session.limits
-    if checked:
-        from ml_lint_nb.facts.live.frames import DETAIL_ROWS
-
-        limits = replace_limits(limits, max_rows=min(limits.max_rows, DETAIL_ROWS))
+    # within the hook's budget: a seeded sample, which every message states
+    limits = replace_limits(session.limits, max_rows=min(session.limits.max_rows, FIT_ROWS))
     name = expressions.label(call.X)
     fact = _guard(summarise, name, X, where, limits, None, y)
     if fact is None:
@@ -444,6 +471,9 @@ def _resampled(session: LiveSession) -> bool:
         if p.kind == "fit" and p.args.get("method") == "fit_resample":
             return True
     return False
+
+
+FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
 
 
 def replace_limits(limits: Any, **changes: Any) -> Any:

@@ -33,10 +33,11 @@ from ml_lint_nb.findings import Location
 HASH_ROWS = (
     200_000  # fit rows hashed at most (a seeded sample above: overlap is then a lower bound)
 )
-DRIFT_ROWS = 5_000  # rows a side compared for drift (resolves a KS gap of about 0.03)
-CHANCE_ROWS = 5_000  # rows a side used to estimate how often rows coincide by chance
+DRIFT_ROWS = 2_000  # rows a side compared for drift (resolves a KS gap of about 0.06)
+CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
 MAX_DRIFT = 5
 MAX_EXAMPLES = 5
+FIRST_COLUMNS = 4  # columns hashed for every fit row; whole rows only for candidate matches
 TRAINING_SHARE = 0.95  # evaluation rows this much inside the fit rows are a training score
 
 
@@ -50,9 +51,12 @@ class FitRecord:
     n_rows: int
     labels: tuple[str, ...]  # column labels (``x0``... for arrays)
     framed: bool  # a DataFrame (columns matched by label) or an array (by position)
-    hashes: Any  # sorted unique row hashes of the hashed rows
+    hashes: Any  # row hashes over the first columns (:data:`FIRST_COLUMNS`), in row order
     hashed_rows: int
-    duplicate_share: float  # share of hashed rows repeating an earlier one (chance baseline)
+    duplicate_share: float  # share of sampled rows repeating an earlier one (chance baseline)
+    n_distinct: int = 0  # distinct fit rows (estimated from the sample)
+    rows: Any = None  # positions of the hashed rows when sampled; None = all
+    reload: Any = None  # () -> the fit data again, if it is still the same object; else None
     numeric: dict[str, Any] = field(default_factory=dict)  # label -> sampled float values
     value_hashes: dict[str, Any] = field(default_factory=dict)  # label -> sampled value hashes
     target_counts: tuple[tuple[str, int], ...] = ()
@@ -164,9 +168,12 @@ def _record(
     labels, framed = _columns(data, limits, np, pd)
     n = _n_rows(data)
     rows = None if n <= HASH_ROWS else seeded_subset(n, HASH_ROWS, limits.seed, np)
-    hashes = _row_hashes(data, list(range(len(labels))), rows, np, pd)
-    unique = np.unique(hashes)
+    # every row on a few columns; whole rows only for candidates, when an evaluation asks
+    hashes = _row_hashes(data, list(range(min(FIRST_COLUMNS, len(labels)))), rows, np, pd)
     hashed = len(hashes)
+    chance = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed, np)
+    whole = _row_hashes(data, list(range(len(labels))), chance, np, pd)
+    repeat = 1.0 - len(np.unique(whole)) / len(whole) if len(whole) else 0.0
     sample = None if n <= DRIFT_ROWS else seeded_subset(n, DRIFT_ROWS, limits.seed, np)
     numeric: dict[str, Any] = {}
     value_hashes: dict[str, Any] = {}
@@ -175,9 +182,9 @@ def _record(
         vals = guarded(lambda col=col: _floats(col, np, pd), None)
         if vals is not None:
             numeric[lab] = vals
-        got = guarded(lambda col=col: column_hash(col, np, pd), None)
+        got = guarded(lambda j=j: column_hash(_column(data, j, chance, np, pd), np, pd), None)
         if got is not None:
-            value_hashes[lab] = got[:CHANCE_ROWS]
+            value_hashes[lab] = got
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         from ml_lint_nb.facts.live.splits import _target_counts
@@ -190,9 +197,11 @@ def _record(
         n_rows=n,
         labels=labels,
         framed=framed,
-        hashes=unique,
+        hashes=hashes,
         hashed_rows=hashed,
-        duplicate_share=1.0 - len(unique) / hashed if hashed else 0.0,
+        duplicate_share=repeat,
+        n_distinct=max(1, round(n * (1.0 - repeat))),
+        rows=rows,
         numeric=numeric,
         value_hashes=value_hashes,
         target_counts=counts,
@@ -253,11 +262,10 @@ def _compare(
     if n == 0:
         return []
     rows = None if n <= HASH_ROWS else seeded_subset(n, HASH_ROWS, limits.seed + 1, np)
-    hashes = _row_hashes(data, picks, rows, np, pd)
-    pos = np.searchsorted(record.hashes, hashes)
-    pos = np.minimum(pos, len(record.hashes) - 1)
-    shared = record.hashes[pos] == hashes
-    n_checked = len(hashes)
+    shared = _shared(record, data, picks, rows, np, pd)
+    if shared is None:
+        return []  # candidates that cannot be verified: the fit data is gone
+    n_checked = len(shared)
     n_shared = int(shared.sum())
     if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
         return []  # the fit rows (or some of them): a training score
@@ -270,7 +278,12 @@ def _compare(
 
         counts = guarded(lambda: _target_counts(y, np, pd), ())
     sample = None if n <= DRIFT_ROWS else seeded_subset(n, DRIFT_ROWS, limits.seed + 1, np)
-    expected = guarded(lambda: _chance(record, data, picks, sample, n_checked, np, pd), None)
+    chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
+    expected = (
+        guarded(lambda: _chance(record, data, picks, chance_rows, n_checked, np, pd), None)
+        if n_shared
+        else None
+    )
     facts.append(
         OverlapFact(
             "live",
@@ -294,6 +307,34 @@ def _compare(
     return facts
 
 
+def _isin(a: Any, b: Any, np: Any, pd: Any) -> Any:
+    if pd is not None:
+        return pd.Series(a, copy=False).isin(pd.Series(b, copy=False)).to_numpy()
+    return np.isin(a, b)
+
+
+def _shared(record: FitRecord, data: Any, picks: list[int], rows: Any, np: Any, pd: Any) -> Any:
+    """Evaluation rows equal to some fit row: first columns for all, whole rows for candidates."""
+    first = picks[:FIRST_COLUMNS]
+    partial = _row_hashes(data, first, rows, np, pd)
+    shared = _isin(partial, record.hashes, np, pd)
+    if len(picks) <= FIRST_COLUMNS or not shared.any():
+        return shared
+    fit_data = record.reload() if record.reload is not None else None
+    if fit_data is None:
+        return None
+    fit_data = view(fit_data, np, pd)
+    a = np.flatnonzero(_isin(record.hashes, partial[shared], np, pd))
+    a_rows = a if record.rows is None else record.rows[a]
+    b = np.flatnonzero(shared)
+    b_rows = b if rows is None else rows[b]
+    a_full = _row_hashes(fit_data, list(range(len(record.labels))), a_rows, np, pd)
+    b_full = _row_hashes(data, picks, b_rows, np, pd)
+    out = np.zeros(len(partial), dtype=bool)
+    out[b] = _isin(b_full, a_full, np, pd)
+    return out
+
+
 def _chance(
     record: FitRecord, data: Any, picks: list[int], sample: Any, n_checked: int, np: Any, pd: Any
 ) -> float | None:
@@ -306,7 +347,7 @@ def _chance(
         fit_cols.append(fit_h)
         eval_cols.append(column_hash(_column(data, j, sample, np, pd), np, pd)[:CHANCE_ROWS])
     return expected_coincidences(
-        fit_cols, eval_cols, len(record.hashes), record.duplicate_share, n_checked, np
+        fit_cols, eval_cols, record.n_distinct, record.duplicate_share, n_checked, np
     )
 
 

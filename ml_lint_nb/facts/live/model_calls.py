@@ -34,12 +34,17 @@ class ModelCall:
 def model_calls(tree: ast.AST) -> list[ModelCall]:
     """``name.fit(X, y)`` / ``name.predict(X)`` / ``name.score(X, y)`` calls at cell level."""
     out: list[tuple[int, int, ModelCall]] = []
+    bound = _bound_fits(tree)
     for node in _walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         method = node.func.attr
         recv = node.func.value
-        if method not in FIT_METHODS | EVAL_METHODS or not isinstance(recv, ast.Name):
+        if method not in FIT_METHODS | EVAL_METHODS:
+            continue
+        if isinstance(recv, ast.Call) and id(node) in bound:
+            recv = ast.Name(bound[id(node)])  # clf = LogisticRegression().fit(X, y)
+        if not isinstance(recv, ast.Name):
             continue
         kw = {k.arg: k.value for k in node.keywords if k.arg}
         X = node.args[0] if node.args else kw.get("X", kw.get("x"))
@@ -51,6 +56,22 @@ def model_calls(tree: ast.AST) -> list[ModelCall]:
     # inner calls first: in clf.fit(X, y).score(...) the fit runs before the score
     out.sort(key=lambda e: (e[0], e[1]))
     return [c for _, _, c in out]
+
+
+def _bound_fits(tree: ast.AST) -> dict[int, str]:
+    """``name = Estimator(...).fit(X, y)``: the fit call's node id -> the name bound to the model."""
+    out: dict[int, str] = {}
+    for node in _walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr == "fit"
+        ):
+            out[id(node.value)] = node.targets[0].id
+    return out
 
 
 def _walk(tree: ast.AST) -> Any:
