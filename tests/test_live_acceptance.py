@@ -124,3 +124,89 @@ def test_one_finding_per_event(shell) -> None:
     listed = [(f.code, f.subject, f.message) for f in session.open.values()]
     assert len(listed) == len(set(listed))
     assert sum(1 for code, *_ in listed if code == "ML202") == 1
+
+
+FUNCTION_STYLE = """\
+import numpy as np, pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+
+def load_data(seed=0):
+    rng = np.random.RandomState(seed)
+    n = 5_000
+    df = pd.DataFrame({"a": rng.randn(n), "b": rng.randn(n), "c": rng.randn(n)})
+    df["y"] = (df.a + rng.randn(n) > 1).astype(int)
+    return df.iloc[:4_000], df.iloc[4_000:]
+
+train_df, test_df = load_data()
+"""
+
+
+def test_train_and_test_returned_by_a_function(shell) -> None:
+    run(shell, FUNCTION_STYLE)
+    assert (
+        run(
+            shell,
+            "rf = RandomForestClassifier(n_estimators=20, random_state=0)\n"
+            "rf.fit(train_df[['a', 'b', 'c']], train_df['y'])",
+        )
+        == []
+    )
+    clean = run(shell, "print(rf.score(test_df[['a', 'b', 'c']], test_df['y']))")
+    assert not {"ML201", "ML209", "ML202"} & {f["code"] for f in clean}
+    run(shell, "leaky = pd.concat([test_df, train_df.iloc[:300]])")
+    found = run(shell, "print(rf.score(leaky[['a', 'b', 'c']], leaky['y']))")
+    assert [f["code"] for f in found if f["code"] == "ML201"] == ["ML201"]
+    # predictions for every row are not a test set
+    assert (
+        run(
+            shell,
+            "allrows = pd.concat([train_df, test_df])\np = rf.predict(allrows[['a', 'b', 'c']])",
+        )
+        == []
+    )
+
+
+def test_hand_cut_iloc_split_is_clean(shell) -> None:
+    found = run(
+        shell,
+        "import pandas as pd\n"
+        "from sklearn.datasets import load_breast_cancer\n"
+        "from sklearn.ensemble import RandomForestClassifier\n"
+        "df = load_breast_cancer(as_frame=True).frame.sample(frac=1.0, random_state=42)\n"
+        "train, test = df.iloc[:450], df.iloc[450:]\n"
+        "X_train, y_train = train.drop(columns='target'), train['target']\n"
+        "X_test, y_test = test.drop(columns='target'), test['target']\n"
+        "forest = RandomForestClassifier(n_estimators=20, random_state=0).fit(X_train, y_train)\n"
+        "print(forest.score(X_test, y_test))",
+    )
+    assert not {"ML201", "ML202", "ML209"} & {f["code"] for f in found}
+
+
+def test_resampled_training_data_is_not_duplicated_nor_thresholded(shell) -> None:
+    run(
+        shell,
+        "import numpy as np, pandas as pd\n"
+        "from sklearn.utils import resample\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.metrics import f1_score\n"
+        "rng = np.random.RandomState(1)\n"
+        "def make(n):\n"
+        "    d = pd.DataFrame({'amount': rng.randn(n), 'hour': rng.randint(0, 24, n)})\n"
+        "    d['fraud'] = (rng.rand(n) < 0.03 + 0.1 * (d.hour < 5)).astype(int)\n"
+        "    return d\n"
+        "train, test = make(20_000), make(5_000)",
+    )
+    run(
+        shell,
+        "majority, minority = train[train.fraud == 0], train[train.fraud == 1]\n"
+        "up = resample(minority, replace=True, n_samples=len(majority), random_state=0)\n"
+        "balanced = pd.concat([majority, up])\n"
+        "X_bal, y_bal = balanced.drop(columns='fraud'), balanced['fraud']",
+    )
+    found = run(
+        shell,
+        "lr = LogisticRegression().fit(X_bal, y_bal)\n"
+        "X_te, y_te = test.drop(columns='fraud'), test['fraud']\n"
+        "print(f1_score(y_te, lr.predict(X_te)))",
+    )
+    assert not {"ML101", "ML401"} & {f["code"] for f in found}

@@ -123,6 +123,7 @@ def test_fresh_rows_and_training_scores_give_no_overlap() -> None:
     assert run(leakage.TrainTestOverlap, pair(train, test)) == []
     assert pair(train, train) == []  # a training score: ML405's business, not a leak
     assert pair(train, train.iloc[:1000]) == []
+    assert pair(train, pd.concat([train, test])) == []  # predictions for all rows: no test set
 
 
 def test_coincidences_in_a_small_feature_space_are_not_an_error() -> None:

@@ -311,7 +311,7 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
                 )
                 if record is not None:
                     record.reload = _reloader(ns, call.X, record.n_rows)
-                out.extend(_fit_frame(session, call, X, y, loc))
+                out.extend(_fit_frame(session, call, X, y, loc, _fit_value(protos, call)))
                 _describe_fit_data(session, protos, call, X)
             _remember(state, obj, record)
             continue
@@ -411,7 +411,18 @@ def _recall(state: _ModelState, model: Any) -> Any:
     return record
 
 
-def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location) -> list[Fact]:
+def _fit_value(protos: list[Proto], call: Any) -> Any:
+    """The dataflow's value for the data of this fit call (its lineage), if it recorded one."""
+    for p in protos:
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if est is not None and est.binding == call.model and p.location.line == call.line:
+            return p.args.get("X")
+    return None
+
+
+def _fit_frame(
+    session: LiveSession, call: Any, X: Any, y: Any, where: Location, value: Any = None
+) -> list[Fact]:
     """The data a model is fitted on is data: its checks, and its target's (ML108, ML202).
 
     Rows already checked under their own name (``train`` for
@@ -426,6 +437,9 @@ def _fit_frame(session: LiveSession, call: Any, X: Any, y: Any, where: Location)
 
     root = expressions.base_name(call.X)
     checked = root is not None and root in session.summarised
+    roots = {p[0] for p in value.rows.paths} if isinstance(value, DataV) else set()
+    if roots and roots <= session.summarised_roots:
+        checked = True  # rows of a frame already checked (X_train = train.drop(...), a resample)
     # within the hook's budget: a seeded sample, which every message states
     limits = replace_limits(session.limits, max_rows=min(session.limits.max_rows, FIT_ROWS))
     name = expressions.label(call.X)

@@ -269,6 +269,8 @@ def _compare(
     n_shared = int(shared.sum())
     if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
         return []  # the fit rows (or some of them): a training score
+    if rows is None and record.rows is None and n_shared >= TRAINING_SHARE * record.n_rows:
+        return []  # all the data, fit rows included (df["pred"] = model.predict(X)): no test set
     facts: list[Fact] = []
     first = np.flatnonzero(shared)[:MAX_EXAMPLES]
     examples = tuple(int(p) for p in (first if rows is None else rows[first]))
