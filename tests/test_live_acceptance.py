@@ -107,6 +107,8 @@ def test_all_seven_pitfalls_are_flagged_without_a_split_call(shell) -> None:
     assert "'mid'" in found["ML106"]["message"]  # outliers
     assert "'age'" in found["ML209"]["message"]  # the drifted column
     assert found["ML201"]["severity"] == "error" and found["ML202"]["severity"] == "error"
+    # the metric on the model's outputs is scored by the hook too: a perfect score is suspect
+    assert "test[features]" in found["ML406"]["message"]
 
 
 def test_one_finding_per_event(shell) -> None:

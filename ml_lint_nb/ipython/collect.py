@@ -265,6 +265,8 @@ class _ModelState:
         self.compared: set[tuple] = set()
         self.split_pairs: set[tuple[str | None, str | None]] = set()
         self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
+        self.roles: dict[tuple, str] = {}  # (model, fit, rows label, root) -> train | test | all
+        self.scored_names: set[tuple[str, str]] = set()  # (model, data) scored by name already
 
 
 def _state(session: LiveSession) -> _ModelState:
@@ -328,7 +330,64 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
             continue
         state.compared.add(key)
         y = expressions.resolve(call.y, ns) if call.y is not None else None
-        out.extend(_guard(fit_records.compare, record, label, X, y, loc, session.limits) or [])
+        roles: list[str] = []
+        out.extend(
+            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles) or []
+        )
+        state.roles[key[:4]] = roles[0] if roles else "all"
+    out.extend(_guard(_model_scores, session, state, tree, where) or [])
+    return out
+
+
+def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) -> list[Fact]:
+    """The hook's own scores (ML405, ML406, ML408) of a model on rows a metric graded it on.
+
+    Only pairs whose rows were compared with the model's fit rows, so the
+    role (training rows or held out) is measured, not guessed from names.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+
+    score = _optional("ml_lint_nb.facts.live.scoring", "score_facts")
+    if score is None:
+        return []
+    ns = session.shell.user_ns
+    graded = [(c.model, c.X, c.y, c.line) for c in model_calls.metric_calls(tree)]
+    graded += [
+        (c.model, c.X, c.y, c.line)
+        for c in model_calls.model_calls(tree)
+        if c.method == "score" and c.y is not None
+    ]
+    out: list[Fact] = []
+    for name, x_node, y_node, line in graded:
+        if isinstance(x_node, ast.Name) and isinstance(y_node, ast.Name):
+            continue  # named rows and labels: the dataflow's evaluation gets them scored
+        obj = ns.get(name)
+        record = _recall(state, obj) if model_calls.is_model(obj) else None
+        if record is None:
+            continue
+        label = expressions.label(x_node)
+        root = expressions.base_name(x_node)
+        X = expressions.resolve(x_node, ns)
+        if X is None:
+            continue
+        key = (id(obj), record.token, label, id(ns.get(root) if root else None))
+        role = state.roles.get(key)
+        if role is None:
+            roles: list[str] = []
+            fit_records.compare(record, label, X, None, where, session.limits, roles)
+            role = state.roles[key] = roles[0] if roles else "all"
+        done = ("score", *key)
+        if done in state.compared or (name, label) in state.scored_names:
+            continue
+        state.compared.add(done)
+        y = expressions.resolve(y_node, ns)
+        if y is None:
+            continue
+        out.extend(
+            _guard(score, name, obj, label, X, y, role, _at(where, line), session.limits) or []
+        )
     return out
 
 
@@ -512,6 +571,7 @@ def _scores(session: LiveSession, protos: list[Proto]) -> list[Fact]:
         if (est.binding, X.name) in done or not {est.binding, X.name, y.name} <= set(ns):
             continue
         done.add((est.binding, X.name))
+        _state(session).scored_names.add((est.binding, X.name))
         roles = X.rows.roles()
         role = next(iter(roles)) if len(roles) == 1 else "all"
         facts = _guard(

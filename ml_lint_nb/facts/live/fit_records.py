@@ -215,6 +215,7 @@ def compare(
     y: object | None,
     location: Location,
     limits: LiveLimits,
+    roles: list[str] | None = None,
 ) -> list[Fact]:
     """Overlap (ML201, ML210) and drift (ML209) facts of evaluation rows against the fit rows.
 
@@ -229,7 +230,9 @@ def compare(
     if data is None:
         return []
     with np.errstate(all="ignore"):
-        return guarded(lambda: _compare(record, eval_label, data, y, location, limits, np, pd), [])
+        return guarded(
+            lambda: _compare(record, eval_label, data, y, location, limits, np, pd, roles), []
+        )
 
 
 def _positions(record: FitRecord, data: Any, limits: LiveLimits, np: Any, pd: Any) -> list[int]:
@@ -254,7 +257,10 @@ def _compare(
     limits: LiveLimits,
     np: Any,
     pd: Any,
+    roles: list[str] | None = None,
 ) -> list[Fact]:
+    """See :func:`compare`; ``roles`` receives what the evaluation rows are to the model."""
+    roles = roles if roles is not None else []
     picks = _positions(record, data, limits, np, pd)
     if not picks:
         return []
@@ -268,9 +274,12 @@ def _compare(
     n_checked = len(shared)
     n_shared = int(shared.sum())
     if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
+        roles.append("train")
         return []  # the fit rows (or some of them): a training score
     if rows is None and record.rows is None and n_shared >= TRAINING_SHARE * record.n_rows:
+        roles.append("all")
         return []  # all the data, fit rows included (df["pred"] = model.predict(X)): no test set
+    roles.append("test")
     facts: list[Fact] = []
     first = np.flatnonzero(shared)[:MAX_EXAMPLES]
     examples = tuple(int(p) for p in (first if rows is None else rows[first]))

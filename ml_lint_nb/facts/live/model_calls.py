@@ -58,6 +58,69 @@ def model_calls(tree: ast.AST) -> list[ModelCall]:
     return [c for _, _, c in out]
 
 
+REPORT_METRICS = frozenset(
+    {
+        "classification_report",
+        "confusion_matrix",
+        "mean_squared_error",
+        "mean_absolute_error",
+        "log_loss",
+        "brier_score_loss",
+    }
+)
+
+
+@dataclass(frozen=True)
+class MetricCall:
+    """A metric on a model's outputs: ``accuracy_score(y_test, clf.predict(X_test))``."""
+
+    model: str
+    X: ast.AST
+    y: ast.AST
+    line: int
+
+
+def metric_calls(tree: ast.AST) -> list[MetricCall]:
+    """Metrics whose predictions come from ``model.predict*(X)``, inline or bound in the cell."""
+    preds: dict[str, tuple[str, ast.AST]] = {}
+    for node in _walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            got = _prediction(node.value)
+            if isinstance(target, ast.Name) and got is not None:
+                preds[target.id] = got
+    out = []
+    for node in _walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) < 2:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if not (name.endswith("_score") or name in REPORT_METRICS):
+            continue
+        y_node, p = node.args[0], node.args[1]
+        got = _prediction(p)
+        if got is None and isinstance(p, ast.Name):
+            got = preds.get(p.id)
+        if got is not None:
+            out.append(MetricCall(got[0], got[1], y_node, getattr(node, "lineno", 1)))
+    return out
+
+
+def _prediction(node: ast.AST) -> tuple[str, ast.AST] | None:
+    """(model name, X node) of ``m.predict(X)``, ``m.predict_proba(X)[:, 1]``."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in EVAL_METHODS - {"score"}
+        and isinstance(node.func.value, ast.Name)
+        and node.args
+    ):
+        return node.func.value.id, node.args[0]
+    return None
+
+
 def _bound_fits(tree: ast.AST) -> dict[int, str]:
     """``name = Estimator(...).fit(X, y)``: the fit call's node id -> the name bound to the model."""
     out: dict[int, str] = {}
@@ -95,4 +158,12 @@ def is_model(obj: object) -> bool:
     return callable(getattr(cls, "fit", None)) and callable(getattr(cls, "get_params", None))
 
 
-__all__ = ["EVAL_METHODS", "FIT_METHODS", "ModelCall", "is_model", "model_calls"]
+__all__ = [
+    "EVAL_METHODS",
+    "FIT_METHODS",
+    "MetricCall",
+    "ModelCall",
+    "is_model",
+    "metric_calls",
+    "model_calls",
+]
