@@ -313,7 +313,8 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
                 )
                 if record is not None:
                     record.reload = _reloader(ns, call.X, record.n_rows)
-                out.extend(_fit_frame(session, call, X, y, loc, _fit_value(protos, call)))
+                value = _fit_value(protos, call) or _named_value(session, call.X)
+                out.extend(_fit_frame(session, call, X, y, loc, value))
                 _describe_fit_data(session, protos, call, X)
             _remember(state, obj, record)
             continue
@@ -430,7 +431,7 @@ def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: 
     for p in protos:
         d = p.args.get("X") if p.kind == "fit" else None
         est = p.args.get("estimator") if p.kind == "fit" else None
-        if d is None or est is None or est.binding != call.model or d.name:
+        if d is None or est is None or est.binding not in (call.model, None) or d.name:
             continue
         if p.location.line != call.line:
             continue
@@ -470,11 +471,23 @@ def _recall(state: _ModelState, model: Any) -> Any:
     return record
 
 
+def _named_value(session: LiveSession, node: Any) -> Any:
+    """The dataflow's current value of a plain name (``X_train``), for its lineage."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        value = session.interp.env.get(node.id)
+        return value if isinstance(value, DataV) else None
+    return None
+
+
 def _fit_value(protos: list[Proto], call: Any) -> Any:
     """The dataflow's value for the data of this fit call (its lineage), if it recorded one."""
     for p in protos:
         est = p.args.get("estimator") if p.kind == "fit" else None
-        if est is not None and est.binding == call.model and p.location.line == call.line:
+        if est is None or p.location.line != call.line:
+            continue
+        if est.binding in (call.model, None):  # None: clf = SVC().fit(...) binds after the fit
             return p.args.get("X")
     return None
 
