@@ -125,6 +125,14 @@ def _column(data: Any, j: int, rows: Any, np: Any, pd: Any) -> Any:
     return col if rows is None else col[rows]
 
 
+def _take(data: Any, rows: Any) -> Any:
+    """``data`` restricted to ``rows`` (positions), or itself when ``rows`` is None."""
+    if rows is None:
+        return data
+    np = sys.modules.get("numpy")
+    return data[rows] if isinstance(data, np.ndarray) else data.take(rows)
+
+
 def _n_rows(data: Any) -> int:
     return int(data.shape[0])
 
@@ -172,17 +180,19 @@ def _record(
     hashes = _row_hashes(data, list(range(min(FIRST_COLUMNS, len(labels)))), rows, np, pd)
     hashed = len(hashes)
     chance = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed, np)
-    whole = _row_hashes(data, list(range(len(labels))), chance, np, pd)
+    chance_data = _take(data, chance)  # one take, not one per column
+    whole = _row_hashes(chance_data, list(range(len(labels))), None, np, pd)
     repeat = 1.0 - len(np.unique(whole)) / len(whole) if len(whole) else 0.0
     sample = None if n <= DRIFT_ROWS else seeded_subset(n, DRIFT_ROWS, limits.seed, np)
+    sample_data = _take(data, sample)
     numeric: dict[str, Any] = {}
     value_hashes: dict[str, Any] = {}
     for j, lab in enumerate(labels):
-        col = _column(data, j, sample, np, pd)
+        col = _column(sample_data, j, None, np, pd)
         vals = guarded(lambda col=col: _floats(col, np, pd), None)
         if vals is not None:
             numeric[lab] = vals
-        got = guarded(lambda j=j: column_hash(_column(data, j, chance, np, pd), np, pd), None)
+        got = guarded(lambda j=j: column_hash(_column(chance_data, j, None, np, pd), np, pd), None)
         if got is not None:
             value_hashes[lab] = got
     counts: tuple[tuple[str, int], ...] = ()
@@ -291,7 +301,10 @@ def _compare(
     sample = None if n <= DRIFT_ROWS else seeded_subset(n, DRIFT_ROWS, limits.seed + 1, np)
     chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
     expected = (
-        guarded(lambda: _chance(record, data, picks, chance_rows, n_checked, np, pd), None)
+        guarded(
+            lambda: _chance(record, _take(data, chance_rows), picks, None, n_checked, np, pd),
+            None,
+        )
         if n_shared
         else None
     )
@@ -312,7 +325,10 @@ def _compare(
             model=record.model,
         )
     )
-    drift = guarded(lambda: _drift(record, eval_label, data, picks, sample, location, np, pd), None)
+    sample_data = _take(data, sample)
+    drift = guarded(
+        lambda: _drift(record, eval_label, sample_data, picks, sample, location, np, pd), None
+    )
     if drift is not None:
         facts.append(drift)
     return facts
@@ -356,7 +372,7 @@ def _chance(
         if fit_h is None:
             return None
         fit_cols.append(fit_h)
-        eval_cols.append(column_hash(_column(data, j, sample, np, pd), np, pd)[:CHANCE_ROWS])
+        eval_cols.append(column_hash(_column(data, j, None, np, pd), np, pd)[:CHANCE_ROWS])
     return expected_coincidences(
         fit_cols, eval_cols, record.n_distinct, record.duplicate_share, n_checked, np
     )
@@ -409,7 +425,7 @@ def _drift(
         a = record.numeric.get(lab)
         if a is None:
             continue
-        b = guarded(lambda j=j: _floats(_column(data, j, sample, np, pd), np, pd), None)
+        b = guarded(lambda j=j: _floats(_column(data, j, None, np, pd), np, pd), None)
         if b is None:
             continue
         fa, fb = a[~np.isnan(a)], b[~np.isnan(b)]
