@@ -1,13 +1,18 @@
 """Cost of the live hook, measured in one run and printed as ratios against the budgets.
 
-Budgets (issue 3):
-- a cell that touches no ML object: median time with the hook at most 1.5x without,
+Budgets (issue 6):
+- a cell that touches no ML object: median time with the hook at most 1.2x without,
   in a namespace holding a dozen 1e5-row frames and fitted models;
-- a cell that splits and fits on 1e5 x 20: the hook adds at most max(150 ms, 25% of the cell);
-- the same on 1e6 rows: at most 400 ms;
+- a cell that splits and fits on 1e5 x 20: the hook's own time at most 100 ms;
+- the same on 1e6 rows: at most 250 ms;
+- a fit on a train frame and a prediction on a separately loaded test frame (the
+  model-anchored evidence: fit fingerprint, overlap, drift, fit-time leakage) on
+  1e5 x 20: at most 100 ms a cell;
 - ``%load_ext ml_lint_nb``: under 50 ms;
 - transient memory of the hook: at most half the largest frame;
-- ``%mlcheck df`` on 1e6 x 20: under 4 s.
+- ``%mlcheck huge --target y`` on 1e6 x 20: under 4 s.
+
+The machine's load shows in every figure: run it on a quiet machine.
 
 Run: ``python benchmarks/bench_hook.py``
 """
@@ -78,7 +83,7 @@ def main() -> int:
         report(
             "hook on `x = 1` (median with / without)",
             statistics.median(hooked) / statistics.median(bare),
-            1.5,
+            1.2,
             "x",
         )
     )
@@ -91,7 +96,7 @@ def main() -> int:
     )
     from ml_lint_nb.ipython import get_session
 
-    for name, n, budget_ms in (("big", 100_000, 150.0), ("huge", 1_000_000, 400.0)):
+    for name, n, budget_ms in (("big", 100_000, 100.0), ("huge", 1_000_000, 250.0)):
         ns[name] = frame(n, 99)
         sh.run_line_magic("unload_ext", "ml_lint_nb")
         without = statistics.median(timed(sh, cell.format(name=name), 5))
@@ -103,13 +108,43 @@ def main() -> int:
             sh.run_cell(cell.format(name=name), store_history=True)
             own.append(session.last_hook_ms)
         added = statistics.median(own)
-        allowed = max(budget_ms, 0.25 * without * 1000) if n == 100_000 else budget_ms
+        allowed = budget_ms
         print(f"  (the cell itself takes {without * 1000:.0f} ms without the hook)")
         results.append(
             report(f"split+fit on {n:,} x 20: the hook's own time", added, allowed, "ms")
         )
 
+    ns["train_df"] = frame(100_000, 5)
+    ns["test_df"] = frame(20_000, 6)
+    fit_cell = (
+        "cols = [c for c in train_df.columns if c.startswith('x')]\n"
+        "gbm = LogisticRegression(max_iter=50).fit(train_df[cols], train_df['y'])"
+    )
+    predict_cell = "pred = gbm.predict(test_df[cols])"
     session = get_session(sh)
+    fit_own, predict_own = [], []
+    for _ in range(3):
+        sh.run_cell(fit_cell, store_history=True)
+        fit_own.append(session.last_hook_ms)
+        sh.run_cell(predict_cell, store_history=True)
+        predict_own.append(session.last_hook_ms)
+    results.append(
+        report(
+            "fit on 100,000 x 20 (fit record): the hook's own time",
+            statistics.median(fit_own),
+            100.0,
+            "ms",
+        )
+    )
+    results.append(
+        report(
+            "predict on a separate 20,000-row test frame: the hook's own time",
+            statistics.median(predict_own),
+            100.0,
+            "ms",
+        )
+    )
+
     largest = ns["huge"].memory_usage(deep=True).sum()
     session._live_cache.clear()  # measure a first look, not a cache hit
     tracemalloc.start()
@@ -119,8 +154,10 @@ def main() -> int:
     results.append(report("hook transient memory / largest frame", peak / largest, 0.5, "x"))
 
     start = time.perf_counter()
-    sh.run_line_magic("mlcheck", "df huge --target y")
-    results.append(report("%mlcheck df on 1,000,000 x 20", time.perf_counter() - start, 4.0, "s"))
+    sh.run_line_magic("mlcheck", "huge --target y")
+    results.append(
+        report("%mlcheck huge --target y on 1,000,000 x 20", time.perf_counter() - start, 4.0, "s")
+    )
     print("all budgets met" if all(results) else "SOME BUDGETS MISSED")
     return 0 if all(results) else 1
 

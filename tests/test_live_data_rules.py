@@ -210,10 +210,26 @@ def test_ml105_numbers_and_strings() -> None:
 
 def test_ml105_numbers_stored_as_text() -> None:
     df = base_frame()
-    df["zip"] = df["age"].astype(int).astype(str)
+    df["age_text"] = df["age"].astype(int).astype(str)
     finding = only(run(hygiene.MixedTypes, frame_facts(df)))
     assert "stores numbers as text (100% of its values parse as numbers)" in finding.message
-    assert run(hygiene.MixedTypes, frame_facts(df.drop(columns=["zip"]))) == []
+    assert run(hygiene.MixedTypes, frame_facts(df.drop(columns=["age_text"]))) == []
+
+
+@pytest.mark.parametrize(
+    "column, values",
+    [
+        ("zip", [f"{v:05d}" for v in range(10_000, 10_500)]),  # fixed width
+        ("shipping", [f"{v:05d}" for v in range(500)]),  # leading zeros
+        ("customer_id", [str(v) for v in range(1, 501)]),  # the name says so
+        ("phone", [f"555{v:04d}" for v in range(500)]),
+        ("sku", [f"{v:06d}" for v in range(200_000, 200_500)]),
+    ],
+)
+def test_ml105_silent_on_identifier_and_code_columns(column: str, values: list[str]) -> None:
+    df = base_frame()
+    df[column] = values
+    assert run(hygiene.MixedTypes, frame_facts(df)) == []
 
 
 # -- ML106 ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ml_lint_nb.facts.live.limits import LiveLimits
-from ml_lint_nb.facts.live.splits import ks_statistic, psi, split_facts
+from ml_lint_nb.facts.live.splits import DRIFT_ROWS, ks_statistic, psi, split_facts
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact, TemporalSplitFact
 from ml_lint_nb.findings import Location
 from tests.test_live_frames import assert_unchanged, snapshot
@@ -157,7 +157,7 @@ def test_drift_skips_non_numeric_and_samples_large_parts() -> None:
     train = pd.DataFrame({"s": ["a"] * 30_000, "flag": [True] * 30_000, "v": rng.randn(30_000)})
     drift = one(facts(train, train.iloc[:100]), DriftFact)
     assert [f[0] for f in drift.features] == ["v"]
-    assert drift.sampled and drift.n_train == 5_000 and drift.n_test == 100  # DRIFT_ROWS
+    assert drift.sampled and drift.n_train == DRIFT_ROWS and drift.n_test == 100
 
 
 def test_ks_and_psi_match_their_definitions() -> None:

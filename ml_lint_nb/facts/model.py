@@ -332,6 +332,7 @@ class ColumnSummary:
     outlier_examples: tuple[float, ...] = ()
     mixed_types: tuple[str, ...] = ()  # e.g. ("float", "str") for an object column
     numeric_strings: float = 0.0  # share of non-null values that are numbers stored as text
+    code_like: bool = False  # those texts are identifiers or codes (zip, id, leading zeros)
 
 
 @dataclass(frozen=True)
@@ -377,6 +378,10 @@ class OverlapFact(Fact):
     # class counts of the targets of the two parts, largest first (when targets are given)
     train_class_counts: tuple[tuple[str, int], ...] = ()
     test_class_counts: tuple[tuple[str, int], ...] = ()
+    # test rows expected to coincide with some training row by chance alone (few distinct
+    # values per column make coincidences common); None = not estimated
+    n_expected: float | None = None
+    model: str | None = None  # the model fitted on ``train`` and evaluated on ``test``, if any
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ def load_ipython_extension(shell: Any) -> None:
     hook.recorder.install()
     shell.events.register("post_run_cell", hook)
     shell.register_magic_function(_magic(hook), "line", "mlcheck")
+    with contextlib.suppress(Exception):  # completion is a convenience; never fail the load
+        shell.set_hook("complete_command", _complete, str_key="%mlcheck")
 
 
 def unload_ipython_extension(shell: Any) -> None:
@@ -72,6 +74,17 @@ def unload_ipython_extension(shell: Any) -> None:
     hook.recorder.uninstall()
     with contextlib.suppress(AttributeError, KeyError):
         del shell.magics_manager.magics["line"]["mlcheck"]
+    with contextlib.suppress(Exception):
+        del shell.strdispatchers["complete_command"].strs["%mlcheck"]
+
+
+def _complete(shell: Any, event: Any) -> list[str]:
+    from ml_lint_nb.ipython.magics import complete
+
+    try:
+        return complete(shell, event)
+    except Exception:
+        return []
 
 
 def _magic(hook: _Hook) -> Any:

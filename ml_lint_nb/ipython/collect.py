@@ -47,6 +47,7 @@ def collect(
     facts.extend(_fitted(session, protos))
     facts.extend(_frames(session, where))
     facts.extend(_splits(session, splits))
+    facts.extend(_model_evidence(session, protos, where))
     if splits:
         facts.extend(_earlier_transformers(session, protos))
     facts.extend(_scores(session, protos))
@@ -199,6 +200,8 @@ def _frames(session: LiveSession, where: Location) -> list[Fact]:
             session.cache_put(key, obj, fact)
         if fact is not None:
             session.summarised.add(name)
+            if target is not None:
+                _state(session).targets_checked.add((name, str(target)))
             session.summarised_roots |= {p[0] for p in value.rows.paths if len(p) == 1}
             if target_only:  # its other data issues were reported when it was made
                 fact = _replace(
@@ -253,7 +256,322 @@ def _splits(session: LiveSession, splits: list[SplitToken]) -> list[Fact]:
             **kwargs,
         )
         out.extend(facts or [])
+        _state(session).split_pairs.add((train.name, test.name))
     return out
+
+
+class _ModelState:
+    """What the session remembers about models: their fit records and the pairs compared."""
+
+    def __init__(self) -> None:
+        import weakref
+
+        self.records: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.by_id: dict[int, Any] = {}  # for models that take no weak reference
+        self.compared: set[tuple] = set()
+        self.split_pairs: set[tuple[str | None, str | None]] = set()
+        self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
+        self.roles: dict[tuple, str] = {}  # (model, fit, rows label, root) -> train | test | all
+        self.scored_names: set[tuple[str, str]] = set()  # (model, data) scored by name already
+
+
+def _state(session: LiveSession) -> _ModelState:
+    state = session.__dict__.get("_model_state")
+    if state is None:
+        state = session.__dict__["_model_state"] = _ModelState()
+    return state
+
+
+def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) -> list[Fact]:
+    """Each fit's rows fingerprinted; each evaluation's rows compared with its model's fit rows.
+
+    No split call is needed: train and test loaded from two files, returned
+    by a function or cut by hand are paired through the model. A pair
+    already compared (same fit, same evaluation rows) gives nothing new.
+    """
+    tree = session.__dict__.get("last_tree")
+    calls_of = _optional("ml_lint_nb.facts.live.model_calls", "model_calls")
+    if tree is None or calls_of is None:
+        return []
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+
+    ns = session.shell.user_ns
+    state = _state(session)
+    out: list[Fact] = []
+    for call in _guard(calls_of, tree) or []:
+        obj = ns.get(call.model)
+        if not model_calls.is_model(obj):
+            continue
+        loc = _at(where, call.line)
+        X = expressions.resolve(call.X, ns)
+        if call.is_fit:
+            y = expressions.resolve(call.y, ns) if call.y is not None else None
+            record = None
+            if X is not None:
+                record = _guard(
+                    fit_records.record_fit,
+                    call.model,
+                    obj,
+                    expressions.label(call.X),
+                    X,
+                    y,
+                    session.limits,
+                )
+                if record is not None:
+                    record.reload = _reloader(ns, call.X, record.n_rows)
+                value = _fit_value(protos, call) or _named_value(session, call.X)
+                out.extend(_fit_frame(session, call, X, y, loc, value))
+                _describe_fit_data(session, protos, call, X)
+            _remember(state, obj, record)
+            continue
+        record = _recall(state, obj)
+        if record is None or X is None:
+            continue
+        label = expressions.label(call.X)
+        if (record.data, label) in state.split_pairs:
+            continue  # the split's own facts already compare these two
+        root = expressions.base_name(call.X)
+        root_obj = ns.get(root) if root else None
+        key = (id(obj), record.token, label, id(root_obj), str(getattr(X, "shape", None)))
+        if key in state.compared:
+            continue
+        state.compared.add(key)
+        y = expressions.resolve(call.y, ns) if call.y is not None else None
+        roles: list[str] = []
+        out.extend(
+            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles) or []
+        )
+        state.roles[key[:4]] = roles[0] if roles else "all"
+    out.extend(_guard(_model_scores, session, state, tree, where) or [])
+    return out
+
+
+def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) -> list[Fact]:
+    """The hook's own scores (ML405, ML406, ML408) of a model on rows a metric graded it on.
+
+    Only pairs whose rows were compared with the model's fit rows, so the
+    role (training rows or held out) is measured, not guessed from names.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+
+    score = _optional("ml_lint_nb.facts.live.scoring", "score_facts")
+    if score is None:
+        return []
+    ns = session.shell.user_ns
+    graded = [(c.model, c.X, c.y, c.line) for c in model_calls.metric_calls(tree)]
+    graded += [
+        (c.model, c.X, c.y, c.line)
+        for c in model_calls.model_calls(tree)
+        if c.method == "score" and c.y is not None
+    ]
+    out: list[Fact] = []
+    for name, x_node, y_node, line in graded:
+        if isinstance(x_node, ast.Name) and isinstance(y_node, ast.Name):
+            continue  # named rows and labels: the dataflow's evaluation gets them scored
+        obj = ns.get(name)
+        record = _recall(state, obj) if model_calls.is_model(obj) else None
+        if record is None:
+            continue
+        label = expressions.label(x_node)
+        root = expressions.base_name(x_node)
+        X = expressions.resolve(x_node, ns)
+        if X is None:
+            continue
+        key = (id(obj), record.token, label, id(ns.get(root) if root else None))
+        role = state.roles.get(key)
+        if role is None:
+            roles: list[str] = []
+            fit_records.compare(record, label, X, None, where, session.limits, roles)
+            role = state.roles[key] = roles[0] if roles else "all"
+        done = ("score", *key)
+        if done in state.compared or (name, label) in state.scored_names:
+            continue
+        state.compared.add(done)
+        y = expressions.resolve(y_node, ns)
+        if y is None:
+            continue
+        out.extend(
+            _guard(score, name, obj, label, X, y, role, _at(where, line), session.limits) or []
+        )
+    return out
+
+
+def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
+    """A way back to a fit's data for verifying candidate shared rows, holding no strong reference.
+
+    It answers only while the name at the root of the fit's expression still
+    holds the very object it held at the fit, with as many rows.
+    """
+    import weakref
+
+    from ml_lint_nb.facts.live import expressions
+
+    root = expressions.base_name(node)
+    try:
+        ref = weakref.ref(ns[root]) if root is not None else None
+    except (TypeError, KeyError):
+        ref = None
+
+    def reload() -> Any:
+        if ref is None or ns.get(root) is not ref():
+            return None
+        data = expressions.resolve(node, ns)
+        if data is None or int(data.shape[0]) != n_rows:
+            return None
+        return data
+
+    return reload
+
+
+def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: Any) -> None:
+    """Kernel evidence (feature scales, counts) for a fit's unnamed data (``train[features]``).
+
+    The dataflow knows such a value only as "derived from train"; the object
+    the call received answers the premises (ML301's scales) about it.
+    """
+    describe = _optional("ml_lint_nb.facts.live.values", "describe_value")
+    if describe is None:
+        return
+    for p in protos:
+        d = p.args.get("X") if p.kind == "fit" else None
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if d is None or est is None or est.binding not in (call.model, None) or d.name:
+            continue
+        if p.location.line != call.line:
+            continue
+        seen = _guard(describe, X, d.origin or "the data", False, session.limits)
+        if seen is not None:
+            session.unnamed_seen[id(d)] = (d, seen)
+
+
+def _remember(state: _ModelState, model: Any, record: Any) -> None:
+    try:
+        if record is None:
+            state.records.pop(model, None)
+        else:
+            state.records[model] = record
+        return
+    except TypeError:
+        pass
+    if record is None:
+        state.by_id.pop(id(model), None)
+    else:
+        state.by_id[id(model)] = (model, record)
+        if len(state.by_id) > 32:
+            state.by_id.pop(next(iter(state.by_id)))
+
+
+def _recall(state: _ModelState, model: Any) -> Any:
+    """The model's fit record, unless it was refitted in a way the hook did not see."""
+    from ml_lint_nb.facts.live.fit_records import fit_token
+
+    try:
+        record = state.records.get(model)
+    except TypeError:
+        entry = state.by_id.get(id(model))
+        record = entry[1] if entry is not None and entry[0] is model else None
+    if record is None or record.token != fit_token(model):
+        return None
+    return record
+
+
+def _named_value(session: LiveSession, node: Any) -> Any:
+    """The dataflow's current value of a plain name (``X_train``), for its lineage."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        value = session.interp.env.get(node.id)
+        return value if isinstance(value, DataV) else None
+    return None
+
+
+def _fit_value(protos: list[Proto], call: Any) -> Any:
+    """The dataflow's value for the data of this fit call (its lineage), if it recorded one."""
+    for p in protos:
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if est is None or p.location.line != call.line:
+            continue
+        if est.binding in (call.model, None):  # None: clf = SVC().fit(...) binds after the fit
+            return p.args.get("X")
+    return None
+
+
+def _fit_frame(
+    session: LiveSession, call: Any, X: Any, y: Any, where: Location, value: Any = None
+) -> list[Fact]:
+    """The data a model is fitted on is data: its checks, and its target's (ML108, ML202).
+
+    Rows already checked under their own name (``train`` for
+    ``train[features]``) keep only what the target adds: class balance of the
+    labels actually fitted and each feature's power alone, on a sample.
+    """
+    from ml_lint_nb.facts.live import expressions
+
+    summarise = _optional("ml_lint_nb.facts.live.frames", "summarise_frame")
+    if summarise is None:
+        return []
+
+    root = expressions.base_name(call.X)
+    checked = root is not None and root in session.summarised
+    roots = {p[0] for p in value.rows.paths} if isinstance(value, DataV) else set()
+    if roots and roots <= session.summarised_roots:
+        checked = True  # rows of a frame already checked (X_train = train.drop(...), a resample)
+    # within the hook's budget: a seeded sample, which every message states
+    limits = replace_limits(session.limits, max_rows=min(session.limits.max_rows, FIT_ROWS))
+    name = expressions.label(call.X)
+    fact = _guard(summarise, name, X, where, limits, None, y)
+    if fact is None:
+        return []
+    if checked:
+        fact = _replace(
+            fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
+        )
+    if root is not None and (root, _target_column(call.y)) in _state(session).targets_checked:
+        # train[features] fitted on train["target"]: train was checked against that target
+        fact = _replace(fact, class_counts=(), predictive=())
+    if _resampled(session):  # deliberate copies of minority rows are not a data problem
+        fact = _replace(fact, duplicate_rows=None, duplicate_examples=())
+    session.summarised.add(name)
+    return [fact]
+
+
+def _target_column(node: Any) -> str | None:
+    """``"target"`` for ``train["target"]`` / ``train.target``; None for anything else."""
+    import ast
+
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr
+    return None
+
+
+def mark_checked(session: LiveSession, name: str, target: str | None) -> None:
+    """A frame checked by ``%mlcheck``: later fits on it report only what is new."""
+    session.summarised.add(name)
+    if target is not None:
+        _state(session).targets_checked.add((name, target))
+
+
+def _resampled(session: LiveSession) -> bool:
+    """The session ran a resampler (``resample``, ``fit_resample``): fit rows repeat on purpose."""
+    for p in session.interp.protos:
+        if p.kind == "random_call" and p.args.get("function") == "resample":
+            return True
+        if p.kind == "fit" and p.args.get("method") == "fit_resample":
+            return True
+    return False
+
+
+FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
+
+
+def replace_limits(limits: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(limits, **changes)
 
 
 def _scores(session: LiveSession, protos: list[Proto]) -> list[Fact]:
@@ -272,6 +590,7 @@ def _scores(session: LiveSession, protos: list[Proto]) -> list[Fact]:
         if (est.binding, X.name) in done or not {est.binding, X.name, y.name} <= set(ns):
             continue
         done.add((est.binding, X.name))
+        _state(session).scored_names.add((est.binding, X.name))
         roles = X.rows.roles()
         role = next(iter(roles)) if len(roles) == 1 else "all"
         facts = _guard(

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from ml_lint_nb.ipython.session import LiveSession
 
 USAGE = (
-    "usage: %mlcheck [on|off|status|debug] | %mlcheck df NAME [--target COL | --y VAR] | "
-    "%mlcheck model NAME [--X X_test --y y_test] | %mlcheck ignore CODE | %mlcheck explain CODE | "
+    "usage: %mlcheck NAME [NAME ...] [--target COL | --y VAR] | %mlcheck MODEL [--X X --y y] | "
+    "%mlcheck [on|off|status|debug] | %mlcheck ignore CODE | %mlcheck explain CODE | "
     "%mlcheck display html|widgets | %mlcheck config KEY=VALUE"
 )
 CONFIG_KEYS = {"max_rows": int, "max_predict_rows": int, "budget_ms": float, "seed": int}
+SUBCOMMANDS = ("on", "off", "status", "ignore", "explain", "display", "config", "debug")
 
 
 class UsageError(Exception):
@@ -27,16 +28,33 @@ class UsageError(Exception):
 
 
 def run(session: LiveSession, line: str) -> None:
+    """Dispatch one ``%mlcheck`` line; a usage error is printed as one line, never raised."""
+    try:
+        dispatch(session, line)
+    except UsageError as exc:
+        print(f"%mlcheck: {exc}")
+
+
+def dispatch(session: LiveSession, line: str) -> None:
+    """A word naming a variable of the notebook is a name; the subcommands are the others."""
     try:
         args = shlex.split(line)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"cannot read the arguments: {exc}") from None
     if not args:
         return list_open(session)
     cmd, rest = args[0], args[1:]
+    ns = session.shell.user_ns
+    if cmd.startswith("--"):
+        raise UsageError(f"{cmd} needs a name before it, e.g. %mlcheck train {cmd} ...")
+    if cmd in ns and not cmd.startswith("_"):
+        return check_names(session, args)
     handler = COMMANDS.get(cmd)
     if handler is None:
-        raise UsageError(f"unknown command {cmd!r}")
+        raise UsageError(
+            f"unknown command {cmd!r}: not a name defined in this notebook nor a subcommand "
+            f"({', '.join(SUBCOMMANDS)})"
+        )
     handler(session, rest)
 
 
@@ -120,6 +138,11 @@ def config(session: LiveSession, rest: list[str]) -> None:
 
     if not rest:
         raise UsageError(f"config needs KEY=VALUE; keys: {', '.join(CONFIG_KEYS)}, display")
+    changes: dict[str, Any] = {}
+    keys = [item.partition("=")[0] for item in rest]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise UsageError(f"config key {twice[0]} given twice")
     for item in rest:
         key, sep, value = item.partition("=")
         if not sep:
@@ -130,11 +153,28 @@ def config(session: LiveSession, rest: list[str]) -> None:
         kind = CONFIG_KEYS.get(key)
         if kind is None:
             raise UsageError(f"unknown key {key!r}; keys: {', '.join(CONFIG_KEYS)}, display")
-        try:
-            session.limits = replace(session.limits, **{key: kind(value)})
-        except ValueError:
-            raise UsageError(f"{key} needs a {kind.__name__}") from None
+        changes[key] = _config_value(key, kind, value)
+    session.limits = replace(session.limits, **changes)
     print(f"ml-lint-nb: {session.limits}")
+
+
+def _config_value(key: str, kind: type, value: str) -> Any:
+    """A limit's value, checked: sizes and budgets are positive and finite, seeds not negative."""
+    import math
+
+    try:
+        number = kind(value.strip())
+    except ValueError:
+        need = "a whole number" if kind is int else "a number"
+        raise UsageError(f"{key} needs {need}, got {value!r}") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise UsageError(f"{key} needs a finite number, got {value!r}")
+    if key == "seed":
+        if not 0 <= number < 2**32:
+            raise UsageError(f"seed needs a whole number from 0 to 2**32-1, got {value!r}")
+    elif number <= 0:
+        raise UsageError(f"{key} needs a positive value, got {value!r}")
+    return number
 
 
 def _options(rest: list[str], allowed: set[str]) -> tuple[list[str], dict[str, str]]:
@@ -144,104 +184,273 @@ def _options(rest: list[str], allowed: set[str]) -> tuple[list[str], dict[str, s
     for arg in it:
         if arg.startswith("--"):
             if arg not in allowed:
-                raise UsageError(f"unknown option {arg}")
-            try:
-                options[arg] = next(it)
-            except StopIteration:
-                raise UsageError(f"{arg} needs a value") from None
+                raise UsageError(f"unknown option {arg} (options: {', '.join(sorted(allowed))})")
+            if arg in options:
+                raise UsageError(f"option {arg} given twice")
+            value = next(it, None)
+            if value is None or value.startswith("--"):
+                raise UsageError(f"{arg} needs a value")
+            options[arg] = value
         else:
             positional.append(arg)
     return positional, options
 
 
-def check_df(session: LiveSession, rest: list[str]) -> None:
-    """All data checks on one frame, on the full data unless it is huge."""
+def _kind(obj: object) -> str | None:
+    """``frame``, ``array``, ``series`` or ``model`` by the object's class; ``None`` otherwise.
+
+    A type check only: no attribute of the user's object is read here.
+    """
+    import sys
+
+    from ml_lint_nb.facts.live.model_calls import is_model
+
+    cls = type(obj)
+    pd = sys.modules.get("pandas")
+    np = sys.modules.get("numpy")
+    if pd is not None and issubclass(cls, pd.DataFrame):
+        return "frame"
+    if pd is not None and issubclass(cls, pd.Series):
+        return "series"
+    if np is not None and issubclass(cls, np.ndarray):
+        return "array" if obj.ndim in (1, 2) else None  # type: ignore[attr-defined]
+    if is_model(obj):
+        return "model"
+    return None
+
+
+def _what(obj: object) -> str:
+    return f"a {type(obj).__name__}"
+
+
+def _rows(obj: Any) -> int:
+    return int(obj.shape[0])
+
+
+def _defined(ns: dict[str, Any], name: str) -> Any:
+    if name not in ns:
+        raise UsageError(f"name {name!r} is not defined")
+    return ns[name]
+
+
+def check_names(session: LiveSession, args: list[str]) -> None:
+    """``%mlcheck NAME [NAME ...]``: checks chosen by what the names hold.
+
+    A frame or array gets the data checks; two or more also get the cross
+    checks (overlap, time order, drift) of each against the first, and the
+    leaking features measured on the first; a fitted model gets its
+    fitted-state checks, scored on ``--X``/``--y`` when given.
+    """
+    positional, options = _options(args, {"--target", "--y", "--X"})
+    if not positional:
+        raise UsageError("give the name of a frame, array or model to check")
+    if "--target" in options and "--y" in options:
+        raise UsageError("use --target COL (a column) or --y VAR (a variable), not both")
+    ns = session.shell.user_ns
+    objs = [_defined(ns, n) for n in positional]
+    kinds = [_kind(o) for o in objs]
+    for name, obj, kind in zip(positional, objs, kinds, strict=True):
+        if kind is None:
+            raise UsageError(f"{name} is {_what(obj)}, not a DataFrame, Series, array or model")
+    if "model" in kinds:
+        if len(positional) != 1:
+            raise UsageError("check one model at a time; give its data as --X X --y y")
+        if "--target" in options:
+            raise UsageError("a model takes its data as --X X --y y, not --target")
+        return _check_model(session, positional[0], objs[0], options)
+    if "--X" in options:
+        raise UsageError("--X goes with a model (%mlcheck clf --X X_test --y y_test)")
+    return _check_data(session, positional, objs, kinds, options)
+
+
+def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str, str]) -> Any:
+    if "--y" not in options:
+        return None
+    y = _defined(session.shell.user_ns, options["--y"])
+    if _kind(y) not in ("series", "array", "frame") or (
+        _kind(y) == "frame" and int(y.shape[1]) != 1
+    ):
+        raise UsageError(f"--y {options['--y']} is {_what(y)}, not a Series or 1-D array")
+    if _kind(y) == "array" and y.ndim != 1 and int(y.shape[1]) != 1:
+        raise UsageError(f"--y {options['--y']} has {y.ndim} dimensions, not one")
+    if _rows(y) != _rows(obj):
+        raise UsageError(
+            f"--y {options['--y']} has {_rows(y):,} rows but {first} has {_rows(obj):,}"
+        )
+    return y
+
+
+def _check_target_column(names: list[str], objs: list[Any], kinds: list[Any], col: str) -> None:
+    if kinds[0] != "frame":
+        raise UsageError(f"--target needs a DataFrame; {names[0]} is {_what(objs[0])}")
+    columns = [str(c) for c in list(objs[0].columns)]
+    if col not in columns:
+        shown = ", ".join(columns[:8]) + (", ..." if len(columns) > 8 else "")
+        raise UsageError(f"{names[0]} has no column {col!r} (columns: {shown})")
+
+
+def _check_data(
+    session: LiveSession,
+    names: list[str],
+    objs: list[Any],
+    kinds: list[Any],
+    options: dict[str, str],
+) -> None:
     from dataclasses import replace
 
     from ml_lint_nb.engine import rules_for, run_rules
     from ml_lint_nb.facts.store import FactStore
 
-    positional, options = _options(rest, {"--target", "--y"})
-    if len(positional) != 1:
-        raise UsageError("df needs one frame name")
-    name = positional[0]
-    ns = session.shell.user_ns
-    if name not in ns:
-        raise UsageError(f"name {name!r} is not defined")
-    if "--y" in options and options["--y"] not in ns:
-        raise UsageError(f"name {options['--y']!r} is not defined")
+    target = options.get("--target")
+    if target is not None:
+        _check_target_column(names, objs, kinds, target)
+    y = _target_values(session, names[0], objs[0], options)
     try:
         from ml_lint_nb.facts.live.frames import summarise_frame
+        from ml_lint_nb.facts.live.splits import split_facts
     except ImportError:
-        raise UsageError("frame checks are not available in this installation") from None
+        raise UsageError("data checks are not available in this installation") from None
     limits = replace(session.limits, full=True)
     where = Location(line=1, execution_count=getattr(session.shell, "execution_count", None))
-    target_values = ns[options["--y"]] if "--y" in options else None
-    try:
-        fact = summarise_frame(
-            name, ns[name], where, limits, options.get("--target"), target_values
-        )
-    except Exception:
-        session._internal_error()
-        fact = None
-    if fact is None:
-        raise UsageError(f"{name!r} is not a DataFrame, Series or array this check understands")
+    facts: list[Any] = []
+    shapes = []
+    for k, (name, obj) in enumerate(zip(names, objs, strict=True)):
+        has_target = target is not None and target in [str(c) for c in getattr(obj, "columns", [])]
+        try:
+            fact = summarise_frame(
+                name,
+                obj,
+                where,
+                limits,
+                target if has_target else None,
+                y if k == 0 else None,
+            )
+        except Exception:
+            session._internal_error()
+            fact = None
+        if fact is None:
+            raise UsageError(f"{name} could not be read as a frame (details: %mlcheck debug)")
+        if k > 0:  # leaking features are measured on the first frame only
+            fact = replace(fact, predictive=())
+        facts.append(fact)
+        from ml_lint_nb.ipython.collect import mark_checked
+
+        mark_checked(session, name, target if has_target else None)
+        shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
+    for name, obj in zip(names[1:], objs[1:], strict=True):
+        try:
+            facts.extend(
+                split_facts(names[0], objs[0], name, obj, where, limits)
+                if _kind(objs[0]) != "series" and _kind(obj) != "series"
+                else []
+            )
+        except Exception:
+            session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore([fact], modes=("live",)), rules)
+    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
+    _remember(session, "%mlcheck " + " ".join(names), found)
     if not found:
-        print(
-            f"ml-lint-nb: {name} ({fact.n_rows:,} rows x {fact.n_cols} columns): no data findings."
-        )
+        print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         return
     session.publish(found, [])
 
 
-def check_model(session: LiveSession, rest: list[str]) -> None:
-    """Model and evaluation checks on one fitted estimator (optionally scored on X/y)."""
+def _remember(session: LiveSession, key: str, found: list[Any]) -> None:
+    """Findings of an on-demand check stay open (listed by ``%mlcheck``) until it is run again."""
+    for ident in [i for i in session.open if i[1] == key]:
+        session.open.pop(ident)
+    known = {(f.code, f.subject, f.message) for f in session.open.values()}
+    for f in found:
+        if (f.code, f.subject, f.message) not in known:  # already open under its own cell
+            session.open[session.identity(f, key)] = f
+
+
+def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
+    """Fitted-state checks of one estimator, scored on ``--X``/``--y`` when given."""
     from ml_lint_nb.engine import rules_for, run_rules
     from ml_lint_nb.facts.store import FactStore
 
-    positional, options = _options(rest, {"--X", "--y"})
-    if len(positional) != 1:
-        raise UsageError("model needs one estimator name")
     ns = session.shell.user_ns
-    for n in [positional[0], *options.values()]:
-        if n not in ns:
-            raise UsageError(f"name {n!r} is not defined")
     if ("--X" in options) != ("--y" in options):
         raise UsageError("--X and --y go together")
+    X = y = None
+    if "--X" in options:
+        X = _defined(ns, options["--X"])
+        y = _defined(ns, options["--y"])
+        if _kind(X) not in ("frame", "array", "series"):
+            raise UsageError(f"--X {options['--X']} is {_what(X)}, not a DataFrame or array")
+        if _kind(y) not in ("series", "array", "frame"):
+            raise UsageError(f"--y {options['--y']} is {_what(y)}, not a Series or 1-D array")
+        if _rows(y) != _rows(X):
+            raise UsageError(
+                f"--y {options['--y']} has {_rows(y):,} rows but --X {options['--X']} "
+                f"has {_rows(X):,}"
+            )
     where = Location(line=1, execution_count=getattr(session.shell, "execution_count", None))
     facts: list[Any] = []
     try:
         from ml_lint_nb.facts.live.estimators import fitted_fact
-
-        fact = fitted_fact(positional[0], ns[positional[0]], where)
-        if fact is None:
-            raise UsageError(f"{positional[0]!r} is not a fitted estimator")
-        facts.append(fact)
-        if "--X" in options:
-            from ml_lint_nb.facts.live.scoring import score_facts
-
-            facts.extend(
-                score_facts(
-                    positional[0],
-                    ns[positional[0]],
-                    options["--X"],
-                    ns[options["--X"]],
-                    ns[options["--y"]],
-                    "test",
-                    where,
-                    session.limits,
-                )
-            )
+        from ml_lint_nb.facts.live.scoring import score_facts
     except ImportError:
         raise UsageError("model checks are not available in this installation") from None
+    try:
+        fact = fitted_fact(name, model, where)
+    except Exception:
+        session._internal_error()
+        fact = None
+    if fact is None:
+        raise UsageError(f"{name} is not a fitted estimator")
+    facts.append(fact)
+    if X is not None:
+        try:
+            facts.extend(
+                score_facts(name, model, options["--X"], X, y, "test", where, session.limits) or []
+            )
+        except Exception:
+            session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
+    _remember(session, f"%mlcheck {name}", found)
     if not found:
-        print(f"ml-lint-nb: {positional[0]}: no model findings.")
+        print(f"ml-lint-nb: {name}: no model findings.")
         return
     session.publish(found, [])
+
+
+def check_df(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck df NAME`` (the earlier spelling): the same as ``%mlcheck NAME``."""
+    check_names(session, rest)
+
+
+def check_model(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck model NAME`` (the earlier spelling): the same as ``%mlcheck NAME``."""
+    check_names(session, rest)
+
+
+def complete(shell: Any, event: Any) -> list[str]:
+    """Tab completion for ``%mlcheck``: the namespace's frames, arrays and models, then subcommands.
+
+    Only the classes of the values are looked at.
+    """
+    ns = getattr(shell, "user_ns", {})
+    names = []
+    for name, value in list(ns.items())[:5000]:
+        if name.startswith("_") or not isinstance(name, str):
+            continue
+        try:
+            if _kind(value) is not None:
+                names.append(name)
+        except Exception:
+            continue
+    line = getattr(event, "line", "") or ""
+    words = line.split()
+    partial = "" if line.endswith(" ") or len(words) < 2 else words[-1]
+    done = words[1:] if not partial else words[1:-1]
+    if done and done[-1] == "--target":
+        return []
+    options = ["--target", "--y", "--X"] if done else []
+    offered = sorted(names) + ([] if done else list(SUBCOMMANDS)) + options
+    return [w for w in offered if w.startswith(partial)]
 
 
 COMMANDS = {

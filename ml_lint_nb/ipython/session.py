@@ -80,6 +80,8 @@ class LiveSession:
         self.last_count: int | None = None  # the prompt number of the last cell run
         self.summarised: set[str] = set()  # names whose frames the data checks have seen
         self.summarised_roots: set[str] = set()  # dataflow roots of those frames
+        self.last_tree: ast.AST | None = None  # the cell being analysed
+        self.unnamed_seen: dict[int, tuple] = {}  # id(DataV) -> (DataV, LiveData) of fit data
 
     # ------------------------------------------------------------- set-up
     def _load_config(self) -> Config:
@@ -164,6 +166,9 @@ class LiveSession:
             self.sources[key] = raw.splitlines()
             self.count_to_key[count] = key
             return []
+        self.last_tree = tree  # the live extractors read the cell's model calls from it
+        if len(self.unnamed_seen) > 256:
+            self.unnamed_seen.clear()
         live = self.live_facts(new_protos, new_splits, where, warnings_seen or [])
         if not new_protos and not new_splits and not live:
             return []
@@ -184,6 +189,9 @@ class LiveSession:
     # ------------------------------------------------------- live evidence
     def _resolve(self, d: DataV) -> LiveData | None:
         """Kernel evidence for a named value whose binding is still the one the code made."""
+        if not d.name and d.pred_est is None:
+            hit = self.unnamed_seen.get(id(d))  # train[features] as a fit received it
+            return hit[1] if hit is not None and hit[0] is d else None
         if not d.name or d.pred_est is not None:
             return None
         current = self.interp.env.get(d.name)

@@ -129,6 +129,8 @@ class DefaultThresholdImbalanced(Rule):
                 or y.minority_share > limit
             ):
                 continue
+            if _fitted_on_balanced_labels(ev, limit):
+                continue  # resampled for training: 0.5 sits at the balanced prior it learned
             key = (
                 ev.estimator.est_id,
                 ev.fit.location.sort_key() if ev.fit is not None else None,
@@ -155,6 +157,19 @@ class DefaultThresholdImbalanced(Rule):
                     y.class_shares_seen, "class-shares", minority_share=round(y.minority_share, 4)
                 ),
             )
+
+
+def _fitted_on_balanced_labels(ev: EvaluationFact, limit: float) -> bool:
+    """The evaluated model learned from labels known to be balanced (after a resampler).
+
+    ML401's premise is about the labels the model was fitted on as much as
+    those it is scored on: a model fitted on balanced labels does predict the
+    minority class at 0.5. Known only when the fit's labels were observed.
+    """
+    fit_y = ev.fit.y if ev.fit is not None else None
+    if fit_y is None or not fit_y.class_shares or len(fit_y.class_shares) != 2:
+        return False
+    return fit_y.class_shares_seen is not None and not fit_y.imbalanced(limit)
 
 
 class AccuracyOnImbalanced(Rule):

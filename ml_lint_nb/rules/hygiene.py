@@ -402,7 +402,7 @@ class MixedTypes(Rule):
             return f"mixes numbers and strings ({', '.join(sorted(types))})"
         if len(types) > 1 and not types <= NUMBER_TYPES:
             return f"mixes types ({', '.join(sorted(types))})"
-        if col.numeric_strings >= limit:
+        if col.numeric_strings >= limit and not col.code_like:
             return f"stores numbers as text ({share(col.numeric_strings)} of its values parse as numbers)"
         return None
 

@@ -317,6 +317,8 @@ class TrainTestOverlap(Rule):
             checked = fact.n_checked or fact.n_test
             if fact.n_overlap <= 0 or not checked or fact.n_overlap / checked < limit:
                 continue
+            if not self._beyond_chance(fact):
+                continue  # a few coinciding rows in a feature space of few distinct values
             eg = f", e.g. test rows {rows_text(fact.examples)}" if fact.examples else ""
             sampled = (
                 f" (on a seeded sample of {checked:,} of {fact.n_test:,} test rows"
@@ -325,9 +327,16 @@ class TrainTestOverlap(Rule):
                 if fact.n_checked
                 else (" (training rows sampled: a lower bound)" if fact.sampled else "")
             )
+            fitted = f" (the rows {fact.model} was fitted on)" if fact.model else ""
+            chance = (
+                f"; chance alone explains about {fact.n_expected:,.0f}"
+                if fact.n_expected is not None and fact.n_expected >= 1
+                else ""
+            )
             text = (
                 f"{fact.n_overlap:,} of {checked:,} rows of {fact.test} "
-                f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{eg}{sampled}"
+                f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{fitted}"
+                f"{eg}{sampled}{chance}"
             )
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
@@ -346,16 +355,36 @@ class TrainTestOverlap(Rule):
                             "share": round(fact.n_overlap / checked, 4),
                             "examples": list(fact.examples),
                             "sampled": fact.sampled or bool(fact.n_checked),
+                            "expected_by_chance": (
+                                None if fact.n_expected is None else round(fact.n_expected, 2)
+                            ),
                         },
                     )
                 ],
             )
 
+    @staticmethod
+    def _beyond_chance(fact: OverlapFact) -> bool:
+        """Overlap beyond what chance predicts for the feature space (when estimated)."""
+        if fact.n_expected is None:
+            return True
+        return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _poisson_excess(observed: int, expected: float) -> bool:
+    """More than chance explains: three standard deviations above a Poisson mean."""
+    return observed > expected + 3.0 * math.sqrt(max(expected, 1.0))
+
 
 class TargetLeakageFeature(Rule):
     """What it does
-    Finds a feature that alone predicts the target almost perfectly, or that
-    is a copy or transform of the target.
+    Finds a feature that alone predicts the target almost perfectly, that is
+    a copy or transform of the target, a post-outcome flag (one value marks
+    most of the minority class and almost nothing else), or a per-group
+    statistic of the target (a target mean encoding computed over rows that
+    include each row's own label). In a kernel it runs at every fit with a
+    target, on a seeded sample; an honest strong predictor (a single
+    measurement with AUC 0.97) is not reported.
 
     Why is this bad?
     Such a feature is usually recorded after the outcome (a refund date for
@@ -382,37 +411,56 @@ class TargetLeakageFeature(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        """One finding per leaking column, however many frames hold it."""
         limit = self.threshold("min_auc")
+        seen: set[str] = set()
         for fact in frames(store):
-            hits = [p for p in fact.predictive if p[2] == "copy" or p[1] >= limit]
-            if not hits:
-                continue
             target = repr(fact.target) if fact.target else "the target"
-            evidence = [
-                Evidence(
-                    "live",
-                    "single-feature-predictiveness",
-                    self._describe(feature, score, how, target),
-                    {"feature": feature, "score": round(score, 4), "how": how},
+            for feature, score, how in fact.predictive:
+                leaking = how in ("copy", "flag", "group-stat") or score >= limit
+                if not leaking or feature in seen:
+                    continue
+                seen.add(feature)
+                text = self._describe(feature, score, how, target)
+                yield self.finding(
+                    f"{fact.name}: {text}{detail_note(fact)}: {self._why(how)}.",
+                    fact.location,
+                    subject=("columns", feature),
+                    evidence=[
+                        Evidence(
+                            "live",
+                            "single-feature-predictiveness",
+                            text,
+                            {
+                                "feature": feature,
+                                "frame": fact.name,
+                                "score": round(score, 4),
+                                "how": how,
+                            },
+                        )
+                    ],
                 )
-                for feature, score, how in hits[:10]
-            ]
-            more = len(hits) - 1
-            tail = f"; {more} more feature{'s' if more > 1 else ''} likewise" if more else ""
-            yield self.finding(
-                f"{fact.name}: {evidence[0].text}{tail}{detail_note(fact)}: such a feature is "
-                "usually recorded after the outcome.",
-                fact.location,
-                # the leaking columns, not the frame: df, train and test carrying one
-                # leaking column are one finding (merge_findings names all three)
-                subject=("columns", *sorted(feature for feature, _, _ in hits)),
-                evidence=evidence,
-            )
+
+    @staticmethod
+    def _why(how: str) -> str:
+        if how == "group-stat":
+            return "a statistic of the target computed over rows that include each row's own label"
+        return "such a feature is usually recorded after the outcome"
 
     @staticmethod
     def _describe(feature: str, score: float, how: str, target: str) -> str:
         if how == "copy":
             return f"{feature!r} is a copy (one-to-one transform) of {target}"
+        if how == "flag":
+            return (
+                f"one value of {feature!r} marks {score:.0%} of the minority class of {target}, "
+                "and almost nothing else"
+            )
+        if how == "group-stat":
+            return (
+                f"{feature!r} is the mean of {target} over groups of rows and alone predicts it "
+                f"({score:.3f})"
+            )
         if how == "auc":
             return f"{feature!r} alone predicts {target} with AUC {score:.3f}"
         return f"{feature!r} alone tracks {target} with |correlation| {score:.3f}"

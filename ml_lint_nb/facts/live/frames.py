@@ -18,6 +18,7 @@ and statistics, never rows. It runs inside the user's kernel, so it
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -427,6 +428,8 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
     types: set[str] = set()
     disguised = 0
     numeric_text = 0
+    digit_widths: set[int] = set()
+    leading_zeros = 0
     for key, count in zip(keys, counts, strict=False):
         types.add(type_name(key))
         if not isinstance(key, str):
@@ -437,6 +440,11 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
             col.disguised_keys.append(key)
         elif _looks_numeric(text):
             numeric_text += count
+            if text.isdigit():
+                digit_widths.add(len(text))
+                leading_zeros += count if len(text) > 1 and text[0] == "0" else 0
+            else:
+                digit_widths.add(-1)  # a sign, a point or an exponent: a quantity, not a code
     present_n = sum(counts) if not exact else len(col.null) - n_null
     return {
         "n_unique": len(keys) if exact and len(keys) < MAX_KEYS else None,
@@ -444,7 +452,29 @@ def _object_stats(col: _Col, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
         "disguised_values": tuple(str(k) for k in col.disguised_keys[:5]),
         "mixed_types": tuple(sorted(types)) if len(types) > 1 else (),
         "numeric_strings": numeric_text / present_n if present_n else 0.0,
+        "code_like": _code_like(col.label, digit_widths, leading_zeros),
     }
+
+
+IDENTIFIER_WORDS = re.compile(
+    r"(^|[^a-z])(id|ids|zip|zipcode|postal|postcode|code|phone|tel|sku|fips|ssn|iban|account)"
+    r"([^a-z]|$)|zip|postal|phone|_id$|^id_",
+)
+MIN_CODE_WIDTH = 4  # fixed-width digit strings from this width are codes (zip, fips, sku)
+
+
+def _code_like(label: str, digit_widths: set[int], leading_zeros: int) -> bool:
+    """Numbers stored as text that are identifiers or codes, not quantities.
+
+    A leading zero (``"02139"``), one fixed width of digits (``"94105"``,
+    ``"10023"``) or a name that says so (``zip``, ``customer_id``, ``phone``)
+    marks text that parsing as a number would damage.
+    """
+    if leading_zeros:
+        return True
+    if len(digit_widths) == 1 and min(digit_widths) >= MIN_CODE_WIDTH:
+        return True
+    return bool(IDENTIFIER_WORDS.search(str(label).lower()))
 
 
 def _looks_numeric(text: str) -> bool:
@@ -899,7 +929,16 @@ def _predictive(
             ),
             None,
         )
-        if got is not None and got[0] >= MIN_SCORE:
+        if got is not None and got[1] == "group-candidate":
+            target = positive if binary else y_num
+            own = guarded(
+                lambda col=col, got=got, target=target: _own_label_gain(
+                    col, features, rows, target, binary, got[0], np, pd
+                ),
+                None,
+            )
+            got = (got[0], "group-stat") if own is not None and own >= OWN_LABEL_GAIN else None
+        if got is not None and (got[0] >= MIN_SCORE or got[1] in ("flag", "group-stat")):
             out.append((col.label, round(got[0], 6), got[1]))
     out.sort(key=lambda e: -e[1])
     return out[:10]
@@ -926,6 +965,18 @@ def _feature_score(
         return 1.0, "copy"
     if not binary and y_num is None:
         return None  # a categorical multi-class target: only copies are measurable
+    if binary and n_levels == 2:
+        flag = _post_outcome_flag(vals if codes is None else codes, positive, np)
+        if flag is not None:
+            return flag, "flag"
+    target_num = positive if binary else y_num
+    if vals is not None and target_num is not None and _group_statistic(vals, target_num, np):
+        strength = auc(vals, positive, np) if binary else abs(_corr(vals, y_num, np))
+        strength = max(strength, 1.0 - strength) if binary else strength
+        if strength >= GROUP_STAT_MIN_SCORE:
+            return strength, "group-stat"
+        if strength >= GROUP_CANDIDATE_SCORE:
+            return strength, "group-candidate"  # confirmed only if its own labels explain it
     if vals is None:
         if n_levels > MAX_LEVELS or n_levels * MIN_LEVEL_ROWS > len(codes):
             return None  # many levels: a per-level mean would memorise the target
@@ -939,6 +990,115 @@ def _feature_score(
     if spearman >= 1.0 - 1e-9 and n_levels >= 0.99 * len(np.unique(y_num)):
         return 1.0, "copy"
     return max(spearman, abs(_corr(vals, y_num, np))), "corr"
+
+
+FLAG_PURITY = 0.98  # share of a flag level's rows in the minority class
+FLAG_COVERAGE = 0.5  # share of the minority class the flag level holds
+GROUP_STAT_MIN_SCORE = 0.9  # power alone of a column that is a per-group target statistic
+GROUP_STAT_CONSISTENCY = 0.95  # correlation of its values with the target mean of their level
+
+
+def _post_outcome_flag(values: Any, positive: Any, np: Any) -> float | None:
+    """Share of the minority class marked by one level of a two-level column, almost only it.
+
+    A refund flag for churn, a chargeback flag for fraud: recorded after the
+    outcome, it holds most minority rows and hardly any other. An honest
+    binary feature shifts the odds; it does not single out one class.
+    """
+    minority = positive if positive.sum() <= (~positive).sum() else ~positive
+    n_min = int(minority.sum())
+    if n_min < MIN_CLASS_ROWS:
+        return None
+    for level in np.unique(values):
+        inside = values == level
+        size = int(inside.sum())
+        hits = int((inside & minority).sum())
+        if size >= MIN_CLASS_ROWS and hits >= FLAG_PURITY * size and hits >= FLAG_COVERAGE * n_min:
+            return hits / n_min
+    return None
+
+
+GROUP_CANDIDATE_SCORE = 0.6  # a weaker group statistic is checked for its own-label share
+OWN_LABEL_GAIN = 0.1  # power lost when each row's own label is left out of its group's mean
+MAX_KEY_COLUMNS = 30  # columns tried as the grouping key of a group statistic
+
+
+def _own_label_gain(
+    col: _Col,
+    features: list[_Col],
+    rows: Any,
+    target: Any,
+    binary: bool,
+    strength: float,
+    np: Any,
+    pd: Any,
+) -> float | None:
+    """How much of a group statistic's power comes from each row's own label.
+
+    Finds the column that defines the groups (the statistic is constant
+    within each of its levels), recomputes each row's group mean without the
+    row itself, and returns the power lost. An honest group effect survives
+    leaving one row out; a mean over small groups that includes the row's
+    own label does not.
+    """
+    vals = col.values[rows].astype("float64")
+    y = target.astype("float64")
+    tried = 0
+    for key in features:
+        if key is col or tried >= MAX_KEY_COLUMNS:
+            continue
+        raw = key.series.iloc[rows] if key.series is not None else key.values[rows]
+        codes, levels = _factorize(raw, np, pd)
+        if not 3 <= len(levels) <= len(rows) // 2:
+            continue
+        tried += 1
+        keep = codes >= 0
+        order = np.argsort(codes[keep], kind="stable")
+        c, v = codes[keep][order], vals[keep][order]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        spread = np.maximum.reduceat(v, starts) - np.minimum.reduceat(v, starts)
+        if np.mean(spread <= 1e-9 * max(1.0, float(np.abs(v).max()))) < 0.99:
+            continue
+        sums = np.bincount(codes[keep], weights=y[keep], minlength=len(levels))
+        sizes = np.bincount(codes[keep], minlength=len(levels))
+        k = sizes[codes[keep]]
+        others = k >= 2
+        if others.sum() < 2 * MIN_CLASS_ROWS:
+            return None
+        loo = (sums[codes[keep]][others] - y[keep][others]) / (k[others] - 1)
+        truth = y[keep][others]
+        if binary:
+            positive = truth > 0.5
+            if positive.all() or not positive.any():
+                return None
+            a = auc(loo, positive, np)
+            honest = max(a, 1.0 - a)
+        else:
+            honest = abs(_corr(loo, truth, np))
+        return strength - honest
+    return None
+
+
+def _group_statistic(vals: Any, target: Any, np: Any) -> bool:
+    """Values that are the target's mean over groups of rows (a target encoding).
+
+    Rows sharing a value form a group; when each value is (almost) the mean
+    target of its own group, the column was computed from the labels,
+    including each row's own when computed over all rows.
+    """
+    y = target.astype("float64")
+    levels, codes = np.unique(vals, return_inverse=True)
+    n_levels = len(levels)
+    if n_levels < 3 or n_levels * 2 > len(vals):
+        return False
+    lo, hi = float(y.min()), float(y.max())
+    span = hi - lo
+    if span <= 0 or levels[0] < lo - 0.05 * span or levels[-1] > hi + 0.05 * span:
+        return False
+    means = _level_means(codes, y, np)
+    if _corr(vals, means, np) < GROUP_STAT_CONSISTENCY:
+        return False
+    return float(np.mean(np.abs(vals - means))) <= 0.1 * span
 
 
 def _bijective(codes: Any, t_codes: Any, np: Any) -> bool:

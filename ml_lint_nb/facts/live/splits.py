@@ -175,6 +175,55 @@ def _hashes(side: _Side, positions: Any, picks: list[int], np: Any, pd: Any) -> 
     return h
 
 
+FIRST_COLUMNS = 4  # columns hashed for every row; the rest only for candidate matches
+
+
+def _isin(a: Any, b: Any, np: Any, pd: Any) -> Any:
+    if pd is not None:
+        return pd.Series(a, copy=False).isin(pd.Series(b, copy=False)).to_numpy()
+    return np.isin(a, b)
+
+
+def _shared_rows(
+    train: _Side,
+    test: _Side,
+    pairs: list[tuple[str, int, int]],
+    train_pos: Any,
+    test_pos: Any,
+    np: Any,
+    pd: Any,
+) -> tuple[Any, Any, Any]:
+    """Test rows equal to some training row, hashing most columns only for candidates.
+
+    Rows can only be equal if they agree on a few columns, so every row is
+    hashed on :data:`FIRST_COLUMNS` columns and the full row hash is computed
+    for the rows that match there (on continuous data, only true copies).
+    Returns the training rows' partial hashes, the test rows' and the mask.
+    """
+    first, rest = pairs[:FIRST_COLUMNS], pairs[FIRST_COLUMNS:]
+    train_h = _hashes(train, train_pos, [p[1] for p in first], np, pd)
+    test_h = _hashes(test, test_pos, [p[2] for p in first], np, pd)
+    if train_h is None or test_h is None:
+        return None, None, None
+    shared = _isin(test_h, train_h, np, pd)
+    if not rest or not shared.any():
+        return train_h, test_h, shared
+    a = np.flatnonzero(_isin(train_h, test_h[shared], np, pd))
+    b = np.flatnonzero(shared)
+    a_rows = a if train_pos is None else train_pos[a]
+    b_rows = b if test_pos is None else test_pos[b]
+    a_full = (
+        _hashes(train, a_rows, [p[1] for p in rest], np, pd) * np.uint64(HASH_MULTIPLIER)
+        + train_h[a]
+    )
+    b_full = (
+        _hashes(test, b_rows, [p[2] for p in rest], np, pd) * np.uint64(HASH_MULTIPLIER) + test_h[b]
+    )
+    out = np.zeros(len(test_h), dtype=bool)
+    out[b] = _isin(b_full, a_full, np, pd)
+    return train_h, test_h, out
+
+
 def _overlap(
     train: _Side,
     test: _Side,
@@ -188,17 +237,17 @@ def _overlap(
 ) -> OverlapFact | None:
     train_pos = sample_positions(train.n_rows, limits, np)
     test_pos = sample_positions(test.n_rows, limits, np)
-    train_h = _hashes(train, train_pos, [p[1] for p in pairs], np, pd)
-    test_h = _hashes(test, test_pos, [p[2] for p in pairs], np, pd)
-    if train_h is None or test_h is None:
+    train_h, test_h, shared = _shared_rows(train, test, pairs, train_pos, test_pos, np, pd)
+    if shared is None:
         return None
-    if pd is not None:
-        shared = pd.Series(test_h, copy=False).isin(pd.Series(train_h, copy=False)).to_numpy()
-    else:
-        shared = np.isin(test_h, train_h)
     where = np.flatnonzero(shared)
     first = where[:MAX_EXAMPLES]
     examples = tuple(int(p) for p in (first if test_pos is None else test_pos[first]))
+    expected = (
+        guarded(lambda: _expected(train, test, pairs, train_h, len(test_h), limits, np, pd), None)
+        if len(where)
+        else None
+    )
     return OverlapFact(
         "live",
         location,
@@ -209,7 +258,41 @@ def _overlap(
         examples=examples,
         sampled=train_pos is not None or test_pos is not None,
         n_checked=None if test_pos is None else int(len(test_pos)),
+        n_expected=expected,
     )
+
+
+def _expected(
+    train: _Side,
+    test: _Side,
+    pairs: list[tuple[str, int, int]],
+    train_h: Any,
+    n_checked: int,
+    limits: LiveLimits,
+    np: Any,
+    pd: Any,
+) -> float:
+    """Test rows that would coincide with training rows by chance (see ``expected_coincidences``)."""
+    from ml_lint_nb.facts.live.fit_records import CHANCE_ROWS, expected_coincidences
+
+    a_pos = (
+        None
+        if train.n_rows <= CHANCE_ROWS
+        else seeded_subset(train.n_rows, CHANCE_ROWS, limits.seed, np)
+    )
+    b_pos = (
+        None
+        if test.n_rows <= CHANCE_ROWS
+        else seeded_subset(test.n_rows, CHANCE_ROWS, limits.seed + 1, np)
+    )
+    train_cols = [column_hash(train.column(i, a_pos), np, pd) for _label, i, _j in pairs]
+    test_cols = [column_hash(test.column(j, b_pos), np, pd) for _label, _i, j in pairs]
+    rows = train_cols[0]
+    for part in train_cols[1:]:
+        rows = rows * np.uint64(HASH_MULTIPLIER) + part
+    repeat = 1.0 - len(np.unique(rows)) / len(rows)  # whole rows, on the sample
+    distinct = max(1, round(len(train_h) * (1.0 - repeat)))
+    return expected_coincidences(train_cols, test_cols, distinct, repeat, n_checked, np)
 
 
 def _target_counts(obj: object, np: Any, pd: Any) -> tuple[tuple[str, int], ...]:
@@ -302,7 +385,7 @@ def _temporal(
 
 # -- ML209: drift --------------------------------------------------------------------------------
 
-DRIFT_ROWS = 5_000
+DRIFT_ROWS = 2_000  # a side; resolves a KS gap of about 0.06 at p=0.001, far below ML209's 0.3
 
 
 def _numeric(side: _Side, j: int, positions: Any, np: Any, pd: Any) -> Any:
@@ -361,11 +444,15 @@ def _drift(
     np: Any,
     pd: Any,
 ) -> DriftFact | None:
-    # 5,000 rows a side resolve a KS gap of about 0.03, far below what ML209 flags;
-    # the hook stays within its budget on wide splits
+    # the hook stays within its budget on wide splits: the sampled rows are taken once
     cap = max(limits.max_rows, DETAIL_ROWS) if limits.full else DRIFT_ROWS
     train_pos = None if train.n_rows <= cap else seeded_subset(train.n_rows, cap, limits.seed, np)
     test_pos = None if test.n_rows <= cap else seeded_subset(test.n_rows, cap, limits.seed + 1, np)
+    n_train = train.n_rows if train_pos is None else int(len(train_pos))
+    n_test = test.n_rows if test_pos is None else int(len(test_pos))
+    sampled = train_pos is not None or test_pos is not None
+    train, train_pos = _taken(train, train_pos), None
+    test, test_pos = _taken(test, test_pos), None
     scored = []
     for label, i, j in pairs:
         a = guarded(lambda i=i: _numeric(train, i, train_pos, np, pd), None)
@@ -385,7 +472,15 @@ def _drift(
         train=train_name,
         test=test_name,
         features=tuple(scored[:MAX_DRIFT]),
-        sampled=train_pos is not None or test_pos is not None,
-        n_train=train.n_rows if train_pos is None else int(len(train_pos)),
-        n_test=test.n_rows if test_pos is None else int(len(test_pos)),
+        sampled=sampled,
+        n_train=n_train,
+        n_test=n_test,
     )
+
+
+def _taken(side: _Side, positions: Any) -> _Side:
+    """The side restricted to ``positions`` in one take (not one per column)."""
+    if positions is None:
+        return side
+    data = side.data.take(positions) if side.kind == "DataFrame" else side.data[positions]
+    return _Side(side.kind, data, len(positions), side.ndim, side.labels)

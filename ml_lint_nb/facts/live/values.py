@@ -50,6 +50,15 @@ def _sample_positions(n: int, limits: LiveLimits, np: Any) -> Any:
     return np.sort(rng.choice(n, size=limits.max_rows, replace=False))
 
 
+SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1%)
+
+
+def _scale_rows(n: int, limits: LiveLimits, np: Any) -> Any:
+    """A seeded sample for the scale ratio: orders of magnitude need no million rows."""
+    rng = np.random.RandomState(limits.seed + 2)
+    return np.sort(rng.choice(n, size=SCALE_ROWS, replace=False))
+
+
 def _shares(values: Any, label: str, np: Any) -> tuple[tuple[float, ...] | None, str | None]:
     uniq, counts = np.unique(values, return_counts=True)
     if len(uniq) < 2 or len(uniq) > MAX_CLASSES:
@@ -89,6 +98,8 @@ def _describe_pandas(
             shares, text = _shares(view.dropna().to_numpy(), label, np)
         return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
     n_features = int(obj.shape[1])
+    if len(view) > SCALE_ROWS:
+        view = view.iloc[_scale_rows(len(view), limits, np)]
     numeric = view.select_dtypes(include="number")
     ratio = stext = None
     if numeric.shape[1] >= 2 and numeric.shape[1] == n_features:
@@ -108,6 +119,8 @@ def _describe_array(obj: Any, label: str, as_target: bool, limits: LiveLimits, n
             shares, text = _shares(view, label, np)
         return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
     ratio = stext = None
+    if len(view) > SCALE_ROWS:
+        view = view[_scale_rows(len(view), limits, np)]
     if view.dtype.kind in "biuf" and obj.shape[1] <= limits.max_columns:
         ratio, stext = _scale(
             view.std(axis=0), [f"column {i}" for i in range(obj.shape[1])], label, np

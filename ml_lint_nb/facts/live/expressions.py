@@ -1,0 +1,172 @@
+"""The objects a model call was given, read from the kernel without running user code.
+
+``clf.fit(train[features], train["target"])`` passes objects that no name
+holds. The hook finds them again by evaluating a small, side-effect-free
+subset of Python over the user's namespace: a name, a column selection
+(``df["a"]``, ``df[cols]``), ``.values`` / ``.to_numpy()``, ``.drop(columns=...)``
+and positional slices (``.iloc[:800]``, ``X[800:]``). Everything runs on
+base-class views of pandas and numpy objects, so a subclass's own methods
+never run; anything else resolves to ``None``.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Any
+
+MAX_LABELS = 2_000  # a column list longer than this is not resolved
+
+
+def resolve(node: ast.AST, ns: dict[str, Any]) -> Any:
+    """The data object ``node`` denotes in ``ns``, or ``None`` when it cannot be read safely."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        return None
+    pd = sys.modules.get("pandas")
+    try:
+        return _data(node, ns, np, pd, 0)
+    except Exception:
+        return None
+
+
+def base_name(node: ast.AST) -> str | None:
+    """The name at the root of an expression (``train`` in ``train[features].values``)."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Subscript | ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        else:
+            return None
+
+
+def label(node: ast.AST, limit: int = 40) -> str:
+    """Short source text of an expression, for messages and finding subjects."""
+    try:
+        text = ast.unparse(node)
+    except Exception:
+        return "the data"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def view(obj: Any, np: Any, pd: Any) -> Any:
+    """A base-class view of a frame, series or array; ``None`` for anything else."""
+    cls = type(obj)
+    if pd is not None and issubclass(cls, pd.DataFrame):
+        return pd.DataFrame(obj, copy=False)
+    if pd is not None and issubclass(cls, pd.Series):
+        return pd.Series(obj, copy=False)
+    if issubclass(cls, np.ndarray):
+        arr = np.asarray(obj).view()
+        arr.flags.writeable = False
+        return arr
+    return None
+
+
+def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    if depth > 6:
+        return None
+    if isinstance(node, ast.Name):
+        return view(ns.get(node.id), np, pd) if node.id in ns else None
+    if isinstance(node, ast.Attribute):
+        if node.attr == "values":
+            base = _data(node.value, ns, np, pd, depth + 1)
+            return None if base is None or isinstance(base, np.ndarray) else base.to_numpy()
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return _method(node, ns, np, pd, depth)
+    if isinstance(node, ast.Subscript):
+        return _subscript(node, ns, np, pd, depth)
+    return None
+
+
+def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    meth = node.func.attr  # type: ignore[attr-defined]
+    base = _data(node.func.value, ns, np, pd, depth + 1)  # type: ignore[attr-defined]
+    if base is None:
+        return None
+    if meth == "to_numpy" and not node.args and not node.keywords:
+        return base if isinstance(base, np.ndarray) else base.to_numpy()
+    if meth == "drop" and pd is not None and isinstance(base, pd.DataFrame):
+        kw = {k.arg: k.value for k in node.keywords}
+        if "columns" in kw and not node.args:
+            cols = _literal(kw["columns"], ns, pd)
+        elif node.args and _literal(kw.get("axis"), ns, pd) in (1, "columns"):
+            cols = _literal(node.args[0], ns, pd)
+        else:
+            return None
+        if isinstance(cols, str):
+            cols = [cols]
+        if not isinstance(cols, list) or not all(c in base.columns for c in cols):
+            return None
+        return base.drop(columns=cols)
+    return None
+
+
+def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    value, key = node.value, node.slice
+    if isinstance(value, ast.Attribute) and value.attr == "iloc":
+        base = _data(value.value, ns, np, pd, depth + 1)
+        rows = _slice(key, ns)
+        if base is None or rows is None or isinstance(base, np.ndarray):
+            return None
+        return base.iloc[rows]
+    base = _data(value, ns, np, pd, depth + 1)
+    if base is None:
+        return None
+    if isinstance(base, np.ndarray):
+        rows = _slice(key, ns)
+        return base[rows] if rows is not None else None
+    if pd is not None and isinstance(base, pd.DataFrame):
+        cols = _literal(key, ns, pd)
+        if isinstance(cols, str) and cols in base.columns:
+            return base[cols]
+        if isinstance(cols, list) and cols and all(c in base.columns for c in cols):
+            return base[cols]
+    return None
+
+
+def _slice(node: ast.AST, ns: dict[str, Any]) -> slice | None:
+    """A positional row slice with literal (or named integer) bounds."""
+    if not isinstance(node, ast.Slice) or node.step is not None:
+        return None
+    bounds = []
+    for part in (node.lower, node.upper):
+        if part is None:
+            bounds.append(None)
+            continue
+        got = _literal(part, ns, None)
+        if not isinstance(got, int) or isinstance(got, bool):
+            return None
+        bounds.append(got)
+    return slice(bounds[0], bounds[1])
+
+
+def _literal(node: ast.AST | None, ns: dict[str, Any], pd: Any) -> Any:
+    """A constant, a list of constants, or a name holding a string, integer or label list."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _literal(node.operand, ns, pd)
+        return -inner if isinstance(inner, int) else None
+    if isinstance(node, ast.List | ast.Tuple):
+        items = [_literal(e, ns, pd) for e in node.elts]
+        return items if all(isinstance(i, str | int) for i in items) else None
+    if isinstance(node, ast.Name) and node.id in ns:
+        value = ns[node.id]
+        if type(value) in (str, int):
+            return value
+        if type(value) in (list, tuple) and len(value) <= MAX_LABELS:
+            items = list(value)
+            return items if all(type(i) in (str, int) for i in items) else None
+        if pd is not None and type(value) is pd.Index and len(value) <= MAX_LABELS:
+            return list(value)
+    return None
+
+
+__all__ = ["base_name", "label", "resolve", "view"]

@@ -1,0 +1,140 @@
+"""``%mlcheck NAME ...``: dispatch on what the names hold, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("sklearn")
+from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
+
+MIME = "application/vnd.ml-lint-nb.findings+json"
+
+
+@pytest.fixture()
+def shell(monkeypatch):
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    published: list[dict] = []
+
+    def capture(data=None, metadata=None, **_kw):
+        published.append(data or {})
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    sh.published = published
+    sh.run_cell(
+        "import numpy as np, pandas as pd\n"
+        "rng = np.random.RandomState(0)\n"
+        "n = 2_000\n"
+        "y_all = (rng.rand(n) < 0.1).astype(int)\n"
+        "df = pd.DataFrame({'a': rng.randn(n), 'b': rng.randn(n), 'leak': y_all + rng.randn(n) * 0.01,"
+        " 'target': y_all})\n"
+        "train, test = df.iloc[:1500], df.iloc[1500:].copy()\n"
+        "test['a'] = test['a'] + 2\n"
+        "test = pd.concat([test, train.iloc[:100]])\n"
+        "X_train, X_test = train.drop(columns='target'), test.drop(columns='target')\n"
+        "y_train, y_test = train['target'], test['target']\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "clf = LogisticRegression().fit(X_train, y_train)\n",
+        store_history=True,
+    )
+    published.clear()
+    yield sh
+    sh.run_line_magic("unload_ext", "ml_lint_nb")
+    InteractiveShell.clear_instance()
+
+
+def codes(sh) -> list[str]:
+    out = []
+    for data in sh.published:
+        if MIME in data:
+            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
+            out += [f["code"] for file in payload["files"] for f in file["findings"]]
+    return out
+
+
+def mlcheck(sh, capsys, line: str) -> str:
+    sh.published.clear()
+    capsys.readouterr()
+    sh.run_line_magic("mlcheck", line)
+    return capsys.readouterr().out
+
+
+def test_a_frame_called_df_is_checked(shell, capsys) -> None:
+    out = mlcheck(shell, capsys, "df --target target")
+    assert "needs one frame name" not in out and "unknown command" not in out
+    assert {"ML108", "ML202"} <= set(codes(shell))
+
+
+def test_one_frame_name_gets_the_data_checks(shell, capsys) -> None:
+    mlcheck(shell, capsys, "train --target target")
+    assert {"ML108", "ML202"} <= set(codes(shell))
+
+
+def test_two_frames_get_the_cross_checks(shell, capsys) -> None:
+    mlcheck(shell, capsys, "train test --target target")
+    found = codes(shell)
+    assert {"ML201", "ML209", "ML202"} <= set(found)
+    assert found.count("ML202") == 1  # measured on the first frame only
+    mlcheck(shell, capsys, "X_train X_test --y y_train")
+    assert {"ML201", "ML209", "ML202"} <= set(codes(shell))
+
+
+def test_a_model_gets_its_fitted_state_checks(shell, capsys) -> None:
+    out = mlcheck(shell, capsys, "clf --X X_test --y y_test")
+    assert codes(shell) or "no model findings" in out
+
+
+def test_subcommands_are_the_words_that_name_nothing(shell, capsys) -> None:
+    assert "hook on" in mlcheck(shell, capsys, "status")
+    shell.user_ns["status"] = shell.user_ns["train"]  # now a name: checked as a frame
+    assert "hook on" not in mlcheck(shell, capsys, "status")
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("nope", "unknown command 'nope': not a name defined in this notebook"),
+        ("--target target", "--target needs a name before it"),
+        ("train --target nope", "train has no column 'nope' (columns: a, b, leak, target)"),
+        ("train --target", "--target needs a value"),
+        ("X_train --y y_test", "--y y_test has 600 rows but X_train has 1,500"),
+        ("X_train --y y_train --y y_train", "option --y given twice"),
+        ("train --target target --y y_train", "not both"),
+        ("clf --X text --y y_test", "--X text is a str, not a DataFrame or array"),
+        ("clf --X gen --y y_test", "--X gen is a generator, not a DataFrame or array"),
+        ("clf --X X_test", "--X and --y go together"),
+        ("clf --X X_train --y y_test", "--y y_test has 600 rows but --X X_train has 1,500"),
+        ("text", "text is a str, not a DataFrame, Series, array or model"),
+        ("train --bogus 1", "unknown option --bogus"),
+        ("config max_rows=0", "max_rows needs a positive value, got '0'"),
+        ("config max_rows=-5", "max_rows needs a positive value, got '-5'"),
+        ("config budget_ms=nan", "budget_ms needs a finite number, got 'nan'"),
+        ("config max_rows=ten", "max_rows needs a whole number, got 'ten'"),
+        ("config seed=1 seed=2", "config key seed given twice"),
+        ("explain", "explain needs one code or name"),
+    ],
+)
+def test_mistakes_are_one_clear_line(shell, capsys, line: str, message: str) -> None:
+    shell.user_ns["text"] = "hello"
+    shell.user_ns["gen"] = (i for i in range(3))
+    from ml_lint_nb.ipython import get_session
+
+    before = get_session(shell).limits
+    out = mlcheck(shell, capsys, line)
+    assert out.startswith("%mlcheck: ") and out.count("\n") == 1, out
+    assert message in out, out
+    assert get_session(shell).limits == before
+    assert codes(shell) == []
+
+
+def test_tab_completion_offers_frames_and_models(shell) -> None:
+    shell.user_ns["text"] = "hello"
+    _, offered = shell.complete("", "%mlcheck X_t")
+    assert offered == ["X_test", "X_train"]
+    _, offered = shell.complete("", "%mlcheck ")
+    assert {"clf", "df", "train", "status"} <= set(offered) and "text" not in offered
