@@ -366,3 +366,20 @@ def test_empty_array_warns_nobody(shell, monkeypatch) -> None:
         run(shell, "df = pd.read_csv('train.csv')\ny = pd.read_csv('target.csv')")
         run(shell, "X_train, X_test, y_train, y_test = train_test_split(df, y, random_state=0)")
     assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
+
+
+def test_the_hooks_own_values_pass_the_safe_accessor() -> None:
+    """The parsed cell and the lists an extractor fills are the hook's, not the user's objects:
+    refusing them silently switched off model-anchored evidence (ML201/ML202/ML209)."""
+    import ast
+
+    from ml_lint_nb.facts.live import safe
+
+    seen: list = []
+
+    def extractor(tree: ast.AST, out: list, options: dict) -> int:
+        out.append(1)
+        return len(tree.body) + len(options)
+
+    assert safe.call(extractor, ast.parse("x = 1\ny = 2"), seen, {"k": (1, "a")}) == 3
+    assert seen == [1]

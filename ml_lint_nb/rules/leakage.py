@@ -425,7 +425,7 @@ class TargetLeakageFeature(Rule):
                 yield self.finding(
                     f"{fact.name}: {text}{detail_note(fact)}: {self._why(how)}.",
                     fact.location,
-                    subject=("columns", feature),
+                    subject=(feature,),
                     evidence=[
                         Evidence(
                             "live",

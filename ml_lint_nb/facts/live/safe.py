@@ -30,6 +30,7 @@ The contract here:
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import sys
 import time
@@ -202,8 +203,12 @@ def _plain(value: Any) -> bool:
     """Arguments the hook made itself (names, locations, limits), passed through as they are."""
     if value is None or isinstance(value, str | int | float | bool):
         return type(value) in (type(None), str, int, float, bool)
-    if type(value) is tuple:
-        return all(_plain(v) for v in value)
+    if type(value) in (tuple, list, set, frozenset):
+        return all(_plain(v) for v in value)  # an empty list the extractor fills is plain too
+    if type(value) is dict:
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    if isinstance(value, ast.AST):
+        return True  # the cell's parsed code, made by the hook
     module = getattr(type(value), "__module__", "") or ""
     return module.startswith("ml_lint_nb.")
 
