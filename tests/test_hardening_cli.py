@@ -356,3 +356,12 @@ def test_repeated_related_locations_are_listed_once(sarif_validator) -> None:
     )
     assert list(sarif_validator.iter_errors(log)) == []
     assert len(log["runs"][0]["results"][0]["relatedLocations"]) == 2
+
+
+def test_static_run_after_an_execute_run_stays_static(tmp_path: Path, capsys) -> None:
+    """``main`` called twice in one process: ``--execute`` must not leak into the next run."""
+    path = _write(tmp_path / "a.ipynb", _nb(_code("x = 1\n")))
+    _check(capsys, "--execute", "--kernel", "no-such-kernel", str(path))
+    code, out, _ = _check(capsys, str(path))
+    assert code == 0, out
+    assert "All checks passed" in out

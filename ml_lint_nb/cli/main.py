@@ -497,7 +497,7 @@ def _write(report: str, output: str | None) -> None:
 
 def command_check(args: argparse.Namespace) -> int:
     global _EXECUTE
-    _EXECUTE = None  # a previous in-process run's --execute must not leak into this one
+    _EXECUTE = None  # a static run after an --execute run in one process stays static
     if args.execute:
         from ml_lint_nb.cli.execute import ExecuteOptions
 
