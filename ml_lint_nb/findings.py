@@ -180,9 +180,46 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
     """
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
-        groups.setdefault(f.identity(), []).append(f)
+        groups.setdefault(_group_key(f), []).append(f)
+    _join_measured_to_static(groups)
     _absorb_column_subsets(groups)
     return [group[0] if len(group) == 1 else _merge_group(group) for group in groups.values()]
+
+
+def _static_place(f: Finding) -> tuple[Any, ...]:
+    loc = f.location
+    return (loc.cell_id if loc.cell_id else loc.cell, loc.line)
+
+
+def _group_key(f: Finding) -> tuple[Any, ...]:
+    """The identity, with the place added for code-only findings about a name.
+
+    Names are rebound: ``X_train`` of one split in cell 5 and of another in
+    cell 9 are different data, so two static findings whose subject is a
+    binding name are one only at the same place. Column problems and
+    measured (live) findings keep the identity alone.
+    """
+    key = f.identity()
+    if f.sources == ("static",) and f.subject and f.subject[:1] != (COLUMNS,):
+        return (*key, *_static_place(f))
+    return key
+
+
+def _join_measured_to_static(groups: dict[tuple[Any, ...], list[Finding]]) -> None:
+    """A measured finding joins the static finding of the same identity (its cell's, if several)."""
+    by_identity: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for key in groups:
+        if len(key) == 4:
+            by_identity.setdefault(key[:2], []).append(key)
+    for identity, static_keys in by_identity.items():
+        measured = groups.get(identity)
+        if not measured:
+            continue
+        for f in measured:
+            place = _static_place(f)
+            host = next((k for k in static_keys if k[2] == place[0]), static_keys[0])
+            groups[host].append(f)
+        del groups[identity]
 
 
 COLUMNS = "columns"  # a data finding's subject: ("columns", *names); see rules.hygiene

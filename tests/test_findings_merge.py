@@ -142,3 +142,31 @@ def test_a_slice_with_part_of_the_columns_joins_the_larger_finding() -> None:
     big = next(f for f in found if "device_model" in f.subject)
     assert big.message.startswith("customers: 2 columns")
     assert [r.role for r in big.related] == ["also features"]
+
+
+def test_a_rebound_name_is_other_data_in_static_findings() -> None:
+    """``X_train`` of two splits in two cells: two static findings; the kernel's joins its cell's."""
+
+    def unscaled(cell: int, source: str, ratio: str) -> Finding:
+        return Finding(
+            "ML301",
+            "unscaled-features",
+            Severity.WARNING,
+            f"lr (LogisticRegression) is fitted on X_train, scales differ {ratio}-fold",
+            Location(cell=cell, line=3),
+            "Scale.",
+            (),
+            subject=("LogisticRegression", "X_train"),
+            sources=(source,),
+        )
+
+    first, second = unscaled(5, "static", "900"), unscaled(9, "static", "215,000")
+    merged = merge_findings([first, second])
+    assert [f.location.cell for f in merged] == [5, 9]
+    kernel = unscaled(9, "live", "222,922")
+    merged = merge_findings([first, second, kernel])
+    assert [(f.location.cell, f.sources) for f in merged] == [
+        (5, ("static",)),
+        (9, ("live", "static")),
+    ]
+    assert "222,922" in merged[1].message
