@@ -272,7 +272,10 @@ class LiveSession:
         for name in self.interp._defs:
             self.summarised.discard(name)
             value = self.interp.env.get(name)
-            if isinstance(value, DataV):
+            # rows this cell loads are checked again; a frame derived here from an
+            # earlier cell's (``X_s = scaler.fit_transform(X)``) shares that cell's
+            # rows, which stay checked (else its fit data would be reported again)
+            if isinstance(value, DataV) and value.origin in (None, name):
                 self.summarised_roots -= {p[0] for p in value.rows.paths}
 
     def _trim(self) -> None:
