@@ -273,12 +273,7 @@ def columns(obj: Any) -> Any:
     """A DataFrame's columns, or None for anything else (nothing read from other objects)."""
     view = admit_or_none(obj)
     pd = _pandas()
-    if (
-        view is None
-        or pd is None
-        or type(view) is not pd.DataFrame
-        and not has_base(view, pd.DataFrame)
-    ):
+    if view is None or pd is None or not has_base(view, pd.DataFrame):
         return None
     try:
         return list(view.columns)
