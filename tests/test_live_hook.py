@@ -355,3 +355,26 @@ def test_loading_mid_session_understands_earlier_imports_and_objects() -> None:
         IPython.display.publish_display_data = original
         sh.run_line_magic("unload_ext", "ml_lint_nb")
         InteractiveShell.clear_instance()
+
+
+def test_rerun_rechecks_only_the_rows_a_cell_loads(shell) -> None:
+    """Run All without restart: a cell deriving from earlier rows (a scaler's output, a
+    transformed split part) does not make those rows "new" again, so no data finding
+    appears on re-run that the first run did not show; the loading cell shows its own again."""
+    load = SETUP.replace("return_X_y=True)", "return_X_y=True, as_frame=True)")
+    fixed = (
+        "Xs_train, Xs_test, ys_train, ys_test = train_test_split(X, y, random_state=0)\n"
+        "scaler = StandardScaler().fit(Xs_train)\n"
+        "Xs_train, Xs_test = scaler.transform(Xs_train), scaler.transform(Xs_test)"
+    )
+    fit = "model = LogisticRegression(max_iter=1000).fit(Xs_train, ys_train)"
+    first = []
+    for _ in range(2):
+        shown = []
+        for i, code in enumerate((load, fixed, fit)):
+            shell.published.clear()
+            shell.run_cell(code, store_history=True, cell_id=f"c{i}")
+            shown.append(sorted(set(codes(shell))))
+        first = first or shown
+        assert shown == first
+    assert "ML106" in first[0] and "ML106" not in first[1] + first[2]

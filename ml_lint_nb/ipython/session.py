@@ -272,10 +272,10 @@ class LiveSession:
         for name in self.interp._defs:
             self.summarised.discard(name)
             value = self.interp.env.get(name)
-            # rows this cell loads are checked again; a frame derived here from an
-            # earlier cell's (``X_s = scaler.fit_transform(X)``) shares that cell's
-            # rows, which stay checked (else its fit data would be reported again)
-            if isinstance(value, DataV) and value.origin in (None, name):
+            # rows this cell loads are checked again; a frame derived here from
+            # rows loaded earlier (``X_s = scaler.fit_transform(X)``, ``X_train =
+            # scaler.transform(X_train)``) shares them, and they stay checked
+            if isinstance(value, DataV) and value.origin is None:
                 self.summarised_roots -= {p[0] for p in value.rows.paths}
 
     def _trim(self) -> None:
