@@ -365,3 +365,20 @@ def test_static_run_after_an_execute_run_stays_static(tmp_path: Path, capsys) ->
     code, out, _ = _check(capsys, str(path))
     assert code == 0, out
     assert "All checks passed" in out
+
+
+def test_execute_tolerates_null_outputs(tmp_path: Path, capsys) -> None:
+    """``"outputs": null`` is linted statically; under --execute it must run, not be an internal error."""
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        "cells": [{"cell_type": "code", "source": "x = 1", "metadata": None, "outputs": None}],
+    }
+    path = tmp_path / "nulls.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    code, out, err = _check(capsys, "--execute", "--format", "json", str(path))
+    assert code == 0, err
+    assert json.loads(out)["files"][0]["error"] is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,10 @@ def run_notebook(
         raise ExecuteUnavailable(
             "--execute needs nbclient and ipykernel: pip install 'ml-lint-nb[execute]'"
         ) from None
-    nb = nbformat.read(str(path), as_version=4)
+    raw = _normalised(json.loads(path.read_text("utf-8")))
+    with warnings.catch_warnings():  # nbformat's notes on old files (missing ids) are not ours
+        warnings.simplefilter("ignore")
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
     has_ids = _has_ids(path)
     kernel = options.kernel or "python3"
     client = NotebookClient(
@@ -138,6 +142,24 @@ def run_notebook(
     except Exception as exc:  # no kernel, dead kernel, missing kernelspec
         raise ExecuteUnavailable(f"could not run a '{kernel}' kernel: {_short(exc)}") from None
     return findings, notes, failed
+
+
+def _normalised(raw: Any) -> Any:
+    """The notebook JSON with the list and dict fields that nbformat and nbclient iterate.
+
+    The static reader tolerates ``"outputs": null`` or a missing
+    ``metadata``; the kernel run must too. This is a copy in memory: the
+    user's notebook is never written.
+    """
+    cells = raw.get("cells") if isinstance(raw, dict) else None
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict):
+            continue
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = {}
+        if cell.get("cell_type") == "code" and not isinstance(cell.get("outputs"), list):
+            cell["outputs"] = []
+    return raw
 
 
 def _run_setup(client: Any) -> None:
