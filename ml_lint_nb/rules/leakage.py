@@ -797,7 +797,11 @@ def config_of(info: EstimatorInfo) -> tuple:
     return info.config_key()
 
 
-VALIDATION_WORDS = re.compile("val|dev|eval|holdout", re.IGNORECASE)
+# a word of the name (``X_val``, ``dvalid``, ``df_holdout``, ``eval_set``), not any
+# three letters inside one (``interval``, ``medv``)
+VALIDATION_WORDS = re.compile(
+    r"(?:^|[_\W\d])[a-z]?(?:val|valid|validation|dev|eval|holdout)(?:$|[_\W\d])", re.IGNORECASE
+)
 
 
 def named_validation(ref: DataRef | None) -> bool:
