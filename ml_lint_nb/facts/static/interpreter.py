@@ -641,13 +641,16 @@ class Interpreter:
         if not hasattr(self, "_split_by_key"):
             self._split_by_key: dict[Any, SplitToken] = {}
         if tok is None or len(tok.parts) > 4:
+            # slicing a concatenation of separately loaded frames back at their
+            # lengths restores the files: no order of rows decides the sides
+            restores = len({p[0] for p in data.rows.paths}) > 1
             tok = SplitToken(
                 split_id=self.new_id("S"),
                 method=method,
                 inputs=[data],
                 parts=[],
                 location=self.loc(node),
-                shuffle=data.order == SHUFFLED,
+                shuffle=None if restores else data.order == SHUFFLED,
                 stratified=False,
                 seeded=True,
             )
