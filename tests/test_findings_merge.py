@@ -170,3 +170,16 @@ def test_a_rebound_name_is_other_data_in_static_findings() -> None:
         (9, ("live", "static")),
     ]
     assert "222,922" in merged[1].message
+
+
+def test_execute_maps_kernel_places_to_notebook_cells() -> None:
+    """A related place the kernel keyed ``run-2`` reads as the notebook's cell, never as a key."""
+    by_count = {2: (3, "abc"), 5: (7, None)}
+    related = execute._in_notebook(Location(cell=None, cell_id="run-2", line=13), by_count, None)
+    assert (related.cell, related.cell_id, related.line) == (3, "abc", 13)
+    primary = execute._in_notebook(
+        Location(cell=None, line=1, execution_count=5), by_count, (9, None)
+    )
+    assert (primary.cell, primary.execution_count) == (7, 5)
+    unknown = Location(cell=None, cell_id="run-42", line=1)
+    assert execute._in_notebook(unknown, by_count, None) == unknown

@@ -188,15 +188,11 @@ def _live_findings(
         for file in payload.get("files", []):
             for data in file.get("findings", []):
                 f = finding_from_json(data)
-                origin = by_count.get(f.location.execution_count or -1, (position, cell_id))
-                loc = Location(
-                    cell=origin[0],
-                    cell_id=origin[1],
-                    line=f.location.line,
-                    col=f.location.col,
-                    execution_count=f.location.execution_count,
+                loc = _in_notebook(f.location, by_count, (position, cell_id))
+                related = tuple(
+                    replace(r, location=_in_notebook(r.location, by_count, None)) for r in f.related
                 )
-                out.append(replace(f, location=loc))
+                out.append(replace(f, location=loc, related=related))
     # our outputs are not the user's: drop them from the in-memory copy
     cell["outputs"] = [
         o
@@ -204,6 +200,24 @@ def _live_findings(
         if not (isinstance(o, dict) and MIME_TYPE in o.get("data", {}))
     ]
     return out
+
+
+def _in_notebook(
+    loc: Location,
+    by_count: dict[int, tuple[int, str | None]],
+    default: tuple[int, str | None] | None,
+) -> Location:
+    """A kernel location as a notebook position: by its execution count, or the kernel's
+    own ``run-N`` key for a cell without an id; unchanged when neither is known."""
+    count = loc.execution_count
+    if count is None and loc.cell_id and loc.cell_id.startswith("run-"):
+        count = int(loc.cell_id[4:]) if loc.cell_id[4:].isdigit() else None
+    origin = by_count.get(count if count is not None else -1, default)
+    if origin is None:
+        return loc
+    return Location(
+        cell=origin[0], cell_id=origin[1], line=loc.line, col=loc.col, execution_count=count
+    )
 
 
 def _error_output(cell: Any) -> str | None:
