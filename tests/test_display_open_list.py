@@ -137,3 +137,27 @@ def test_execute_merge_keeps_the_static_place_and_the_measured_words() -> None:
     (f,) = merge([static], [live])
     assert "92%" in f.message and f.location.line == 2
     assert f.sources == ("live", "static")
+
+
+def test_a_finding_refreshed_by_another_cell_keeps_the_prompt_where_it_was_seen(shell) -> None:
+    from dataclasses import replace
+
+    from ml_lint_nb.ipython import get_session
+
+    session = get_session(shell)
+    seen = Finding(
+        "ML202",
+        "target-leakage-feature",
+        Severity.ERROR,
+        "frame: 'flag' is a copy of the target",
+        Location(cell=None, line=1, execution_count=2),
+        "Remove it.",
+        (40,),
+        subject=("flag",),
+        sources=("live",),
+    )
+    (recorded,) = session.record([seen])  # stamped with the prompt the user sees
+    later = replace(seen, location=Location(cell=None, line=1, execution_count=9))
+    session.show([later], "model.fit(frame[cols], frame.target)", "cell-9", 9)
+    (kept,) = [f for f in session.open.values() if f.code == "ML202"]
+    assert kept.location.execution_count == recorded.location.execution_count != 9

@@ -342,6 +342,12 @@ class LiveSession:
                 self.owner_of[ident] = self._owner(f, key)
             if self.shown_under.get(ident) == key:
                 full.append(f)
+            old = self.open.get(ident)
+            if old is not None and self.shown_under.get(ident) != key:
+                # refreshed from another cell: it keeps the prompt where the user saw it
+                f = replace(
+                    f, location=replace(f.location, execution_count=old.location.execution_count)
+                )
             self.open[ident] = f
         self.runs[key] = CellRun(key, count, set(now))
         if full or self.notes:
