@@ -311,7 +311,7 @@ def _check_data(
     except ImportError:
         raise UsageError("data checks are not available in this installation") from None
     limits = replace(session.limits, full=True)
-    where = Location(line=1, execution_count=getattr(session.shell, "execution_count", None))
+    where = Location(line=1, execution_count=session.prompt_number())  # the prompt the user sees
     facts: list[Any] = []
     shapes = []
     for k, (name, obj) in enumerate(zip(names, objs, strict=True)):
@@ -386,7 +386,7 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
                 f"--y {options['--y']} has {_rows(y):,} rows but --X {options['--X']} "
                 f"has {_rows(X):,}"
             )
-    where = Location(line=1, execution_count=getattr(session.shell, "execution_count", None))
+    where = Location(line=1, execution_count=session.prompt_number())  # the prompt the user sees
     facts: list[Any] = []
     try:
         from ml_lint_nb.facts.live.estimators import fitted_fact
