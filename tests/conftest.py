@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 try:
     from hypothesis import HealthCheck, settings
 except ImportError:  # hypothesis is a test extra; tests that need it skip themselves
@@ -24,3 +26,26 @@ if settings is not None:
     settings.register_profile("default", max_examples=60, **_COMMON)
     settings.register_profile("fuzz", max_examples=10_000, **_COMMON)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture()
+def shell(monkeypatch):
+    """A real in-process IPython shell with the extension loaded; what it displays is
+    kept in ``sh.published`` (a list of MIME bundles) instead of being shown."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    InteractiveShell.clear_instance()
+    sh = InteractiveShell.instance()
+    published: list[dict] = []
+
+    def capture(data=None, metadata=None, **_kw):
+        published.append(data or {})
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
+    sh.run_line_magic("load_ext", "ml_lint_nb")
+    sh.published = published
+    yield sh
+    sh.run_line_magic("unload_ext", "ml_lint_nb")
+    InteractiveShell.clear_instance()

@@ -9,30 +9,10 @@ import pytest
 pytest.importorskip("IPython")
 pytest.importorskip("sklearn")
 
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 from ml_lint_nb.findings import Finding, Location, Severity  # noqa: E402
 
 MIME = "application/vnd.ml-lint-nb.findings+json"
-
-
-@pytest.fixture()
-def shell(monkeypatch):
-    InteractiveShell.clear_instance()
-    sh = InteractiveShell.instance()
-    published: list[dict] = []
-
-    def capture(data=None, metadata=None, **_kw):
-        published.append(data or {})
-
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
-    sh.run_line_magic("load_ext", "ml_lint_nb")
-    sh.published = published
-    yield sh
-    sh.run_line_magic("unload_ext", "ml_lint_nb")
-    InteractiveShell.clear_instance()
 
 
 def _findings(sh) -> list[dict]:

@@ -13,25 +13,6 @@ from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 MIME = "application/vnd.ml-lint-nb.findings+json"
 
 
-@pytest.fixture()
-def shell(monkeypatch):
-    InteractiveShell.clear_instance()
-    sh = InteractiveShell.instance()
-    published: list[dict] = []
-
-    def capture(data=None, metadata=None, **_kw):
-        published.append(data or {})
-
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
-    sh.run_line_magic("load_ext", "ml_lint_nb")
-    sh.published = published
-    yield sh
-    sh.run_line_magic("unload_ext", "ml_lint_nb")
-    InteractiveShell.clear_instance()
-
-
 def run(sh, code: str):
     sh.published.clear()
     result = sh.run_cell(code, store_history=True)
