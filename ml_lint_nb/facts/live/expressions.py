@@ -107,6 +107,13 @@ def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) ->
     if meth == "to_numpy" and not node.args and not node.keywords:
         return base if isinstance(base, np.ndarray) else base.to_numpy()
     pl = _polars()
+    if meth == "select" and pl is not None and isinstance(base, pl.DataFrame) and not node.keywords:
+        cols = [_literal(a, ns, pd) for a in node.args]
+        if len(cols) == 1 and isinstance(cols[0], list):
+            cols = cols[0]
+        if not cols or not all(isinstance(c, str) and c in base.columns for c in cols):
+            return None
+        return base.select(cols)
     if meth == "drop" and pl is not None and isinstance(base, pl.DataFrame):
         cols = [_literal(a, ns, pd) for a in node.args] if not node.keywords else None
         if cols and len(cols) == 1 and isinstance(cols[0], list):

@@ -291,6 +291,10 @@ def polars_module() -> Any:
 
 
 def _polars_table(obj: Any, name: str, limits: LiveLimits, pl: Any) -> _Table:
+    if type(obj) not in (pl.DataFrame, pl.Series):
+        from ml_lint_nb.facts.live.safe import admit
+
+        obj = admit(obj)  # a subclass with code of its own is refused (raises)
     if isinstance(obj, pl.DataFrame):
         n_rows, n_cols = (int(v) for v in obj.shape)
         labels = [label_of(c) for c in list(obj.columns)[: limits.max_columns]]

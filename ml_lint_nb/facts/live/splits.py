@@ -136,6 +136,14 @@ class _Side:
 def _side(obj: object, np: Any, pd: Any) -> _Side | None:
     cls = type(obj)
     pl = polars_module()
+    if pl is not None and issubclass(cls, pl.DataFrame | pl.Series) and cls not in (
+        pl.DataFrame,
+        pl.Series,
+    ):
+        from ml_lint_nb.facts.live.safe import admit_or_none
+
+        if admit_or_none(obj) is None:
+            return None  # a subclass with code of its own
     if pl is not None and issubclass(cls, pl.DataFrame):
         labels = [label_of(c) for c in list(obj.columns)]  # type: ignore[attr-defined]
         return _Side("DataFrame", obj, int(obj.height), 2, labels, polars=True)  # type: ignore[attr-defined]
