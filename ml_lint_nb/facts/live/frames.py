@@ -212,6 +212,7 @@ class _Col:
     values: Any = None  # float64 for numeric/bool, int64 for datetime, raw otherwise
     series: Any = None  # the pandas column, when there is one
     codes: Any = None  # factorized values (-1 for null), when the column was factorized
+    levels: Any = None  # the values the codes stand for, when factorized before the summary
     disguised_keys: list[Any] = field(default_factory=list)
     sentinels: list[float] = field(default_factory=list)
 
@@ -347,12 +348,25 @@ def polars_column(s: Any, label: str, np: Any, pl: Any) -> _Col:
     if _polars_dates(dtype, pl):
         ticks = s.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min)
         return _Col(label, name, "datetime", null, np.asarray(ticks.to_numpy(), dtype="int64"))
-    if dtype == pl.Categorical or dtype == pl.Enum:
-        values = np.asarray(s.cast(pl.String).to_numpy(), dtype=object)
-        return _Col(label, name, "category", null, values)
-    if dtype == pl.String:
-        return _Col(label, name, "string", null, np.asarray(s.to_numpy(), dtype=object))
+    if dtype == pl.Categorical or dtype == pl.Enum or dtype == pl.String:
+        kind = "string" if dtype == pl.String else "category"
+        text = s if dtype == pl.String else s.cast(pl.String)
+        got = guarded(lambda: _polars_codes(text, np, pl), None)
+        if got is None:
+            return _Col(label, name, kind, null, np.asarray(text.to_numpy(), dtype=object))
+        codes, levels = got
+        values = np.append(levels, None)[codes]  # code -1 (null) picks the None at the end
+        return _Col(label, name, kind, null, values, codes=codes, levels=levels)
     return _Col(label, name, "other", null, np.asarray(s.to_numpy(), dtype=object))
+
+
+def _polars_codes(s: Any, np: Any, pl: Any) -> tuple[Any, Any]:
+    """Codes (-1 for null) in order of first appearance, as ``pd.factorize`` gives, and the
+    distinct values as an object array: factorized by polars, not by a Python loop."""
+    levels = s.unique(maintain_order=True).drop_nulls()
+    index = pl.int_range(len(levels), eager=True, dtype=pl.Int64)
+    codes = s.replace_strict(levels, index, default=-1, return_dtype=pl.Int64)
+    return np.asarray(codes.to_numpy(), dtype=np.int64), np.asarray(levels.to_numpy(), dtype=object)
 
 
 def _polars_hash(s: Any, np: Any, pd: Any, pl: Any) -> Any:
@@ -512,6 +526,12 @@ def _value_counts(col: _Col, np: Any, pd: Any) -> tuple[list[Any], list[int]] | 
             order = np.argsort(-counts, kind="stable")[:MAX_KEYS]
             order = order[counts[order] > 0]
             return list(uniques.take(order)), counts[order].tolist()
+        if col.levels is not None:  # factorized when read (polars)
+            codes = col.codes
+            counts = np.bincount(codes[codes >= 0], minlength=len(col.levels))
+            order = np.argsort(-counts, kind="stable")[:MAX_KEYS]
+            order = order[counts[order] > 0]
+            return list(col.levels[order]), counts[order].tolist()
         present = col.values[~col.null]
         if pd is not None:
             vc = pd.Series(present, dtype=object, copy=True).value_counts(dropna=True)

@@ -136,9 +136,14 @@ class _Side:
 def _side(obj: object, np: Any, pd: Any) -> _Side | None:
     cls = type(obj)
     pl = polars_module()
-    if pl is not None and issubclass(cls, pl.DataFrame | pl.Series) and cls not in (
-        pl.DataFrame,
-        pl.Series,
+    if (
+        pl is not None
+        and issubclass(cls, pl.DataFrame | pl.Series)
+        and cls
+        not in (
+            pl.DataFrame,
+            pl.Series,
+        )
     ):
         from ml_lint_nb.facts.live.safe import admit_or_none
 
