@@ -379,3 +379,19 @@ def test_no_polars_object_is_converted_to_pandas(shell, monkeypatch) -> None:
     )
     assert {"ML201", "ML209"} <= {f["code"] for f in fit}
     assert len(session.errors) == before
+
+
+def test_kernel_evidence_for_the_static_rules_matches_pandas() -> None:
+    """Feature scales (ML301's premise) and class shares read from a polars frame."""
+    from ml_lint_nb.facts.live.values import describe_value
+
+    rng = np.random.RandomState(0)
+    cols = {"tiny": rng.randn(500) * 1e-3, "huge": rng.randn(500) * 1e5}
+    y = (rng.rand(500) < 0.1).astype(int)
+    a = describe_value(pd.DataFrame(cols), "X", False, LiveLimits())
+    b = describe_value(pl.DataFrame(cols), "X", False, LiveLimits())
+    assert a.scale_ratio == pytest.approx(b.scale_ratio) and b.scale_ratio > 1e6
+    assert a.scale_text == b.scale_text and a.n_features == b.n_features == 2
+    ta = describe_value(pd.Series(y), "y", True, LiveLimits())
+    tb = describe_value(pl.Series(y), "y", True, LiveLimits())
+    assert ta.shares == tb.shares and tb.shares_text == ta.shares_text

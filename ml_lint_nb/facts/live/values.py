@@ -116,7 +116,7 @@ def _describe_polars(
     obj: Any, label: str, as_target: bool, limits: LiveLimits, np: Any, pl: Any
 ) -> LiveData:
     """:func:`_describe_pandas` for polars, column by column into NumPy (no pandas frame)."""
-    from ml_lint_nb.facts.live.frames import column_values, polars_column, polars_floats
+    from ml_lint_nb.facts.live.frames import polars_floats
 
     n_rows = int(obj.shape[0])
     pos = _sample_positions(n_rows, limits, np)
@@ -124,10 +124,9 @@ def _describe_polars(
         shares = text = None
         if as_target:
             part = obj if pos is None else obj.gather(pos)
-            col = polars_column(part, label, np, pl)
-            values = column_values(col, np)[~col.null]
-            if values.dtype == object:
-                values = values.astype(str)
+            if part.dtype.is_float():
+                part = part.fill_nan(None)
+            values = np.asarray(part.drop_nulls().to_numpy())  # its own values: 0/1 stay ints
             shares, text = _shares(values, label, np)
         return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
     n_features = int(obj.shape[1])
