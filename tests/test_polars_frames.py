@@ -395,3 +395,41 @@ def test_kernel_evidence_for_the_static_rules_matches_pandas() -> None:
     ta = describe_value(pd.Series(y), "y", True, LiveLimits())
     tb = describe_value(pl.Series(y), "y", True, LiveLimits())
     assert ta.shares == tb.shares and tb.shares_text == ta.shares_text
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("train", (6, 3)),
+        ("train[features]", (6, 2)),
+        ("train.select(features)", (6, 2)),
+        ("train.drop('target')", (6, 2)),
+        ("train.drop(['target'])", (6, 2)),
+        ("train['target']", (6,)),
+        ("train[2:]", (4, 3)),
+        ("train['target'][:4]", (4,)),
+        ("train.to_numpy()", (6, 3)),
+        ("train.values", None),  # not polars: the user's cell fails, nothing is read
+        ("train.drop('nope')", None),
+        ("train.select(nope)", None),
+    ],
+)
+def test_fit_arguments_in_polars_spelling_are_resolved(code: str, expected: object) -> None:
+    import ast
+
+    from ml_lint_nb.facts.live.expressions import resolve
+
+    ns = {
+        "train": pl.DataFrame({"a": range(6), "b": range(6), "target": [0, 1] * 3}),
+        "features": ["a", "b"],
+        "nope": ["zz"],
+    }
+    got = resolve(ast.parse(code, mode="eval").body, ns)
+    assert (None if got is None else tuple(got.shape)) == expected
+
+
+def test_a_polars_series_alone_is_summarised() -> None:
+    s = pl.Series("city", ["Oslo", "", "NA", None, "Lima"] * 40)
+    fact = summarise_frame("city", s, WHERE, LiveLimits())
+    assert fact.kind == "Series" and fact.columns[0].name == "city"
+    assert fact.columns[0].n_null == 40 and fact.columns[0].n_disguised == 80
