@@ -5,6 +5,10 @@ Budgets: a 1e6 x 20 numeric + categorical frame under 4 s with ``full=True``
 and well under 0.5 s on 1e5 x 20 with default limits. Also times
 ``split_facts`` on an 80/20 split of the 1e5 frame. Run with
 ``python benchmarks/bench_frames.py``; prints the median of a few runs.
+
+When polars is installed, each row is also timed on the same data as a
+polars DataFrame (read column by column into NumPy, never converted to
+pandas) and the polars/pandas ratio is printed; ``--pandas-only`` skips it.
 """
 
 from __future__ import annotations
@@ -46,6 +50,23 @@ def make_frame(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+def make_polars(frame: pd.DataFrame) -> object:
+    """The same columns as a polars DataFrame, built from NumPy (no pandas conversion)."""
+    import polars as pl
+
+    cols = []
+    for name in frame.columns:
+        s = frame[name]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            values = np.asarray(s.astype(object))
+            cols.append(pl.Series(str(name), values, dtype=pl.String).cast(pl.Categorical))
+        elif s.dtype.kind in "fiub":
+            cols.append(pl.Series(str(name), s.to_numpy()).fill_nan(None))
+        else:
+            cols.append(pl.Series(str(name), np.asarray(s.astype(object)), dtype=pl.String))
+    return pl.DataFrame(cols)
+
+
 def median_time(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm-up: first-call imports and caches are not the budget's business
     times = []
@@ -60,33 +81,57 @@ def main() -> None:
     small = make_frame(100_000)
     big = make_frame(1_000_000, seed=1)
     default, full = LiveLimits(), LiveLimits(full=True)
-    train, test = small.iloc[:80_000], small.iloc[80_000:]
-    rows = [
-        (
-            "summarise_frame 1e5 x 20, default limits",
-            median_time(lambda: summarise_frame("df", small, WHERE, default, "target"), 5),
-            0.5,
-        ),
-        (
-            "summarise_frame 1e6 x 20, full=True",
-            median_time(lambda: summarise_frame("df", big, WHERE, full, "target"), 3),
-            4.0,
-        ),
-        (
-            "summarise_frame 1e6 x 20, default limits (sampled)",
-            median_time(lambda: summarise_frame("df", big, WHERE, default, "target"), 3),
-            None,
-        ),
-        (
-            "split_facts 8e4 / 2e4 x 20",
-            median_time(lambda: split_facts("tr", train, "te", test, WHERE, default), 5),
-            None,
-        ),
-    ]
-    for label, seconds, budget in rows:
+    with_polars = "--pandas-only" not in sys.argv
+    if with_polars:
+        try:
+            small_pl, big_pl = make_polars(small), make_polars(big)
+        except ImportError:
+            with_polars = False
+
+    def cases(
+        small: object, big: object
+    ) -> list[tuple[str, Callable[[], object], int, float | None]]:
+        train, test = small[:80_000], small[80_000:]  # positional rows in pandas and polars
+        return [
+            (
+                "summarise_frame 1e5 x 20, default limits",
+                lambda: summarise_frame("df", small, WHERE, default, "target"),
+                5,
+                0.5,
+            ),
+            (
+                "summarise_frame 1e6 x 20, full=True",
+                lambda: summarise_frame("df", big, WHERE, full, "target"),
+                3,
+                4.0,
+            ),
+            (
+                "summarise_frame 1e6 x 20, default limits (sampled)",
+                lambda: summarise_frame("df", big, WHERE, default, "target"),
+                3,
+                None,
+            ),
+            (
+                "split_facts 8e4 / 2e4 x 20",
+                lambda: split_facts("tr", train, "te", test, WHERE, default),
+                5,
+                None,
+            ),
+        ]
+
+    pandas_cases = cases(small, big)
+    polars_cases = cases(small_pl, big_pl) if with_polars else [None] * len(pandas_cases)
+    header = f"{'':<52} {'pandas':>8}" + (f" {'polars':>8} {'ratio':>6}" if with_polars else "")
+    print(header)
+    for (label, fn, runs, budget), other in zip(pandas_cases, polars_cases, strict=True):
+        seconds = median_time(fn, runs)
         verdict = "" if budget is None else (" ok" if seconds < budget else " OVER BUDGET")
         limit = "" if budget is None else f" (budget {budget:g} s)"
-        print(f"{label:<52} {seconds * 1000:8.0f} ms{limit}{verdict}")
+        line = f"{label:<52} {seconds * 1000:5.0f} ms"
+        if other is not None:
+            pl_seconds = median_time(other[1], runs)
+            line += f" {pl_seconds * 1000:5.0f} ms {pl_seconds / seconds:5.2f}x"
+        print(line + limit + verdict)
 
 
 if __name__ == "__main__":

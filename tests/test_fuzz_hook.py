@@ -37,6 +37,11 @@ from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 from ml_lint_nb.facts.live import safe  # noqa: E402
 
+try:
+    import polars as pl
+except ImportError:  # polars is an optional extra: its kinds are fuzzed when it is installed
+    pl = None
+
 EXCEPTIONS = (
     SystemExit,
     KeyboardInterrupt,
@@ -167,6 +172,69 @@ def frames(draw: st.DrawFn) -> Any:
     return frame
 
 
+POLARS_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=3)  # no surrogates
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@st.composite
+def polars_frames(draw: st.DrawFn) -> Any:
+    """A polars frame with hostile contents: inf/NaN/null floats, huge ints, odd strings,
+    categoricals, and Object columns whose elements raise."""
+    n_rows = draw(st.integers(0, 30))
+    names = draw(
+        st.lists(
+            POLARS_TEXT | COLUMN_NAMES.map(str).filter(_utf8), min_size=1, max_size=4, unique=True
+        )
+    )
+    columns = []
+    for name in names:
+        kind = draw(st.sampled_from(["float", "int", "str", "bool", "category", "object"]))
+        if kind == "float":
+            values = draw(st.lists(st.one_of(FLOATS, st.none()), min_size=n_rows, max_size=n_rows))
+            columns.append(pl.Series(name, values, dtype=pl.Float64))
+        elif kind == "int":
+            ints = st.one_of(st.integers(-(2**62), 2**62), st.none())
+            columns.append(pl.Series(name, draw(st.lists(ints, min_size=n_rows, max_size=n_rows))))
+        elif kind in ("str", "category"):
+            text = st.one_of(POLARS_TEXT, st.sampled_from(["", "NA", "?"]), st.none())
+            values = draw(st.lists(text, min_size=n_rows, max_size=n_rows))
+            dtype = pl.String if kind == "str" else pl.Categorical
+            columns.append(pl.Series(name, values, dtype=dtype))
+        elif kind == "bool":
+            flags = st.one_of(st.booleans(), st.none())
+            values = draw(st.lists(flags, min_size=n_rows, max_size=n_rows))
+            columns.append(pl.Series(name, values, dtype=pl.Boolean))
+        else:
+            exc = draw(st.sampled_from((None, *EXCEPTIONS)))
+            values = [_Element(exc) for _ in range(n_rows)]
+            columns.append(pl.Series(name, values, dtype=pl.Object))
+    return pl.DataFrame(columns)
+
+
+def _polars_subclass(methods: list[str], touched: Touched) -> Any:
+    """A polars frame subclass whose own methods record being called: none may run."""
+    namespace: dict[str, Any] = {}
+    for name in methods:
+
+        def method(self: Any, *args: Any, _name: str = name, **kwargs: Any) -> Any:
+            touched.append(_name)
+            raise SystemExit(_name)
+
+        namespace[name] = method
+    cls = type("MinePolars", (pl.DataFrame,), namespace)
+    return cls({"a": [1.0, 2.0, 1e308], "b": [0, 1, 0]})
+
+
+POLARS_METHODS = ("to_series", "get_column", "__getitem__", "select", "to_numpy", "__len__")
+
+
 @st.composite
 def arrays(draw: st.DrawFn) -> Any:
     kind = draw(st.sampled_from(["float", "0d", "3d", "object", "empty", "int", "structured"]))
@@ -191,9 +259,15 @@ def arrays(draw: st.DrawFn) -> Any:
 def hostile(draw: st.DrawFn) -> tuple[str, Any, Touched]:
     """(kind, object, touched): ``touched`` must stay empty for kinds the hook may not read."""
     touched = Touched()
-    kind = draw(
-        st.sampled_from(["mock", "raiser", "frame-subclass", "frame", "array", "estimator"])
-    )
+    kinds = ["mock", "raiser", "frame-subclass", "frame", "array", "estimator"]
+    if pl is not None:
+        kinds += ["polars-frame", "polars-subclass"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "polars-frame":
+        return kind, draw(polars_frames()), touched
+    if kind == "polars-subclass":
+        methods = draw(st.lists(st.sampled_from(POLARS_METHODS), min_size=1, unique=True))
+        return kind, _polars_subclass(methods, touched), touched
     if kind == "mock":
         spec = draw(st.sampled_from([None, pd.DataFrame, np.ndarray, "estimator"]))
         if spec == "estimator":
@@ -279,6 +353,8 @@ def shell() -> Iterator[Any]:
 
 
 def _snapshot(kind: str, obj: Any) -> Any:
+    if kind in ("polars-frame", "polars-subclass"):
+        return (pl.DataFrame.clone(obj), list(pl.DataFrame.__dict__["columns"].__get__(obj)))
     if kind in ("frame", "frame-subclass"):
         return (
             pd.DataFrame.copy(obj, deep=True),
@@ -291,6 +367,12 @@ def _snapshot(kind: str, obj: Any) -> Any:
 
 
 def _unchanged(kind: str, obj: Any, before: Any) -> bool:
+    if kind in ("polars-frame", "polars-subclass"):
+        data, columns = before
+        same = list(pl.DataFrame.__dict__["columns"].__get__(obj)) == columns
+        if any(dtype == pl.Object for dtype in data.dtypes):
+            return same  # elements compared by identity would raise; the columns must stand
+        return same and pl.DataFrame.equals(obj, data, null_equal=True)
     if kind in ("frame", "frame-subclass"):
         data, columns, attrs = before
         same_columns = list(pd.DataFrame.__dict__["columns"].__get__(obj)) == columns
@@ -371,7 +453,7 @@ def test_hostile_objects_cannot_hurt_the_session(shell, case) -> None:
     )
     if kind == "mock":
         assert obj.mock_calls == []
-    if kind in ("mock", "raiser", "frame-subclass"):
+    if kind in ("mock", "raiser", "frame-subclass", "polars-subclass"):
         assert list(touched) == []
     assert _unchanged(kind, obj, before)
     new_errors = session.errors[errors_before:]

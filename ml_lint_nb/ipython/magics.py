@@ -212,6 +212,11 @@ def _kind(obj: object) -> str | None:
         return "frame"
     if pd is not None and issubclass(cls, pd.Series):
         return "series"
+    pl = sys.modules.get("polars")  # never imported here: only if the notebook did
+    if pl is not None and issubclass(cls, pl.DataFrame):
+        return "frame"
+    if pl is not None and issubclass(cls, pl.Series):
+        return "series"
     if np is not None and issubclass(cls, np.ndarray):
         return "array" if obj.ndim in (1, 2) else None  # type: ignore[attr-defined]
     if is_model(obj):

@@ -52,9 +52,22 @@ def label(node: ast.AST, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _polars() -> Any:
+    return sys.modules.get("polars")
+
+
 def view(obj: Any, np: Any, pd: Any) -> Any:
-    """A base-class view of a frame, series or array; ``None`` for anything else."""
+    """A base-class view of a frame, series or array; ``None`` for anything else.
+
+    A polars frame or series is itself (immutable to us; a subclass with code
+    of its own is refused, see :func:`ml_lint_nb.facts.live.safe.admit`).
+    """
     cls = type(obj)
+    pl = _polars()
+    if pl is not None and issubclass(cls, pl.DataFrame | pl.Series):
+        from ml_lint_nb.facts.live.safe import admit_or_none
+
+        return admit_or_none(obj)
     if pd is not None and issubclass(cls, pd.DataFrame):
         return pd.DataFrame(obj, copy=False)
     if pd is not None and issubclass(cls, pd.Series):
@@ -74,6 +87,9 @@ def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> An
     if isinstance(node, ast.Attribute):
         if node.attr == "values":
             base = _data(node.value, ns, np, pd, depth + 1)
+            pl = _polars()
+            if pl is not None and isinstance(base, pl.DataFrame | pl.Series):
+                return None  # polars has no .values: the user's cell fails, not ours to read
             return None if base is None or isinstance(base, np.ndarray) else base.to_numpy()
         return None
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -90,6 +106,21 @@ def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) ->
         return None
     if meth == "to_numpy" and not node.args and not node.keywords:
         return base if isinstance(base, np.ndarray) else base.to_numpy()
+    pl = _polars()
+    if meth == "select" and pl is not None and isinstance(base, pl.DataFrame) and not node.keywords:
+        cols = [_literal(a, ns, pd) for a in node.args]
+        if len(cols) == 1 and isinstance(cols[0], list):
+            cols = cols[0]
+        if not cols or not all(isinstance(c, str) and c in base.columns for c in cols):
+            return None
+        return base.select(cols)
+    if meth == "drop" and pl is not None and isinstance(base, pl.DataFrame):
+        cols = [_literal(a, ns, pd) for a in node.args] if not node.keywords else None
+        if cols and len(cols) == 1 and isinstance(cols[0], list):
+            cols = cols[0]
+        if not cols or not all(isinstance(c, str) and c in base.columns for c in cols):
+            return None
+        return base.drop(cols)
     if meth == "drop" and pd is not None and isinstance(base, pd.DataFrame):
         kw = {k.arg: k.value for k in node.keywords}
         if "columns" in kw and not node.args:
@@ -117,9 +148,20 @@ def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth:
     base = _data(value, ns, np, pd, depth + 1)
     if base is None:
         return None
-    if isinstance(base, np.ndarray):
+    pl = _polars()
+    if isinstance(base, np.ndarray) or (pl is not None and isinstance(base, pl.Series)):
         rows = _slice(key, ns)
         return base[rows] if rows is not None else None
+    if pl is not None and isinstance(base, pl.DataFrame):
+        rows = _slice(key, ns)
+        if rows is not None:
+            return base[rows]
+        cols = _literal(key, ns, pd)
+        if isinstance(cols, str) and cols in base.columns:
+            return base.get_column(cols)
+        if isinstance(cols, list) and cols and all(isinstance(c, str) for c in cols):
+            return base.select(cols) if all(c in base.columns for c in cols) else None
+        return None
     if pd is not None and isinstance(base, pd.DataFrame):
         cols = _literal(key, ns, pd)
         if isinstance(cols, str) and cols in base.columns:

@@ -23,6 +23,9 @@ from ml_lint_nb.facts.live.frames import (
     column_hash,
     guarded,
     label_of,
+    polars_floats,
+    polars_module,
+    polars_take,
     seeded_subset,
 )
 from ml_lint_nb.facts.live.limits import LiveLimits
@@ -104,6 +107,11 @@ def record_fit(
 
 
 def _columns(data: Any, limits: LiveLimits, np: Any, pd: Any) -> tuple[tuple[str, ...], bool]:
+    pl = polars_module()
+    if pl is not None and isinstance(data, pl.DataFrame):
+        return tuple(label_of(c) for c in list(data.columns)[: limits.max_columns]), True
+    if pl is not None and isinstance(data, pl.Series):
+        return (label_of(data.name) if data.name else "x0",), True
     if pd is not None and isinstance(data, pd.DataFrame):
         return tuple(label_of(c) for c in list(data.columns[: limits.max_columns])), True
     if pd is not None and isinstance(data, pd.Series):
@@ -116,6 +124,10 @@ def _columns(data: Any, limits: LiveLimits, np: Any, pd: Any) -> tuple[tuple[str
 
 
 def _column(data: Any, j: int, rows: Any, np: Any, pd: Any) -> Any:
+    pl = polars_module()
+    if pl is not None and isinstance(data, pl.DataFrame | pl.Series):
+        col = data.to_series(j) if isinstance(data, pl.DataFrame) else data
+        return col if rows is None else col.gather(rows)
     if pd is not None and isinstance(data, pd.DataFrame):
         col = data.iloc[:, j]
         return col if rows is None else col.take(rows)
@@ -130,7 +142,12 @@ def _take(data: Any, rows: Any) -> Any:
     if rows is None:
         return data
     np = sys.modules.get("numpy")
-    return data[rows] if isinstance(data, np.ndarray) else data.take(rows)
+    if isinstance(data, np.ndarray):
+        return data[rows]
+    pl = polars_module()
+    if pl is not None and isinstance(data, pl.DataFrame | pl.Series):
+        return polars_take(data, rows, pl)
+    return data.take(rows)
 
 
 def _n_rows(data: Any) -> int:
@@ -147,6 +164,9 @@ def _row_hashes(data: Any, positions: list[int], rows: Any, np: Any, pd: Any) ->
 
 def _floats(col: Any, np: Any, pd: Any) -> Any:
     """Float values of a numeric, non-boolean column; ``None`` otherwise."""
+    pl = polars_module()
+    if pl is not None and isinstance(col, pl.Series):
+        return polars_floats(col, np, pl)
     if pd is not None and isinstance(col, pd.Series):
         types = pd.api.types
         dtype = col.dtype

@@ -94,8 +94,9 @@ class _Table:
     n_rows: int
     n_cols: int
     labels: list[str]
-    data: Any  # pandas DataFrame/Series (base class) or read-only ndarray, inspected rows only
+    data: Any  # pandas DataFrame/Series (base class), polars frame or read-only ndarray
     positions: Any = None  # original row positions of the inspected rows; None = all rows
+    polars: bool = False  # data is a polars DataFrame/Series, read column by column into NumPy
 
     @property
     def rows(self) -> int:
@@ -103,6 +104,8 @@ class _Table:
 
     def column(self, j: int) -> Any:
         data = self.data
+        if self.polars:
+            return data.to_series(j) if self.kind == "DataFrame" else data
         if self.kind == "DataFrame":
             return data.iloc[:, j]
         if self.kind == "Series" or getattr(data, "ndim", 1) == 1:
@@ -118,7 +121,10 @@ class _Table:
 
 def _table(obj: object, name: str, limits: LiveLimits, np: Any, pd: Any) -> _Table | None:
     cls = type(obj)
-    if pd is not None and issubclass(cls, pd.DataFrame):
+    pl = polars_module()
+    if pl is not None and issubclass(cls, pl.DataFrame | pl.Series):
+        table = _polars_table(obj, name, limits, pl)
+    elif pd is not None and issubclass(cls, pd.DataFrame):
         frame = pd.DataFrame(obj, copy=False)  # base class: the subclass's methods never run
         n_rows, n_cols = (int(v) for v in frame.shape)
         shown = min(n_cols, limits.max_columns)
@@ -147,6 +153,8 @@ def _table(obj: object, name: str, limits: LiveLimits, np: Any, pd: Any) -> _Tab
         table.positions = positions
         if table.kind == "ndarray":
             table.data = table.data[positions]
+        elif table.polars:
+            table.data = polars_take(table.data, positions, pl)
         else:
             table.data = table.data.take(positions)
     return table
@@ -204,6 +212,7 @@ class _Col:
     values: Any = None  # float64 for numeric/bool, int64 for datetime, raw otherwise
     series: Any = None  # the pandas column, when there is one
     codes: Any = None  # factorized values (-1 for null), when the column was factorized
+    levels: Any = None  # the values the codes stand for, when factorized before the summary
     disguised_keys: list[Any] = field(default_factory=list)
     sentinels: list[float] = field(default_factory=list)
 
@@ -211,6 +220,9 @@ class _Col:
 def _column(raw: Any, label: str, np: Any, pd: Any) -> _Col:
     if pd is not None and isinstance(raw, pd.Series):
         return pandas_column(raw, label, np, pd)
+    pl = polars_module()
+    if pl is not None and isinstance(raw, pl.Series):
+        return polars_column(raw, label, np, pl)
     return array_column(raw, label, np, pd)
 
 
@@ -264,6 +276,114 @@ def datetime_ints(s: Any, np: Any, pd: Any) -> Any:
     if arr.dtype.kind != "M":
         arr = arr.astype("datetime64[ns]")
     return arr.view("int64")
+
+
+# -- polars (eager) -------------------------------------------------------------------------------
+#
+# A polars frame is read the way a pandas one is: column by column into the
+# same NumPy arrays (floats with NaN for nulls, epoch ticks for dates, object
+# arrays of strings), so every check below is written once. The frame is
+# never converted to pandas, and polars is used only if the user imported it.
+
+
+def polars_module() -> Any:
+    """The user's polars, or None: we never import it ourselves."""
+    return sys.modules.get("polars")
+
+
+def _polars_table(obj: Any, name: str, limits: LiveLimits, pl: Any) -> _Table:
+    if type(obj) not in (pl.DataFrame, pl.Series):
+        from ml_lint_nb.facts.live.safe import admit
+
+        obj = admit(obj)  # a subclass with code of its own is refused (raises)
+    if isinstance(obj, pl.DataFrame):
+        n_rows, n_cols = (int(v) for v in obj.shape)
+        labels = [label_of(c) for c in list(obj.columns)[: limits.max_columns]]
+        return _Table(name, "DataFrame", n_rows, n_cols, labels, obj, polars=True)
+    own = obj.name
+    label = name if own in (None, "") else label_of(own)
+    return _Table(name, "Series", int(obj.len()), 1, [label], obj, polars=True)
+
+
+def polars_take(data: Any, positions: Any, pl: Any) -> Any:
+    """Rows at ``positions`` of a polars DataFrame or Series (a new polars object)."""
+    if isinstance(data, pl.Series):
+        return data.gather(positions)
+    return data[positions]
+
+
+def _polars_numeric(dtype: Any, pl: Any) -> bool:
+    """Numbers that are quantities: not booleans, categories or dates."""
+    return bool(dtype.is_numeric()) and dtype != pl.Boolean
+
+
+def polars_floats(s: Any, np: Any, pl: Any) -> Any:
+    """Float values of a numeric, non-boolean polars column (NaN for nulls); None otherwise."""
+    if not _polars_numeric(s.dtype, pl):
+        return None
+    return np.asarray(s.cast(pl.Float64).to_numpy(), dtype="float64")
+
+
+def _polars_dates(dtype: Any, pl: Any) -> bool:
+    return dtype == pl.Date or dtype == pl.Datetime
+
+
+def polars_column(s: Any, label: str, np: Any, pl: Any) -> _Col:
+    """A polars column as a :class:`_Col`, the same kinds and arrays as :func:`pandas_column`.
+
+    Nulls and float NaN both count as nulls (as pandas counts them); an
+    integer column with nulls becomes floats with NaN; Categorical and Enum
+    columns and strings become object arrays of their values (None for
+    null), so disguised nulls ("", "NA", "?") are found by the same code.
+    """
+    dtype = s.dtype
+    name = str(dtype)
+    if dtype == pl.Boolean:
+        vals = np.asarray(s.cast(pl.Float64).to_numpy(), dtype="float64")
+        return _Col(label, name, "bool", np.isnan(vals), vals)
+    if _polars_numeric(dtype, pl):
+        vals = polars_floats(s, np, pl)
+        return _Col(label, name, "numeric", np.isnan(vals), vals)
+    null = np.asarray(s.is_null().to_numpy(), dtype=bool)
+    if _polars_dates(dtype, pl):
+        ticks = s.to_physical().cast(pl.Int64).fill_null(np.iinfo(np.int64).min)
+        return _Col(label, name, "datetime", null, np.asarray(ticks.to_numpy(), dtype="int64"))
+    if dtype == pl.Categorical or dtype == pl.Enum or dtype == pl.String:
+        kind = "string" if dtype == pl.String else "category"
+        text = s if dtype == pl.String else s.cast(pl.String)
+        got = guarded(lambda: _polars_codes(text, np, pl), None)
+        if got is None:
+            return _Col(label, name, kind, null, np.asarray(text.to_numpy(), dtype=object))
+        codes, levels = got
+        values = np.append(levels, None)[codes]  # code -1 (null) picks the None at the end
+        return _Col(label, name, kind, null, values, codes=codes, levels=levels)
+    return _Col(label, name, "other", null, np.asarray(s.to_numpy(), dtype=object))
+
+
+def _polars_codes(s: Any, np: Any, pl: Any) -> tuple[Any, Any]:
+    """Codes (-1 for null) in order of first appearance, as ``pd.factorize`` gives, and the
+    distinct values as an object array: factorized by polars, not by a Python loop."""
+    levels = s.unique(maintain_order=True).drop_nulls()
+    index = pl.int_range(len(levels), eager=True, dtype=pl.Int64)
+    codes = s.replace_strict(levels, index, default=-1, return_dtype=pl.Int64)
+    return np.asarray(codes.to_numpy(), dtype=np.int64), np.asarray(levels.to_numpy(), dtype=object)
+
+
+def _polars_hash(s: Any, np: Any, pd: Any, pl: Any) -> Any:
+    """64-bit hash per value of a polars column, equal to :func:`column_hash` of the same
+    values in pandas for numbers (by value: 1 == 1.0 == True), strings and categories."""
+    dtype = s.dtype
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        return _float_hash(np.asarray(s.cast(pl.Float64).to_numpy(), dtype="float64"), np)
+    if _polars_dates(dtype, pl):
+        arr = np.asarray(s.to_numpy())
+        if arr.dtype.kind == "M":
+            return _mix(arr.astype("datetime64[ns]").view("int64").view("uint64"), np)
+    if dtype == pl.Categorical or dtype == pl.Enum:
+        s = s.cast(pl.String)
+    if pd is None and s.dtype == pl.String:
+        return np.asarray(s.hash(seed=0).to_numpy(), dtype=np.uint64)
+    return column_hash(np.asarray(s.to_numpy(), dtype=object), np, pd)
 
 
 def _is_null(v: object) -> bool:
@@ -406,6 +526,12 @@ def _value_counts(col: _Col, np: Any, pd: Any) -> tuple[list[Any], list[int]] | 
             order = np.argsort(-counts, kind="stable")[:MAX_KEYS]
             order = order[counts[order] > 0]
             return list(uniques.take(order)), counts[order].tolist()
+        if col.levels is not None:  # factorized when read (polars)
+            codes = col.codes
+            counts = np.bincount(codes[codes >= 0], minlength=len(col.levels))
+            order = np.argsort(-counts, kind="stable")[:MAX_KEYS]
+            order = order[counts[order] > 0]
+            return list(col.levels[order]), counts[order].tolist()
         present = col.values[~col.null]
         if pd is not None:
             vc = pd.Series(present, dtype=object, copy=True).value_counts(dropna=True)
@@ -642,6 +768,9 @@ def column_hash(raw: Any, np: Any, pd: Any) -> Any:
         except TypeError:  # unhashable cells (lists, dicts): hash their text
             text = pd.Series(raw.to_numpy(dtype=object), dtype=object).map(repr)
             return pd.util.hash_pandas_object(text, index=False).to_numpy()
+    pl = polars_module()
+    if pl is not None and isinstance(raw, pl.Series):
+        return _polars_hash(raw, np, pd, pl)
     a = raw
     if a.dtype.kind in "fiub":
         return _float_hash(a.astype("float64"), np)
@@ -671,7 +800,10 @@ def _py_hash(value: object) -> int:
 
 def row_hashes(data: Any, np: Any, pd: Any, columns: list[int] | None = None) -> Any:
     """One 64-bit hash per row, combining the given (default: all) columns in order."""
+    pl = polars_module()
     if pd is not None and isinstance(data, pd.Series):
+        return column_hash(data, np, pd)
+    if pl is not None and isinstance(data, pl.Series):
         return column_hash(data, np, pd)
     if getattr(data, "ndim", 2) == 1:
         return column_hash(data, np, pd)
@@ -679,7 +811,12 @@ def row_hashes(data: Any, np: Any, pd: Any, columns: list[int] | None = None) ->
     picks = range(n_cols) if columns is None else columns
     h = None
     for j in picks:
-        raw = data.iloc[:, j] if pd is not None and isinstance(data, pd.DataFrame) else data[:, j]
+        if pl is not None and isinstance(data, pl.DataFrame):
+            raw = data.to_series(j)
+        elif pd is not None and isinstance(data, pd.DataFrame):
+            raw = data.iloc[:, j]
+        else:
+            raw = data[:, j]
         part = column_hash(raw, np, pd)
         # parts are already mixed: an odd multiplier keeps the column order significant
         h = part if h is None else h * np.uint64(HASH_MULTIPLIER) + part
@@ -809,8 +946,15 @@ def _aligned_values(values: object, table: _Table, np: Any, pd: Any) -> Any:
         if values.shape[1] != 1:
             return None
         values = values.iloc[:, 0]
+    pl = polars_module()
+    if pl is not None and isinstance(values, pl.DataFrame):
+        if values.width != 1:
+            return None
+        values = values.to_series(0)
     if pd is not None and isinstance(values, pd.Series):
         col = pandas_column(pd.Series(values, copy=False), "target", np, pd)
+    elif pl is not None and isinstance(values, pl.Series):
+        col = polars_column(values, "target", np, pl)
     elif isinstance(values, np.ndarray):
         arr = np.asarray(values)
         if arr.ndim == 2 and arr.shape[1] == 1:

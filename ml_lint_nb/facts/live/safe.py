@@ -11,7 +11,7 @@ The contract here:
 
 - :func:`kind` classifies an object by ``type(obj)``'s MRO only (no
   ``isinstance``, which consults ``obj.__class__`` and so user code):
-  a pandas frame or series, a NumPy array, a scikit-learn estimator, or
+  a pandas or polars frame or series, a NumPy array, a scikit-learn estimator, or
   nothing. Nothing means *no attribute is read at all*.
 - :func:`admit` gives the object to read: the object itself for a pandas or
   NumPy class, a plain base-class view of a subclass (so that pandas' own
@@ -78,6 +78,11 @@ def _numpy() -> Any:
     return sys.modules.get("numpy")
 
 
+def _polars() -> Any:
+    """The user's polars, if they imported it; never imported here."""
+    return sys.modules.get("polars")
+
+
 def _estimator_base() -> Any:
     module = sys.modules.get("sklearn.base")
     return getattr(module, "BaseEstimator", None) if module is not None else None
@@ -88,6 +93,9 @@ def kind(obj: Any) -> str | None:
     pd, np = _pandas(), _numpy()
     classes = mro(type(obj))
     if pd is not None and (pd.DataFrame in classes or pd.Series in classes):
+        return "frame"
+    pl = _polars()
+    if pl is not None and (pl.DataFrame in classes or pl.Series in classes):
         return "frame"
     if np is not None and np.ndarray in classes:
         return "array"
@@ -136,7 +144,7 @@ def _own_code(cls: type, stop: type) -> bool:
         if klass is stop:
             return False
         module = klass.__dict__.get("__module__", "")
-        if isinstance(module, str) and module.split(".")[0] in ("pandas", "numpy"):
+        if isinstance(module, str) and module.split(".")[0] in ("pandas", "numpy", "polars"):
             continue
         for name, value in klass.__dict__.items():
             if name in _DATA_ONLY:
@@ -172,7 +180,19 @@ def admit(obj: Any) -> Any:
         raise Refused(type(obj).__name__)
     cls = type(obj)
     if which == "frame":
-        pd = _pandas()
+        pd, pl = _pandas(), _polars()
+        if pl is not None:
+            for base in (pl.DataFrame, pl.Series):
+                if cls is base:
+                    return obj
+                if base in mro(cls):
+                    # no base-class view without polars' private constructors: a subclass
+                    # is read only when it adds nothing but data
+                    if _guarded_subclass(obj, base) or _own_code(cls, base):
+                        raise Refused(cls.__name__)
+                    return obj
+        if pd is None:
+            raise Refused(cls.__name__)
         for base in (pd.DataFrame, pd.Series):
             if cls is base:
                 return obj
@@ -272,8 +292,13 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def columns(obj: Any) -> Any:
     """A DataFrame's columns, or None for anything else (nothing read from other objects)."""
     view = admit_or_none(obj)
-    pd = _pandas()
-    if view is None or pd is None or not has_base(view, pd.DataFrame):
+    pd, pl = _pandas(), _polars()
+    if view is None:
+        return None
+    if not (
+        has_base(view, getattr(pd, "DataFrame", None))
+        or has_base(view, getattr(pl, "DataFrame", None))
+    ):
         return None
     try:
         return list(view.columns)
@@ -286,6 +311,11 @@ def ndim(obj: Any, default: int | None = None) -> int | None:
     view = admit_or_none(obj)
     if view is None or kind(view) not in ("frame", "array"):
         return default
+    pl = _polars()
+    if pl is not None and has_base(view, pl.DataFrame):
+        return 2  # polars frames have no ndim
+    if pl is not None and has_base(view, pl.Series):
+        return 1
     try:
         value = view.ndim
     except BaseException:

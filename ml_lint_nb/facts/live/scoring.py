@@ -128,6 +128,9 @@ def _take(X: Any, idx: Any) -> Any:
 
     if hasattr(X, "iloc"):
         return X.iloc[idx]
+    pl = sys.modules.get("polars")
+    if pl is not None and isinstance(X, pl.DataFrame):
+        return X[idx]
     if isinstance(X, np.ndarray):
         return X[idx]
     if hasattr(X, "tocsr"):

@@ -25,6 +25,10 @@ from ml_lint_nb.facts.live.frames import (
     guarded,
     label_of,
     pandas_column,
+    polars_column,
+    polars_floats,
+    polars_module,
+    polars_take,
     sample_positions,
     seeded_subset,
 )
@@ -115,9 +119,13 @@ class _Side:
     n_rows: int
     ndim: int
     labels: list[str]
+    polars: bool = False  # data is a polars DataFrame
 
     def column(self, j: int, positions: Any = None) -> Any:
         data = self.data
+        if self.polars:
+            col = data.to_series(j)
+            return col if positions is None else col.gather(positions)
         if self.kind == "DataFrame":
             col = data.iloc[:, j]
             return col if positions is None else col.take(positions)
@@ -127,6 +135,25 @@ class _Side:
 
 def _side(obj: object, np: Any, pd: Any) -> _Side | None:
     cls = type(obj)
+    pl = polars_module()
+    if (
+        pl is not None
+        and issubclass(cls, pl.DataFrame | pl.Series)
+        and cls
+        not in (
+            pl.DataFrame,
+            pl.Series,
+        )
+    ):
+        from ml_lint_nb.facts.live.safe import admit_or_none
+
+        if admit_or_none(obj) is None:
+            return None  # a subclass with code of its own
+    if pl is not None and issubclass(cls, pl.DataFrame):
+        labels = [label_of(c) for c in list(obj.columns)]  # type: ignore[attr-defined]
+        return _Side("DataFrame", obj, int(obj.height), 2, labels, polars=True)  # type: ignore[attr-defined]
+    if pl is not None and issubclass(cls, pl.Series):
+        return _Side("Series", None, int(obj.len()), 1, [])  # type: ignore[attr-defined]
     if pd is not None and issubclass(cls, pd.DataFrame):
         frame = pd.DataFrame(obj, copy=False)
         labels = [label_of(c) for c in list(frame.columns)]
@@ -299,6 +326,13 @@ def _target_counts(obj: object, np: Any, pd: Any) -> tuple[tuple[str, int], ...]
     """Class counts of a target part (Series, 1-D array or one-column frame)."""
     if obj is None:
         return ()
+    pl = polars_module()
+    if pl is not None and isinstance(obj, pl.DataFrame):
+        if obj.width != 1:
+            return ()
+        obj = obj.to_series(0)
+    if pl is not None and isinstance(obj, pl.Series):
+        return class_counts(column_values(polars_column(obj, "target", np, pl), np), np, pd)
     if pd is not None and isinstance(obj, pd.DataFrame):
         frame = pd.DataFrame(obj, copy=False)
         if frame.shape[1] != 1:
@@ -326,6 +360,8 @@ def _times(side: _Side, j: int, named: bool, np: Any, pd: Any) -> Any:
     if side.kind != "DataFrame":
         return None
     s = side.column(j)
+    if side.polars:
+        return _polars_times(s, named, np, polars_module())
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         if getattr(s.dtype, "tz", None) is not None:
             s = s.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -334,6 +370,19 @@ def _times(side: _Side, j: int, named: bool, np: Any, pd: Any) -> Any:
     if named and pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         arr = s.to_numpy(dtype="float64", na_value=np.nan)
         return arr[~np.isnan(arr)]
+    return None
+
+
+def _polars_times(s: Any, named: bool, np: Any, pl: Any) -> Any:
+    """:func:`_times` of a polars column: dates and datetimes (UTC) as ``datetime64``."""
+    if s.dtype == pl.Date or s.dtype == pl.Datetime:
+        if getattr(s.dtype, "time_zone", None) is not None:
+            s = s.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        arr = np.asarray(s.drop_nulls().to_numpy())
+        return arr if arr.dtype.kind == "M" else None
+    if named:
+        vals = polars_floats(s, np, pl)
+        return None if vals is None else vals[~np.isnan(vals)]
     return None
 
 
@@ -391,6 +440,8 @@ DRIFT_ROWS = 2_000  # a side; resolves a KS gap of about 0.06 at p=0.001, far be
 def _numeric(side: _Side, j: int, positions: Any, np: Any, pd: Any) -> Any:
     """Float values of a numeric, non-boolean column (NaN for nulls); None otherwise."""
     raw = side.column(j, positions)
+    if side.polars:
+        return polars_floats(raw, np, polars_module())
     if side.kind == "DataFrame":
         types = pd.api.types
         if (
@@ -482,5 +533,8 @@ def _taken(side: _Side, positions: Any) -> _Side:
     """The side restricted to ``positions`` in one take (not one per column)."""
     if positions is None:
         return side
-    data = side.data.take(positions) if side.kind == "DataFrame" else side.data[positions]
-    return _Side(side.kind, data, len(positions), side.ndim, side.labels)
+    if side.polars:
+        data = polars_take(side.data, positions, polars_module())
+    else:
+        data = side.data.take(positions) if side.kind == "DataFrame" else side.data[positions]
+    return _Side(side.kind, data, len(positions), side.ndim, side.labels, side.polars)

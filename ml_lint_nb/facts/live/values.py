@@ -38,6 +38,9 @@ def describe_value(obj: Any, label: str, as_target: bool, limits: LiveLimits) ->
             return _describe_pandas(obj, label, as_target, limits, np, pd)
         if isinstance(obj, np.ndarray) and obj.ndim in (1, 2):
             return _describe_array(obj, label, as_target, limits, np)
+        pl = sys.modules.get("polars")
+        if pl is not None and isinstance(obj, pl.DataFrame | pl.Series):
+            return _describe_polars(obj, label, as_target, limits, np, pl)
     except Exception:  # a hostile or exotic object: no live evidence, never an error
         return None
     return None
@@ -106,6 +109,42 @@ def _describe_pandas(
         ratio, stext = _scale(
             numeric.std(ddof=0).to_numpy(), [str(c) for c in numeric.columns], label, np
         )
+    return LiveData(n_rows=n_rows, n_features=n_features, scale_ratio=ratio, scale_text=stext)
+
+
+def _describe_polars(
+    obj: Any, label: str, as_target: bool, limits: LiveLimits, np: Any, pl: Any
+) -> LiveData:
+    """:func:`_describe_pandas` for polars, column by column into NumPy (no pandas frame)."""
+    from ml_lint_nb.facts.live.frames import polars_floats
+
+    n_rows = int(obj.shape[0])
+    pos = _sample_positions(n_rows, limits, np)
+    if isinstance(obj, pl.Series):
+        shares = text = None
+        if as_target:
+            part = obj if pos is None else obj.gather(pos)
+            if part.dtype.is_float():
+                part = part.fill_nan(None)
+            values = np.asarray(part.drop_nulls().to_numpy())  # its own values: 0/1 stay ints
+            shares, text = _shares(values, label, np)
+        return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
+    n_features = int(obj.shape[1])
+    if pos is None and n_rows > SCALE_ROWS:
+        pos = _scale_rows(n_rows, limits, np)
+    elif pos is not None and len(pos) > SCALE_ROWS:
+        pos = pos[_scale_rows(len(pos), limits, np)]
+    view = obj if pos is None else obj[pos]
+    stds, names = [], []
+    for name in list(view.columns)[: limits.max_columns]:
+        vals = polars_floats(view.get_column(name), np, pl)
+        if vals is None:
+            break
+        stds.append(float(np.nanstd(vals)))
+        names.append(str(name))
+    ratio = stext = None
+    if len(stds) >= 2 and len(stds) == n_features:
+        ratio, stext = _scale(np.asarray(stds), names, label, np)
     return LiveData(n_rows=n_rows, n_features=n_features, scale_ratio=ratio, scale_text=stext)
 
 
