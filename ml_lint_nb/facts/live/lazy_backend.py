@@ -28,63 +28,20 @@ came from them (``sys.modules``).
 from __future__ import annotations
 
 import itertools
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from ml_lint_nb.facts.live.safe import lazy_kind
 
 T = TypeVar("T")
 
 _TAGS = itertools.count(1)
 
 
-def _in_mro(obj: object, module: str, name: str) -> bool:
-    from ml_lint_nb.facts.live.safe import mro
-
-    for klass in mro(type(obj)):
-        if klass.__dict__.get("__module__") == module and klass.__name__ == name:
-            return True
-    return False
-
-
-def lazy_kind(obj: object) -> str | None:
-    """``"spark"`` (classic or Connect DataFrame), ``"polars-lazy"`` or None, by type only.
-
-    Decided from ``type(obj)``'s MRO and ``sys.modules``: no attribute of the
-    object is read and nothing is imported.
-    """
-    if sys.modules.get("pyspark") is not None:
-        for module, name in (
-            ("pyspark.sql.dataframe", "DataFrame"),
-            ("pyspark.sql.classic.dataframe", "DataFrame"),
-            ("pyspark.sql.connect.dataframe", "DataFrame"),
-        ):
-            if _in_mro(obj, module, name):
-                return "spark"
-    if sys.modules.get("polars") is not None and _in_mro(
-        obj, "polars.lazyframe.frame", "LazyFrame"
-    ):
-        return "polars-lazy"
-    return None
-
-
 class CheckTimeout(Exception):
     """A check ran out of its time budget (its jobs were cancelled)."""
-
-
-@dataclass
-class Budget:
-    """Seconds left for a chain of checks, and the notes of those that ran out."""
-
-    seconds: float
-    notes: list[str]
-
-    def note(self, what: str) -> None:
-        text = f"{what} did not finish within {self.seconds:g} s and was skipped"
-        if text not in self.notes:
-            self.notes.append(text)
 
 
 class Backend:
@@ -140,13 +97,14 @@ class Backend:
         raise NotImplementedError
 
     def quantiles(
-        self, native: Any, cols: Sequence[str], probs: Sequence[float]
+        self, native: Any, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float] = ()
     ) -> Any:  # pragma: no cover
-        """A one-row native frame: per column, a list of approximate quantiles (non-null values)."""
+        """A one-row native frame: per column, a list of approximate quantiles of its finite
+        values other than ``drop`` (sentinel codes)."""
         raise NotImplementedError
 
     def abs_deviation_median(
-        self, native: Any, centres: dict[str, float]
+        self, native: Any, centres: dict[str, float], drop: Sequence[float] = ()
     ) -> Any:  # pragma: no cover
         """A one-row native frame: per column, the approximate median of ``|x - centre|``."""
         raise NotImplementedError
@@ -227,10 +185,12 @@ class SparkBackend(Backend):
     def _num(self, c: str) -> Any:
         return self.F.col(f"`{c}`").cast("double")
 
-    def _finite(self, c: str) -> Any:
+    def _finite(self, c: str, drop: Sequence[float] = ()) -> Any:
         F = self.F
         x = self._num(c)
         bad = F.isnan(x) | (F.abs(x) == float("inf"))
+        if drop:
+            bad = bad | x.isin([float(v) for v in drop])
         return F.when(~bad, x)
 
     def approx_distinct(self, native: Any, cols: Sequence[str]) -> Any:
@@ -239,18 +199,25 @@ class SparkBackend(Backend):
             *[F.approx_count_distinct(F.col(f"`{c}`")).alias(f"d{i}") for i, c in enumerate(cols)]
         )
 
-    def quantiles(self, native: Any, cols: Sequence[str], probs: Sequence[float]) -> Any:
+    def quantiles(
+        self, native: Any, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float] = ()
+    ) -> Any:
         F = self.F
         grid = F.array(*[F.lit(float(p)) for p in probs])
         return native.select(
-            *[F.percentile_approx(self._finite(c), grid).alias(f"q{i}") for i, c in enumerate(cols)]
+            *[
+                F.percentile_approx(self._finite(c, drop), grid).alias(f"q{i}")
+                for i, c in enumerate(cols)
+            ]
         )
 
-    def abs_deviation_median(self, native: Any, centres: dict[str, float]) -> Any:
+    def abs_deviation_median(
+        self, native: Any, centres: dict[str, float], drop: Sequence[float] = ()
+    ) -> Any:
         F = self.F
         return native.select(
             *[
-                F.percentile_approx(F.abs(self._finite(c) - F.lit(m)), 0.5).alias(f"m{i}")
+                F.percentile_approx(F.abs(self._finite(c, drop) - F.lit(m)), 0.5).alias(f"m{i}")
                 for i, (c, m) in enumerate(centres.items())
             ]
         )
@@ -365,10 +332,13 @@ class PolarsBackend(Backend):
         finally:
             self._local.deadline = None
 
-    def _finite(self, c: str) -> Any:
+    def _finite(self, c: str, drop: Sequence[float] = ()) -> Any:
         pl = self.pl
         x = pl.col(c).cast(pl.Float64)
-        return pl.when(x.is_finite()).then(x)
+        ok = x.is_finite()
+        if drop:
+            ok = ok & ~x.is_in([float(v) for v in drop])
+        return pl.when(ok).then(x)
 
     def approx_distinct(self, native: Any, cols: Sequence[str]) -> Any:
         pl = self.pl
@@ -376,21 +346,28 @@ class PolarsBackend(Backend):
             [pl.col(c).drop_nulls().approx_n_unique().alias(f"d{i}") for i, c in enumerate(cols)]
         )
 
-    def quantiles(self, native: Any, cols: Sequence[str], probs: Sequence[float]) -> Any:
+    def quantiles(
+        self, native: Any, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float] = ()
+    ) -> Any:
         pl = self.pl
         return native.select(
             [
                 pl.concat_list(
-                    [self._finite(c).quantile(float(p), interpolation="nearest") for p in probs]
+                    [
+                        self._finite(c, drop).quantile(float(p), interpolation="nearest")
+                        for p in probs
+                    ]
                 ).alias(f"q{i}")
                 for i, c in enumerate(cols)
             ]
         )
 
-    def abs_deviation_median(self, native: Any, centres: dict[str, float]) -> Any:
+    def abs_deviation_median(
+        self, native: Any, centres: dict[str, float], drop: Sequence[float] = ()
+    ) -> Any:
         return native.select(
             [
-                (self._finite(c) - m).abs().median().alias(f"m{i}")
+                (self._finite(c, drop) - m).abs().median().alias(f"m{i}")
                 for i, (c, m) in enumerate(centres.items())
             ]
         )

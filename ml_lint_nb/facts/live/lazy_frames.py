@@ -185,9 +185,8 @@ def _basic(backend: Backend, native: Any, cols: list[_Col], nw: Any) -> int:
             add(col, "n_null", nw.col(f"__n{i}").sum())
             for code in SENTINELS:
                 add(col, f"s{code}", (xf == code).fill_null(False).cast(nw.Int64).sum())
-            prep.append(
-                nw.when(~xf.is_in(list(SENTINELS)).fill_null(True)).then(nw.col(fin)).alias(plain)
-            )
+            usual = xf.is_finite().fill_null(False) & ~xf.is_in(list(SENTINELS)).fill_null(True)
+            prep.append(nw.when(usual).then(xf).alias(plain))
             add(col, "lo", nw.col(plain).min())
             add(col, "hi", nw.col(plain).max())
             add(col, "std", nw.col(plain).std(ddof=1))
@@ -231,7 +230,7 @@ def _distinct(backend: Backend, native: Any, cols: list[_Col]) -> None:
 def _quantiles(backend: Backend, native: Any, numeric: list[_Col]) -> None:
     from ml_lint_nb.facts.live.lazy_splits import quantile_row
 
-    got = quantile_row(backend, native, [c.name for c in numeric], GRID)
+    got = quantile_row(backend, native, [c.name for c in numeric], GRID, SENTINELS)
     for col in numeric:
         q = got.get(col.name)
         if q:
@@ -243,7 +242,7 @@ def _mad(backend: Backend, native: Any, numeric: list[_Col]) -> None:
     centres = {c.name: c.stats["median"] for c in numeric if c.stats.get("median") is not None}
     if not centres:
         return
-    rows = backend.collect(backend.abs_deviation_median(native, centres), 1)
+    rows = backend.collect(backend.abs_deviation_median(native, centres, SENTINELS), 1)
     by_name = dict(zip(centres, rows[0], strict=True))
     for col in numeric:
         value = by_name.get(col.name)

@@ -35,7 +35,8 @@ from ml_lint_nb.findings import Location
 
 F_ = TypeVar("F_", bound=Fact)
 
-DRIFT_PROBS = tuple(i / 100 for i in range(1, 100))  # KS read at the fit frame's percentiles
+# KS read at the fit frame's percentiles, its minimum and maximum included
+DRIFT_PROBS = tuple(i / 100 for i in range(0, 101))
 DECILES = tuple(i / 10 for i in range(1, 10))  # PSI over ten bins, as for pandas
 PSI_FLOOR = 1e-4
 MAX_DRIFT = 5
@@ -279,9 +280,15 @@ def spark_drift(
     return LazyResult(fact)
 
 
-def quantile_row(backend: Backend, native: Any, cols: list[str], probs: Sequence[float]) -> dict:
+def quantile_row(
+    backend: Backend,
+    native: Any,
+    cols: list[str],
+    probs: Sequence[float],
+    drop: Sequence[float] = (),
+) -> dict:
     """Per column, its approximate quantiles at ``probs`` (None when it has no finite value)."""
-    rows = backend.collect(backend.quantiles(native, cols, probs), 1)
+    rows = backend.collect(backend.quantiles(native, cols, probs, drop), 1)
     if not rows:
         return {}
     return {c: (list(v) if v is not None else None) for c, v in zip(cols, rows[0], strict=True)}
@@ -337,7 +344,7 @@ def _drift(
 
 def _deciles(q: list[float]) -> list[float]:
     """The decile edges among the percentiles (10th, 20th, ... 90th), deduplicated."""
-    return sorted({q[round(p * 100) - 1] for p in DECILES})
+    return sorted({q[round(p * 100)] for p in DECILES})
 
 
 def _ks(ca: list[int], cb: list[int]) -> float:
