@@ -33,6 +33,7 @@ buckets x classes; each call through :meth:`Backend.collect` carries its cap.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ from ml_lint_nb.facts.live.frames import (
     SENTINEL_MIN_SHARE,
     SENTINELS,
     _code_like,
+    guarded,
 )
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for, lazy_kind
 from ml_lint_nb.facts.live.lazy_splits import LazyResult, bucket_counts
@@ -75,11 +77,12 @@ def summarise_lazy_frame(
     location: Location,
     limits: LiveLimits,
     target: str | None = None,
+    predictive: bool = True,
 ) -> LazyResult[FrameFact]:
     """A :class:`FrameFact` of a Spark DataFrame or polars LazyFrame, computed where it lives.
 
-    ``target`` names a column whose class counts and single-feature
-    predictiveness are measured. Never raises: a pass that fails or runs out
+    ``target`` names a column whose class counts and (unless
+    ``predictive`` is False) single-feature predictiveness are measured. Never raises: a pass that fails or runs out
     of time costs its own facts only, and the notes say which.
     """
     backend = backend_for(native)
@@ -112,25 +115,25 @@ def summarise_lazy_frame(
     n_rows = run("the column statistics", lambda: _basic(backend, native, cols, nw))
     if n_rows is None:
         return LazyResult(None, tuple(notes))
-    run("the distinct counts", lambda: _distinct(backend, native, cols))
     numeric = [c for c in cols if c.kind == "numeric"]
-    if numeric:
-        run("the quantiles", lambda: _quantiles(backend, native, numeric))
-        run("the outlier spread", lambda: _mad(backend, native, numeric))
+    run("the distinct counts and quantiles", lambda: _sketch(backend, native, cols, numeric))
+    for col in numeric:
+        guarded(lambda col=col: _mad_from_grid(col), None)
     dups = None
     if len(names) >= 2 and len(cols) == len(names):
         dups = run("the duplicate rows", lambda: _duplicates(backend, native, names, nw))
     counts: tuple[tuple[str, int], ...] = ()
-    predictive: tuple[tuple[str, float, str], ...] = ()
+    found: tuple[tuple[str, float, str], ...] = ()
     target_col = next((c for c in cols if c.name == str(target)), None) if target else None
     if target_col is not None:
         counts = run("the class counts", lambda: _class_counts(backend, native, target_col, nw))
         counts = counts or ()
-        got = run(
-            "the single-feature predictiveness",
-            lambda: _predictive(backend, native, cols, target_col, counts),
-        )
-        predictive = tuple(got or ())
+        if predictive:
+            got = run(
+                "the single-feature predictiveness",
+                lambda: _predictive(backend, native, cols, target_col, counts),
+            )
+            found = tuple(got or ())
     summaries = tuple(_summary(c, n_rows) for c in cols)
     fact = FrameFact(
         "live",
@@ -143,7 +146,7 @@ def summarise_lazy_frame(
         duplicate_rows=dups,
         target=target_col.name if target_col is not None else None,
         class_counts=counts,
-        predictive=predictive,
+        predictive=found,
     )
     return LazyResult(fact, tuple(notes))
 
@@ -163,91 +166,164 @@ def _kind(dtype: Any, nw: Any) -> str:
 # -- pass 1: one aggregation for every column ----------------------------------------------------
 
 
+AGGS_PER_QUERY = 36  # wider aggregations compile to methods the JVM will not JIT: split them
+
+
 def _basic(backend: Backend, native: Any, cols: list[_Col], nw: Any) -> int:
-    """Row count, nulls, sentinel codes, extremes and spread, disguised nulls and numeric text."""
-    exprs: list[Any] = [nw.len().alias("__rows")]
-    keys: list[tuple[_Col, str]] = []
+    """Row count, nulls, sentinel hits, extremes and spread, disguised nulls and numeric text.
 
-    def add(col: _Col, key: str, expr: Any) -> None:
-        exprs.append(expr.alias(f"c{len(keys)}"))
-        keys.append((col, key))
-
-    prep: list[Any] = []  # each derived value computed once, then aggregated (keeps plans small)
+    A lean first pass (a handful of aggregates a column, split into queries
+    of at most :data:`AGGS_PER_QUERY`); the per-code and per-token counts
+    and the statistics with sentinel codes included are asked only for the
+    few columns that hold a code or token at all.
+    """
+    specs: list[tuple[_Col, str, list[Any], Any]] = []
     for i, col in enumerate(cols):
         x = nw.col(col.name)
         if col.kind == "numeric":
             xf = x.cast(nw.Float64)
-            fin, plain = f"__f{i}", f"__p{i}"
-            prep.append(nw.when(xf.is_finite().fill_null(False)).then(xf).alias(fin))
-            prep.append(
-                (x.is_null() | xf.is_nan().fill_null(False)).cast(nw.Int64).alias(f"__n{i}")
-            )
-            add(col, "n_null", nw.col(f"__n{i}").sum())
-            for code in SENTINELS:
-                add(col, f"s{code}", (xf == code).fill_null(False).cast(nw.Int64).sum())
+            plain = f"__p{i}"
             usual = xf.is_finite().fill_null(False) & ~xf.is_in(list(SENTINELS)).fill_null(True)
-            prep.append(nw.when(usual).then(xf).alias(plain))
-            add(col, "lo", nw.col(plain).min())
-            add(col, "hi", nw.col(plain).max())
-            add(col, "std", nw.col(plain).std(ddof=1))
-            add(col, "lo_all", nw.col(fin).min())
-            add(col, "hi_all", nw.col(fin).max())
-            add(col, "std_all", nw.col(fin).std(ddof=1))
+            prep = [nw.when(usual).then(xf).alias(plain)]
+            null = (x.is_null() | xf.is_nan().fill_null(False)).cast(nw.Int64).sum()
+            specs.append((col, "n_null", prep, null))
+            hits = xf.is_in(list(SENTINELS)).fill_null(False).cast(nw.Int64).sum()
+            specs.append((col, "hits", [], hits))
+            specs.append((col, "lo", [], nw.col(plain).min()))
+            specs.append((col, "hi", [], nw.col(plain).max()))
+            specs.append((col, "std", [], nw.col(plain).std(ddof=1)))
         elif col.kind == "string":
-            add(col, "n_null", x.is_null().cast(nw.Int64).sum())
-            text, tok, dig, num = f"__s{i}", f"__t{i}", f"__d{i}", f"__m{i}"
-            prep.append(x.cast(nw.String).str.strip_chars().alias(text))
-            prep.append(x.cast(nw.String).str.strip_chars().str.to_lowercase().alias(tok))
-            prep.append(
-                x.cast(nw.String).str.strip_chars().str.contains(DIGITS).fill_null(False).alias(dig)
-            )
-            prep.append(x.cast(nw.String).str.contains(NUMBER_TEXT).fill_null(False).alias(num))
-            for t in sorted(DISGUISED_TOKENS):
-                add(col, f"t{t}", (nw.col(tok) == t).fill_null(False).cast(nw.Int64).sum())
-            add(col, "numeric_text", nw.col(num).cast(nw.Int64).sum())
-            add(col, "digit_other", (nw.col(num) & ~nw.col(dig)).cast(nw.Int64).sum())
+            specs.append((col, "n_null", [], x.is_null().cast(nw.Int64).sum()))
+            text, dig, num = f"__s{i}", f"__d{i}", f"__m{i}"
+            prep = [
+                x.cast(nw.String).str.strip_chars().alias(text),
+                x.cast(nw.String)
+                .str.strip_chars()
+                .str.contains(DIGITS)
+                .fill_null(False)
+                .alias(dig),
+                x.cast(nw.String).str.contains(NUMBER_TEXT).fill_null(False).alias(num),
+            ]
+            token = nw.col(text).str.to_lowercase()
+            tokens = token.is_in(sorted(DISGUISED_TOKENS)).fill_null(False).cast(nw.Int64).sum()
+            specs.append((col, "hits", prep, tokens))
+            specs.append((col, "numeric_text", [], nw.col(num).cast(nw.Int64).sum()))
+            digit_other = (nw.col(num) & ~nw.col(dig)).cast(nw.Int64).sum()
+            specs.append((col, "digit_other", [], digit_other))
             width = nw.when(nw.col(dig)).then(nw.col(text).str.len_chars())
-            add(col, "w_lo", width.min())
-            add(col, "w_hi", width.max())
+            specs.append((col, "w_lo", [], width.min()))
+            specs.append((col, "w_hi", [], width.max()))
             zero = nw.col(dig) & nw.col(text).str.contains(r"^0\d").fill_null(False)
-            add(col, "leading_zeros", zero.cast(nw.Int64).sum())
+            specs.append((col, "leading_zeros", [], zero.cast(nw.Int64).sum()))
         else:
-            add(col, "n_null", x.is_null().cast(nw.Int64).sum())
-    query = nw.from_native(native).with_columns(prep).select(exprs)
-    rows = backend.collect(nw.to_native(query), 1)
-    row = rows[0]
-    for (col, key), value in zip(keys, row[1:], strict=True):
-        col.stats[key] = value
-    return int(row[0] or 0)
+            specs.append((col, "n_null", [], x.is_null().cast(nw.Int64).sum()))
+    n_rows = _aggregate(backend, native, specs, nw)
+    more: list[tuple[_Col, str, list[Any], Any]] = []
+    for col in cols:
+        if not col.stats.get("hits"):
+            continue
+        x = nw.col(col.name)
+        if col.kind == "numeric":
+            xf = x.cast(nw.Float64)
+            for code in SENTINELS:
+                more.append(
+                    (col, f"s{code}", [], (xf == code).fill_null(False).cast(nw.Int64).sum())
+                )
+            fin = nw.when(xf.is_finite().fill_null(False)).then(xf)
+            more += [
+                (col, "lo_all", [], fin.min()),
+                (col, "hi_all", [], fin.max()),
+                (col, "std_all", [], fin.std(ddof=1)),
+            ]
+        else:
+            token = x.cast(nw.String).str.strip_chars().str.to_lowercase()
+            for t in sorted(DISGUISED_TOKENS):
+                more.append((col, f"t{t}", [], (token == t).fill_null(False).cast(nw.Int64).sum()))
+    if more:
+        _aggregate(backend, native, more, nw)
+    for col in cols:  # no code in the column: the statistics with codes are the same
+        for key in ("lo", "hi", "std"):
+            col.stats.setdefault(f"{key}_all", col.stats.get(key))
+    return n_rows
 
 
-def _distinct(backend: Backend, native: Any, cols: list[_Col]) -> None:
-    rows = backend.collect(backend.approx_distinct(native, [c.name for c in cols]), 1)
-    for col, value in zip(cols, rows[0], strict=True):
+def _aggregate(
+    backend: Backend, native: Any, specs: list[tuple[_Col, str, list[Any], Any]], nw: Any
+) -> int:
+    """Run the aggregates in queries of at most :data:`AGGS_PER_QUERY`; store them; the rows."""
+    n_rows = 0
+    preps: dict[int, list[Any]] = {}
+    for col, _k, p, _a in specs:
+        preps.setdefault(id(col), []).extend(p)
+    for start in range(0, len(specs), AGGS_PER_QUERY):
+        chunk = specs[start : start + AGGS_PER_QUERY]
+        in_chunk = list(dict.fromkeys(id(c) for c, _k, _p, _a in chunk))
+        prep = [e for key in in_chunk for e in preps[key]]
+        exprs = [nw.len().alias("__rows")]
+        exprs += [agg.alias(f"c{j}") for j, (_c, _k, _p, agg) in enumerate(chunk)]
+        frame = nw.from_native(native)
+        if prep:
+            frame = frame.with_columns(prep)
+        row = backend.collect(nw.to_native(frame.select(exprs)), 1)[0]
+        n_rows = int(row[0] or 0)
+        for (col, key, _p, _a), value in zip(chunk, row[1:], strict=True):
+            col.stats[key] = value
+    return n_rows
+
+
+def _sketch(backend: Backend, native: Any, cols: list[_Col], numeric: list[_Col]) -> None:
+    """Approximate distinct counts of every column and quantiles of the numeric ones, one pass."""
+    names = [c.name for c in numeric]
+    query = backend.sketch(native, [c.name for c in cols], names, GRID, SENTINELS)
+    row = backend.collect(query, 1)[0]
+    for col, value in zip(cols, row[: len(cols)], strict=True):
         col.stats["n_unique"] = None if value is None else int(value)
-
-
-def _quantiles(backend: Backend, native: Any, numeric: list[_Col]) -> None:
-    from ml_lint_nb.facts.live.lazy_splits import quantile_row
-
-    got = quantile_row(backend, native, [c.name for c in numeric], GRID, SENTINELS)
-    for col in numeric:
-        q = got.get(col.name)
+    for col, q in zip(numeric, row[len(cols) :], strict=True):
         if q:
             col.stats["grid"] = [float(v) for v in q]
             col.stats["median"] = float(q[MEDIAN_AT])
 
 
-def _mad(backend: Backend, native: Any, numeric: list[_Col]) -> None:
-    centres = {c.name: c.stats["median"] for c in numeric if c.stats.get("median") is not None}
-    if not centres:
+def _mad_from_grid(col: _Col) -> None:
+    """The median absolute deviation read off the quantile grid (no second pass over the data).
+
+    With the distribution function ``F`` interpolated between the grid's
+    quantiles (and the column's finite extremes), the MAD is the ``d`` with
+    ``F(m + d) - F(m - d) = 1/2``, found by bisection: exact up to the
+    grid's 0.5% resolution, ample for a robust z-score.
+    """
+    s = col.stats
+    grid, median = s.get("grid"), s.get("median")
+    lo, hi = s.get("lo"), s.get("hi")
+    if not grid or median is None or lo is None or hi is None:
         return
-    rows = backend.collect(backend.abs_deviation_median(native, centres, SENTINELS), 1)
-    by_name = dict(zip(centres, rows[0], strict=True))
-    for col in numeric:
-        value = by_name.get(col.name)
-        if value is not None:
-            col.stats["mad"] = float(value)
+    xs = [float(lo), *grid, float(hi)]
+    ps = [0.0, *GRID, 1.0]
+
+    def cdf(x: float) -> float:
+        k = bisect.bisect_right(xs, x)
+        if k == 0:
+            return 0.0
+        if k >= len(xs):
+            return 1.0
+        x0, x1 = xs[k - 1], xs[k]
+        p0, p1 = ps[k - 1], ps[k]
+        return p1 if x1 <= x0 else p0 + (p1 - p0) * (x - x0) / (x1 - x0)
+
+    a, b = 0.0, max(float(hi) - median, median - float(lo))
+    if b <= 0:
+        return
+    left, right = bisect.bisect_left(xs, median), bisect.bisect_right(xs, median)
+    if right - left >= 2 and ps[right - 1] - ps[left] >= 0.5:  # half the values are the median
+        s["mad"] = 0.0
+        return
+    for _ in range(80):
+        mid = (a + b) / 2
+        if cdf(median + mid) - cdf(median - mid) >= 0.5:
+            b = mid
+        else:
+            a = mid
+    s["mad"] = b
 
 
 def _duplicates(backend: Backend, native: Any, names: list[str], nw: Any) -> int:

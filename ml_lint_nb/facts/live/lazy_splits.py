@@ -144,10 +144,11 @@ def _overlap_counts(
     fit = nw.from_native(backend.with_row_hash(_select(fit_df, cols), cols, HASH))
     ev = nw.from_native(backend.with_row_hash(_select(eval_df, cols), cols, HASH))
     n_fit = _scalar(backend, fit.select(nw.len()))
-    distinct = fit.select(HASH).unique()
-    counts = ev.select(HASH).join(distinct, on=HASH, how="semi").select(nw.len())
-    n_overlap = _scalar(backend, counts)
-    n_eval = _scalar(backend, ev.select(nw.len()))
+    distinct = fit.select(HASH).unique().with_columns(nw.lit(1).alias("__hit"))
+    joined = ev.select(HASH).join(distinct, on=HASH, how="left")
+    counts = joined.select(nw.len().alias("__n"), nw.col("__hit").sum().alias("__k"))
+    rows = backend.collect(nw.to_native(counts), 1)
+    n_eval, n_overlap = rows[0] if rows else (0, 0)
     return int(n_fit or 0), int(n_eval or 0), int(n_overlap or 0)
 
 
