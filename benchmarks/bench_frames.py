@@ -5,6 +5,7 @@ Budgets: a 1e6 x 20 numeric + categorical frame under 4 s with ``full=True``
 and well under 0.5 s on 1e5 x 20 with default limits. Also times
 ``split_facts`` on an 80/20 split of the 1e5 frame. Run with
 ``python benchmarks/bench_frames.py``; prints the median of a few runs.
+``--spark`` adds the 1e5 frame checked as a Spark DataFrame (local mode).
 """
 
 from __future__ import annotations
@@ -83,10 +84,35 @@ def main() -> None:
             None,
         ),
     ]
+    if "--spark" in sys.argv:  # the same 1e5 frame as a Spark DataFrame, checked by Spark jobs
+        rows.append(spark_row(small))
     for label, seconds, budget in rows:
         verdict = "" if budget is None else (" ok" if seconds < budget else " OVER BUDGET")
         limit = "" if budget is None else f" (budget {budget:g} s)"
         print(f"{label:<52} {seconds * 1000:8.0f} ms{limit}{verdict}")
+
+
+def spark_row(frame: pd.DataFrame) -> tuple[str, float, None]:
+    """``summarise_lazy_frame`` on ``frame`` read into a local Spark (``bench_spark.py`` has 1e7)."""
+    import tempfile
+
+    from benchmarks.bench_spark import spark_session
+    from ml_lint_nb.facts.live.lazy_frames import summarise_lazy_frame
+
+    spark = spark_session("2g")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f"{tmp}/frame.csv"
+            frame.to_csv(path, index=False)
+            sdf = spark.read.csv(path, header=True, inferSchema=True).cache()
+            sdf.count()
+            limits = LiveLimits(full=True)
+            seconds = median_time(
+                lambda: summarise_lazy_frame("sdf", sdf, WHERE, limits, "target"), 3
+            )
+    finally:
+        spark.stop()
+    return ("summarise_lazy_frame 1e5 x 20, Spark local[2]", seconds, None)
 
 
 if __name__ == "__main__":
