@@ -61,7 +61,7 @@ def to_spark(spark, frame, path) -> object:
     frame.to_csv(path, index=False)
     types = {"f": "double", "i": "bigint", "b": "boolean"}
     schema = ", ".join(f"`{c}` {types.get(frame[c].dtype.kind, 'string')}" for c in frame.columns)
-    return spark.read.csv(str(path), header=True, schema=schema, nullValue="\u0000")
+    return spark.read.csv(str(path), header=True, schema=schema, nullValue="\u0000").cache()
 
 
 class Watch:

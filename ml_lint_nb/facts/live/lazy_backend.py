@@ -76,7 +76,11 @@ class Backend:
 
         worker = threading.Thread(target=work, name=f"ml-lint-nb {what}", daemon=True)
         worker.start()
-        worker.join(seconds)
+        try:
+            worker.join(seconds)
+        except KeyboardInterrupt:  # Ctrl-C stops the check's jobs too, not only the wait
+            self._cancel(tag)
+            raise
         if worker.is_alive():
             self._cancel(tag)
             worker.join(5.0)
