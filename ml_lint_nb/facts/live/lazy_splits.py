@@ -310,7 +310,9 @@ def bucket_counts(
     )
     keys = ["__v", "__k", *([by] if by is not None else [])]
     grouped = long.group_by(keys).agg(nw.len().alias("__n"))
-    cap = len(cols) * (max((len(e) for e in edges.values()), default=0) + 2) * 64
+    # buckets (edges + 1, and the null bucket) per column, times the classes of a binary
+    # target and its nulls: the most rows this query can return
+    cap = len(cols) * (max((len(e) for e in edges.values()), default=0) + 2) * (3 if by else 1)
     rows = backend.collect(nw.to_native(grouped.select([*keys, "__n"])), cap)
     out: dict[tuple[str, int, Any], int] = {}
     for row in rows:
