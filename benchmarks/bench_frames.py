@@ -9,6 +9,7 @@ and well under 0.5 s on 1e5 x 20 with default limits. Also times
 When polars is installed, each row is also timed on the same data as a
 polars DataFrame (read column by column into NumPy, never converted to
 pandas) and the polars/pandas ratio is printed; ``--pandas-only`` skips it.
+``--spark`` adds the 1e5 frame checked as a Spark DataFrame (local mode).
 """
 
 from __future__ import annotations
@@ -132,6 +133,33 @@ def main() -> None:
             pl_seconds = median_time(other[1], runs)
             line += f" {pl_seconds * 1000:5.0f} ms {pl_seconds / seconds:5.2f}x"
         print(line + limit + verdict)
+    if "--spark" in sys.argv:  # the same 1e5 frame as a Spark DataFrame, checked by Spark jobs
+        label, seconds, _ = spark_row(small)
+        pandas_seconds = median_time(pandas_cases[0][1], pandas_cases[0][2])
+        print(f"{label:<52} {seconds * 1000:5.0f} ms {seconds / pandas_seconds:5.1f}x pandas")
+
+
+def spark_row(frame: pd.DataFrame) -> tuple[str, float, None]:
+    """``summarise_lazy_frame`` on ``frame`` read into a local Spark (``bench_spark.py`` has 1e7)."""
+    import tempfile
+
+    from benchmarks.bench_spark import spark_session
+    from ml_lint_nb.facts.live.lazy_frames import summarise_lazy_frame
+
+    spark = spark_session("2g")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = f"{tmp}/frame.csv"
+            frame.to_csv(path, index=False)
+            sdf = spark.read.csv(path, header=True, inferSchema=True).cache()
+            sdf.count()
+            limits = LiveLimits(full=True)
+            seconds = median_time(
+                lambda: summarise_lazy_frame("sdf", sdf, WHERE, limits, "target"), 3
+            )
+    finally:
+        spark.stop()
+    return ("summarise_lazy_frame 1e5 x 20, Spark local[2]", seconds, None)
 
 
 if __name__ == "__main__":

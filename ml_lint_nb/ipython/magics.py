@@ -19,7 +19,13 @@ USAGE = (
     "%mlcheck [on|off|status|debug] | %mlcheck ignore CODE | %mlcheck explain CODE | "
     "%mlcheck display html|widgets | %mlcheck config KEY=VALUE"
 )
-CONFIG_KEYS = {"max_rows": int, "max_predict_rows": int, "budget_ms": float, "seed": int}
+CONFIG_KEYS = {
+    "max_rows": int,
+    "max_predict_rows": int,
+    "budget_ms": float,
+    "seed": int,
+    "lazy_check_seconds": float,
+}
 SUBCOMMANDS = ("on", "off", "status", "ignore", "explain", "display", "config", "debug")
 
 
@@ -221,6 +227,10 @@ def _kind(obj: object) -> str | None:
         return "array" if obj.ndim in (1, 2) else None  # type: ignore[attr-defined]
     if is_model(obj):
         return "model"
+    from ml_lint_nb.facts.live.safe import lazy_kind
+
+    if lazy_kind(obj) is not None:  # Spark / polars LazyFrame: checked where it lives
+        return "lazy"
     return None
 
 
@@ -265,6 +275,8 @@ def check_names(session: LiveSession, args: list[str]) -> None:
         return _check_model(session, positional[0], objs[0], options)
     if "--X" in options:
         raise UsageError("--X goes with a model (%mlcheck clf --X X_test --y y_test)")
+    if "lazy" in kinds:
+        return _check_lazy(session, positional, objs, kinds, options)
     return _check_data(session, positional, objs, kinds, options)
 
 
@@ -358,6 +370,81 @@ def _check_data(
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         return
     session.publish(found, [])
+
+
+def _check_lazy(
+    session: LiveSession,
+    names: list[str],
+    objs: list[Any],
+    kinds: list[Any],
+    options: dict[str, str],
+) -> None:
+    """Spark DataFrames and polars LazyFrames: the data checks run as jobs where the data lives.
+
+    Nothing is converted to pandas; each check has ``lazy_check_seconds``
+    and one that runs out is cancelled and named under the findings.
+    """
+    from dataclasses import replace
+
+    from ml_lint_nb.engine import rules_for, run_rules
+    from ml_lint_nb.facts.live.safe import lazy_kind
+    from ml_lint_nb.facts.store import FactStore
+    from ml_lint_nb.ipython.collect import mark_checked
+
+    if set(kinds) != {"lazy"} or len({lazy_kind(o) for o in objs}) != 1:
+        raise UsageError(
+            "check Spark (or polars lazy) frames together, not with in-memory frames or each other"
+        )
+    if "--y" in options:
+        raise UsageError(
+            "--y needs rows in a fixed order, which a lazy frame does not have; use --target COL"
+        )
+    try:
+        from ml_lint_nb.facts.live.lazy_frames import summarise_lazy_frame
+        from ml_lint_nb.facts.live.lazy_splits import columns_of, lazy_split_facts
+    except ImportError:
+        raise UsageError("checking a lazy frame needs narwhals (pip install narwhals)") from None
+    target = options.get("--target")
+    columns = [columns_of(o) for o in objs]
+    if target is not None and target not in columns[0]:
+        shown = ", ".join(columns[0][:8]) + (", ..." if len(columns[0]) > 8 else "")
+        raise UsageError(f"{names[0]} has no column {target!r} (columns: {shown})")
+    limits = replace(session.limits, full=True)
+    where = Location(line=1, execution_count=session.prompt_number())
+    facts: list[Any] = []
+    notes: list[str] = []
+    shapes = []
+    for k, (name, obj) in enumerate(zip(names, objs, strict=True)):
+        has_target = target is not None and target in columns[k]
+        try:
+            got = summarise_lazy_frame(name, obj, where, limits, target if has_target else None)
+        except Exception:
+            session._internal_error()
+            raise UsageError(f"{name} could not be read (details: %mlcheck debug)") from None
+        notes.extend(got.notes)
+        if got.fact is None:
+            raise UsageError(f"{name} could not be read: {'; '.join(got.notes) or 'unknown'}")
+        fact = got.fact if k == 0 else replace(got.fact, predictive=())
+        facts.append(fact)
+        mark_checked(session, name, target if has_target else None)
+        shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
+    for name, obj in zip(names[1:], objs[1:], strict=True):
+        try:
+            more, more_notes = lazy_split_facts(names[0], objs[0], name, obj, where, limits)
+        except Exception:
+            session._internal_error()
+            continue
+        facts.extend(more)
+        notes.extend(more_notes)
+    rules, _ = rules_for(session.config, None, "live")
+    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
+    _remember(session, "%mlcheck " + " ".join(names), found)
+    if not found:
+        print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
+        for note in notes:
+            print(f"ml-lint-nb: {note}")
+        return
+    session.publish(found, [], notes)
 
 
 def _remember(session: LiveSession, key: str, found: list[Any]) -> None:

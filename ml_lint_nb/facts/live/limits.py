@@ -23,3 +23,8 @@ class LiveLimits:
     budget_ms: float = 150.0
     seed: int = 0
     full: bool = False  # %mlcheck df: exact counts unless the frame is huge
+    # Spark DataFrames and polars LazyFrames are checked where they live (lazy_frames.py):
+    # each check (one or a few jobs) gets this many seconds before its jobs are cancelled,
+    lazy_check_seconds: float = 60.0
+    # and at most this many sampled rows a side come to the driver (chance estimate of ML201)
+    lazy_sample_rows: int = 2_000

@@ -105,6 +105,34 @@ def kind(obj: Any) -> str | None:
     return None
 
 
+def _named_in_mro(obj: Any, module: str, name: str) -> bool:
+    for klass in mro(type(obj)):
+        if klass.__dict__.get("__module__") == module and klass.__name__ == name:
+            return True
+    return False
+
+
+def lazy_kind(obj: Any) -> str | None:
+    """``"spark"`` (classic or Connect DataFrame), ``"polars-lazy"`` or None, by type only.
+
+    A frame that lives elsewhere: reading it runs jobs, so the hook never
+    reads it by itself (``kind`` is None for it); ``%mlcheck`` checks it
+    where it lives. Decided from ``type(obj)``'s MRO and ``sys.modules``:
+    no attribute of the object is read and nothing is imported.
+    """
+    if sys.modules.get("pyspark") is not None:
+        for module in ("pyspark.sql.dataframe", "pyspark.sql.classic.dataframe"):
+            if _named_in_mro(obj, module, "DataFrame"):
+                return "spark"
+        if _named_in_mro(obj, "pyspark.sql.connect.dataframe", "DataFrame"):
+            return "spark"
+    if sys.modules.get("polars") is not None and _named_in_mro(
+        obj, "polars.lazyframe.frame", "LazyFrame"
+    ):
+        return "polars-lazy"
+    return None
+
+
 # -- objects remembered as unreadable (slow, interrupted) ----------------------------------------
 
 _REMEMBERED: dict[int, Any] = {}
@@ -343,6 +371,7 @@ __all__ = [
     "forget_all",
     "has_base",
     "kind",
+    "lazy_kind",
     "mro",
     "ndim",
     "quiet_numpy",
