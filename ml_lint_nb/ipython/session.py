@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,7 @@ from ml_lint_nb.facts.model import Fact
 from ml_lint_nb.facts.static.extract import Finaliser
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
-from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.facts.static.values import DataV, EstV, LitV
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
 from ml_lint_nb.ipython import collect, display
@@ -38,6 +39,8 @@ __all__ = ["MISS", "LiveSession", "cell_key"]
 
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
 MAX_SUPERSEDED = 30  # estimators no name holds any more whose events are remembered
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_NUMBERS = (int, float, bool, type(None))
 
 
 @dataclass
@@ -129,8 +132,46 @@ class LiveSession:
             return
         cell_id = getattr(info, "cell_id", None)
         count = getattr(result, "execution_count", None)
+        if not warnings_seen and self._inert(raw, cell_id):
+            return
         findings = self.analyse_cell(raw, cell_id, count, warnings_seen)
         self.show(findings, raw, cell_id, count)
+
+    def _inert(self, raw: str, cell_id: str | None) -> bool:
+        """A cell that can touch no ML object (``x = 1``, a loop of prints): skip it unparsed.
+
+        Most cells of a session are such; the hook's cost on them is the
+        price of having it loaded at all, so they must cost next to nothing.
+        Every word of the source (comments and strings included, so a
+        ``df`` anywhere counts) must be a name the session's dataflow does
+        not know, holding nothing in the kernel or a plain number. Names
+        bound to numbers are told to the dataflow directly (a seed used
+        later as ``random_state=seed``). Not inert: a cell whose earlier run
+        left findings (a re-run that drops them fixes them), pending notes.
+        """
+        if self.notes:
+            return False
+        ns = getattr(self.shell, "user_ns", None)
+        if not isinstance(ns, dict):
+            return False
+        env = self.interp.env
+        numbers = []
+        for word in set(_WORD.findall(raw)):
+            if word in env and not isinstance(env[word], LitV):
+                return False
+            if word not in ns:
+                continue
+            value = ns[word]
+            if type(value) not in _PLAIN_NUMBERS:
+                return False
+            numbers.append((word, value))
+        key = cell_key(raw, cell_id)
+        previous = self.runs.get(key)
+        if previous is not None and previous.identities:
+            return False
+        for word, value in numbers:
+            env[word] = LitV(value)
+        return True
 
     def analyse_cell(
         self, raw: str, cell_id: str | None, count: int | None, warnings_seen: list | None = None
