@@ -308,20 +308,32 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
             y = expressions.resolve(call.y, ns) if call.y is not None else None
             record = None
             if X is not None:
-                record = _guard(
-                    fit_records.record_fit,
-                    call.model,
-                    obj,
-                    expressions.label(call.X),
-                    X,
-                    y,
-                    session.limits,
+                cache = _fit_cache(session, call, X, y)
+                record = _cached(
+                    session,
+                    cache,
+                    "record",
+                    lambda X=X, y=y, call=call, obj=obj: _guard(
+                        fit_records.record_fit,
+                        call.model,
+                        obj,
+                        expressions.label(call.X),
+                        X,
+                        y,
+                        session.limits,
+                    ),
                 )
                 if record is not None:
-                    record.reload = _reloader(ns, call.X, record.n_rows)
+                    # the cached fingerprint is of the data; this model and its fit are new
+                    record = _replace(
+                        record,
+                        model=call.model,
+                        token=fit_records.fit_token(obj),
+                        reload=_reloader(ns, call.X, record.n_rows),
+                    )
                 value = _fit_value(protos, call) or _named_value(session, call.X)
-                out.extend(_fit_frame(session, call, X, y, loc, value))
-                _describe_fit_data(session, protos, call, X)
+                out.extend(_fit_frame(session, call, X, y, loc, value, cache))
+                _describe_fit_data(session, protos, call, X, cache)
             _remember(state, obj, record)
             continue
         record = _recall(state, obj)
@@ -398,6 +410,39 @@ def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) 
     return out
 
 
+def _fit_cache(session: LiveSession, call: Any, X: Any, y: Any) -> tuple | None:
+    """Where the work on a fit's data is cached: the root object, and a key with its version.
+
+    Row hashes, the drift sample and the data checks of a fit depend on the
+    data only, so a frame fitted again (a re-run, another model on the same
+    rows) is hashed and scored once (:func:`fit_records.data_version`).
+    """
+    from ml_lint_nb.facts.live import expressions, fit_records
+
+    root = expressions.base_name(call.X)
+    root_obj = session.shell.user_ns.get(root) if root is not None else None
+    if root_obj is None:
+        return None
+    version = _guard(fit_records.data_version, X, y, session.limits)
+    if version is None:
+        return None
+    text = expressions.label(call.X, 400), expressions.label(call.y, 400) if call.y else None
+    return ("fit-data", *text, version), root_obj
+
+
+def _cached(session: LiveSession, cache: tuple | None, part: str, compute: Any) -> Any:
+    """``compute()``, or its value cached for this fit data (see :func:`_fit_cache`)."""
+    if cache is None:
+        return compute()
+    key, obj = (*cache[0], part), cache[1]
+    hit = session.cache_get(key, obj)
+    if hit is not MISS:
+        return hit
+    value = compute()
+    session.cache_put(key, obj, value)
+    return value
+
+
 def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
     """A way back to a fit's data for verifying candidate shared rows, holding no strong reference.
 
@@ -425,7 +470,9 @@ def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
     return reload
 
 
-def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: Any) -> None:
+def _describe_fit_data(
+    session: LiveSession, protos: list[Proto], call: Any, X: Any, cache: tuple | None = None
+) -> None:
     """Kernel evidence (feature scales, counts) for a fit's unnamed data (``train[features]``).
 
     The dataflow knows such a value only as "derived from train"; the object
@@ -441,7 +488,12 @@ def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: 
             continue
         if p.location.line != call.line:
             continue
-        seen = _guard(describe, X, d.origin or "the data", False, session.limits)
+        seen = _cached(
+            session,
+            cache,
+            f"describe:{d.origin}",
+            lambda d=d: _guard(describe, X, d.origin or "the data", False, session.limits),
+        )
         if seen is not None:
             session.unnamed_seen[id(d)] = (d, seen)
 
@@ -499,7 +551,13 @@ def _fit_value(protos: list[Proto], call: Any) -> Any:
 
 
 def _fit_frame(
-    session: LiveSession, call: Any, X: Any, y: Any, where: Location, value: Any = None
+    session: LiveSession,
+    call: Any,
+    X: Any,
+    y: Any,
+    where: Location,
+    value: Any = None,
+    cache: tuple | None = None,
 ) -> list[Fact]:
     """The data a model is fitted on is data: its checks, and its target's (ML108, ML202).
 
@@ -521,9 +579,12 @@ def _fit_frame(
     # within the hook's budget: a seeded sample, which every message states
     limits = replace_limits(session.limits, max_rows=min(session.limits.max_rows, FIT_ROWS))
     name = expressions.label(call.X)
-    fact = _guard(summarise, name, X, where, limits, None, y)
+    fact = _cached(
+        session, cache, "frame", lambda: _guard(summarise, name, X, where, limits, None, y)
+    )
     if fact is None:
         return []
+    fact = _relocate(fact, where)
     if checked:
         fact = _replace(
             fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()

@@ -20,6 +20,7 @@ from typing import Any
 from ml_lint_nb.facts.live.expressions import view
 from ml_lint_nb.facts.live.frames import (
     HASH_MULTIPLIER,
+    _float_hash,
     column_hash,
     guarded,
     label_of,
@@ -35,6 +36,7 @@ HASH_ROWS = (
 )
 DRIFT_ROWS = 2_000  # rows a side compared for drift (resolves a KS gap of about 0.06)
 CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
+SAMPLE_ROWS = max(DRIFT_ROWS, CHANCE_ROWS)  # the fit rows' one seeded sample serves both
 MAX_DRIFT = 5
 MAX_EXAMPLES = 5
 FIRST_COLUMNS = 4  # columns hashed for every fit row; whole rows only for candidate matches
@@ -103,6 +105,47 @@ def record_fit(
         )
 
 
+VERSION_ROWS = 64  # rows whose values stand for a table's version in the fit cache
+
+
+def data_version(X: object, y: object | None, limits: LiveLimits) -> tuple | None:
+    """A cheap version of the data a fit received: shape, columns and a few rows' values.
+
+    The fit record and the fit's data checks are cached under it, so the
+    same rows fitted again (a re-run, a second model on the same frame) are
+    not hashed or scored again, while a column changed in place (``train["a"]
+    = np.log(train["a"])``) gives a new version. ``None``: data it cannot read.
+    """
+    np = sys.modules.get("numpy")
+    if np is None:
+        return None
+    pd = sys.modules.get("pandas")
+    with np.errstate(all="ignore"):
+        return guarded(lambda: _version(X, y, limits, np, pd), None)
+
+
+def _version(X: object, y: object | None, limits: LiveLimits, np: Any, pd: Any) -> tuple | None:
+    out: list[Any] = []
+    for part in (X, y):
+        if part is None:
+            out.append(None)
+            continue
+        data = view(part, np, pd)
+        if data is None:
+            return None
+        labels, _framed = _columns(data, limits, np, pd)
+        n = _n_rows(data)
+        pos = None if n <= VERSION_ROWS else seeded_subset(n, VERSION_ROWS, limits.seed + 7, np)
+        few = _take(data, pos)
+        h = None
+        for col in _sample_columns(few, len(labels), np, pd):
+            part_h = column_hash(col, np, pd)
+            h = part_h if h is None else h * np.uint64(HASH_MULTIPLIER) + part_h
+        values = b"" if h is None else h.tobytes()
+        out.append((tuple(data.shape), labels, str(getattr(data, "dtype", "")), values))
+    return tuple(out)
+
+
 def _columns(data: Any, limits: LiveLimits, np: Any, pd: Any) -> tuple[tuple[str, ...], bool]:
     if pd is not None and isinstance(data, pd.DataFrame):
         return tuple(label_of(c) for c in list(data.columns[: limits.max_columns])), True
@@ -123,6 +166,22 @@ def _column(data: Any, j: int, rows: Any, np: Any, pd: Any) -> Any:
         return data if rows is None else data.take(rows)
     col = data if data.ndim == 1 else data[:, j]
     return col if rows is None else col[rows]
+
+
+def _sample_columns(data: Any, k: int, np: Any, pd: Any) -> Any:
+    """The first ``k`` columns of a (small, sampled) table, one by one.
+
+    ``DataFrame.items`` reads each column once; ``iloc[:, j]`` per column costs
+    several times more, which the fit of a wide frame pays on every column.
+    """
+    if pd is not None and isinstance(data, pd.DataFrame):
+        for j, (_label, col) in enumerate(data.items()):
+            if j >= k:
+                return
+            yield col
+        return
+    for j in range(k):
+        yield _column(data, j, None, np, pd)
 
 
 def _take(data: Any, rows: Any) -> Any:
@@ -179,22 +238,26 @@ def _record(
     # every row on a few columns; whole rows only for candidates, when an evaluation asks
     hashes = _row_hashes(data, list(range(min(FIRST_COLUMNS, len(labels)))), rows, np, pd)
     hashed = len(hashes)
-    chance = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed, np)
-    chance_data = _take(data, chance)  # one take, not one per column
-    whole = _row_hashes(chance_data, list(range(len(labels))), None, np, pd)
-    repeat = 1.0 - len(np.unique(whole)) / len(whole) if len(whole) else 0.0
-    sample = None if n <= DRIFT_ROWS else seeded_subset(n, DRIFT_ROWS, limits.seed, np)
-    sample_data = _take(data, sample)
+    # one seeded sample serves the chance estimate and the drift baseline, taken once
+    picked = None if n <= SAMPLE_ROWS else seeded_subset(n, SAMPLE_ROWS, limits.seed, np)
+    sample_data = _take(data, picked)
     numeric: dict[str, Any] = {}
     value_hashes: dict[str, Any] = {}
-    for j, lab in enumerate(labels):
-        col = _column(sample_data, j, None, np, pd)
+    whole = None
+    columns = _sample_columns(sample_data, len(labels), np, pd)
+    for j, (lab, col) in enumerate(zip(labels, columns, strict=True)):
         vals = guarded(lambda col=col: _floats(col, np, pd), None)
         if vals is not None:
             numeric[lab] = vals
-        got = guarded(lambda j=j: column_hash(_column(chance_data, j, None, np, pd), np, pd), None)
-        if got is not None:
-            value_hashes[lab] = got
+            got = _float_hash(vals, np)  # hashed by value, as column_hash hashes numbers
+        else:
+            got = guarded(lambda col=col: column_hash(col, np, pd), None)
+        if got is None:
+            raise ValueError(f"column {j} cannot be hashed")
+        value_hashes[lab] = got
+        whole = got if whole is None else whole * np.uint64(HASH_MULTIPLIER) + got
+    n_sample = 0 if whole is None else len(whole)
+    repeat = 1.0 - len(np.unique(whole)) / n_sample if n_sample else 0.0
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         from ml_lint_nb.facts.live.splits import _target_counts
@@ -448,4 +511,11 @@ def _drift(
     )
 
 
-__all__ = ["FitRecord", "compare", "expected_coincidences", "fit_token", "record_fit"]
+__all__ = [
+    "FitRecord",
+    "compare",
+    "data_version",
+    "expected_coincidences",
+    "fit_token",
+    "record_fit",
+]
