@@ -406,6 +406,8 @@ class DriftFact(Fact):
     sampled: bool = False
     n_train: int | None = None  # rows compared on each side (after sampling)
     n_test: int | None = None
+    n_features: int | None = None  # features compared (the rule's null threshold counts them)
+    n_excluded: int = 0  # test rows left out as copies of training rows (ML201's business)
 
 
 @dataclass(frozen=True)

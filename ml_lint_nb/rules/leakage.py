@@ -1201,11 +1201,17 @@ class TrainTestDrift(Rule):
     summary = "features whose distribution differs markedly between train and test"
     fix = "Check how the split was made; if the drift is real, evaluate on data like production."
     thresholds = (
-        Threshold("min_ks", 0.3, "KS statistic that marks a feature as drifted"),
+        Threshold(
+            "min_ks",
+            0.2,
+            "KS statistic that marks a feature as drifted (a shift of about half a standard "
+            "deviation of a normal feature)",
+        ),
         Threshold(
             "max_p",
             0.001,
-            "significance a KS statistic must also reach, so small test sets do not drift by chance",
+            "significance a KS statistic must also reach, over all the features compared "
+            "(Bonferroni), so small test sets and wide frames do not drift by chance",
         ),
     )
 
@@ -1219,11 +1225,15 @@ class TrainTestDrift(Rule):
             listed = ", ".join(
                 f"{name!r} (KS {ks:.2f}, PSI {psi:.2f})" for name, ks, psi in drifted
             )
-            sampled = (
-                f" (on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows)"
-                if fact.sampled and fact.n_train and fact.n_test
-                else ""
-            )
+            notes = []
+            if fact.sampled and fact.n_train and fact.n_test:
+                notes.append(f"on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows")
+            if fact.n_excluded:
+                notes.append(
+                    f"without the {fact.n_excluded:,} rows of {fact.test} that also occur in "
+                    f"{fact.train}"
+                )
+            sampled = f" ({'; '.join(notes)})" if notes else ""
             yield self.finding(
                 f"{len(drifted)} feature{'s' if len(drifted) > 1 else ''} of {fact.test} "
                 f"{'differ' if len(drifted) > 1 else 'differs'} from {fact.train}: {listed}{sampled}.",
@@ -1241,11 +1251,12 @@ class TrainTestDrift(Rule):
             )
 
     def _critical(self, fact: DriftFact) -> float:
-        """The KS statistic two same-distribution samples exceed with probability ``max_p``."""
+        """The KS statistic that any of the compared features of two same-distribution
+        samples exceeds with probability ``max_p`` (each feature held to ``max_p`` / features)."""
         n, m = fact.n_train, fact.n_test
         if not n or not m:
             return 0.0
-        p = min(max(self.threshold("max_p"), 1e-12), 0.5)
+        p = min(max(self.threshold("max_p"), 1e-12), 0.5) / max(1, fact.n_features or 1)
         return math.sqrt(-0.5 * math.log(p / 2)) * math.sqrt((n + m) / (n * m))
 
 
