@@ -273,6 +273,8 @@ class _ModelState:
         self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
         self.roles: dict[tuple, str] = {}  # (model, fit, rows label, root) -> train | test | all
         self.scored_names: set[tuple[str, str]] = set()  # (model, data) scored by name already
+        self.inside: dict[tuple, tuple[int, int]] = {}  # same keys: (rows among fit rows, checked)
+        self.held_out: set[tuple] = set()  # (model, fit) scored on rows disjoint from its fit rows
 
 
 def _state(session: LiveSession) -> _ModelState:
@@ -350,12 +352,95 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
         state.compared.add(key)
         y = expressions.resolve(call.y, ns) if call.y is not None else None
         roles: list[str] = []
+        inside: list[tuple[int, int]] = []
         out.extend(
-            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles) or []
+            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles, inside)
+            or []
         )
         state.roles[key[:4]] = roles[0] if roles else "all"
+        if inside:
+            state.inside[key[:4]] = inside[0]
     out.extend(_guard(_model_scores, session, state, tree, where) or [])
+    out.extend(_guard(_fit_rows_evaluations, session, state, protos, tree, where) or [])
     return out
+
+
+def _fit_rows_evaluations(
+    session: LiveSession, state: Any, protos: list[Proto], tree: Any, where: Location
+) -> list[Fact]:
+    """Scores of a model on (nearly) only rows it was fitted on, while it has no held-out score.
+
+    ``model.score(X, y)`` after ``model.fit(X, y)``, or a model fitted on all
+    rows and scored on a part of them: the rows are measured against the fit
+    rows, whatever their names. A fit that is also scored on rows disjoint
+    from its fit rows (in this cell or before) has a held-out score, and its
+    training score is then a deliberate comparison (ML405's), not a pitfall.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+    from ml_lint_nb.facts.model import FitRowsEvaluationFact
+
+    ns = session.shell.user_ns
+    scored: list[tuple[str, Any, str, int | None]] = [
+        (c.model, c.X, "score", c.line)
+        for c in model_calls.model_calls(tree)
+        if c.method == "score" and c.y is not None
+    ]
+    scored += [(c.model, c.X, c.metric, c.line) for c in model_calls.metric_calls(tree)]
+    for p in protos:  # scored in this cell on predictions made earlier (named rows)
+        est, X = p.args.get("estimator"), p.args.get("X")
+        if p.kind == "evaluation" and est is not None and est.binding and X is not None and X.name:
+            scored.append((est.binding, ast.Name(X.name), p.args["metric"], p.location.line))
+    candidates = []
+    seen: set[tuple] = set()
+    for name, node, how, line in scored:
+        obj = ns.get(name)
+        record = _recall(state, obj) if model_calls.is_model(obj) else None
+        X = expressions.resolve(node, ns) if record is not None else None
+        if record is None or X is None:
+            continue
+        label = expressions.label(node)
+        root = expressions.base_name(node)
+        key = (id(obj), record.token, label, id(ns.get(root) if root else None))
+        if key in seen:
+            continue
+        seen.add(key)
+        if key not in state.roles or key not in state.inside:
+            roles: list[str] = []
+            inside: list[tuple[int, int]] = []
+            fit_records.compare(record, label, X, None, where, session.limits, roles, inside)
+            state.roles[key] = roles[0] if roles else "all"
+            if inside:
+                state.inside[key] = inside[0]
+        role, counts = state.roles[key], state.inside.get(key)
+        if role == "test":
+            state.held_out.add(key[:2])
+        elif role == "train" and counts is not None:
+            n_rows = int(X.shape[0])
+            candidates.append((key[:2], name, record, label, how, line, counts, n_rows))
+    out: list[Fact] = []
+    for fit_key, name, record, label, how, line, (n_inside, n_checked), n_rows in candidates:
+        if fit_key in state.held_out:
+            continue
+        out.append(
+            FitRowsEvaluationFact(
+                "live",
+                _at(where, line),
+                model=name,
+                train=record.data,
+                test=label,
+                how=how,
+                n_test=n_checked,
+                n_inside=n_inside,
+                n_fit=record.n_rows,
+                subset=n_rows < SUBSET_SHARE * record.n_rows,
+            )
+        )
+    return out
+
+
+SUBSET_SHARE = 0.9  # evaluated rows fewer than this share of the fit rows: a part of them
 
 
 def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) -> list[Fact]:

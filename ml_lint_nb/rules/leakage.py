@@ -13,6 +13,7 @@ from ml_lint_nb.facts.model import (
     EstimatorInfo,
     EvaluationFact,
     FitFact,
+    FitRowsEvaluationFact,
     FittedFact,
     OverlapFact,
     PredictFact,
@@ -647,7 +648,11 @@ class TestDataInTraining(Rule):
     concatenation that includes ``X_test``, a blending meta-model fitted on
     test-set predictions with the test labels, or a search fitted on all
     rows whose ``best_params_`` / ``best_estimator_`` builds the model
-    scored on a held-out part.
+    scored on a held-out part. Live, whatever the names: a model scored on
+    rows that row hashes find among its fit rows, while it is scored on no
+    rows disjoint from them (a warning for a part of the fit rows, an info
+    for the training rows themselves; beside a held-out score a training
+    score is a deliberate comparison and stays silent).
 
     Why is this bad?
     The score then measures how well the model remembers its training rows
@@ -674,6 +679,70 @@ class TestDataInTraining(Rule):
     fix = "Fit on the training part only; refit on all data only after the final evaluation."
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        reported: set[object] = set()  # models and evaluations the dataflow's findings are about
+        yield from self.check_static(store, reported)
+        yield from self.check_live(store, reported)
+
+    def check_live(self, store: FactStore, reported: set[object]) -> Iterator[Finding]:
+        """Live: a model scored on rows measured to be its own fit rows, with no held-out score.
+
+        A part of the fit rows (the model was fitted on all rows and scored on
+        some of them) is a warning; the fit rows themselves, an info: a
+        training score that nothing held out stands beside.
+        """
+        for fact in live_facts(store, FitRowsEvaluationFact, ("model", "test")):
+            place = (fact.location.execution_count, fact.location.line)
+            if fact.model in reported or place in reported:
+                continue  # the dataflow already says it, with the split
+            found = (
+                f"{fact.n_inside:,} of {fact.n_test:,} rows of {fact.test} are among the "
+                f"{fact.n_fit:,} rows {fact.model} was fitted on ({fact.train})"
+            )
+            if fact.subset:
+                text = (
+                    f"{fact.model} is scored ({fact.how}) on {fact.test}, which lies inside the "
+                    f"data it was fitted on ({found}); it is scored on no other rows, so the "
+                    "score measures memory, not generalisation."
+                )
+                fix = (
+                    "Fit on rows that exclude the evaluation rows (split first, or keep the "
+                    "separate test file out of the fit) and score once on the held-out rows."
+                )
+            else:
+                text = (
+                    f"{fact.model} is scored ({fact.how}) on the rows it was fitted on ({found}) "
+                    "and on no held-out rows so far: a training score says nothing about new "
+                    "data."
+                )
+                fix = (
+                    "Hold out rows the model never sees (train_test_split, or cross_val_score) "
+                    "and report the score on them; a training score belongs beside it."
+                )
+            yield self.finding(
+                text,
+                fact.location,
+                subject=(fact.model, fact.test),
+                severity=Severity.WARNING if fact.subset else Severity.INFO,
+                evidence=[
+                    Evidence(
+                        "live",
+                        "evaluated-on-fit-rows",
+                        found,
+                        {
+                            "model": fact.model,
+                            "fitted_on": fact.train,
+                            "evaluated_on": fact.test,
+                            "rows_inside": fact.n_inside,
+                            "rows_checked": fact.n_test,
+                            "fit_rows": fact.n_fit,
+                        },
+                    )
+                ],
+                fix=fix,
+            )
+
+    def check_static(self, store: FactStore, reported: set[object]) -> Iterator[Finding]:
+        """The dataflow's ML204; ``reported`` receives the models and evaluation places."""
         seen: set[tuple] = set()
         uses: list[tuple[object, str, DataRef | None, FitFact | None]] = []
         for ev in store.of(EvaluationFact):
@@ -700,12 +769,14 @@ class TestDataInTraining(Rule):
                     key = (tuned.location, tuned.estimator.est_id)
                     if key not in seen:
                         seen.add(key)
+                        reported.update(_places(fit, use))
                         yield self.tuned_finding(store, fit, tuned, use, how, data)
                 continue
             key = (fit.location, fit.estimator.est_id)
             if key in seen:
                 continue
             seen.add(key)
+            reported.update(_places(fit, use))
             found = split_of(store, data.rows)
             info = fit.estimator
             labels = (
@@ -781,6 +852,15 @@ class TestDataInTraining(Rule):
             fix="Split first and run the search on the training part only (its CV picks the "
             "hyper-parameters); score the chosen model once on the test set.",
         )
+
+
+def _places(fit: FitFact, use: object) -> set[object]:
+    """The model's binding and the evaluation's (prompt, line): how live evidence names them."""
+    loc = getattr(use, "location", None)
+    out: set[object] = {fit.estimator.binding} - {None}
+    if loc is not None:
+        out.add((loc.execution_count, loc.line))
+    return out
 
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)

@@ -289,11 +289,14 @@ def compare(
     location: Location,
     limits: LiveLimits,
     roles: list[str] | None = None,
+    inside: list[tuple[int, int]] | None = None,
 ) -> list[Fact]:
     """Overlap (ML201, ML210) and drift (ML209) facts of evaluation rows against the fit rows.
 
-    An evaluation on the fit rows themselves (a training score) gives
-    nothing: that is what ML405 compares, not a leak.
+    An evaluation on the fit rows themselves (a training score) gives no
+    overlap fact: whether it is a pitfall depends on the model's other
+    evaluations (ML204, judged by the caller, which ``inside`` tells the
+    rows found among the fit rows and the rows checked).
     """
     np = sys.modules.get("numpy")
     if np is None:
@@ -304,7 +307,8 @@ def compare(
         return []
     with np.errstate(all="ignore"):
         return guarded(
-            lambda: _compare(record, eval_label, data, y, location, limits, np, pd, roles), []
+            lambda: _compare(record, eval_label, data, y, location, limits, np, pd, roles, inside),
+            [],
         )
 
 
@@ -331,9 +335,11 @@ def _compare(
     np: Any,
     pd: Any,
     roles: list[str] | None = None,
+    inside: list[tuple[int, int]] | None = None,
 ) -> list[Fact]:
     """See :func:`compare`; ``roles`` receives what the evaluation rows are to the model."""
     roles = roles if roles is not None else []
+    inside = inside if inside is not None else []
     picks = _positions(record, data, limits, np, pd)
     if not picks:
         return []
@@ -346,6 +352,7 @@ def _compare(
         return []  # candidates that cannot be verified: the fit data is gone
     n_checked = len(shared)
     n_shared = int(shared.sum())
+    inside.append((n_shared, n_checked))
     if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
         roles.append("train")
         return []  # the fit rows (or some of them): a training score
