@@ -116,6 +116,19 @@ def test_copied_rows_are_found_without_a_split_call() -> None:
     assert finding.message.startswith(
         "160 of 1,160 rows of test (14%) also occur in train (the rows clf was fitted on)"
     )
+    # no split call made these frames: the advice fits the evidence (issue 6)
+    assert "separate files" in finding.fix and "splitting" not in finding.fix
+
+
+def test_overlap_of_a_split_keeps_the_split_advice() -> None:
+    from ml_lint_nb.facts.model import DataRef, RowSet, SplitFact
+
+    train, test = frames(copied=160)
+    facts = pair(train, test)
+    part = DataRef(name="test", version="test@1", rows=RowSet.root("r1"))
+    split = SplitFact("static", WHERE, "s1", "train_test_split", (), (part,), True, False, True)
+    [finding] = run(leakage.TrainTestOverlap, [*facts, split])
+    assert "splitting" in finding.fix
 
 
 def test_fresh_rows_and_training_scores_give_no_overlap() -> None:

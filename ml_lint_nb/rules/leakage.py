@@ -241,6 +241,11 @@ class TrainTestOverlap(Rule):
     detect = BOTH
     summary = "rows of the test set that also occur in the training set"
     fix = "Drop duplicate rows before splitting, or split by group so repeats stay on one side."
+    unsplit_fix = (
+        "Drop the evaluation rows that also occur in the fit data (an anti-join on all feature "
+        "columns), or de-duplicate before dividing the data; when train and test came as "
+        "separate files, check how they were made: the same records ended up in both."
+    )
     resample_fix = (
         "Split first and over-sample only the training part, e.g. inside "
         "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers), which also "
@@ -314,6 +319,9 @@ class TrainTestOverlap(Rule):
 
     def check_live(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_share")
+        split_names = {
+            part.name for split in store.of(SplitFact) for part in split.parts if part.name
+        }
         for fact in live_facts(store, OverlapFact, ("train", "test")):
             checked = fact.n_checked or fact.n_test
             if fact.n_overlap <= 0 or not checked or fact.n_overlap / checked < limit:
@@ -339,10 +347,13 @@ class TrainTestOverlap(Rule):
                 f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{fitted}"
                 f"{eg}{sampled}{chance}"
             )
+            # a pair met through a model, not through a split call: no advice about splitting
+            split = fact.model is None or _base(fact.test) in split_names
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
                 subject=(fact.train, fact.test),
+                fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(
                         "live",
@@ -370,6 +381,12 @@ class TrainTestOverlap(Rule):
         if fact.n_expected is None:
             return True
         return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _base(label: str) -> str:
+    """The name an expression's text starts with (``test`` in ``test[features]``)."""
+    found = re.match(r"[A-Za-z_]\w*", label)
+    return found.group(0) if found else label
 
 
 def _poisson_excess(observed: int, expected: float) -> bool:
