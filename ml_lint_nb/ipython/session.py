@@ -85,6 +85,7 @@ class LiveSession:
         self.summarised_roots: set[str] = set()  # dataflow roots of those frames
         self.last_tree: ast.AST | None = None  # the cell being analysed
         self.unnamed_seen: dict[int, tuple] = {}  # id(DataV) -> (DataV, LiveData) of fit data
+        self.on_demand: dict[str, set[tuple]] = {}  # "%mlcheck df" -> the findings it opened
 
     # ------------------------------------------------------------- set-up
     def _load_config(self) -> Config:
@@ -437,19 +438,34 @@ class LiveSession:
             return self.last_count + 1
         return count
 
-    def record(self, findings: list[Finding]) -> list[Finding]:
-        """On-demand findings (``%mlcheck df``) join the open list, at the prompt the user sees."""
+    def record(self, findings: list[Finding], check: str | None = None) -> list[Finding]:
+        """On-demand findings (``%mlcheck df``) join the open list, at the prompt the user sees.
+
+        The one way such findings enter the session. ``check`` names the
+        on-demand check (``"%mlcheck df"``): running it again replaces what it
+        found before, so a fixed frame leaves the list. A finding already open
+        from a cell (the same code, subject and text) is not listed twice.
+        """
         prompt = self.prompt_number()
+        if check is not None:
+            for ident in self.on_demand.pop(check, set()):
+                if self.owner_of.get(ident, None) is None and ident in self.open:
+                    self._close(ident)
+        known = {(f.code, f.subject, f.message) for f in self.open.values()}
+        mine: set[tuple] = set()
         out = []
         for f in findings:
             if prompt is not None and f.location.execution_count != prompt:
                 f = replace(f, location=replace(f.location, execution_count=prompt))
-            ident = self.identity(f, self.count_to_key.get(prompt))
-            if ident not in self.open:
+            ident = self.identity(f, check or self.count_to_key.get(prompt))
+            if ident not in self.open and (f.code, f.subject, f.message) not in known:
                 self.open[ident] = f
                 self.owner_of[ident] = None
                 self.shown_under[ident] = None
+                mine.add(ident)
             out.append(f)
+        if check is not None:
+            self.on_demand[check] = mine
         return out
 
     def publish(
@@ -459,6 +475,7 @@ class LiveSession:
         notes: list[str] | None = None,
         *,
         record: bool = True,
+        check: str | None = None,
     ) -> None:
         """Show ``new`` in full under the running cell.
 
@@ -468,7 +485,7 @@ class LiveSession:
         as one line.
         """
         if record:
-            new = self.record(merge_findings(new))
+            new = self.record(merge_findings(new), check)
         notes = list(notes or [])
         if self.notes:
             notes.extend(self.notes)
