@@ -77,3 +77,52 @@ def test_the_static_finding_is_not_repeated(shell) -> None:
     assert codes(shell).count("ML204") == 1
     [(severity, _message)] = ml204(shell)
     assert severity == "error"
+
+
+HELPERS = (
+    "def train_model(frame):\n"
+    "    model = LogisticRegression(max_iter=500)\n"
+    "    model.fit(frame[feats], frame['y'])\n"
+    "    return model\n"
+)
+
+
+def test_a_fit_inside_a_helper_function_gets_a_fit_record(shell) -> None:
+    """``clf = train_model(train_df)``: the dataflow's fit is read as ``train_df[feats]``."""
+    run(shell, SETUP)
+    run(shell, FILES)
+    run(shell, HELPERS)
+    run(shell, "m = train_model(alpha)")
+    from ml_lint_nb.ipython import get_session
+    from ml_lint_nb.ipython.collect import _recall, _state
+
+    record = _recall(_state(get_session(shell)), shell.user_ns["m"])
+    assert record is not None and record.n_rows == 2400 and record.labels == tuple("abcd")
+    run(shell, "print(m.score(alpha[feats], alpha['y']))")
+    [(severity, _message)] = ml204(shell)
+    assert severity == "info"
+
+
+def test_a_post_outcome_flag_fitted_in_a_helper_is_found(shell) -> None:
+    run(shell, SETUP)
+    run(shell, "df['flag'] = ((df.y == 1) & (rng.rand(3000) < 0.95)).astype(int)\n" + FILES)
+    run(shell, HELPERS.replace("frame[feats]", "frame[['a', 'b', 'flag']]"))
+    run(shell, "m = train_model(alpha)")
+    assert "ML202" in codes(shell)
+
+
+def test_a_helper_fit_on_filtered_rows_is_not_misread(shell) -> None:
+    """Rows filtered inside the helper are not the frame's rows: no record rather than a wrong one."""
+    run(shell, SETUP)
+    run(shell, FILES)
+    run(
+        shell,
+        HELPERS.replace(
+            "frame[feats], frame['y']", "frame[frame.a > 0][feats], frame[frame.a > 0]['y']"
+        ),
+    )
+    run(shell, "m = train_model(alpha)")
+    from ml_lint_nb.ipython import get_session
+    from ml_lint_nb.ipython.collect import _recall, _state
+
+    assert _recall(_state(get_session(shell)), shell.user_ns["m"]) is None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
-from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.findings import Location
 from ml_lint_nb.ipython.cache import MISS
 
@@ -300,7 +300,9 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
     ns = session.shell.user_ns
     state = _state(session)
     out: list[Fact] = []
-    for call in _guard(calls_of, tree) or []:
+    calls = list(_guard(calls_of, tree) or [])
+    calls = _helper_fits(session, protos, calls) + calls
+    for call in calls:
         obj = ns.get(call.model)
         if not model_calls.is_model(obj):
             continue
@@ -363,6 +365,68 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
     out.extend(_guard(_model_scores, session, state, tree, where) or [])
     out.extend(_guard(_fit_rows_evaluations, session, state, protos, tree, where) or [])
     return out
+
+
+def _helper_fits(session: LiveSession, protos: list[Proto], calls: list[Any]) -> list[Any]:
+    """Fits the cell made inside a function (``clf = train_model(train_df)``), as model calls.
+
+    The cell's text shows no ``fit``; the dataflow, which follows the call
+    into the function, does: the model it returned and the data it was
+    fitted on, as a column selection of a frame the notebook names. That is
+    rewritten as the expression it denotes (``train_df[['a', 'b']]``) and
+    read like any other fit's data, so fits in helper functions get fit
+    records and fit-time checks too. Data the dataflow cannot express that
+    way (filtered rows, transformed values) is left out.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live.model_calls import ModelCall
+
+    env = session.interp.env
+    fitted = {c.model for c in calls if c.is_fit}
+    out = []
+    for p in protos:
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if est is None or p.args.get("method", "fit") != "fit" or est.binding in fitted:
+            continue
+        names = [
+            n
+            for n in session.interp._defs
+            if isinstance(env.get(n), EstV) and env[n].info.est_id == est.est_id
+        ]
+        if len(names) != 1 or names[0] in fitted:
+            continue
+        X = _as_expression(session, p.args.get("X"))
+        if X is None:
+            continue
+        y = _as_expression(session, p.args.get("y"))
+        try:
+            x_node = ast.parse(X, mode="eval").body
+            y_node = ast.parse(y, mode="eval").body if y is not None else None
+        except SyntaxError:
+            continue
+        fitted.add(names[0])
+        out.append(ModelCall(names[0], "fit", x_node, y_node, p.location.line or 1))
+    return out
+
+
+def _as_expression(session: LiveSession, d: Any) -> str | None:
+    """``frame[['a', 'b']]`` for data that is a column selection of the named frame ``frame``."""
+    if not isinstance(d, DataV) or d.pred_est is not None or d.scaled or d.applied or d.window:
+        return None
+    origin = d.name if d.name and d.name.isidentifier() else d.origin
+    base = session.interp.env.get(origin) if origin else None
+    if not isinstance(base, DataV) or base.rows != d.rows or origin not in session.shell.user_ns:
+        return None  # rows filtered or resampled on the way: not the frame's rows
+    if d is base:
+        return origin
+    if d.column is not None and d.column != "<target>":
+        return f"{origin}[{d.column!r}]"
+    if d.columns is not None:
+        return f"{origin}[{list(d.columns)!r}]"
+    if d.dropped:
+        return f"{origin}.drop(columns={sorted(d.dropped)!r})"
+    return None
 
 
 def _fit_rows_evaluations(
