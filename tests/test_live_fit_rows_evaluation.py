@@ -126,3 +126,12 @@ def test_a_helper_fit_on_filtered_rows_is_not_misread(shell) -> None:
     from ml_lint_nb.ipython.collect import _recall, _state
 
     assert _recall(_state(get_session(shell)), shell.user_ns["m"]) is None
+
+
+def test_training_score_of_a_cross_validated_model_is_silent(shell) -> None:
+    run(shell, SETUP)
+    run(shell, FILES)
+    run(shell, "from sklearn.model_selection import cross_val_score\nm = LogisticRegression()")
+    run(shell, "print(cross_val_score(m, alpha[feats], alpha['y'], cv=3).mean())")
+    run(shell, "m.fit(alpha[feats], alpha['y'])\nprint(m.score(alpha[feats], alpha['y']))")
+    assert ml204(shell) == []

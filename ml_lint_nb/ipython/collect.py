@@ -484,8 +484,15 @@ def _fit_rows_evaluations(
             n_rows = int(X.shape[0])
             candidates.append((key[:2], name, record, label, how, line, counts, n_rows))
     out: list[Fact] = []
+    validated = {  # models cross-validated: their held-out scores are the folds'
+        p.args["estimator"].binding
+        for p in session.interp.protos
+        if p.kind == "crossval" and p.args.get("estimator") is not None
+    }
     for fit_key, name, record, label, how, line, (n_inside, n_checked), n_rows in candidates:
-        if fit_key in state.held_out:
+        if fit_key in state.held_out or (
+            name in validated and not n_rows < SUBSET_SHARE * record.n_rows
+        ):
             continue
         out.append(
             FitRowsEvaluationFact(
