@@ -122,19 +122,26 @@ def main() -> int:
     )
     predict_cell = "pred = gbm.predict(test_df[cols])"
     session = get_session(sh)
-    fit_own, predict_own = [], []
-    for _ in range(3):
+    fit_own, again_own, predict_own = [], [], []
+    for _ in range(5):
+        session._live_cache.clear()  # a first look at the fit data: what a new frame costs
         sh.run_cell(fit_cell, store_history=True)
         fit_own.append(session.last_hook_ms)
+        sh.run_cell(fit_cell, store_history=True)  # the same rows again: cached per version
+        again_own.append(session.last_hook_ms)
         sh.run_cell(predict_cell, store_history=True)
         predict_own.append(session.last_hook_ms)
     results.append(
         report(
-            "fit on 100,000 x 20 (fit record): the hook's own time",
+            "fit on 100,000 x 20 (fit record, first look): the hook's own time",
             statistics.median(fit_own),
             100.0,
             "ms",
         )
+    )
+    print(
+        f"{'  the same fit again (fit data cached, informational)':<58} "
+        f"{statistics.median(again_own):8.1f} ms"
     )
     results.append(
         report(

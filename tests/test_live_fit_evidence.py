@@ -116,6 +116,19 @@ def test_copied_rows_are_found_without_a_split_call() -> None:
     assert finding.message.startswith(
         "160 of 1,160 rows of test (14%) also occur in train (the rows clf was fitted on)"
     )
+    # no split call made these frames: the advice fits the evidence (issue 6)
+    assert "separate files" in finding.fix and "splitting" not in finding.fix
+
+
+def test_overlap_of_a_split_keeps_the_split_advice() -> None:
+    from ml_lint_nb.facts.model import DataRef, RowSet, SplitFact
+
+    train, test = frames(copied=160)
+    facts = pair(train, test)
+    part = DataRef(name="test", version="test@1", rows=RowSet.root("r1"))
+    split = SplitFact("static", WHERE, "s1", "train_test_split", (), (part,), True, False, True)
+    [finding] = run(leakage.TrainTestOverlap, [*facts, split])
+    assert "splitting" in finding.fix
 
 
 def test_fresh_rows_and_training_scores_give_no_overlap() -> None:
@@ -239,3 +252,66 @@ def test_split_overlap_checks_every_column_and_judges_chance() -> None:
     [overlap] = [f for f in facts if isinstance(f, OverlapFact)]
     assert overlap.n_overlap == 50 and overlap.n_expected is not None and overlap.n_expected < 5
     assert run(leakage.TrainTestOverlap, facts)
+
+
+# -- ML209: drift by mechanism ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_drift_found_when_copied_rows_would_dilute_it(seed) -> None:
+    """Test = new rows with one column shifted by 0.8 SD + 500 rows copied from train.
+
+    The copies are ML201's finding; left in the drift sample they diluted
+    the shift below the threshold (issue 6: drift missed).
+    """
+    rng = np.random.RandomState(seed)
+    train = pd.DataFrame({c: rng.randn(5_000) for c in "abcdef"})
+    test = pd.DataFrame({c: rng.randn(1_000) for c in "abcdef"})
+    test["c"] += 0.8
+    test = pd.concat([test, train.sample(500, random_state=seed)], ignore_index=True)
+    facts = pair(train, test)
+    [finding] = run(leakage.TrainTestDrift, facts)
+    assert "'c' (KS" in finding.message and "without the 500 rows of test" in finding.message
+    assert [f.code for f in run(leakage.TrainTestOverlap, facts)] == ["ML201"]
+
+
+def _honest_datasets():
+    from sklearn.datasets import load_diabetes, load_digits, load_iris, load_wine
+
+    rng = np.random.RandomState(0)
+    synthetic = pd.DataFrame(
+        {
+            "normal": rng.randn(3_000),
+            "skewed": rng.lognormal(size=3_000),
+            "counts": rng.poisson(2, 3_000),
+            "flag": rng.rand(3_000) < 0.1,
+            "nulls": np.where(rng.rand(3_000) < 0.3, np.nan, rng.randn(3_000)),
+        }
+    )
+    yield from (
+        ("breast_cancer", load_breast_cancer(as_frame=True).data),
+        ("wine", load_wine(as_frame=True).data),
+        ("diabetes", load_diabetes(as_frame=True).data),
+        ("iris", load_iris(as_frame=True).data),
+        ("digits", load_digits(as_frame=True).data),
+        ("synthetic", synthetic),
+    )
+
+
+def test_honest_random_splits_never_drift() -> None:
+    """20 seeded honest splits of several datasets: no drift warning, by either path."""
+    from sklearn.model_selection import train_test_split
+
+    from ml_lint_nb.facts.live.splits import split_facts
+
+    found = []
+    for name, data in _honest_datasets():
+        for seed in range(20):
+            size = (0.1, 0.2, 0.25, 0.33)[seed % 4]
+            train, test = train_test_split(data, test_size=size, random_state=seed)
+            by_fit = pair(train, test)
+            by_split = split_facts("train", train, "test", test, WHERE, LiveLimits())
+            assert any(isinstance(f, DriftFact) for f in by_fit), name
+            for facts in (by_fit, by_split):
+                found += [(name, seed, f.message) for f in run(leakage.TrainTestDrift, facts)]
+    assert found == []

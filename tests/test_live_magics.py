@@ -138,3 +138,22 @@ def test_tab_completion_offers_frames_and_models(shell) -> None:
     assert offered == ["X_test", "X_train"]
     _, offered = shell.complete("", "%mlcheck ")
     assert {"clf", "df", "train", "status"} <= set(offered) and "text" not in offered
+
+
+def test_an_on_demand_check_run_again_replaces_what_it_found(shell, capsys) -> None:
+    """One way into the open list: listed once, stamped, and fixed by running the check again."""
+    from ml_lint_nb.ipython import get_session
+
+    session = get_session(shell)
+    shell.run_cell("d2 = df.rename(columns={'leak': 'flag'})", store_history=True)
+
+    def open_ml202():
+        return [f for f in session.open.values() if f.code == "ML202" and "flag" in f.subject]
+
+    mlcheck(shell, capsys, "d2 --target target")
+    mlcheck(shell, capsys, "d2 --target target")  # the same check again lists nothing twice
+    [opened] = open_ml202()
+    assert opened.location.execution_count == session.prompt_number()
+    shell.run_cell("d2 = d2.drop(columns='flag')", store_history=True)
+    mlcheck(shell, capsys, "d2 --target target")
+    assert open_ml202() == []

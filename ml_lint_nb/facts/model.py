@@ -385,6 +385,24 @@ class OverlapFact(Fact):
 
 
 @dataclass(frozen=True)
+class FitRowsEvaluationFact(Fact):
+    """A model scored on rows that (nearly) all are rows it was fitted on (row hashes).
+
+    Reported only while the same fit has no evaluation on rows disjoint
+    from its fit rows: beside a held-out score it is a training score.
+    """
+
+    model: str
+    train: str  # the fit data, as the code names it
+    test: str  # the evaluated rows, as the code names them
+    how: str  # score | accuracy_score | ...
+    n_test: int
+    n_inside: int  # evaluated rows found among the fit rows
+    n_fit: int
+    subset: bool  # a strict part of the fit rows (fit on all rows, scored on a part)
+
+
+@dataclass(frozen=True)
 class TemporalSplitFact(Fact):
     """A random split over time-stamped rows: test rows earlier than training's latest."""
 
@@ -406,6 +424,8 @@ class DriftFact(Fact):
     sampled: bool = False
     n_train: int | None = None  # rows compared on each side (after sampling)
     n_test: int | None = None
+    n_features: int | None = None  # features compared (the rule's null threshold counts them)
+    n_excluded: int = 0  # test rows left out as copies of training rows (ML201's business)
 
 
 @dataclass(frozen=True)

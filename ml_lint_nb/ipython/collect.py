@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
-from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.findings import Location
 from ml_lint_nb.ipython.cache import MISS
 
@@ -273,6 +273,8 @@ class _ModelState:
         self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
         self.roles: dict[tuple, str] = {}  # (model, fit, rows label, root) -> train | test | all
         self.scored_names: set[tuple[str, str]] = set()  # (model, data) scored by name already
+        self.inside: dict[tuple, tuple[int, int]] = {}  # same keys: (rows among fit rows, checked)
+        self.held_out: set[tuple] = set()  # (model, fit) scored on rows disjoint from its fit rows
 
 
 def _state(session: LiveSession) -> _ModelState:
@@ -298,7 +300,9 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
     ns = session.shell.user_ns
     state = _state(session)
     out: list[Fact] = []
-    for call in _guard(calls_of, tree) or []:
+    calls = list(_guard(calls_of, tree) or [])
+    calls = _helper_fits(session, protos, calls) + calls
+    for call in calls:
         obj = ns.get(call.model)
         if not model_calls.is_model(obj):
             continue
@@ -308,20 +312,32 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
             y = expressions.resolve(call.y, ns) if call.y is not None else None
             record = None
             if X is not None:
-                record = _guard(
-                    fit_records.record_fit,
-                    call.model,
-                    obj,
-                    expressions.label(call.X),
-                    X,
-                    y,
-                    session.limits,
+                cache = _fit_cache(session, call, X, y)
+                record = _cached(
+                    session,
+                    cache,
+                    "record",
+                    lambda X=X, y=y, call=call, obj=obj: _guard(
+                        fit_records.record_fit,
+                        call.model,
+                        obj,
+                        expressions.label(call.X),
+                        X,
+                        y,
+                        session.limits,
+                    ),
                 )
                 if record is not None:
-                    record.reload = _reloader(ns, call.X, record.n_rows)
+                    # the cached fingerprint is of the data; this model and its fit are new
+                    record = _replace(
+                        record,
+                        model=call.model,
+                        token=fit_records.fit_token(obj),
+                        reload=_reloader(ns, call.X, record.n_rows),
+                    )
                 value = _fit_value(protos, call) or _named_value(session, call.X)
-                out.extend(_fit_frame(session, call, X, y, loc, value))
-                _describe_fit_data(session, protos, call, X)
+                out.extend(_fit_frame(session, call, X, y, loc, value, cache))
+                _describe_fit_data(session, protos, call, X, cache)
             _remember(state, obj, record)
             continue
         record = _recall(state, obj)
@@ -338,12 +354,164 @@ def _model_evidence(session: LiveSession, protos: list[Proto], where: Location) 
         state.compared.add(key)
         y = expressions.resolve(call.y, ns) if call.y is not None else None
         roles: list[str] = []
+        inside: list[tuple[int, int]] = []
         out.extend(
-            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles) or []
+            _guard(fit_records.compare, record, label, X, y, loc, session.limits, roles, inside)
+            or []
         )
         state.roles[key[:4]] = roles[0] if roles else "all"
+        if inside:
+            state.inside[key[:4]] = inside[0]
     out.extend(_guard(_model_scores, session, state, tree, where) or [])
+    out.extend(_guard(_fit_rows_evaluations, session, state, protos, tree, where) or [])
     return out
+
+
+def _helper_fits(session: LiveSession, protos: list[Proto], calls: list[Any]) -> list[Any]:
+    """Fits the cell made inside a function (``clf = train_model(train_df)``), as model calls.
+
+    The cell's text shows no ``fit``; the dataflow, which follows the call
+    into the function, does: the model it returned and the data it was
+    fitted on, as a column selection of a frame the notebook names. That is
+    rewritten as the expression it denotes (``train_df[['a', 'b']]``) and
+    read like any other fit's data, so fits in helper functions get fit
+    records and fit-time checks too. Data the dataflow cannot express that
+    way (filtered rows, transformed values) is left out.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live.model_calls import ModelCall
+
+    env = session.interp.env
+    fitted = {c.model for c in calls if c.is_fit}
+    out = []
+    for p in protos:
+        est = p.args.get("estimator") if p.kind == "fit" else None
+        if est is None or p.args.get("method", "fit") != "fit" or est.binding in fitted:
+            continue
+        names = [
+            n
+            for n in session.interp._defs
+            if isinstance(env.get(n), EstV) and env[n].info.est_id == est.est_id
+        ]
+        if len(names) != 1 or names[0] in fitted:
+            continue
+        X = _as_expression(session, p.args.get("X"))
+        if X is None:
+            continue
+        y = _as_expression(session, p.args.get("y"))
+        try:
+            x_node = ast.parse(X, mode="eval").body
+            y_node = ast.parse(y, mode="eval").body if y is not None else None
+        except SyntaxError:
+            continue
+        fitted.add(names[0])
+        out.append(ModelCall(names[0], "fit", x_node, y_node, p.location.line or 1))
+    return out
+
+
+def _as_expression(session: LiveSession, d: Any) -> str | None:
+    """``frame[['a', 'b']]`` for data that is a column selection of the named frame ``frame``."""
+    if not isinstance(d, DataV) or d.pred_est is not None or d.scaled or d.applied or d.window:
+        return None
+    origin = d.name if d.name and d.name.isidentifier() else d.origin
+    base = session.interp.env.get(origin) if origin else None
+    if not isinstance(base, DataV) or base.rows != d.rows or origin not in session.shell.user_ns:
+        return None  # rows filtered or resampled on the way: not the frame's rows
+    if d is base:
+        return origin
+    if d.column is not None and d.column != "<target>":
+        return f"{origin}[{d.column!r}]"
+    if d.columns is not None:
+        return f"{origin}[{list(d.columns)!r}]"
+    if d.dropped:
+        return f"{origin}.drop(columns={sorted(d.dropped)!r})"
+    return None
+
+
+def _fit_rows_evaluations(
+    session: LiveSession, state: Any, protos: list[Proto], tree: Any, where: Location
+) -> list[Fact]:
+    """Scores of a model on (nearly) only rows it was fitted on, while it has no held-out score.
+
+    ``model.score(X, y)`` after ``model.fit(X, y)``, or a model fitted on all
+    rows and scored on a part of them: the rows are measured against the fit
+    rows, whatever their names. A fit that is also scored on rows disjoint
+    from its fit rows (in this cell or before) has a held-out score, and its
+    training score is then a deliberate comparison (ML405's), not a pitfall.
+    """
+    import ast
+
+    from ml_lint_nb.facts.live import expressions, fit_records, model_calls
+    from ml_lint_nb.facts.model import FitRowsEvaluationFact
+
+    ns = session.shell.user_ns
+    scored: list[tuple[str, Any, str, int | None]] = [
+        (c.model, c.X, "score", c.line)
+        for c in model_calls.model_calls(tree)
+        if c.method == "score" and c.y is not None
+    ]
+    scored += [(c.model, c.X, c.metric, c.line) for c in model_calls.metric_calls(tree)]
+    for p in protos:  # scored in this cell on predictions made earlier (named rows)
+        est, X = p.args.get("estimator"), p.args.get("X")
+        if p.kind == "evaluation" and est is not None and est.binding and X is not None and X.name:
+            scored.append((est.binding, ast.Name(X.name), p.args["metric"], p.location.line))
+    candidates = []
+    seen: set[tuple] = set()
+    for name, node, how, line in scored:
+        obj = ns.get(name)
+        record = _recall(state, obj) if model_calls.is_model(obj) else None
+        X = expressions.resolve(node, ns) if record is not None else None
+        if record is None or X is None:
+            continue
+        label = expressions.label(node)
+        root = expressions.base_name(node)
+        key = (id(obj), record.token, label, id(ns.get(root) if root else None))
+        if key in seen:
+            continue
+        seen.add(key)
+        if key not in state.roles or key not in state.inside:
+            roles: list[str] = []
+            inside: list[tuple[int, int]] = []
+            fit_records.compare(record, label, X, None, where, session.limits, roles, inside)
+            state.roles[key] = roles[0] if roles else "all"
+            if inside:
+                state.inside[key] = inside[0]
+        role, counts = state.roles[key], state.inside.get(key)
+        if role == "test":
+            state.held_out.add(key[:2])
+        elif role == "train" and counts is not None:
+            n_rows = int(X.shape[0])
+            candidates.append((key[:2], name, record, label, how, line, counts, n_rows))
+    out: list[Fact] = []
+    validated = {  # models cross-validated: their held-out scores are the folds'
+        p.args["estimator"].binding
+        for p in session.interp.protos
+        if p.kind == "crossval" and p.args.get("estimator") is not None
+    }
+    for fit_key, name, record, label, how, line, (n_inside, n_checked), n_rows in candidates:
+        if fit_key in state.held_out or (
+            name in validated and not n_rows < SUBSET_SHARE * record.n_rows
+        ):
+            continue
+        out.append(
+            FitRowsEvaluationFact(
+                "live",
+                _at(where, line),
+                model=name,
+                train=record.data,
+                test=label,
+                how=how,
+                n_test=n_checked,
+                n_inside=n_inside,
+                n_fit=record.n_rows,
+                subset=n_rows < SUBSET_SHARE * record.n_rows,
+            )
+        )
+    return out
+
+
+SUBSET_SHARE = 0.9  # evaluated rows fewer than this share of the fit rows: a part of them
 
 
 def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) -> list[Fact]:
@@ -398,6 +566,39 @@ def _model_scores(session: LiveSession, state: Any, tree: Any, where: Location) 
     return out
 
 
+def _fit_cache(session: LiveSession, call: Any, X: Any, y: Any) -> tuple | None:
+    """Where the work on a fit's data is cached: the root object, and a key with its version.
+
+    Row hashes, the drift sample and the data checks of a fit depend on the
+    data only, so a frame fitted again (a re-run, another model on the same
+    rows) is hashed and scored once (:func:`fit_records.data_version`).
+    """
+    from ml_lint_nb.facts.live import expressions, fit_records
+
+    root = expressions.base_name(call.X)
+    root_obj = session.shell.user_ns.get(root) if root is not None else None
+    if root_obj is None:
+        return None
+    version = _guard(fit_records.data_version, X, y, session.limits)
+    if version is None:
+        return None
+    text = expressions.label(call.X, 400), expressions.label(call.y, 400) if call.y else None
+    return ("fit-data", *text, version), root_obj
+
+
+def _cached(session: LiveSession, cache: tuple | None, part: str, compute: Any) -> Any:
+    """``compute()``, or its value cached for this fit data (see :func:`_fit_cache`)."""
+    if cache is None:
+        return compute()
+    key, obj = (*cache[0], part), cache[1]
+    hit = session.cache_get(key, obj)
+    if hit is not MISS:
+        return hit
+    value = compute()
+    session.cache_put(key, obj, value)
+    return value
+
+
 def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
     """A way back to a fit's data for verifying candidate shared rows, holding no strong reference.
 
@@ -425,7 +626,9 @@ def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Any:
     return reload
 
 
-def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: Any) -> None:
+def _describe_fit_data(
+    session: LiveSession, protos: list[Proto], call: Any, X: Any, cache: tuple | None = None
+) -> None:
     """Kernel evidence (feature scales, counts) for a fit's unnamed data (``train[features]``).
 
     The dataflow knows such a value only as "derived from train"; the object
@@ -441,7 +644,12 @@ def _describe_fit_data(session: LiveSession, protos: list[Proto], call: Any, X: 
             continue
         if p.location.line != call.line:
             continue
-        seen = _guard(describe, X, d.origin or "the data", False, session.limits)
+        seen = _cached(
+            session,
+            cache,
+            f"describe:{d.origin}",
+            lambda d=d: _guard(describe, X, d.origin or "the data", False, session.limits),
+        )
         if seen is not None:
             session.unnamed_seen[id(d)] = (d, seen)
 
@@ -499,7 +707,13 @@ def _fit_value(protos: list[Proto], call: Any) -> Any:
 
 
 def _fit_frame(
-    session: LiveSession, call: Any, X: Any, y: Any, where: Location, value: Any = None
+    session: LiveSession,
+    call: Any,
+    X: Any,
+    y: Any,
+    where: Location,
+    value: Any = None,
+    cache: tuple | None = None,
 ) -> list[Fact]:
     """The data a model is fitted on is data: its checks, and its target's (ML108, ML202).
 
@@ -521,9 +735,12 @@ def _fit_frame(
     # within the hook's budget: a seeded sample, which every message states
     limits = replace_limits(session.limits, max_rows=min(session.limits.max_rows, FIT_ROWS))
     name = expressions.label(call.X)
-    fact = _guard(summarise, name, X, where, limits, None, y)
+    fact = _cached(
+        session, cache, "frame", lambda: _guard(summarise, name, X, where, limits, None, y)
+    )
     if fact is None:
         return []
+    fact = _relocate(fact, where)
     if checked:
         fact = _replace(
             fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()

@@ -365,11 +365,12 @@ def _check_data(
             session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    _remember(session, "%mlcheck " + " ".join(names), found)
+    check = "%mlcheck " + " ".join(names)
     if not found:
+        session.record([], check)  # what an earlier run of this check found is fixed
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         return
-    session.publish(found, [])
+    session.publish(found, [], check=check)
 
 
 def _check_lazy(
@@ -438,23 +439,14 @@ def _check_lazy(
         notes.extend(more_notes)
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    _remember(session, "%mlcheck " + " ".join(names), found)
+    check = "%mlcheck " + " ".join(names)
     if not found:
+        session.record([], check)  # what an earlier run of this check found is fixed
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         for note in notes:
             print(f"ml-lint-nb: {note}")
         return
-    session.publish(found, [], notes)
-
-
-def _remember(session: LiveSession, key: str, found: list[Any]) -> None:
-    """Findings of an on-demand check stay open (listed by ``%mlcheck``) until it is run again."""
-    for ident in [i for i in session.open if i[1] == key]:
-        session.open.pop(ident)
-    known = {(f.code, f.subject, f.message) for f in session.open.values()}
-    for f in found:
-        if (f.code, f.subject, f.message) not in known:  # already open under its own cell
-            session.open[session.identity(f, key)] = f
+    session.publish(found, [], notes, check=check)
 
 
 def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
@@ -502,11 +494,11 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
             session._internal_error()
     rules, _ = rules_for(session.config, None, "live")
     found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    _remember(session, f"%mlcheck {name}", found)
     if not found:
+        session.record([], f"%mlcheck {name}")  # what an earlier run of this check found is fixed
         print(f"ml-lint-nb: {name}: no model findings.")
         return
-    session.publish(found, [])
+    session.publish(found, [], check=f"%mlcheck {name}")
 
 
 def check_df(session: LiveSession, rest: list[str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import time
 import traceback
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,7 @@ from ml_lint_nb.facts.model import Fact
 from ml_lint_nb.facts.static.extract import Finaliser
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
-from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.facts.static.values import DataV, EstV, LitV
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
 from ml_lint_nb.ipython import collect, display
@@ -38,6 +39,8 @@ __all__ = ["MISS", "LiveSession", "cell_key"]
 
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
 MAX_SUPERSEDED = 30  # estimators no name holds any more whose events are remembered
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_NUMBERS = (int, float, bool, type(None))
 
 
 @dataclass
@@ -82,6 +85,7 @@ class LiveSession:
         self.summarised_roots: set[str] = set()  # dataflow roots of those frames
         self.last_tree: ast.AST | None = None  # the cell being analysed
         self.unnamed_seen: dict[int, tuple] = {}  # id(DataV) -> (DataV, LiveData) of fit data
+        self.on_demand: dict[str, set[tuple]] = {}  # "%mlcheck df" -> the findings it opened
 
     # ------------------------------------------------------------- set-up
     def _load_config(self) -> Config:
@@ -129,8 +133,46 @@ class LiveSession:
             return
         cell_id = getattr(info, "cell_id", None)
         count = getattr(result, "execution_count", None)
+        if not warnings_seen and self._inert(raw, cell_id):
+            return
         findings = self.analyse_cell(raw, cell_id, count, warnings_seen)
         self.show(findings, raw, cell_id, count)
+
+    def _inert(self, raw: str, cell_id: str | None) -> bool:
+        """A cell that can touch no ML object (``x = 1``, a loop of prints): skip it unparsed.
+
+        Most cells of a session are such; the hook's cost on them is the
+        price of having it loaded at all, so they must cost next to nothing.
+        Every word of the source (comments and strings included, so a
+        ``df`` anywhere counts) must be a name the session's dataflow does
+        not know, holding nothing in the kernel or a plain number. Names
+        bound to numbers are told to the dataflow directly (a seed used
+        later as ``random_state=seed``). Not inert: a cell whose earlier run
+        left findings (a re-run that drops them fixes them), pending notes.
+        """
+        if self.notes:
+            return False
+        ns = getattr(self.shell, "user_ns", None)
+        if not isinstance(ns, dict):
+            return False
+        env = self.interp.env
+        numbers = []
+        for word in set(_WORD.findall(raw)):
+            if word in env and not isinstance(env[word], LitV):
+                return False
+            if word not in ns:
+                continue
+            value = ns[word]
+            if type(value) not in _PLAIN_NUMBERS:
+                return False
+            numbers.append((word, value))
+        key = cell_key(raw, cell_id)
+        previous = self.runs.get(key)
+        if previous is not None and previous.identities:
+            return False
+        for word, value in numbers:
+            env[word] = LitV(value)
+        return True
 
     def analyse_cell(
         self, raw: str, cell_id: str | None, count: int | None, warnings_seen: list | None = None
@@ -396,19 +438,34 @@ class LiveSession:
             return self.last_count + 1
         return count
 
-    def record(self, findings: list[Finding]) -> list[Finding]:
-        """On-demand findings (``%mlcheck df``) join the open list, at the prompt the user sees."""
+    def record(self, findings: list[Finding], check: str | None = None) -> list[Finding]:
+        """On-demand findings (``%mlcheck df``) join the open list, at the prompt the user sees.
+
+        The one way such findings enter the session. ``check`` names the
+        on-demand check (``"%mlcheck df"``): running it again replaces what it
+        found before, so a fixed frame leaves the list. A finding already open
+        from a cell (the same code, subject and text) is not listed twice.
+        """
         prompt = self.prompt_number()
+        if check is not None:
+            for ident in self.on_demand.pop(check, set()):
+                if self.owner_of.get(ident, None) is None and ident in self.open:
+                    self._close(ident)
+        known = {(f.code, f.subject, f.message) for f in self.open.values()}
+        mine: set[tuple] = set()
         out = []
         for f in findings:
             if prompt is not None and f.location.execution_count != prompt:
                 f = replace(f, location=replace(f.location, execution_count=prompt))
-            ident = self.identity(f, self.count_to_key.get(prompt))
-            if ident not in self.open:
+            ident = self.identity(f, check or self.count_to_key.get(prompt))
+            if ident not in self.open and (f.code, f.subject, f.message) not in known:
                 self.open[ident] = f
                 self.owner_of[ident] = None
                 self.shown_under[ident] = None
+                mine.add(ident)
             out.append(f)
+        if check is not None:
+            self.on_demand[check] = mine
         return out
 
     def publish(
@@ -418,6 +475,7 @@ class LiveSession:
         notes: list[str] | None = None,
         *,
         record: bool = True,
+        check: str | None = None,
     ) -> None:
         """Show ``new`` in full under the running cell.
 
@@ -427,7 +485,7 @@ class LiveSession:
         as one line.
         """
         if record:
-            new = self.record(merge_findings(new))
+            new = self.record(merge_findings(new), check)
         notes = list(notes or [])
         if self.notes:
             notes.extend(self.notes)

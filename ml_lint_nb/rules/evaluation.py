@@ -726,7 +726,8 @@ class PredictionBias(Rule):
                 continue
             why = (
                 "over-predicts positives, typically after training on resampled (balanced) data "
-                "whose prior was never corrected"
+                "or with class_weight='balanced', whose prior was never corrected (harmless for "
+                "rankings such as ROC AUC; thresholds and probabilities are off)"
                 if ratio > 1
                 else "under-predicts positives; its probabilities do not match the base rate"
             )

@@ -13,6 +13,7 @@ from ml_lint_nb.facts.model import (
     EstimatorInfo,
     EvaluationFact,
     FitFact,
+    FitRowsEvaluationFact,
     FittedFact,
     OverlapFact,
     PredictFact,
@@ -240,6 +241,11 @@ class TrainTestOverlap(Rule):
     detect = BOTH
     summary = "rows of the test set that also occur in the training set"
     fix = "Drop duplicate rows before splitting, or split by group so repeats stay on one side."
+    unsplit_fix = (
+        "Drop the evaluation rows that also occur in the fit data (an anti-join on all feature "
+        "columns), or de-duplicate before dividing the data; when train and test came as "
+        "separate files, check how they were made: the same records ended up in both."
+    )
     resample_fix = (
         "Split first and over-sample only the training part, e.g. inside "
         "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers), which also "
@@ -313,6 +319,9 @@ class TrainTestOverlap(Rule):
 
     def check_live(self, store: FactStore) -> Iterator[Finding]:
         limit = self.threshold("min_share")
+        split_names = {
+            part.name for split in store.of(SplitFact) for part in split.parts if part.name
+        }
         for fact in live_facts(store, OverlapFact, ("train", "test")):
             checked = fact.n_checked or fact.n_test
             if fact.n_overlap <= 0 or not checked or fact.n_overlap / checked < limit:
@@ -338,10 +347,13 @@ class TrainTestOverlap(Rule):
                 f"({share(fact.n_overlap / checked)}) also occur in {fact.train}{fitted}"
                 f"{eg}{sampled}{chance}"
             )
+            # a pair met through a model, not through a split call: no advice about splitting
+            split = fact.model is None or _base(fact.test) in split_names
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
                 subject=(fact.train, fact.test),
+                fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(
                         "live",
@@ -369,6 +381,12 @@ class TrainTestOverlap(Rule):
         if fact.n_expected is None:
             return True
         return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _base(label: str) -> str:
+    """The name an expression's text starts with (``test`` in ``test[features]``)."""
+    found = re.match(r"[A-Za-z_]\w*", label)
+    return found.group(0) if found else label
 
 
 def _poisson_excess(observed: int, expected: float) -> bool:
@@ -647,7 +665,11 @@ class TestDataInTraining(Rule):
     concatenation that includes ``X_test``, a blending meta-model fitted on
     test-set predictions with the test labels, or a search fitted on all
     rows whose ``best_params_`` / ``best_estimator_`` builds the model
-    scored on a held-out part.
+    scored on a held-out part. Live, whatever the names: a model scored on
+    rows that row hashes find among its fit rows, while it is scored on no
+    rows disjoint from them (a warning for a part of the fit rows, an info
+    for the training rows themselves; beside a held-out score a training
+    score is a deliberate comparison and stays silent).
 
     Why is this bad?
     The score then measures how well the model remembers its training rows
@@ -674,6 +696,70 @@ class TestDataInTraining(Rule):
     fix = "Fit on the training part only; refit on all data only after the final evaluation."
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        reported: set[object] = set()  # models and evaluations the dataflow's findings are about
+        yield from self.check_static(store, reported)
+        yield from self.check_live(store, reported)
+
+    def check_live(self, store: FactStore, reported: set[object]) -> Iterator[Finding]:
+        """Live: a model scored on rows measured to be its own fit rows, with no held-out score.
+
+        A part of the fit rows (the model was fitted on all rows and scored on
+        some of them) is a warning; the fit rows themselves, an info: a
+        training score that nothing held out stands beside.
+        """
+        for fact in live_facts(store, FitRowsEvaluationFact, ("model", "test")):
+            place = (fact.location.execution_count, fact.location.line)
+            if fact.model in reported or place in reported:
+                continue  # the dataflow already says it, with the split
+            found = (
+                f"{fact.n_inside:,} of {fact.n_test:,} rows of {fact.test} are among the "
+                f"{fact.n_fit:,} rows {fact.model} was fitted on ({fact.train})"
+            )
+            if fact.subset:
+                text = (
+                    f"{fact.model} is scored ({fact.how}) on {fact.test}, which lies inside the "
+                    f"data it was fitted on ({found}); it is scored on no other rows, so the "
+                    "score measures memory, not generalisation."
+                )
+                fix = (
+                    "Fit on rows that exclude the evaluation rows (split first, or keep the "
+                    "separate test file out of the fit) and score once on the held-out rows."
+                )
+            else:
+                text = (
+                    f"{fact.model} is scored ({fact.how}) on the rows it was fitted on ({found}) "
+                    "and on no held-out rows so far: a training score says nothing about new "
+                    "data."
+                )
+                fix = (
+                    "Hold out rows the model never sees (train_test_split, or cross_val_score) "
+                    "and report the score on them; a training score belongs beside it."
+                )
+            yield self.finding(
+                text,
+                fact.location,
+                subject=(fact.model, fact.test),
+                severity=Severity.WARNING if fact.subset else Severity.INFO,
+                evidence=[
+                    Evidence(
+                        "live",
+                        "evaluated-on-fit-rows",
+                        found,
+                        {
+                            "model": fact.model,
+                            "fitted_on": fact.train,
+                            "evaluated_on": fact.test,
+                            "rows_inside": fact.n_inside,
+                            "rows_checked": fact.n_test,
+                            "fit_rows": fact.n_fit,
+                        },
+                    )
+                ],
+                fix=fix,
+            )
+
+    def check_static(self, store: FactStore, reported: set[object]) -> Iterator[Finding]:
+        """The dataflow's ML204; ``reported`` receives the models and evaluation places."""
         seen: set[tuple] = set()
         uses: list[tuple[object, str, DataRef | None, FitFact | None]] = []
         for ev in store.of(EvaluationFact):
@@ -700,12 +786,14 @@ class TestDataInTraining(Rule):
                     key = (tuned.location, tuned.estimator.est_id)
                     if key not in seen:
                         seen.add(key)
+                        reported.update(_places(fit, use))
                         yield self.tuned_finding(store, fit, tuned, use, how, data)
                 continue
             key = (fit.location, fit.estimator.est_id)
             if key in seen:
                 continue
             seen.add(key)
+            reported.update(_places(fit, use))
             found = split_of(store, data.rows)
             info = fit.estimator
             labels = (
@@ -781,6 +869,15 @@ class TestDataInTraining(Rule):
             fix="Split first and run the search on the training part only (its CV picks the "
             "hyper-parameters); score the chosen model once on the test set.",
         )
+
+
+def _places(fit: FitFact, use: object) -> set[object]:
+    """The model's binding and the evaluation's (prompt, line): how live evidence names them."""
+    loc = getattr(use, "location", None)
+    out: set[object] = {fit.estimator.binding} - {None}
+    if loc is not None:
+        out.add((loc.execution_count, loc.line))
+    return out
 
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
@@ -1201,11 +1298,17 @@ class TrainTestDrift(Rule):
     summary = "features whose distribution differs markedly between train and test"
     fix = "Check how the split was made; if the drift is real, evaluate on data like production."
     thresholds = (
-        Threshold("min_ks", 0.3, "KS statistic that marks a feature as drifted"),
+        Threshold(
+            "min_ks",
+            0.2,
+            "KS statistic that marks a feature as drifted (a shift of about half a standard "
+            "deviation of a normal feature)",
+        ),
         Threshold(
             "max_p",
             0.001,
-            "significance a KS statistic must also reach, so small test sets do not drift by chance",
+            "significance a KS statistic must also reach, over all the features compared "
+            "(Bonferroni), so small test sets and wide frames do not drift by chance",
         ),
     )
 
@@ -1219,11 +1322,15 @@ class TrainTestDrift(Rule):
             listed = ", ".join(
                 f"{name!r} (KS {ks:.2f}, PSI {psi:.2f})" for name, ks, psi in drifted
             )
-            sampled = (
-                f" (on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows)"
-                if fact.sampled and fact.n_train and fact.n_test
-                else ""
-            )
+            notes = []
+            if fact.sampled and fact.n_train and fact.n_test:
+                notes.append(f"on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows")
+            if fact.n_excluded:
+                notes.append(
+                    f"without the {fact.n_excluded:,} rows of {fact.test} that also occur in "
+                    f"{fact.train}"
+                )
+            sampled = f" ({'; '.join(notes)})" if notes else ""
             yield self.finding(
                 f"{len(drifted)} feature{'s' if len(drifted) > 1 else ''} of {fact.test} "
                 f"{'differ' if len(drifted) > 1 else 'differs'} from {fact.train}: {listed}{sampled}.",
@@ -1241,11 +1348,12 @@ class TrainTestDrift(Rule):
             )
 
     def _critical(self, fact: DriftFact) -> float:
-        """The KS statistic two same-distribution samples exceed with probability ``max_p``."""
+        """The KS statistic that any of the compared features of two same-distribution
+        samples exceeds with probability ``max_p`` (each feature held to ``max_p`` / features)."""
         n, m = fact.n_train, fact.n_test
         if not n or not m:
             return 0.0
-        p = min(max(self.threshold("max_p"), 1e-12), 0.5)
+        p = min(max(self.threshold("max_p"), 1e-12), 0.5) / max(1, fact.n_features or 1)
         return math.sqrt(-0.5 * math.log(p / 2)) * math.sqrt((n + m) / (n * m))
 
 

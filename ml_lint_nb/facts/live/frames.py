@@ -1003,8 +1003,13 @@ def class_counts(values: Any, np: Any, pd: Any) -> tuple[tuple[str, int], ...]:
 
 
 def average_ranks(x: Any, np: Any) -> Any:
-    """Ranks 1..n with ties sharing their average rank (what Spearman and AUC need)."""
-    order = np.argsort(x, kind="mergesort")
+    """Ranks 1..n with ties sharing their average rank (what Spearman and AUC need).
+
+    Ties share one rank, so the sort need not be stable: numpy's default sort
+    is several times faster than a merge sort on floats (the fit's ML202
+    scoring ranks every feature).
+    """
+    order = np.argsort(x)
     sorted_x = x[order]
     starts = np.flatnonzero(np.r_[True, sorted_x[1:] != sorted_x[:-1]])
     counts = np.diff(np.r_[starts, len(x)])

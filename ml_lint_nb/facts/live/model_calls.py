@@ -78,6 +78,7 @@ class MetricCall:
     X: ast.AST
     y: ast.AST
     line: int
+    metric: str = "a metric"
 
 
 def metric_calls(tree: ast.AST) -> list[MetricCall]:
@@ -102,7 +103,7 @@ def metric_calls(tree: ast.AST) -> list[MetricCall]:
         if got is None and isinstance(p, ast.Name):
             got = preds.get(p.id)
         if got is not None:
-            out.append(MetricCall(got[0], got[1], y_node, getattr(node, "lineno", 1)))
+            out.append(MetricCall(got[0], got[1], y_node, getattr(node, "lineno", 1), name))
     return out
 
 
