@@ -21,6 +21,10 @@ from ml_lint_nb.findings import Location
 
 RowPath = tuple[Any, ...]  # (root: str, *(split_id: str, part: int))
 
+# The part index of a cross-validation splitter's held-out fold (``for tr, te in
+# KFold(5).split(X)``): validation rows, whatever the rows it divides were.
+FOLD = 2
+
 
 @dataclass(frozen=True)
 class RowSet:
@@ -63,7 +67,9 @@ def path_role(path: RowPath) -> str:
     """
     role = "all"
     for _split, part in path[1:]:
-        if role == "all":
+        if part == FOLD:
+            role = "validation"
+        elif role == "all":
             role = "train" if part == 0 else "test"
         elif role == "train":
             role = "train" if part == 0 else "validation"

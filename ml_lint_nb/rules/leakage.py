@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
+    FOLD,
     CrossValFact,
     DataRef,
     DriftFact,
@@ -198,6 +199,13 @@ class FitPaths:
             if est_id in cv.X.applied and fit.X.rows.includes(cv.X.rows):  # type: ignore[union-attr]
                 return cv
         return None
+
+
+def fold_split(split: SplitFact) -> bool:
+    """The folds of a cross-validation splitter (``for tr, te in KFold(5).split(X)``)."""
+    return any(
+        path[-1][1] == FOLD for part in split.parts for path in part.rows.paths if len(path) > 1
+    )
 
 
 def concatenated_files(split: SplitFact) -> bool:
@@ -520,13 +528,26 @@ class PreprocessingBeforeSplit(Rule):
             if fit.estimator.kinds & COPYING:
                 continue  # copies and synthetic rows across the split: ML201
             hit = paths.hit(fit)
+            # an unsupervised scaler or imputer fitted on a training part before a
+            # fold loop over it is the textbook way (as with cross_val_score): silent
+            if (
+                hit is not None
+                and fold_split(hit[0])
+                and not label_driven(fit)
+                and fit.X.rows.roles() != {"all"}
+            ):
+                hit = None
             if hit is not None:
                 yield self.split_finding(store, fit, *hit)
                 continue
             # label-driven fits leak into the folds' held-out rows; an unsupervised scaler
             # or imputer fitted before cross-validation moves a score by a hair, and
             # reviewers strike it (textbooks preprocess the training set, then CV on it)
-            cv = paths.cross_validated(fit) if label_driven(fit) else None
+            # (textbooks preprocess the training set, then CV on it); one fitted on every
+            # row before the notebook's only estimate, a cross-validation, is a warning
+            # as in a hand-written fold loop
+            on_all = fit.X.rows.roles() == {"all"}
+            cv = paths.cross_validated(fit) if label_driven(fit) or on_all else None
             if cv is not None:
                 yield self.cv_finding(fit, cv)
 
@@ -551,6 +572,9 @@ class PreprocessingBeforeSplit(Rule):
             if when == "before"
             else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
         )
+        if fold_split(split) and when == "before":
+            loop = split.method.removesuffix(".split")
+            tail = f"before the {loop} loop ({where(split.location)}) scores on folds of them"
         severity = None
         fix = None
         if "undersampling" in info.kinds:
@@ -578,6 +602,17 @@ class PreprocessingBeforeSplit(Rule):
             fix = (
                 "Split first and clean only the training part, e.g. inside "
                 "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers)."
+            )
+        elif fold_split(split):
+            consequence = (
+                "each fold's held-out rows leak into what it learns, so the cross-validated "
+                "score is optimistic."
+            )
+            if not label_driven(fit):
+                severity = Severity.WARNING  # a scaler's statistics move a fold score by a little
+            fix = (
+                "Fit it inside the loop on the fold's training rows only, or put it in a "
+                "Pipeline with the model and cross-validate the pipeline."
             )
         elif part.rows.roles() == {"validation"}:
             consequence = (
@@ -613,6 +648,7 @@ class PreprocessingBeforeSplit(Rule):
         info = fit.estimator
         assert fit.X is not None
         learns = "what it selects" if "selector" in info.kinds else "what it learns"
+        severity = None if label_driven(fit) else Severity.WARNING
         text = (
             f"{est_label(info)} is fitted ({fit.method}) on {data_label(fit.X)} "
             f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
@@ -632,6 +668,7 @@ class PreprocessingBeforeSplit(Rule):
                     {"estimator": info.cls, "fitted_on": data_label(fit.X), "cv": cv.function},
                 )
             ],
+            severity=severity,
             fix=(
                 "Put the transformer in a Pipeline with the model and cross-validate the pipeline "
                 "(imblearn.pipeline.Pipeline when it holds a sampler), so each fold fits it on "

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts import catalog
-from ml_lint_nb.facts.model import EstimatorInfo, RowSet
+from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
     DataV,
@@ -597,6 +597,8 @@ class Interpreter:
                 return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
             if isinstance(idx, MaskV | DataV):
                 return self.select_rows(base, index, node, positional=False, mask=idx)
+            if isinstance(first(idx), FoldIndexV):
+                return self.fold_rows(base, first(idx))  # type: ignore[arg-type]
             return base.derive()
         if isinstance(base, GroupByV):
             idx = self.ev(index)
@@ -618,6 +620,8 @@ class Interpreter:
             return self.positional_split(data, part, node, "slice")
         if mask is None:
             mask = self.ev(index)
+        if isinstance(first(mask), FoldIndexV):
+            return self.fold_rows(data, first(mask))  # type: ignore[arg-type]
         if isinstance(mask, MaskV):
             return self.mask_split(data, mask, node)
         if isinstance(mask, DataV) and mask.order == SHUFFLED:
@@ -1101,6 +1105,10 @@ class Interpreter:
                 n = min(len(s.items) for s in seqs)
                 return SeqV([SeqV([s.items[i] for s in seqs], "tuple") for i in range(n)], "items")
             return UNKNOWN
+        if short == "enumerate" and args and isinstance(args[0], MultiV):
+            # enumerate(skf.split(X, y)): (fold number, (train, held-out indices))
+            alts = [SeqV([UNKNOWN, a], "tuple") for a in args[0].alts]
+            return MultiV(alts, args[0].count)  # type: ignore[arg-type]
         if short == "enumerate" and args and isinstance(args[0], SeqV):
             return SeqV([SeqV([LitV(i), v], "tuple") for i, v in enumerate(args[0].items)], "items")
         if short in ("list", "tuple", "sorted", "reversed") and args:
@@ -1875,12 +1883,57 @@ class Interpreter:
                 est.info, params={**est.info.params, **params}, configs=est.info.configs * configs
             )
             return est
+        if meth == "split" and "splitter" in info.kinds and X is not None:
+            return self.fold_split(est, X, node)
         if meth in ("split", "get_n_splits"):
             d = X
             if d is None:
                 return UNKNOWN
             return MultiV([SeqV([IndexV(d), IndexV(d)], "tuple")], None)
         return UNKNOWN
+
+    def fold_split(self, est: EstV, X: DataV, node: ast.AST) -> V:
+        """``for tr, te in KFold(5).split(X)``: index arrays with the lineage of X's rows.
+
+        The training indices select a training part of X, the held-out
+        indices a validation fold (``FOLD``), so that a scaler fitted on all
+        of X before the loop sees the rows each fold then scores on. A
+        single shuffled split (``StratifiedShuffleSplit(n_splits=1)``, the
+        textbook way to carve out a test set) holds out a test part.
+        """
+        n_splits = est.info.params.get("n_splits")
+        single = n_splits == 1 and not isinstance(n_splits, bool)
+        held = 1 if single else FOLD
+        shuffle = est.info.params.get("shuffle")
+        cls = est.info.cls
+        tok = SplitToken(
+            split_id=self.new_id("S"),
+            method=f"{cls}.split",
+            inputs=[X],
+            parts=[],
+            location=self.loc(node),
+            # k folds together cover every row: their stored order decides no side
+            shuffle=True if single else None,
+            stratified=cls.startswith("Stratified"),
+            seeded=bool(shuffle is not True and "Shuffle" not in cls)
+            or "random_state" in est.info.params,
+            time_series=cls == "TimeSeriesSplit",
+        )
+        label = X.name or X.origin or "the data"
+        names = (f"the training folds of {label}", f"the held-out folds of {label}")
+        if single:
+            names = (f"the training rows of {label}", f"the held-out rows of {label}")
+        for part, name in zip((0, held), names, strict=True):
+            tok.parts.append(X.derive(rows=X.rows.part(tok.split_id, part), name=name))
+            tok.sides.add(min(part, 1))
+        self.pending_splits.append(tok)
+        index = SeqV([FoldIndexV(tok.split_id, 0), FoldIndexV(tok.split_id, held)], "tuple")
+        count = n_splits if isinstance(n_splits, int) and not isinstance(n_splits, bool) else None
+        return MultiV([index], count)
+
+    def fold_rows(self, data: DataV, index: FoldIndexV) -> DataV:
+        """``X[tr]`` / ``df.iloc[te]``: the rows of one side of a splitter's folds."""
+        return data.derive(rows=data.rows.part(index.split_id, index.part))
 
     def rows_of(self, d: DataV) -> int | None:
         """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
@@ -2302,6 +2355,14 @@ class ScoreV(V):
     """A score (or a container of scores) and the evaluations it came from."""
 
     evals: list[Proto]
+
+
+@dataclass(eq=False)
+class FoldIndexV(V):
+    """Row indices one side of a splitter's folds yields (``tr``/``te`` in ``kf.split(X)``)."""
+
+    split_id: str
+    part: int
 
 
 @dataclass(eq=False)
