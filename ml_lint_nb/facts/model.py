@@ -211,6 +211,8 @@ class FitFact(Fact):
     # the fit of a search whose chosen configuration (best_params_ / best_estimator_)
     # built this estimator: its rows chose the hyper-parameters
     tuned_by: FitFact | None = None
+    # other places of the same fit: ``X -= X.mean(); X /= X.std()`` is one standardisation
+    also: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)

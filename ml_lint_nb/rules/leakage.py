@@ -638,7 +638,7 @@ class PreprocessingBeforeSplit(Rule):
             f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}",
             fit.location,
             subject=fit.subject,
-            related=related(split, "split"),
+            related=related(split, "split") + [Related(loc, "also") for loc in fit.also],
             evidence=evidence,
             severity=severity,
             fix=fix,
@@ -659,7 +659,7 @@ class PreprocessingBeforeSplit(Rule):
             "score is optimistic.",
             fit.location,
             subject=fit.subject,
-            related=related(cv, "cross-validation"),
+            related=related(cv, "cross-validation") + [Related(loc, "also") for loc in fit.also],
             evidence=[
                 Evidence(
                     fit.source,

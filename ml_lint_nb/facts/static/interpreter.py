@@ -130,6 +130,7 @@ class SplitToken:
     # a mask and its complement split rows only when one model is fitted on one side and
     # evaluated on the other (see Interpreter.confirm_masks); else they select rows (a plot)
     unused: bool = False
+    swapped: bool = False  # the first positional part is the held-out one (see orient_splits)
 
     @property
     def one_sided(self) -> bool:
@@ -631,12 +632,70 @@ class Interpreter:
     def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
         """``X[perm]`` or ``X.iloc[perm[:n]]``: rows in random order.
 
-        The rows are not tied to the permutation's parts as a split: a hand-made
-        split is often replaced by a stratified one a cell later (the textbook
-        way), and rows the reader cannot follow through that replacement must
-        not look held out.
+        Rows selected by one slice of a permutation are one side of a shuffled
+        hold-out split (``train = df.iloc[idx[:800]]; test = df.iloc[idx[800:]]``),
+        see :meth:`permutation_split`; the whole permutation only reorders.
         """
-        return data.derive(order=SHUFFLED)
+        part = self.permutation_split(data, idx, node)
+        return part if part is not None else data.derive(order=SHUFFLED)
+
+    def permutation_split(self, data: DataV, idx: DataV, node: ast.AST) -> DataV | None:
+        """One side of a hand-made shuffled split: rows picked by a slice of a permutation.
+
+        The side is that of the slice of the permutation (``[:n]`` first); when
+        the code fits a model on the second side and scores it on the first
+        (``test = idx[:n]``), :meth:`orient_splits` turns the split round.
+        """
+        if len(idx.rows.paths) != 1:
+            return None
+        path = next(iter(idx.rows.paths))
+        if len(path) != 2 or not isinstance(path[1], tuple):
+            return None
+        index_split, part = path[1]
+        if not hasattr(self, "_perm_splits"):
+            self._perm_splits: dict[Any, SplitToken] = {}
+        key = (data.rows.paths, index_split)
+        tok = self._perm_splits.get(key)
+        if tok is None:
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="permutation",
+                inputs=[data],
+                parts=[],
+                location=self.loc(node),
+                shuffle=True,
+                stratified=False,
+                seeded=True,
+            )
+            self._perm_splits[key] = tok
+            self.pending_splits.append(tok)
+        out = data.derive(rows=data.rows.part(tok.split_id, part), order=SHUFFLED)
+        tok.parts.append(out)
+        self._unbound_sides[id(out)] = (tok, part, "permutation")
+        return out
+
+    def orient_splits(self) -> None:
+        """Positional splits whose first part is the one scored: the held-out side is first.
+
+        ``X_test = X[:200]; X_train = X[200:]`` or ``test = df.iloc[idx[:n]]``:
+        which slice is held out shows in what a model is fitted on and scored on.
+        """
+        for tok in self.splits:
+            if tok.method not in ("permutation", "slice") or tok.sides != {0, 1}:
+                continue
+            fitted = {0: False, 1: False}
+            scored = {0: False, 1: False}
+            for p in self.protos:
+                X = p.args.get("X")
+                if not isinstance(X, DataV) or p.args.get("estimator") is None:
+                    continue
+                for side in (0, 1):
+                    if any((tok.split_id, side) in path for path in X.rows.paths):
+                        if p.kind == "fit" and "pseudo" not in p.args["estimator"].kinds:
+                            fitted[side] = True
+                        elif p.kind in ("evaluation", "predict"):
+                            scored[side] = True
+            tok.swapped = fitted[1] and not fitted[0] and scored[0]
 
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
@@ -819,10 +878,51 @@ class Interpreter:
                 text = text[:57] + "..."
             est_id = self.pseudo_fit(f"the {st.stat} in `{text}`", kind, st.data, node)
             self._stat_fits[key] = est_id
+            if not hasattr(self, "_stat_protos"):
+                self._stat_protos: dict[str, Proto] = {}
+            self._stat_protos[est_id] = self.protos[-1]
         return est_id
+
+    def continues_stat_fit(self, d: DataV, st: StatV, node: ast.AST, kind: str) -> bool:
+        """A statistic finishing a transformation that a statistic of the same rows began.
+
+        ``X -= X.mean(); X /= X.std()`` or ``Z = Z - mu`` then ``Z = Z / sd``:
+        one standardisation spread over two statements is one fit, with the
+        second place listed as another place of it (one finding per event).
+        """
+        protos = getattr(self, "_stat_protos", None)
+        if not protos or not d.applied:
+            return False
+        loc = self.loc(node)
+        for est_id in d.applied:
+            p = protos.get(est_id)
+            if p is None or kind not in p.args["estimator"].kinds:
+                continue
+            X = p.args["X"]
+            if X.rows != st.data.rows or X.column != st.data.column:
+                continue
+            if (p.location.cell, p.location.execution_count, p.location.line) == (
+                loc.cell,
+                loc.execution_count,
+                loc.line,
+            ):
+                return False  # the same line: stat_fit names both statistics
+            also = p.args.setdefault("also", [])
+            if loc not in also:
+                also.append(loc)
+            info = p.args["estimator"]
+            old = info.cls.split(" in `", 1)
+            names = old[0].removeprefix("the ").split("/")
+            new = "/".join(names + [n for n in st.stat.split("/") if n not in names])
+            if len(old) == 2 and new != "/".join(names):
+                p.args["estimator"] = _with(info, cls=f"the {new} in `{old[1]}")
+            return True
+        return False
 
     def apply_stat(self, d: DataV, st: StatV, node: ast.AST, kind: str = "scaler") -> DataV:
         """A statistic reaching data: a fit on the statistic's rows, applied to ``d``."""
+        if self.continues_stat_fit(d, st, node, kind):
+            return d.derive(applied=d.applied | st.data.applied)
         est_id = self.stat_fit(st, node, kind)
         return d.derive(applied=d.applied | st.data.applied | {est_id})
 
@@ -2282,6 +2382,7 @@ class Interpreter:
         to be a target).
         """
         self.confirm_masks()
+        self.orient_splits()
         for g, loc, est_id in self.target_encodings:
             if est_id in self._emitted or g.column is None:
                 continue
