@@ -929,7 +929,9 @@ class TestSetReuse(Rule):
                 if "search" in info.kinds:  # the search chose by CV; its model counts once
                     n, key = 1, (info.steps[0] if info.steps else info).config_key()
                 else:
-                    n = max(info.configs, 1)
+                    # a model of several configurations scored outside any loop is the one
+                    # kept (``best = rf`` in a loop over validation scores): one on the test set
+                    n = max(info.configs, 1) if ev.in_loop else 1
                     key = config_of(info) if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n
@@ -952,8 +954,14 @@ class TestSetReuse(Rule):
                     "the test set into model selection."
                 )
                 severity = Severity.WARNING
+                # each place that chose by these scores once (argmax and best_k = ... on one
+                # line are one choice; a second choice further down is another place)
+                by_place: dict[tuple, SelectionFact] = {}
+                for c in sorted(choices, key=lambda s: s.location.sort_key()):
+                    by_place.setdefault((c.location.cell, c.location.line), c)
                 extra = [
-                    Related(c.location, f"choice by test score ({c.how})") for c in choices[:2]
+                    Related(c.location, f"choice by test score ({c.how})")
+                    for c in list(by_place.values())[:3]
                 ]
             else:
                 message = (

@@ -1250,6 +1250,10 @@ class Interpreter:
                     return d.derive(column=None)  # row-wise: a feature of each row
                 name = short.removeprefix("nan")
                 return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
+        if short in ("split", "array_split") and qual.startswith("numpy.") and args:
+            d = data_of(args[0])
+            if d is not None:
+                return self.array_split(d, args[1] if len(args) > 1 else None, node)
         if short in ("qcut", "cut") and args:
             d = data_of(args[0])
             bins = args[1] if len(args) > 1 else kwargs.get("q", kwargs.get("bins", UNKNOWN))
@@ -1307,6 +1311,48 @@ class Interpreter:
         ):
             return self.generic_call(args, {}, node)
         return self.generic_call(args, kwargs, node)
+
+    def array_split(self, data: DataV, sections: V | None, node: ast.AST) -> V:
+        """``train, val, test = np.split(df.sample(frac=1), [a, b])``: consecutive parts.
+
+        Each cut is a split of the rows after the previous one, so the parts
+        read as train, then validation, then test (the lineage of a split of
+        a held-out part), and two parts as train and test.
+        """
+        if isinstance(sections, SeqV):
+            n = len(sections.items) + 1
+        elif isinstance(sections, LitV) and isinstance(sections.value, int):
+            n = sections.value
+        else:
+            return data.derive()
+        if not 2 <= n <= 10:
+            return data.derive()
+        outs: list[V] = []
+        rest = data
+        for i in range(n - 1):
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="np.split",
+                inputs=[rest],
+                parts=[],
+                location=self.loc(node),
+                shuffle=data.order == SHUFFLED,
+                stratified=False,
+                seeded=True,
+            )
+            head = rest.derive(rows=rest.rows.part(tok.split_id, 0))
+            later = "the validation and test parts" if n == 3 else "the later parts"
+            tail = rest.derive(
+                rows=rest.rows.part(tok.split_id, 1), name=None if i == n - 2 else later
+            )
+            tok.parts.extend([head, tail])
+            tok.sides.update((0, 1))
+            self.pending_splits.append(tok)
+            outs.append(head)
+            rest = tail
+            if i == n - 2:
+                outs.append(tail)
+        return SeqV(outs, "tuple")
 
     def concat(self, seq: V, node: ast.AST) -> V:
         items = seq.items if isinstance(seq, SeqV) else [seq]
