@@ -483,8 +483,16 @@ class PreprocessingBeforeSplit(Rule):
     ``Imputer``, a ``FeatureUnion`` nested in a ``Pipeline``), and
     statistics computed by hand (``fillna(np.mean(df.age))``,
     ``(X - X.mean()) / X.std()``, ``clip`` at quantiles, ``qcut``, a group
-    ``transform("mean")``, numbers derived from them). Also a selector or
-    transformer fitted on all rows whose output is then cross-validated.
+    ``transform("mean")``, numbers derived from them; a standardisation
+    spread over two statements is one finding). Every split counts:
+    ``train_test_split``, slices, a hand-made permutation
+    (``df.iloc[idx[:800]]``), ``np.split`` into train/validation/test, and
+    the folds of a hand-written loop (``for tr, te in KFold(5).split(X)``).
+    Also a selector or transformer fitted on all rows whose output is then
+    cross-validated (``cross_val_score``, ``cross_val_predict``, a search, a
+    fold loop): an error when the fit uses the labels (selection, target
+    encoding), a warning for a scaler or imputer; fitted on a training part
+    before cross-validating that part (the textbook way) it stays silent.
     A ``train.csv`` and ``test.csv`` concatenated for feature engineering
     and sliced back is a warning; random under-sampling before the split is
     ``info``. Statistics that only reach a plot or a table stay silent.
