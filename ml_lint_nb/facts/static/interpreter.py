@@ -431,7 +431,12 @@ class Interpreter:
             if d is None or not d.applied:
                 return
             ids = d.applied
-        self.env[name] = _with_column_ids(frame, col, ids)
+        new = _with_column_ids(frame, col, ids)
+        d = data_of(value)
+        if col is None and d is not None and d.scaled and not isinstance(target, ast.Attribute):
+            # df[num_cols] = scaler.fit_transform(df[num_cols]): the frame's features are scaled
+            new.scaled = True
+        self.env[name] = new
 
     def unpack(self, value: V, n: int) -> list[V]:
         if isinstance(value, MultiV):
