@@ -433,9 +433,11 @@ class Interpreter:
             ids = d.applied
         new = _with_column_ids(frame, col, ids)
         d = data_of(value)
-        if col is None and d is not None and d.scaled and not isinstance(target, ast.Attribute):
-            # df[num_cols] = scaler.fit_transform(df[num_cols]): the frame's features are scaled
-            new.scaled = True
+        if d is not None and d.scaled and isinstance(target, ast.Subscript):
+            # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
+            names = [col] if col is not None else _strings(self.ev(target.slice))
+            if names:
+                new.scaled_cols = frame.scaled_cols | frozenset(names)
         self.env[name] = new
 
     def unpack(self, value: V, n: int) -> list[V]:
@@ -596,10 +598,14 @@ class Interpreter:
             if isinstance(idx, LitV) and isinstance(idx.value, str):
                 shown = f"{base.name}['{idx.value}']" if base.name else None
                 kept = _columns_kept(base, (idx.value,))
+                if idx.value in base.scaled_cols:
+                    kept["scaled"] = True
                 return base.derive(column=idx.value, n_features=1, name=shown, **kept)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
                 cols = tuple(str(i.value) for i in idx.items)
                 kept = _columns_kept(base, cols)
+                if cols and base.scaled_cols.issuperset(cols):
+                    kept["scaled"] = True  # only columns assigned back scaled
                 return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
             if isinstance(idx, MaskV | DataV):
                 return self.select_rows(base, index, node, positional=False, mask=idx)
