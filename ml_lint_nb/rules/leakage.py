@@ -130,6 +130,15 @@ class FitPaths:
         self.cv = [cv for cv in store.of(CrossValFact) if cv.X is not None and cv.X.rows.known]
         for cv in self.cv:
             self.carry(cv.X)  # type: ignore[arg-type]
+        # est_id -> the models fitted or cross-validated on its output
+        self.consumers: dict[str, list[EstimatorInfo]] = {}
+        for f in store.of(FitFact):
+            if f.direct and f.X is not None and not is_preprocessor(f):
+                for est_id in f.X.applied:
+                    self.consumers.setdefault(est_id, []).append(f.estimator)
+        for cv in self.cv:
+            for est_id in cv.X.applied:  # type: ignore[union-attr]
+                self.consumers.setdefault(est_id, []).append(cv.estimator)
         for ev in store.of(EvaluationFact):
             if ev.X is not None:
                 self.carry(ev.X)
@@ -163,6 +172,20 @@ class FitPaths:
         splits = {step[0] for path in data.rows.paths for step in path[1:]}
         for est_id in ids:
             self.model_inputs.setdefault(est_id, set()).update(splits)
+
+    def rescales_for_trees_only(self, fit: FitFact) -> bool:
+        """A scaler whose output only feeds scale-invariant models (trees, boosting).
+
+        Rescaling each feature keeps the order of its values, so a tree
+        learns the same splits whichever rows the statistics came from: no
+        fold's score moves.
+        """
+        if "scaler" not in fit.estimator.kinds or label_driven(fit):
+            return False
+        models = self.consumers.get(fit.estimator.est_id)
+        return bool(models) and all(
+            "scale_sensitive" not in m.final.kinds and "pipeline" not in m.kinds for m in models
+        )
 
     def reaches_model(self, est_id: str, split: SplitFact) -> bool:
         """The fit's output reaches model data that went through this split."""
@@ -492,7 +515,9 @@ class PreprocessingBeforeSplit(Rule):
     cross-validated (``cross_val_score``, ``cross_val_predict``, a search, a
     fold loop): an error when the fit uses the labels (selection, target
     encoding), a warning for a scaler or imputer; fitted on a training part
-    before cross-validating that part (the textbook way) it stays silent.
+    before cross-validating that part (the textbook way), or a rescaling
+    whose output only feeds tree models (it keeps each feature's order), it
+    stays silent.
     A ``train.csv`` and ``test.csv`` concatenated for feature engineering
     and sliced back is a warning; random under-sampling before the split is
     ``info``. Statistics that only reach a plot or a table stay silent.
@@ -538,11 +563,12 @@ class PreprocessingBeforeSplit(Rule):
             hit = paths.hit(fit)
             # an unsupervised scaler or imputer fitted on a training part before a
             # fold loop over it is the textbook way (as with cross_val_score): silent
+            # a per-feature rescaling before folds scored by trees moves no score: silent
             if (
                 hit is not None
                 and fold_split(hit[0])
                 and not label_driven(fit)
-                and fit.X.rows.roles() != {"all"}
+                and (fit.X.rows.roles() != {"all"} or paths.rescales_for_trees_only(fit))
             ):
                 hit = None
             if hit is not None:
@@ -554,7 +580,7 @@ class PreprocessingBeforeSplit(Rule):
             # (textbooks preprocess the training set, then CV on it); one fitted on every
             # row before the notebook's only estimate, a cross-validation, is a warning
             # as in a hand-written fold loop
-            on_all = fit.X.rows.roles() == {"all"}
+            on_all = fit.X.rows.roles() == {"all"} and not paths.rescales_for_trees_only(fit)
             cv = paths.cross_validated(fit) if label_driven(fit) or on_all else None
             if cv is not None:
                 yield self.cv_finding(fit, cv)
