@@ -1102,6 +1102,8 @@ class Interpreter:
             return self.call_builtin(short, args, kwargs, node)
         if short == "train_test_split":
             return self.train_test_split(args, kwargs, node)
+        if short == "load_data" and ".datasets." in qual and root in ("keras", "tensorflow"):
+            return self.presplit_dataset(qual, node)
         if (
             short in catalog.DATASETS
             or short in catalog.GENERATORS
@@ -1430,6 +1432,33 @@ class Interpreter:
         if short in catalog.GENERATORS or (isinstance(rxy, LitV) and rxy.value):
             return SeqV([data.derive(), data.derive(column="<target>")], "tuple")
         return data
+
+    def presplit_dataset(self, qual: str, node: ast.Call) -> V:
+        """``(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()``.
+
+        The loader hands out its own training and test parts: a split of one
+        dataset, so a choice made on the test part is made on the test set.
+        """
+        data = DataV(RowSet.root(self.root_id(node)), origin=qual.rsplit(".", 2)[-2])
+        tok = SplitToken(
+            split_id=self.new_id("S"),
+            method="load_data",
+            inputs=[data],
+            parts=[],
+            location=self.loc(node),
+            shuffle=None,  # the publisher's split: no stored order to judge
+            stratified=False,
+            seeded=True,
+        )
+        halves: list[V] = []
+        for part in (0, 1):
+            rows = data.rows.part(tok.split_id, part)
+            x, y = data.derive(rows=rows), data.derive(rows=rows, column="<target>")
+            tok.parts.extend([x, y])
+            tok.sides.add(part)
+            halves.append(SeqV([x, y], "tuple"))
+        self.pending_splits.append(tok)
+        return SeqV(halves, "tuple")
 
     def train_test_split(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         inputs = [data_of(a) or DataV(RowSet.root(self.root_id(node))) for a in args]
