@@ -144,3 +144,40 @@ def test_imputing_two_columns_stays_two_fits() -> None:
         "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)\n"
     )
     assert _codes(code) == [(2, "ML203"), (3, "ML203")]
+
+
+def test_np_split_at_indices_is_train_validation_test_and_chunks_are_no_split() -> None:
+    from ml_lint_nb.facts.model import SplitFact
+
+    store, _ = extract_facts(
+        _nb(
+            "df = pd.read_csv('d.csv')\n"
+            "a, b, c = np.split(df.sample(frac=1), [600, 800])\n"
+            "X = df.values\n"
+            "left, right = np.split(X, 2, axis=1)\n"
+            "batches = np.array_split(X, 4)\n"
+        )
+    )
+    splits = list(store.of(SplitFact))
+    assert {s.method for s in splits} == {"np.split"}
+    roles = {frozenset(p.rows.roles()) for s in splits for p in s.parts}
+    assert {frozenset({"train"}), frozenset({"validation"}), frozenset({"test"})} <= roles
+    assert sum(s.shuffle is not None for s in splits) == 1  # one order judgement per call
+
+
+def test_a_permutation_split_whose_first_slice_is_scored_is_turned_round() -> None:
+    code = (
+        "df = pd.read_csv('d.csv')\n"
+        "perm = np.random.default_rng(0).permutation(len(df))\n"
+        "held = df.iloc[perm[:200]]\n"
+        "fit_part = df.iloc[perm[200:]]\n"
+        "m = LogisticRegression().fit(fit_part[['a']], fit_part['y'])\n"
+        "print(m.score(held[['a']], held['y']))\n"
+    )
+    assert _codes(code, "ML204") == []
+    store, _ = extract_facts(_nb(code))
+    from ml_lint_nb.facts.model import SplitFact
+
+    (split,) = [s for s in store.of(SplitFact) if s.method == "permutation"]
+    assert [p.name for p in split.parts] == ["fit_part", "held"]
+    assert [p.rows.roles() for p in split.parts] == [{"train"}, {"test"}]

@@ -1265,7 +1265,8 @@ class Interpreter:
                 return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
         if short in ("split", "array_split") and qual.startswith("numpy.") and args:
             d = data_of(args[0])
-            if d is not None:
+            axis = kwargs.get("axis", args[2] if len(args) > 2 else LitV(0))
+            if d is not None and isinstance(axis, LitV) and axis.value == 0:
                 return self.array_split(d, args[1] if len(args) > 1 else None, node)
         if short in ("qcut", "cut") and args:
             d = data_of(args[0])
@@ -1328,15 +1329,14 @@ class Interpreter:
     def array_split(self, data: DataV, sections: V | None, node: ast.AST) -> V:
         """``train, val, test = np.split(df.sample(frac=1), [a, b])``: consecutive parts.
 
-        Each cut is a split of the rows after the previous one, so the parts
+        Only cuts at given indices split; a number of equal sections is
+        chunking (batches, jobs). Each cut is a split of the rows after the previous one, so the parts
         read as train, then validation, then test (the lineage of a split of
         a held-out part), and two parts as train and test.
         """
         if isinstance(sections, SeqV):
             n = len(sections.items) + 1
-        elif isinstance(sections, LitV) and isinstance(sections.value, int):
-            n = sections.value
-        else:
+        else:  # np.array_split(X, 4): equal chunks (batches, jobs), not hold-out parts
             return data.derive()
         if not 2 <= n <= 10:
             return data.derive()
@@ -1349,7 +1349,8 @@ class Interpreter:
                 inputs=[rest],
                 parts=[],
                 location=self.loc(node),
-                shuffle=data.order == SHUFFLED,
+                # one call, one order: the first cut speaks for it (ML206 once)
+                shuffle=data.order == SHUFFLED if i == 0 else None,
                 stratified=False,
                 seeded=True,
             )
