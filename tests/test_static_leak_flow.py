@@ -110,3 +110,74 @@ def test_a_search_on_all_rows_is_linked_to_the_model_it_builds() -> None:
     fit = next(f for f in store.of(FitFact) if f.estimator.binding == "m")
     assert fit.tuned_by is not None and fit.tuned_by.estimator.cls == "GridSearchCV"
     assert _codes(code, "ML204") == [(4, "ML204")]
+
+
+def test_a_standardisation_over_two_statements_is_one_finding_with_both_places() -> None:
+    code = (
+        "df = pd.read_csv('d.csv')\n"
+        "X = df.drop(columns=['y']).values\n"
+        "y = df['y'].values\n"
+        "X -= X.mean(axis=0)\n"
+        "X /= X.std(axis=0)\n"
+        "Z = df.drop(columns=['y'])\n"
+        "mu, sd = Z.mean(), Z.std()\n"
+        "Z = Z - mu\n"
+        "Z = Z / sd\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, random_state=0)\n"
+        "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)\n"
+        "Z_tr, Z_te, w_tr, w_te = train_test_split(Z, y, random_state=0)\n"
+        "LogisticRegression().fit(Z_tr, w_tr).score(Z_te, w_te)\n"
+    )
+    result = lint_source(_nb(code), Config(select=("ML203",)))
+    found = sorted(result.findings, key=lambda f: f.location.line or 0)
+    assert [f.location.line for f in found] == [4, 8]
+    assert [[r.location.line for r in f.related if r.role == "also"] for f in found] == [[5], [9]]
+    assert all("mean/std" in f.message for f in found)
+
+
+def test_imputing_two_columns_stays_two_fits() -> None:
+    code = (
+        "df = pd.read_csv('d.csv')\n"
+        "df['age'] = df['age'].fillna(df['age'].mean())\n"
+        "df['fare'] = df['fare'].fillna(df['fare'].median())\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(df.drop(columns=['y']), df['y'])\n"
+        "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)\n"
+    )
+    assert _codes(code) == [(2, "ML203"), (3, "ML203")]
+
+
+def test_np_split_at_indices_is_train_validation_test_and_chunks_are_no_split() -> None:
+    from ml_lint_nb.facts.model import SplitFact
+
+    store, _ = extract_facts(
+        _nb(
+            "df = pd.read_csv('d.csv')\n"
+            "a, b, c = np.split(df.sample(frac=1), [600, 800])\n"
+            "X = df.values\n"
+            "left, right = np.split(X, 2, axis=1)\n"
+            "batches = np.array_split(X, 4)\n"
+        )
+    )
+    splits = list(store.of(SplitFact))
+    assert {s.method for s in splits} == {"np.split"}
+    roles = {frozenset(p.rows.roles()) for s in splits for p in s.parts}
+    assert {frozenset({"train"}), frozenset({"validation"}), frozenset({"test"})} <= roles
+    assert sum(s.shuffle is not None for s in splits) == 1  # one order judgement per call
+
+
+def test_a_permutation_split_whose_first_slice_is_scored_is_turned_round() -> None:
+    code = (
+        "df = pd.read_csv('d.csv')\n"
+        "perm = np.random.default_rng(0).permutation(len(df))\n"
+        "held = df.iloc[perm[:200]]\n"
+        "fit_part = df.iloc[perm[200:]]\n"
+        "m = LogisticRegression().fit(fit_part[['a']], fit_part['y'])\n"
+        "print(m.score(held[['a']], held['y']))\n"
+    )
+    assert _codes(code, "ML204") == []
+    store, _ = extract_facts(_nb(code))
+    from ml_lint_nb.facts.model import SplitFact
+
+    (split,) = [s for s in store.of(SplitFact) if s.method == "permutation"]
+    assert [p.name for p in split.parts] == ["fit_part", "held"]
+    assert [p.rows.roles() for p in split.parts] == [{"train"}, {"test"}]

@@ -21,6 +21,10 @@ from ml_lint_nb.findings import Location
 
 RowPath = tuple[Any, ...]  # (root: str, *(split_id: str, part: int))
 
+# The part index of a cross-validation splitter's held-out fold (``for tr, te in
+# KFold(5).split(X)``): validation rows, whatever the rows it divides were.
+FOLD = 2
+
 
 @dataclass(frozen=True)
 class RowSet:
@@ -63,7 +67,9 @@ def path_role(path: RowPath) -> str:
     """
     role = "all"
     for _split, part in path[1:]:
-        if role == "all":
+        if part == FOLD:
+            role = "validation"
+        elif role == "all":
             role = "train" if part == 0 else "test"
         elif role == "train":
             role = "train" if part == 0 else "validation"
@@ -205,6 +211,8 @@ class FitFact(Fact):
     # the fit of a search whose chosen configuration (best_params_ / best_estimator_)
     # built this estimator: its rows chose the hyper-parameters
     tuned_by: FitFact | None = None
+    # other places of the same fit: ``X -= X.mean(); X /= X.std()`` is one standardisation
+    also: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)

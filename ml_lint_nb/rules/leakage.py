@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import (
+    FOLD,
     CrossValFact,
     DataRef,
     DriftFact,
@@ -130,6 +131,15 @@ class FitPaths:
         self.cv = [cv for cv in store.of(CrossValFact) if cv.X is not None and cv.X.rows.known]
         for cv in self.cv:
             self.carry(cv.X)  # type: ignore[arg-type]
+        # est_id -> the models fitted or cross-validated on its output
+        self.consumers: dict[str, list[EstimatorInfo]] = {}
+        for f in store.of(FitFact):
+            if f.direct and f.X is not None and not is_preprocessor(f):
+                for est_id in f.X.applied:
+                    self.consumers.setdefault(est_id, []).append(f.estimator)
+        for cv in self.cv:
+            for est_id in cv.X.applied:  # type: ignore[union-attr]
+                self.consumers.setdefault(est_id, []).append(cv.estimator)
         for ev in store.of(EvaluationFact):
             if ev.X is not None:
                 self.carry(ev.X)
@@ -163,6 +173,20 @@ class FitPaths:
         splits = {step[0] for path in data.rows.paths for step in path[1:]}
         for est_id in ids:
             self.model_inputs.setdefault(est_id, set()).update(splits)
+
+    def rescales_for_trees_only(self, fit: FitFact) -> bool:
+        """A scaler whose output only feeds scale-invariant models (trees, boosting).
+
+        Rescaling each feature keeps the order of its values, so a tree
+        learns the same splits whichever rows the statistics came from: no
+        fold's score moves.
+        """
+        if "scaler" not in fit.estimator.kinds or label_driven(fit):
+            return False
+        models = self.consumers.get(fit.estimator.est_id)
+        return bool(models) and all(
+            "scale_sensitive" not in m.final.kinds and "pipeline" not in m.kinds for m in models
+        )
 
     def reaches_model(self, est_id: str, split: SplitFact) -> bool:
         """The fit's output reaches model data that went through this split."""
@@ -199,6 +223,13 @@ class FitPaths:
             if est_id in cv.X.applied and fit.X.rows.includes(cv.X.rows):  # type: ignore[union-attr]
                 return cv
         return None
+
+
+def fold_split(split: SplitFact) -> bool:
+    """The folds of a cross-validation splitter (``for tr, te in KFold(5).split(X)``)."""
+    return any(
+        path[-1][1] == FOLD for part in split.parts for path in part.rows.paths if len(path) > 1
+    )
 
 
 def concatenated_files(split: SplitFact) -> bool:
@@ -493,8 +524,18 @@ class PreprocessingBeforeSplit(Rule):
     ``Imputer``, a ``FeatureUnion`` nested in a ``Pipeline``), and
     statistics computed by hand (``fillna(np.mean(df.age))``,
     ``(X - X.mean()) / X.std()``, ``clip`` at quantiles, ``qcut``, a group
-    ``transform("mean")``, numbers derived from them). Also a selector or
-    transformer fitted on all rows whose output is then cross-validated.
+    ``transform("mean")``, numbers derived from them; a standardisation
+    spread over two statements is one finding). Every split counts:
+    ``train_test_split``, slices, a hand-made permutation
+    (``df.iloc[idx[:800]]``), ``np.split`` into train/validation/test, and
+    the folds of a hand-written loop (``for tr, te in KFold(5).split(X)``).
+    Also a selector or transformer fitted on all rows whose output is then
+    cross-validated (``cross_val_score``, ``cross_val_predict``, a search, a
+    fold loop): an error when the fit uses the labels (selection, target
+    encoding), a warning for a scaler or imputer; fitted on a training part
+    before cross-validating that part (the textbook way), or a rescaling
+    whose output only feeds tree models (it keeps each feature's order), it
+    stays silent.
     A ``train.csv`` and ``test.csv`` concatenated for feature engineering
     and sliced back is a warning; random under-sampling before the split is
     ``info``. Statistics that only reach a plot or a table stay silent.
@@ -538,13 +579,27 @@ class PreprocessingBeforeSplit(Rule):
             if fit.estimator.kinds & COPYING:
                 continue  # copies and synthetic rows across the split: ML201
             hit = paths.hit(fit)
+            # an unsupervised scaler or imputer fitted on a training part before a
+            # fold loop over it is the textbook way (as with cross_val_score): silent
+            # a per-feature rescaling before folds scored by trees moves no score: silent
+            if (
+                hit is not None
+                and fold_split(hit[0])
+                and not label_driven(fit)
+                and (fit.X.rows.roles() != {"all"} or paths.rescales_for_trees_only(fit))
+            ):
+                hit = None
             if hit is not None:
                 yield self.split_finding(store, fit, *hit)
                 continue
             # label-driven fits leak into the folds' held-out rows; an unsupervised scaler
             # or imputer fitted before cross-validation moves a score by a hair, and
             # reviewers strike it (textbooks preprocess the training set, then CV on it)
-            cv = paths.cross_validated(fit) if label_driven(fit) else None
+            # (textbooks preprocess the training set, then CV on it); one fitted on every
+            # row before the notebook's only estimate, a cross-validation, is a warning
+            # as in a hand-written fold loop
+            on_all = fit.X.rows.roles() == {"all"} and not paths.rescales_for_trees_only(fit)
+            cv = paths.cross_validated(fit) if label_driven(fit) or on_all else None
             if cv is not None:
                 yield self.cv_finding(fit, cv)
 
@@ -569,6 +624,9 @@ class PreprocessingBeforeSplit(Rule):
             if when == "before"
             else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
         )
+        if fold_split(split) and when == "before":
+            loop = split.method.removesuffix(".split")
+            tail = f"before the {loop} loop ({where(split.location)}) scores on folds of them"
         severity = None
         fix = None
         if "undersampling" in info.kinds:
@@ -597,6 +655,17 @@ class PreprocessingBeforeSplit(Rule):
                 "Split first and clean only the training part, e.g. inside "
                 "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers)."
             )
+        elif fold_split(split):
+            consequence = (
+                "each fold's held-out rows leak into what it learns, so the cross-validated "
+                "score is optimistic."
+            )
+            if not label_driven(fit):
+                severity = Severity.WARNING  # a scaler's statistics move a fold score by a little
+            fix = (
+                "Fit it inside the loop on the fold's training rows only, or put it in a "
+                "Pipeline with the model and cross-validate the pipeline."
+            )
         elif part.rows.roles() == {"validation"}:
             consequence = (
                 "the validation rows leak into what it learns, and its score is optimistic."
@@ -621,7 +690,7 @@ class PreprocessingBeforeSplit(Rule):
             f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}",
             fit.location,
             subject=fit.subject,
-            related=related(split, "split"),
+            related=related(split, "split") + [Related(loc, "also") for loc in fit.also],
             evidence=evidence,
             severity=severity,
             fix=fix,
@@ -631,6 +700,7 @@ class PreprocessingBeforeSplit(Rule):
         info = fit.estimator
         assert fit.X is not None
         learns = "what it selects" if "selector" in info.kinds else "what it learns"
+        severity = None if label_driven(fit) else Severity.WARNING
         text = (
             f"{est_label(info)} is fitted ({fit.method}) on {data_label(fit.X)} "
             f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
@@ -641,7 +711,7 @@ class PreprocessingBeforeSplit(Rule):
             "score is optimistic.",
             fit.location,
             subject=fit.subject,
-            related=related(cv, "cross-validation"),
+            related=related(cv, "cross-validation") + [Related(loc, "also") for loc in fit.also],
             evidence=[
                 Evidence(
                     fit.source,
@@ -650,6 +720,7 @@ class PreprocessingBeforeSplit(Rule):
                     {"estimator": info.cls, "fitted_on": data_label(fit.X), "cv": cv.function},
                 )
             ],
+            severity=severity,
             fix=(
                 "Put the transformer in a Pipeline with the model and cross-validate the pipeline "
                 "(imblearn.pipeline.Pipeline when it holds a sampler), so each fold fits it on "
@@ -989,7 +1060,9 @@ class TestSetReuse(Rule):
                 if "search" in info.kinds:  # the search chose by CV; its model counts once
                     n, key = 1, (info.steps[0] if info.steps else info).config_key()
                 else:
-                    n = max(info.configs, 1)
+                    # a model of several configurations scored outside any loop is the one
+                    # kept (``best = rf`` in a loop over validation scores): one on the test set
+                    n = max(info.configs, 1) if ev.in_loop else 1
                     key = config_of(info) if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n
@@ -1012,8 +1085,14 @@ class TestSetReuse(Rule):
                     "the test set into model selection."
                 )
                 severity = Severity.WARNING
+                # each place that chose by these scores once (argmax and best_k = ... on one
+                # line are one choice; a second choice further down is another place)
+                by_place: dict[tuple, SelectionFact] = {}
+                for c in sorted(choices, key=lambda s: s.location.sort_key()):
+                    by_place.setdefault((c.location.cell, c.location.line), c)
                 extra = [
-                    Related(c.location, f"choice by test score ({c.how})") for c in choices[:2]
+                    Related(c.location, f"choice by test score ({c.how})")
+                    for c in list(by_place.values())[:3]
                 ]
             else:
                 message = (

@@ -34,6 +34,7 @@ from ml_lint_nb.facts.static.interpreter import (
     Display,
     Interpreter,
     Proto,
+    SplitToken,
     _is_time_column,
 )
 from ml_lint_nb.facts.static.mentions import baseline_cells
@@ -157,6 +158,8 @@ class Finaliser:
         self._refs: dict[int, DataRef] = {}
         # one-sided "splits" (a lone head(), a filter) are filters: drop their steps
         self._void = {t.split_id for t in interp.splits if t.one_sided}
+        # positional splits whose first slice is the held-out one: parts 0 and 1 swap
+        self._swapped = {t.split_id for t in interp.splits if t.swapped and not t.one_sided}
 
     def facts(self) -> list[Fact]:
         out: list[Fact] = []
@@ -174,7 +177,7 @@ class Finaliser:
                     split_id=tok.split_id,
                     method=tok.method,
                     inputs=tuple(self.ref(d) for d in tok.inputs),
-                    parts=tuple(self.ref(d) for d in tok.parts),
+                    parts=tuple(self.ref(d) for d in _train_first(tok)),
                     shuffle=tok.shuffle,
                     stratified=tok.stratified,
                     seeded=tok.seeded,
@@ -202,6 +205,7 @@ class Finaliser:
                 a.get("in_loop", False),
                 a.get("direct", True),
                 self.fit_of(a.get("tuned_by")),
+                tuple(a.get("also", ())),
             )
             self._fits[id(p)] = fact
             return fact
@@ -393,11 +397,15 @@ class Finaliser:
         return all(len(p) == 1 for p in self.strip(d.rows).paths)
 
     def strip(self, rows: RowSet) -> RowSet:
-        if not self._void:
+        if not self._void and not self._swapped:
             return rows
         return RowSet(
             frozenset(
-                tuple(s for s in p if not (isinstance(s, tuple) and s[0] in self._void))
+                tuple(
+                    _swap(s, self._swapped)
+                    for s in p
+                    if not (isinstance(s, tuple) and s[0] in self._void)
+                )
                 for p in rows.paths
             )
         )
@@ -420,3 +428,27 @@ class Finaliser:
         if text:
             return "label", Observation(text)
         return None, None
+
+
+def _swap(step: Any, swapped: set[str]) -> Any:
+    """A lineage step with parts 0 and 1 exchanged when its split is turned round."""
+    if isinstance(step, tuple) and step[0] in swapped and step[1] in (0, 1):
+        return (step[0], 1 - step[1])
+    return step
+
+
+def _train_first(tok: SplitToken) -> list[DataV]:
+    """A turned-round split lists its parts training side first, as every split does."""
+    if not tok.swapped:
+        return tok.parts
+    return [p for p in tok.parts if _last_part(p, tok) == 1] + [
+        p for p in tok.parts if _last_part(p, tok) != 1
+    ]
+
+
+def _last_part(d: DataV, tok: SplitToken) -> int | None:
+    for path in d.rows.paths:
+        for step in path[1:]:
+            if isinstance(step, tuple) and step[0] == tok.split_id:
+                return step[1]
+    return None

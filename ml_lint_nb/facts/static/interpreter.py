@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts import catalog
-from ml_lint_nb.facts.model import EstimatorInfo, RowSet
+from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
     DataV,
@@ -130,6 +130,7 @@ class SplitToken:
     # a mask and its complement split rows only when one model is fitted on one side and
     # evaluated on the other (see Interpreter.confirm_masks); else they select rows (a plot)
     unused: bool = False
+    swapped: bool = False  # the first positional part is the held-out one (see orient_splits)
 
     @property
     def one_sided(self) -> bool:
@@ -430,7 +431,14 @@ class Interpreter:
             if d is None or not d.applied:
                 return
             ids = d.applied
-        self.env[name] = _with_column_ids(frame, col, ids)
+        new = _with_column_ids(frame, col, ids)
+        d = data_of(value)
+        if d is not None and d.scaled and isinstance(target, ast.Subscript):
+            # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
+            names = [col] if col is not None else _strings(self.ev(target.slice))
+            if names:
+                new.scaled_cols = frame.scaled_cols | frozenset(names)
+        self.env[name] = new
 
     def unpack(self, value: V, n: int) -> list[V]:
         if isinstance(value, MultiV):
@@ -590,13 +598,19 @@ class Interpreter:
             if isinstance(idx, LitV) and isinstance(idx.value, str):
                 shown = f"{base.name}['{idx.value}']" if base.name else None
                 kept = _columns_kept(base, (idx.value,))
+                if idx.value in base.scaled_cols:
+                    kept["scaled"] = True
                 return base.derive(column=idx.value, n_features=1, name=shown, **kept)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
                 cols = tuple(str(i.value) for i in idx.items)
                 kept = _columns_kept(base, cols)
+                if cols and base.scaled_cols.issuperset(cols):
+                    kept["scaled"] = True  # only columns assigned back scaled
                 return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
             if isinstance(idx, MaskV | DataV):
                 return self.select_rows(base, index, node, positional=False, mask=idx)
+            if isinstance(first(idx), FoldIndexV):
+                return self.fold_rows(base, first(idx))  # type: ignore[arg-type]
             return base.derive()
         if isinstance(base, GroupByV):
             idx = self.ev(index)
@@ -618,6 +632,8 @@ class Interpreter:
             return self.positional_split(data, part, node, "slice")
         if mask is None:
             mask = self.ev(index)
+        if isinstance(first(mask), FoldIndexV):
+            return self.fold_rows(data, first(mask))  # type: ignore[arg-type]
         if isinstance(mask, MaskV):
             return self.mask_split(data, mask, node)
         if isinstance(mask, DataV) and mask.order == SHUFFLED:
@@ -627,12 +643,70 @@ class Interpreter:
     def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
         """``X[perm]`` or ``X.iloc[perm[:n]]``: rows in random order.
 
-        The rows are not tied to the permutation's parts as a split: a hand-made
-        split is often replaced by a stratified one a cell later (the textbook
-        way), and rows the reader cannot follow through that replacement must
-        not look held out.
+        Rows selected by one slice of a permutation are one side of a shuffled
+        hold-out split (``train = df.iloc[idx[:800]]; test = df.iloc[idx[800:]]``),
+        see :meth:`permutation_split`; the whole permutation only reorders.
         """
-        return data.derive(order=SHUFFLED)
+        part = self.permutation_split(data, idx, node)
+        return part if part is not None else data.derive(order=SHUFFLED)
+
+    def permutation_split(self, data: DataV, idx: DataV, node: ast.AST) -> DataV | None:
+        """One side of a hand-made shuffled split: rows picked by a slice of a permutation.
+
+        The side is that of the slice of the permutation (``[:n]`` first); when
+        the code fits a model on the second side and scores it on the first
+        (``test = idx[:n]``), :meth:`orient_splits` turns the split round.
+        """
+        if len(idx.rows.paths) != 1:
+            return None
+        path = next(iter(idx.rows.paths))
+        if len(path) != 2 or not isinstance(path[1], tuple):
+            return None
+        index_split, part = path[1]
+        if not hasattr(self, "_perm_splits"):
+            self._perm_splits: dict[Any, SplitToken] = {}
+        key = (data.rows.paths, index_split)
+        tok = self._perm_splits.get(key)
+        if tok is None:
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="permutation",
+                inputs=[data],
+                parts=[],
+                location=self.loc(node),
+                shuffle=True,
+                stratified=False,
+                seeded=True,
+            )
+            self._perm_splits[key] = tok
+            self.pending_splits.append(tok)
+        out = data.derive(rows=data.rows.part(tok.split_id, part), order=SHUFFLED)
+        tok.parts.append(out)
+        self._unbound_sides[id(out)] = (tok, part, "permutation")
+        return out
+
+    def orient_splits(self) -> None:
+        """Positional splits whose first part is the one scored: the held-out side is first.
+
+        ``X_test = X[:200]; X_train = X[200:]`` or ``test = df.iloc[idx[:n]]``:
+        which slice is held out shows in what a model is fitted on and scored on.
+        """
+        for tok in self.splits:
+            if tok.method not in ("permutation", "slice") or tok.sides != {0, 1}:
+                continue
+            fitted = {0: False, 1: False}
+            scored = {0: False, 1: False}
+            for p in self.protos:
+                X = p.args.get("X")
+                if not isinstance(X, DataV) or p.args.get("estimator") is None:
+                    continue
+                for side in (0, 1):
+                    if any((tok.split_id, side) in path for path in X.rows.paths):
+                        if p.kind == "fit" and "pseudo" not in p.args["estimator"].kinds:
+                            fitted[side] = True
+                        elif p.kind in ("evaluation", "predict"):
+                            scored[side] = True
+            tok.swapped = fitted[1] and not fitted[0] and scored[0]
 
     def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
         """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
@@ -815,10 +889,51 @@ class Interpreter:
                 text = text[:57] + "..."
             est_id = self.pseudo_fit(f"the {st.stat} in `{text}`", kind, st.data, node)
             self._stat_fits[key] = est_id
+            if not hasattr(self, "_stat_protos"):
+                self._stat_protos: dict[str, Proto] = {}
+            self._stat_protos[est_id] = self.protos[-1]
         return est_id
+
+    def continues_stat_fit(self, d: DataV, st: StatV, node: ast.AST, kind: str) -> bool:
+        """A statistic finishing a transformation that a statistic of the same rows began.
+
+        ``X -= X.mean(); X /= X.std()`` or ``Z = Z - mu`` then ``Z = Z / sd``:
+        one standardisation spread over two statements is one fit, with the
+        second place listed as another place of it (one finding per event).
+        """
+        protos = getattr(self, "_stat_protos", None)
+        if not protos or not d.applied:
+            return False
+        loc = self.loc(node)
+        for est_id in d.applied:
+            p = protos.get(est_id)
+            if p is None or kind not in p.args["estimator"].kinds:
+                continue
+            X = p.args["X"]
+            if X.rows != st.data.rows or X.column != st.data.column:
+                continue
+            if (p.location.cell, p.location.execution_count, p.location.line) == (
+                loc.cell,
+                loc.execution_count,
+                loc.line,
+            ):
+                return False  # the same line: stat_fit names both statistics
+            also = p.args.setdefault("also", [])
+            if loc not in also:
+                also.append(loc)
+            info = p.args["estimator"]
+            old = info.cls.split(" in `", 1)
+            names = old[0].removeprefix("the ").split("/")
+            new = "/".join(names + [n for n in st.stat.split("/") if n not in names])
+            if len(old) == 2 and new != "/".join(names):
+                p.args["estimator"] = _with(info, cls=f"the {new} in `{old[1]}")
+            return True
+        return False
 
     def apply_stat(self, d: DataV, st: StatV, node: ast.AST, kind: str = "scaler") -> DataV:
         """A statistic reaching data: a fit on the statistic's rows, applied to ``d``."""
+        if self.continues_stat_fit(d, st, node, kind):
+            return d.derive(applied=d.applied | st.data.applied)
         est_id = self.stat_fit(st, node, kind)
         return d.derive(applied=d.applied | st.data.applied | {est_id})
 
@@ -987,6 +1102,8 @@ class Interpreter:
             return self.call_builtin(short, args, kwargs, node)
         if short == "train_test_split":
             return self.train_test_split(args, kwargs, node)
+        if short == "load_data" and ".datasets." in qual and root in ("keras", "tensorflow"):
+            return self.presplit_dataset(qual, node)
         if (
             short in catalog.DATASETS
             or short in catalog.GENERATORS
@@ -1101,6 +1218,10 @@ class Interpreter:
                 n = min(len(s.items) for s in seqs)
                 return SeqV([SeqV([s.items[i] for s in seqs], "tuple") for i in range(n)], "items")
             return UNKNOWN
+        if short == "enumerate" and args and isinstance(args[0], MultiV):
+            # enumerate(skf.split(X, y)): (fold number, (train, held-out indices))
+            alts = [SeqV([UNKNOWN, a], "tuple") for a in args[0].alts]
+            return MultiV(alts, args[0].count)  # type: ignore[arg-type]
         if short == "enumerate" and args and isinstance(args[0], SeqV):
             return SeqV([SeqV([LitV(i), v], "tuple") for i, v in enumerate(args[0].items)], "items")
         if short in ("list", "tuple", "sorted", "reversed") and args:
@@ -1142,6 +1263,11 @@ class Interpreter:
                     return d.derive(column=None)  # row-wise: a feature of each row
                 name = short.removeprefix("nan")
                 return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
+        if short in ("split", "array_split") and qual.startswith("numpy.") and args:
+            d = data_of(args[0])
+            axis = kwargs.get("axis", args[2] if len(args) > 2 else LitV(0))
+            if d is not None and isinstance(axis, LitV) and axis.value == 0:
+                return self.array_split(d, args[1] if len(args) > 1 else None, node)
         if short in ("qcut", "cut") and args:
             d = data_of(args[0])
             bins = args[1] if len(args) > 1 else kwargs.get("q", kwargs.get("bins", UNKNOWN))
@@ -1199,6 +1325,48 @@ class Interpreter:
         ):
             return self.generic_call(args, {}, node)
         return self.generic_call(args, kwargs, node)
+
+    def array_split(self, data: DataV, sections: V | None, node: ast.AST) -> V:
+        """``train, val, test = np.split(df.sample(frac=1), [a, b])``: consecutive parts.
+
+        Only cuts at given indices split; a number of equal sections is
+        chunking (batches, jobs). Each cut is a split of the rows after the previous one, so the parts
+        read as train, then validation, then test (the lineage of a split of
+        a held-out part), and two parts as train and test.
+        """
+        if isinstance(sections, SeqV):
+            n = len(sections.items) + 1
+        else:  # np.array_split(X, 4): equal chunks (batches, jobs), not hold-out parts
+            return data.derive()
+        if not 2 <= n <= 10:
+            return data.derive()
+        outs: list[V] = []
+        rest = data
+        for i in range(n - 1):
+            tok = SplitToken(
+                split_id=self.new_id("S"),
+                method="np.split",
+                inputs=[rest],
+                parts=[],
+                location=self.loc(node),
+                # one call, one order: the first cut speaks for it (ML206 once)
+                shuffle=data.order == SHUFFLED if i == 0 else None,
+                stratified=False,
+                seeded=True,
+            )
+            head = rest.derive(rows=rest.rows.part(tok.split_id, 0))
+            later = "the validation and test parts" if n == 3 else "the later parts"
+            tail = rest.derive(
+                rows=rest.rows.part(tok.split_id, 1), name=None if i == n - 2 else later
+            )
+            tok.parts.extend([head, tail])
+            tok.sides.update((0, 1))
+            self.pending_splits.append(tok)
+            outs.append(head)
+            rest = tail
+            if i == n - 2:
+                outs.append(tail)
+        return SeqV(outs, "tuple")
 
     def concat(self, seq: V, node: ast.AST) -> V:
         items = seq.items if isinstance(seq, SeqV) else [seq]
@@ -1265,6 +1433,33 @@ class Interpreter:
         if short in catalog.GENERATORS or (isinstance(rxy, LitV) and rxy.value):
             return SeqV([data.derive(), data.derive(column="<target>")], "tuple")
         return data
+
+    def presplit_dataset(self, qual: str, node: ast.Call) -> V:
+        """``(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()``.
+
+        The loader hands out its own training and test parts: a split of one
+        dataset, so a choice made on the test part is made on the test set.
+        """
+        data = DataV(RowSet.root(self.root_id(node)), origin=qual.rsplit(".", 2)[-2])
+        tok = SplitToken(
+            split_id=self.new_id("S"),
+            method="load_data",
+            inputs=[data],
+            parts=[],
+            location=self.loc(node),
+            shuffle=None,  # the publisher's split: no stored order to judge
+            stratified=False,
+            seeded=True,
+        )
+        halves: list[V] = []
+        for part in (0, 1):
+            rows = data.rows.part(tok.split_id, part)
+            x, y = data.derive(rows=rows), data.derive(rows=rows, column="<target>")
+            tok.parts.extend([x, y])
+            tok.sides.add(part)
+            halves.append(SeqV([x, y], "tuple"))
+        self.pending_splits.append(tok)
+        return SeqV(halves, "tuple")
 
     def train_test_split(self, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         inputs = [data_of(a) or DataV(RowSet.root(self.root_id(node))) for a in args]
@@ -1875,12 +2070,57 @@ class Interpreter:
                 est.info, params={**est.info.params, **params}, configs=est.info.configs * configs
             )
             return est
+        if meth == "split" and "splitter" in info.kinds and X is not None:
+            return self.fold_split(est, X, node)
         if meth in ("split", "get_n_splits"):
             d = X
             if d is None:
                 return UNKNOWN
             return MultiV([SeqV([IndexV(d), IndexV(d)], "tuple")], None)
         return UNKNOWN
+
+    def fold_split(self, est: EstV, X: DataV, node: ast.AST) -> V:
+        """``for tr, te in KFold(5).split(X)``: index arrays with the lineage of X's rows.
+
+        The training indices select a training part of X, the held-out
+        indices a validation fold (``FOLD``), so that a scaler fitted on all
+        of X before the loop sees the rows each fold then scores on. A
+        single shuffled split (``StratifiedShuffleSplit(n_splits=1)``, the
+        textbook way to carve out a test set) holds out a test part.
+        """
+        n_splits = est.info.params.get("n_splits")
+        single = n_splits == 1 and not isinstance(n_splits, bool)
+        held = 1 if single else FOLD
+        shuffle = est.info.params.get("shuffle")
+        cls = est.info.cls
+        tok = SplitToken(
+            split_id=self.new_id("S"),
+            method=f"{cls}.split",
+            inputs=[X],
+            parts=[],
+            location=self.loc(node),
+            # k folds together cover every row: their stored order decides no side
+            shuffle=True if single else None,
+            stratified=cls.startswith("Stratified"),
+            seeded=bool(shuffle is not True and "Shuffle" not in cls)
+            or "random_state" in est.info.params,
+            time_series=cls == "TimeSeriesSplit",
+        )
+        label = X.name or X.origin or "the data"
+        names = (f"the training folds of {label}", f"the held-out folds of {label}")
+        if single:
+            names = (f"the training rows of {label}", f"the held-out rows of {label}")
+        for part, name in zip((0, held), names, strict=True):
+            tok.parts.append(X.derive(rows=X.rows.part(tok.split_id, part), name=name))
+            tok.sides.add(min(part, 1))
+        self.pending_splits.append(tok)
+        index = SeqV([FoldIndexV(tok.split_id, 0), FoldIndexV(tok.split_id, held)], "tuple")
+        count = n_splits if isinstance(n_splits, int) and not isinstance(n_splits, bool) else None
+        return MultiV([index], count)
+
+    def fold_rows(self, data: DataV, index: FoldIndexV) -> DataV:
+        """``X[tr]`` / ``df.iloc[te]``: the rows of one side of a splitter's folds."""
+        return data.derive(rows=data.rows.part(index.split_id, index.part))
 
     def rows_of(self, d: DataV) -> int | None:
         """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
@@ -2229,6 +2469,7 @@ class Interpreter:
         to be a target).
         """
         self.confirm_masks()
+        self.orient_splits()
         for g, loc, est_id in self.target_encodings:
             if est_id in self._emitted or g.column is None:
                 continue
@@ -2302,6 +2543,14 @@ class ScoreV(V):
     """A score (or a container of scores) and the evaluations it came from."""
 
     evals: list[Proto]
+
+
+@dataclass(eq=False)
+class FoldIndexV(V):
+    """Row indices one side of a splitter's folds yields (``tr``/``te`` in ``kf.split(X)``)."""
+
+    split_id: str
+    part: int
 
 
 @dataclass(eq=False)

@@ -67,6 +67,9 @@ class DataV(V):
     # dropping columns keeps or loses them; ids not listed here belong to the whole frame
     col_applied: dict[str, frozenset[str]] | None = None
     window: bool = False  # df.rolling(7) / expanding() / ewm(): reductions stay per row
+    # columns assigned back scaled (``df[cols] = scaler.transform(df[cols])``): selecting
+    # only those columns gives scaled features
+    scaled_cols: frozenset[str] = frozenset()
     order: tuple[str, str] | None = None  # ("sorted", column)
     ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
