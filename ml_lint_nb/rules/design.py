@@ -151,6 +151,12 @@ class UnscaledFeatures(Rule):
 def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: float) -> str | None:
     """Why the estimator's regularisation is (effectively) off, or None."""
     p = info.params
+    if "spark" in info.kinds and info.cls in catalog.SPARK_REG_PARAM:
+        # pyspark.ml's linear learners default to regParam=0.0: no penalty at all
+        reg = p.get("regParam", 0.0)
+        if not isinstance(reg, int | float) or isinstance(reg, bool) or reg > max_alpha:
+            return None
+        return f"regParam={reg:g}" if "regParam" in p else "regParam left at its default 0.0"
     if info.cls == "LinearRegression":
         return "LinearRegression has no regularization"
     if info.cls == "LogisticRegression" and "penalty" in p and p["penalty"] in (None, "none"):
@@ -170,13 +176,20 @@ def negligible_regularisation(info: EstimatorInfo, min_c: float, max_alpha: floa
     return None
 
 
+SPARK_FIX = (
+    "Set regParam > 0 (elasticNetParam chooses L2, L1 or a mix) and tune it with CrossValidator "
+    "over a ParamGridBuilder grid."
+)
+
+
 class MissingRegularization(Rule):
     """What it does
     Flags logistic and linear models with no or negligible regularization
     (``C=np.inf``, ``penalty=None`` on older scikit-learn, ``C >= 1e4``,
-    ``alpha=0``), as a warning when the features are many relative to the
-    rows, as advice otherwise. A plain ``LinearRegression`` is flagged only
-    when the features are many relative to the rows.
+    ``alpha=0``; in Spark ML, ``regParam`` left at its default 0.0), as a
+    warning when the features are many relative to the rows, as advice
+    otherwise. A plain ``LinearRegression`` is flagged only when the
+    features are many relative to the rows.
 
     Why is this bad?
     Without a penalty the model fits noise when features are many, and on
@@ -189,9 +202,15 @@ class MissingRegularization(Rule):
     LogisticRegression(C=np.inf).fit(X_train, y_train)
     ```
 
+    The same in Spark ML:
+    ```python
+    lr = LogisticRegression(featuresCol="features", labelCol="label")  # regParam=0.0
+    ```
+
     Use instead
     ```python
     LogisticRegressionCV(Cs=10).fit(X_train, y_train)
+    # Spark ML: LogisticRegression(regParam=0.01), tuned with CrossValidator
     ```
     """
 
@@ -249,6 +268,7 @@ class MissingRegularization(Rule):
             if info.cls == "LinearRegression" and not many:
                 continue
             label = est_label(info)
+            fix = SPARK_FIX if "spark" in info.kinds else None
             if many:
                 assert data is not None and ratio is not None
                 yield self.finding(
@@ -257,6 +277,7 @@ class MissingRegularization(Rule):
                     est.location,
                     subject=(info.binding or info.cls,),
                     related=related(fit_fact, "fit"),
+                    fix=fix,
                     evidence=[
                         Evidence(
                             "static",
@@ -283,6 +304,7 @@ class MissingRegularization(Rule):
                     subject=(info.binding or info.cls,),
                     related=related(fit_fact, "fit"),
                     severity=Severity.INFO,
+                    fix=fix,
                 )
 
 

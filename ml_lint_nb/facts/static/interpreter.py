@@ -106,6 +106,31 @@ THRESHOLD_FREE = frozenset(
 )
 
 
+# splitting calls that always return every part (never a one-sided filter)
+WHOLE_SPLITS = frozenset({"train_test_split", "randomSplit"})
+SPARK_SESSION = "pyspark.sql.SparkSession"
+# SparkSession.builder...getOrCreate(): each step returns the builder or the session
+SPARK_SESSION_STEPS = frozenset(
+    {
+        "builder",
+        "appName",
+        "master",
+        "config",
+        "enableHiveSupport",
+        "remote",
+        "getOrCreate",
+        "create",
+        "newSession",
+        "active",
+        "getActiveSession",
+    }
+)
+# spark.read.csv(...), spark.table(...), spark.sql(...): fresh rows
+SPARK_READERS = frozenset(
+    {"csv", "parquet", "json", "orc", "text", "table", "load", "sql", "range", "jdbc", "delta"}
+)
+
+
 @dataclass
 class Proto:
     """A fact waiting for finalisation: its class name and arguments (with DataV inside)."""
@@ -134,7 +159,7 @@ class SplitToken:
     @property
     def one_sided(self) -> bool:
         """A head()/slice/mask/sample with no complementary part is a filter, not a split."""
-        return self.unused or self.method != "train_test_split" and self.sides != {0, 1}
+        return self.unused or self.method not in WHOLE_SPLITS and self.sides != {0, 1}
 
 
 @dataclass
@@ -525,6 +550,8 @@ class Interpreter:
             if found is not None:
                 self.env[node.id] = found  # defined before the session began watching
                 return found
+        if node.id == "spark":  # the session Databricks and the pyspark shell predefine
+            return RefV(SPARK_SESSION)
         return UNKNOWN
 
     def e_Attribute(self, node: ast.Attribute) -> V:
@@ -555,7 +582,7 @@ class Interpreter:
                 return UNKNOWN
             if attr == "target":
                 return base.derive(column="<target>")
-            if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array"):
+            if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array", "na"):
                 return base.derive()
             # a column accessed as an attribute: df.age
             return base.derive(column=attr, **_columns_kept(base, (attr,)))
@@ -985,6 +1012,8 @@ class Interpreter:
             self.note_choice(short, args, node.args, node)
         if root == "builtins":
             return self.call_builtin(short, args, kwargs, node)
+        if root == "pyspark" and not catalog.is_spark_ml(qual):
+            return self.spark_call(qual, short, args, node)
         if short == "train_test_split":
             return self.train_test_split(args, kwargs, node)
         if (
@@ -1053,6 +1082,61 @@ class Interpreter:
         if root == "pandas" or root == "numpy":
             return self.call_pandas_numpy(qual, short, args, kwargs, node)
         return self.generic_call(args, kwargs, node)
+
+    def spark_call(self, qual: str, short: str, args: list[V], node: ast.Call) -> V:
+        """The Spark session and what it reads: ``spark.read.csv(...)`` is data, as ``read_csv``.
+
+        ``createDataFrame(pdf)`` keeps the rows (and what the code knows about
+        them) of the frame it converts; ``pyspark.sql.functions`` build column
+        expressions, not data.
+        """
+        if qual.startswith(SPARK_SESSION):
+            if short in SPARK_SESSION_STEPS:
+                return RefV(SPARK_SESSION)
+            if short == "read" or short == "readStream":
+                return RefV(f"{SPARK_SESSION}.read")
+            if short == "createDataFrame":
+                d = data_of(args[0]) if args else None
+                return (
+                    d.derive(column=None)
+                    if d is not None
+                    else DataV(RowSet.root(self.root_id(node)))
+                )
+            if short in SPARK_READERS or ".read." in qual:
+                return DataV(RowSet.root(self.root_id(node)))
+            return UNKNOWN
+        if qual.startswith("pyspark.sql.functions"):
+            return UNKNOWN
+        return self.generic_call(args, {}, node)
+
+    def random_split(self, d: DataV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        """``df.randomSplit([0.8, 0.2], seed=42)``: Spark's shuffled split into parts.
+
+        Part 0 is the training part, the rest are held out (validation or
+        test), whether unpacked into names or indexed.
+        """
+        weights = args[0] if args else kwargs.get("weights", UNKNOWN)
+        ws = (
+            [i.value for i in weights.items if isinstance(i, LitV)]
+            if isinstance(weights, SeqV)
+            else []
+        )
+        n = len(weights.items) if isinstance(weights, SeqV) and weights.items else 2
+        seeded = len(args) > 1 or _kw_set(kwargs, "seed")
+        if not seeded:
+            self.record("random_call", node, function="randomSplit", seeded=False)
+        tok = SplitToken(
+            self.new_id("S"), "randomSplit", [d], [], self.loc(node), True, False, seeded
+        )
+        total = sum(w for w in ws if isinstance(w, int | float)) if len(ws) == n else 0
+        for part in range(n):
+            rows = self.rows_of(d)
+            share = ws[part] / total if total else None
+            count = round(rows * share) if rows is not None and share is not None else None
+            tok.parts.append(d.derive(rows=d.rows.part(tok.split_id, part), n_rows=count))
+        tok.sides = set(range(n))
+        self.pending_splits.append(tok)
+        return SeqV(list(tok.parts), "list", split=tok)
 
     def shuffled(
         self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
@@ -1372,7 +1456,8 @@ class Interpreter:
         params, configs = self.params_of(kwargs, node)
         steps: tuple[EstimatorInfo, ...] = ()
         inner: EstV | None = None
-        kinds = catalog.kinds_of(short)
+        spark = catalog.is_spark_ml(qual)
+        kinds = catalog.spark_kinds(short, params) if spark else catalog.kinds_of(short)
         if "search" in kinds:
             est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
             if isinstance(est, EstV):
@@ -1409,7 +1494,8 @@ class Interpreter:
         tuned = kwargs.get("**")
         if isinstance(tuned, TunedV):  # Model(**search.best_params_)
             ev.tuned_by = tuned.search.fit_record
-        self.record("estimator", node, estimator=info, holder=ev)
+        if "evaluator" not in kinds:  # an evaluator computes a metric, it fits nothing
+            self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
     def composite(
@@ -1434,7 +1520,11 @@ class Interpreter:
                 args[0]
                 if args
                 else kwargs.get(
-                    "steps", kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN))
+                    "steps",
+                    kwargs.get(
+                        "stages",  # pyspark.ml.Pipeline(stages=[...])
+                        kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN)),
+                    ),
                 )
             )
             if isinstance(seq, SeqV):
@@ -1477,6 +1567,8 @@ class Interpreter:
             kinds = kinds | (part_kinds & {"scaler", "imputer", "encoder", "transformer"})
         if unresolved or any("unresolved" in st.kinds for st in steps):
             kinds = kinds | {"unresolved"}
+        if catalog.is_spark_ml(qual):
+            kinds = kinds | {"spark"}
         info = EstimatorInfo(
             est_id=self.new_id("E"),
             cls=short,
@@ -1796,6 +1888,10 @@ class Interpreter:
     def estimator_method(
         self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if est.info.kinds & {"spark", "stateless", "evaluator"}:
+            out = self.spark_method(est, meth, args, kwargs, node)
+            if out is not None:
+                return out
         X = data_of(args[0]) if args else data_of(kwargs.get("X", UNKNOWN))
         y = data_of(args[1]) if len(args) > 1 else data_of(kwargs.get("y", UNKNOWN))
         info = est.info
@@ -1882,6 +1978,85 @@ class Interpreter:
             return MultiV([SeqV([IndexV(d), IndexV(d)], "tuple")], None)
         return UNKNOWN
 
+    def spark_method(
+        self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V | None:
+        """Spark ML's protocol, read into the same facts as scikit-learn's.
+
+        ``est.fit(df)`` returns a new Model (the estimator itself stays
+        unfitted); the label is a column of the frame (``labelCol``); a Model
+        whose last stage predicts adds predictions on ``transform``; an
+        evaluator's ``evaluate`` is a metric of those predictions; fluent
+        ``setX(v)`` sets a parameter. None: handled as scikit-learn's.
+        """
+        info = est.info
+        if meth.startswith("set") and len(meth) > 3 and len(args) == 1:
+            params, _ = self.params_of({}, node)
+            name = meth[3].lower() + meth[4:]
+            a = args[0]
+            params[name] = a.value if isinstance(a, LitV) else Expr(ast.unparse(node.args[0]))
+            est.info = _with(info, params={**info.params, **params})
+            if "evaluator" not in info.kinds:
+                self.record("estimator", node, estimator=est.info, holder=est)
+            return est
+        X = data_of(args[0]) if args else data_of(kwargs.get("dataset", UNKNOWN))
+        if "evaluator" in info.kinds:
+            return self.spark_evaluate(est, meth, X, node) if meth == "evaluate" else UNKNOWN
+        if "stateless" in info.kinds:
+            if meth != "transform" or X is None:
+                return UNKNOWN
+            cols = info.params.get("inputCols")
+            n_feat = len(cols) if isinstance(cols, list) else 0
+            return X.derive(column=None, n_features=n_feat or X.n_features)
+        final = info.final
+        label = final.params.get("labelCol", "label")
+        predicts = bool(final.kinds & {"classifier", "regressor", "cluster"})
+        if meth == "fit" and X is not None:
+            y = X.derive(column=label) if predicts and isinstance(label, str) else None
+            rec = self.record(
+                "fit",
+                node,
+                estimator=info,
+                method="fit",
+                X=X,
+                y=y,
+                subject=_subject(info, X),
+                direct=True,
+                tuned_by=est.tuned_by,
+            )
+            if y is not None and isinstance(label, str):
+                self.target_columns.add(label)
+            # the Model is a new object: bound to its own name, it keeps the estimator's id
+            return EstV(
+                _with(info, binding=None), fitted_on=X, fitted_y=y, fit_record=rec, parts=est.parts
+            )
+        if meth == "transform" and predicts:
+            self.record(
+                "predict",
+                node,
+                estimator=info,
+                method="predict",
+                X=X,
+                fit=est.fit_record,
+                subject=_subject(info, X),
+            )
+            return self.predictions(est, "predict", X, node)
+        return None
+
+    def spark_evaluate(self, ev: EstV, meth: str, preds: DataV | None, node: ast.Call) -> V:
+        """``evaluator.evaluate(predictions)``: the metric its ``metricName`` names."""
+        name = ev.info.params.get("metricName", catalog.SPARK_DEFAULT_METRIC.get(ev.info.cls))
+        metric = catalog.SPARK_METRICS.get(name, str(name)) if isinstance(name, str) else "?"
+        if preds is None or preds.pred_est is None:
+            return UNKNOWN
+        label = ev.info.params.get("labelCol", "label")
+        X = preds.pred_X
+        y = (X or preds).derive(column=label if isinstance(label, str) else None)
+        # BinaryClassificationEvaluator reads rawPrediction: no threshold involved
+        how = "decision_function" if ev.info.cls == "BinaryClassificationEvaluator" else "predict"
+        proto = self.evaluation(metric, preds.pred_est, X, y, how, node, preds.pred_fit)
+        return ScoreV([proto])
+
     def rows_of(self, d: DataV) -> int | None:
         """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
         if d.n_rows is not None:
@@ -1931,6 +2106,10 @@ class Interpreter:
     def data_method(
         self, d: DataV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth == "randomSplit":
+            return self.random_split(d, args, kwargs, node)
+        if meth in ("union", "unionByName", "unionAll"):
+            return self.concat(SeqV([d, *args], "list"), node)
         if meth in ("rolling", "expanding", "ewm", "resample"):
             return d.derive(window=True)  # its reductions are per-row windows, not statistics
         if meth in STATS and (not args or meth == "quantile"):
