@@ -269,9 +269,9 @@ SPARK_REG_PARAM = _names(
 
 
 def is_spark_ml(qualname: str) -> bool:
-    """A class of ``pyspark.ml`` (a capitalised name under it, not a module or constant)."""
+    """A class of ``pyspark.ml`` (a capitalised name under it: ``PCA`` and ``IDF`` too)."""
     short = qualname.rsplit(".", 1)[-1]
-    return qualname.startswith(SPARK_ML_PREFIXES) and short[:1].isupper() and not short.isupper()
+    return qualname.startswith(SPARK_ML_PREFIXES) and short[:1].isupper()
 
 
 def spark_kinds(short: str, params: dict) -> frozenset[str]:

@@ -475,8 +475,11 @@ class PreprocessingBeforeSplit(Rule):
     ``Imputer``, a ``FeatureUnion`` nested in a ``Pipeline``), and
     statistics computed by hand (``fillna(np.mean(df.age))``,
     ``(X - X.mean()) / X.std()``, ``clip`` at quantiles, ``qcut``, a group
-    ``transform("mean")``, numbers derived from them). Also a selector or
-    transformer fitted on all rows whose output is then cross-validated.
+    ``transform("mean")``, numbers derived from them), and Spark ML's
+    stateful stages (a ``StandardScaler``, ``StringIndexer`` or ``Pipeline``
+    fitted before ``randomSplit``; ``VectorAssembler`` learns nothing). Also a
+    selector or transformer fitted on all rows whose output is then
+    cross-validated.
     A ``train.csv`` and ``test.csv`` concatenated for feature engineering
     and sliced back is a warning; random under-sampling before the split is
     ``info``. Statistics that only reach a plot or a table stay silent.
@@ -493,6 +496,9 @@ class PreprocessingBeforeSplit(Rule):
     X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)
     # the same with a statistic computed by hand:
     df["Age"] = df["Age"].fillna(df["Age"].mean())
+    # the same in Spark ML:
+    scaled = StandardScaler(inputCol="raw", outputCol="features").fit(df).transform(df)
+    train, test = scaled.randomSplit([0.8, 0.2], seed=42)
     ```
 
     Use instead

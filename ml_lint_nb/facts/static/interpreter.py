@@ -349,6 +349,10 @@ class Interpreter:
 
     def s_Expr(self, node: ast.Expr) -> None:
         self.ev(node.value)
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+            if call.func.attr == "show":  # a Spark frame's show() prints wherever it stands
+                self.note_display(call)
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.env[node.name] = FuncV(node, node.name)
@@ -487,7 +491,10 @@ class Interpreter:
             named = DataV(
                 **{**value.__dict__, "name": name, "version": f"{name}@{cell}:{loc.line}"}
             )
-            for tok in self.pending_splits:
+            # parts get their names where they are bound: in the split's statement, or
+            # later from an indexed list (train = splits[0] after df.randomSplit)
+            indexed = [t for t in self.splits[-3:] if t.method == "randomSplit"]
+            for tok in [*self.pending_splits, *indexed]:
                 tok.parts[:] = [named if p is value else p for p in tok.parts]
             if side is not None and side[0] not in self.pending_splits:
                 side[0].parts[:] = [named if p is value else p for p in side[0].parts]
@@ -773,6 +780,16 @@ class Interpreter:
                 return UNKNOWN
         if isinstance(left, ScoreV) or isinstance(right, ScoreV):
             return ScoreV(_scores_of(left) + _scores_of(right))
+        if (
+            isinstance(node.op, ast.Add)
+            and isinstance(left, SeqV)
+            and isinstance(right, SeqV)
+            and left.kind in ("list", "tuple")
+            and right.kind == left.kind
+            and left.split is None
+            and right.split is None
+        ):  # stages = indexers + [encoder, assembler]: one list of steps
+            return SeqV([*left.items, *right.items], left.kind, comp=left.comp or right.comp)
         if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
             return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
 
@@ -2051,7 +2068,9 @@ class Interpreter:
             return UNKNOWN
         label = ev.info.params.get("labelCol", "label")
         X = preds.pred_X
-        y = (X or preds).derive(column=label if isinstance(label, str) else None)
+        col = label if isinstance(label, str) else None
+        named = f"{X.name}['{col}']" if X is not None and X.name and col else None
+        y = (X or preds).derive(column=col, name=named)
         # BinaryClassificationEvaluator reads rawPrediction: no threshold involved
         how = "decision_function" if ev.info.cls == "BinaryClassificationEvaluator" else "predict"
         proto = self.evaluation(metric, preds.pred_est, X, y, how, node, preds.pred_fit)
@@ -2470,10 +2489,40 @@ class Interpreter:
                     self.displays.append(Display("bincount", d))
             elif name in ("round", "sort_index", "to_frame", "head", "sort_values"):
                 self.note_display(func.value)
+            elif name == "show":
+                self.spark_counts_display(func.value)
         elif isinstance(func, ast.Name) and func.id == "Counter" and node.args:
             d = data_of(self.ev(node.args[0]))
             if d is not None:
                 self.displays.append(Display("counter", d))
+
+    def spark_counts_display(self, expr: ast.expr) -> None:
+        """``df.groupBy("label").count()[.orderBy(...)].show()``: class counts, printed."""
+        while (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("orderBy", "sort", "limit")
+        ):
+            expr = expr.func.value
+        if not (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "count"
+        ):
+            return
+        grouped = expr.func.value
+        if not (
+            isinstance(grouped, ast.Call)
+            and isinstance(grouped.func, ast.Attribute)
+            and grouped.func.attr in ("groupBy", "groupby")
+            and len(grouped.args) == 1
+            and isinstance(grouped.args[0], ast.Constant)
+            and isinstance(grouped.args[0].value, str)
+        ):
+            return
+        d = data_of(self.ev(grouped.func.value))
+        if d is not None:
+            self.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
 
 
 @dataclass(eq=False)
