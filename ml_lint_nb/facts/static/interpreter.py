@@ -350,9 +350,12 @@ class Interpreter:
     def s_Expr(self, node: ast.Expr) -> None:
         self.ev(node.value)
         call = node.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            if call.func.attr == "show":  # a Spark frame's show() prints wherever it stands
-                self.note_display(call)
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "show"  # a Spark frame's show() prints wherever it stands
+        ):
+            self.note_display(call)
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.env[node.name] = FuncV(node, node.name)
