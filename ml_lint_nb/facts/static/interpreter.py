@@ -1447,7 +1447,9 @@ class Interpreter:
                 params[k] = float("inf")
             elif isinstance(v, EstV):
                 params[k] = EstRef(v.info.cls)
-            elif isinstance(v, SeqV) and all(isinstance(i, LitV) for i in v.items):
+            elif (
+                isinstance(v, SeqV) and not v.comp and all(isinstance(i, LitV) for i in v.items)
+            ):  # a comprehension's one item stands for all of them: not a literal list
                 params[k] = [i.value for i in v.items]
             else:
                 params[k] = Expr(ast.unparse(kw_nodes[k]) if k in kw_nodes else "?")
@@ -2099,6 +2101,7 @@ class Interpreter:
         kinds = set(info.kinds)
         for s in info.all_steps():
             kinds |= s.kinds
+        kinds -= {"spark", "stateless"}  # where a class comes from, not what it does
         # text vectorizers give same-unit counts or row-normalised tf-idf: the scale
         # premise of ML301 is settled for them as for a scaler
         # a decomposition's output keeps its input's geometry: whether that input needed a
