@@ -252,17 +252,24 @@ def test_hook_reads_the_fitted_model_and_defers_the_frame_checks(spark, shell) -
     assert not [t for p in _payloads(shell) for t in _texts(p) if "%mlcheck train test" in t]
 
 
-def test_a_penalised_model_in_the_kernel_is_silent(spark, shell) -> None:
+def test_a_penalty_the_code_hides_is_refuted_by_the_kernel(spark, shell) -> None:
+    """``lr.set(lr.regParam, 0.5)``: the dataflow sees the default, the fitted model has 0.5."""
     _run(shell, CELLS[0])
     shell.published.clear()
     _run(
         shell,
-        "reg = 0.5  # a value the static reader cannot see through a function\n"
-        "def pick(): return reg\n"
         "train, test = df.randomSplit([0.8, 0.2], seed=1)\n"
-        "m = LogisticRegression(labelCol='target', maxIter=10, regParam=pick()).fit(train)",
+        "lr = LogisticRegression(featuresCol='raw', labelCol='target', maxIter=10)\n"
+        "lr.set(lr.regParam, 0.5)\n"
+        "m = lr.fit(train)",
     )
     assert not [f for f in _findings(shell) if f["code"] == "ML302"]
+    shell.published.clear()
+    _run(
+        shell,
+        "m0 = LogisticRegression(featuresCol='raw', labelCol='target', maxIter=10).fit(train)",
+    )
+    assert [f for f in _findings(shell) if f["code"] == "ML302"]
 
 
 def test_model_fact_reads_params_and_refuses_user_subclasses(spark) -> None:

@@ -353,8 +353,16 @@ def negligible_live(model: FittedFact, max_alpha: float) -> bool:
 
 
 def same_place(a: Location, b: Location) -> bool:
-    """Two facts of one statement (a fit, and the model it produced read in the kernel)."""
-    return a.line == b.line and (a.cell_id, a.cell) == (b.cell_id, b.cell)
+    """Two facts of one statement (a fit, and the model it produced read in the kernel).
+
+    By the run (execution count) when both have one: the hook keys facts of
+    a cell without an id by its run, which the dataflow's facts are not.
+    """
+    if a.line != b.line:
+        return False
+    if a.execution_count is not None and b.execution_count is not None:
+        return a.execution_count == b.execution_count
+    return (a.cell_id, a.cell) == (b.cell_id, b.cell)
 
 
 class ScalerChoice(Rule):

@@ -53,6 +53,8 @@ def is_spark_stage(obj: Any) -> bool:
 def pyspark_own(obj: Any) -> bool:
     """Every class of ``type(obj)`` up to the pyspark base is pyspark's own (no user subclass)."""
     for klass in _mro(obj):
+        if klass is object:
+            continue
         module = klass.__dict__.get("__module__", "")
         if not isinstance(module, str):
             return False

@@ -2021,6 +2021,12 @@ class Interpreter:
             if "evaluator" not in info.kinds:
                 self.record("estimator", node, estimator=est.info, holder=est)
             return est
+        if meth == "setParams" and kwargs:
+            params, _ = self.params_of(kwargs, node)
+            est.info = _with(info, params={**info.params, **params})
+            if "evaluator" not in info.kinds:
+                self.record("estimator", node, estimator=est.info, holder=est)
+            return est
         X = data_of(args[0]) if args else data_of(kwargs.get("dataset", UNKNOWN))
         if "evaluator" in info.kinds:
             return self.spark_evaluate(est, meth, X, node) if meth == "evaluate" else UNKNOWN
