@@ -77,7 +77,8 @@ FUNCTIONAL_TRANSFORMS = {
 PIPELINES = _names("Pipeline make_pipeline")
 COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
 SEARCHES = _names(
-    "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV"
+    "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV "
+    "CrossValidator TrainValidationSplit"
 )
 SPLITTERS = _names(
     "KFold StratifiedKFold GroupKFold StratifiedGroupKFold TimeSeriesSplit ShuffleSplit "
@@ -283,6 +284,8 @@ def spark_kinds(short: str, params: dict) -> frozenset[str]:
     """
     if short in SPARK_EVALUATORS:
         return frozenset({"evaluator"})
+    if short == "ParamGridBuilder":  # builds parameter maps; fits nothing
+        return frozenset({"builder"})
     if short in SPARK_STATELESS:
         return frozenset({"stateless", "spark"})
     kinds = set(kinds_of(short)) | {"spark"}

@@ -1488,7 +1488,10 @@ class Interpreter:
             grid = (
                 args[1]
                 if len(args) > 1
-                else kwargs.get("param_grid", kwargs.get("param_distributions"))
+                else kwargs.get(
+                    "param_grid",
+                    kwargs.get("param_distributions", kwargs.get("estimatorParamMaps")),
+                )
             )
             configs = max(configs, _grid_size(grid))
         elif "calibrated" in kinds or short in (
@@ -1516,7 +1519,7 @@ class Interpreter:
         tuned = kwargs.get("**")
         if isinstance(tuned, TunedV):  # Model(**search.best_params_)
             ev.tuned_by = tuned.search.fit_record
-        if "evaluator" not in kinds:  # an evaluator computes a metric, it fits nothing
+        if not kinds & {"evaluator", "builder"}:  # a metric, a parameter grid: no fits
             self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
@@ -1910,7 +1913,7 @@ class Interpreter:
     def estimator_method(
         self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
-        if est.info.kinds & {"spark", "stateless", "evaluator"}:
+        if est.info.kinds & {"spark", "stateless", "evaluator", "builder"}:
             out = self.spark_method(est, meth, args, kwargs, node)
             if out is not None:
                 return out
@@ -2021,6 +2024,19 @@ class Interpreter:
             if "evaluator" not in info.kinds:
                 self.record("estimator", node, estimator=est.info, holder=est)
             return est
+        if meth == "addGrid" and node.args and isinstance(node.args[0], ast.Attribute):
+            # ParamGridBuilder().addGrid(lr.regParam, [0.01, 0.1]): lr's regParam varies
+            owner = first(self.ev(node.args[0].value))
+            values = args[1] if len(args) > 1 else UNKNOWN
+            n = len(values.items) if isinstance(values, SeqV) and not values.comp else 2
+            if isinstance(owner, EstV):
+                name = node.args[0].attr
+                owner.info = _with(owner.info, params={**owner.info.params, name: Varies(n)})
+                self.record("estimator", node, estimator=owner.info, holder=owner)
+            est.info = _with(info, configs=info.configs * n)
+            return est
+        if meth == "build" and "ParamGridBuilder" == info.cls:
+            return MultiV([UNKNOWN], info.configs)
         if meth == "setParams" and kwargs:
             params, _ = self.params_of(kwargs, node)
             est.info = _with(info, params={**info.params, **params})
@@ -2052,6 +2068,8 @@ class Interpreter:
                 direct=True,
                 tuned_by=est.tuned_by,
             )
+            if "search" in info.kinds:  # CrossValidator / TrainValidationSplit
+                self.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
             if y is not None and isinstance(label, str):
                 self.target_columns.add(label)
             # the Model is a new object: bound to its own name, it keeps the estimator's id
