@@ -2035,7 +2035,7 @@ class Interpreter:
                 self.record("estimator", node, estimator=owner.info, holder=owner)
             est.info = _with(info, configs=info.configs * n)
             return est
-        if meth == "build" and "ParamGridBuilder" == info.cls:
+        if meth == "build" and info.cls == "ParamGridBuilder":
             return MultiV([UNKNOWN], info.configs)
         if meth == "setParams" and kwargs:
             params, _ = self.params_of(kwargs, node)
