@@ -306,6 +306,8 @@ class MissingRegularization(Rule):
             return
         label = est_label(info)
         fix = SPARK_FIX if "spark" in info.kinds else None
+        # the kernel's model is keyed by its run, which --execute maps back to a notebook cell
+        fit_place = related(live if live is not None else fit_fact, "fit")
         if many:
             assert n_features is not None and n_rows is not None and ratio is not None
             where_data = data_label(data) if data is not None else "the fit data"
@@ -315,7 +317,7 @@ class MissingRegularization(Rule):
                 f"in {where_data}; an unpenalised model fits noise here.",
                 where,
                 subject=(info.binding or info.cls,),
-                related=related(fit_fact, "fit"),
+                related=fit_place,
                 fix=fix,
                 evidence=[
                     Evidence(
@@ -339,7 +341,7 @@ class MissingRegularization(Rule):
             f"classes or many features{known}.",
             where,
             subject=(info.binding or info.cls,),
-            related=related(fit_fact, "fit"),
+            related=fit_place,
             severity=Severity.INFO,
             fix=fix,
             evidence=evidence,
