@@ -264,7 +264,9 @@ def _merge_group(group: list[Finding]) -> Finding:
     seen_places = {_place(placed.location)}
     for f in group:
         evidence.extend(e for e in f.evidence if e not in evidence)
-        related.extend(r for r in f.related if r not in related)
+        for r in f.related:  # one place once, whether it came back from the kernel or not
+            if (r.role, _place(r.location)) not in {(q.role, _place(q.location)) for q in related}:
+                related.append(r)
         # a place without a cell position means nothing next to one that has it
         comparable = f.location.cell is not None or placed.location.cell is None
         if comparable and _place(f.location) not in seen_places and f.location.line is not None:

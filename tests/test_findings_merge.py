@@ -183,3 +183,21 @@ def test_execute_maps_kernel_places_to_notebook_cells() -> None:
     assert (primary.cell, primary.execution_count) == (7, 5)
     unknown = Location(cell=None, cell_id="run-42", line=1)
     assert execute._in_notebook(unknown, by_count, None) == unknown
+
+
+def test_a_related_place_back_from_the_kernel_is_not_listed_twice() -> None:
+    """--execute maps a kernel's place to its cell without the column: still the same place."""
+    from dataclasses import replace
+
+    from ml_lint_nb.findings import Related
+
+    static = replace(
+        _leak("df", 2, 1, "static"),
+        related=(Related(Location(cell=8, cell_id="c8", line=3, col=12), "fit"),),
+    )
+    live = replace(
+        _leak("df", 2, 1),
+        related=(Related(Location(cell=8, cell_id="c8", line=3, execution_count=5), "fit"),),
+    )
+    (f,) = merge_findings([static, live])
+    assert [(r.location.cell, r.location.line, r.role) for r in f.related] == [(8, 3, "fit")]

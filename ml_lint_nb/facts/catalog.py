@@ -27,19 +27,23 @@ SCALERS = _names(
     "PowerTransformer"
 )
 IMPUTERS = _names("SimpleImputer KNNImputer IterativeImputer Imputer")
+# pyspark.ml.feature's stateful estimators share these tables with scikit-learn's
+# (StandardScaler, MinMaxScaler, Imputer, OneHotEncoder, PCA, CountVectorizer...);
+# the Spark-only names are listed beside them.
 ENCODERS = _names(
     "OneHotEncoder OrdinalEncoder TargetEncoder KBinsDiscretizer CountEncoder WOEEncoder "
-    "LeaveOneOutEncoder CatBoostEncoder"
+    "LeaveOneOutEncoder CatBoostEncoder StringIndexer QuantileDiscretizer VectorIndexer"
 )
 SELECTORS = _names(
     "SelectKBest SelectPercentile SelectFpr SelectFdr SelectFwe GenericUnivariateSelect RFE RFECV "
-    "SelectFromModel VarianceThreshold SequentialFeatureSelector"
+    "SelectFromModel VarianceThreshold SequentialFeatureSelector ChiSqSelector "
+    "UnivariateFeatureSelector VarianceThresholdSelector"
 )
 DECOMPOSITIONS = _names(
     "PCA TruncatedSVD KernelPCA FastICA NMF FactorAnalysis IncrementalPCA SparsePCA "
     "LatentDirichletAllocation"
 )
-VECTORIZERS = _names("TfidfVectorizer CountVectorizer TfidfTransformer DictVectorizer")
+VECTORIZERS = _names("TfidfVectorizer CountVectorizer TfidfTransformer DictVectorizer IDF Word2Vec")
 RESAMPLERS = _names(
     "SMOTE ADASYN RandomOverSampler RandomUnderSampler BorderlineSMOTE SMOTENC SMOTEN SVMSMOTE "
     "KMeansSMOTE SMOTEENN SMOTETomek NearMiss TomekLinks ClusterCentroids EditedNearestNeighbours "
@@ -73,7 +77,8 @@ FUNCTIONAL_TRANSFORMS = {
 PIPELINES = _names("Pipeline make_pipeline")
 COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
 SEARCHES = _names(
-    "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV"
+    "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV "
+    "CrossValidator TrainValidationSplit"
 )
 SPLITTERS = _names(
     "KFold StratifiedKFold GroupKFold StratifiedGroupKFold TimeSeriesSplit ShuffleSplit "
@@ -94,7 +99,8 @@ CLASSIFIERS = _names(
     "QuadraticDiscriminantAnalysis GaussianProcessClassifier DummyClassifier "
     "CalibratedClassifierCV XGBClassifier XGBRFClassifier LGBMClassifier CatBoostClassifier "
     "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier "
-    "BalancedBaggingClassifier"
+    "BalancedBaggingClassifier GBTClassifier NaiveBayes MultilayerPerceptronClassifier "
+    "FMClassifier OneVsRest"
 )
 REGRESSORS = _names(
     "LinearRegression Ridge RidgeCV Lasso LassoCV ElasticNet ElasticNetCV Lars LassoLars "
@@ -104,7 +110,8 @@ REGRESSORS = _names(
     "RandomForestRegressor ExtraTreesRegressor GradientBoostingRegressor "
     "HistGradientBoostingRegressor AdaBoostRegressor BaggingRegressor VotingRegressor "
     "StackingRegressor MLPRegressor KernelRidge GaussianProcessRegressor DummyRegressor "
-    "XGBRegressor XGBRFRegressor LGBMRegressor CatBoostRegressor"
+    "XGBRegressor XGBRFRegressor LGBMRegressor CatBoostRegressor GBTRegressor "
+    "GeneralizedLinearRegression IsotonicRegression FMRegressor AFTSurvivalRegression"
 )
 CLUSTERERS = _names("KMeans MiniBatchKMeans DBSCAN AgglomerativeClustering SpectralClustering")
 DUMMIES = _names("DummyClassifier DummyRegressor")
@@ -121,7 +128,8 @@ COMPLEX = _names(
     "BaggingRegressor VotingClassifier VotingRegressor StackingClassifier StackingRegressor "
     "MLPClassifier MLPRegressor XGBClassifier XGBRegressor XGBRFClassifier XGBRFRegressor "
     "LGBMClassifier LGBMRegressor CatBoostClassifier CatBoostRegressor "
-    "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier"
+    "BalancedRandomForestClassifier EasyEnsembleClassifier RUSBoostClassifier GBTClassifier "
+    "GBTRegressor MultilayerPerceptronClassifier"
 )
 SCALE_SENSITIVE = _names(
     "SVC NuSVC LinearSVC SVR NuSVR LinearSVR KNeighborsClassifier KNeighborsRegressor "
@@ -208,10 +216,83 @@ def kinds_of(cls_name: str) -> frozenset[str]:
 def is_estimator_qualname(qualname: str) -> bool:
     """A class from one of the libraries we inspect (or a known class imported from anywhere)."""
     short = qualname.rsplit(".", 1)[-1]
-    if short in KNOWN_CLASSES:
+    if short in KNOWN_CLASSES or is_spark_ml(qualname):
         return True
     root = qualname.split(".", 1)[0]
     return root in ESTIMATOR_MODULE_ROOTS and short[:1].isupper() and not short.isupper()
+
+
+# ---------------------------------------------------------------------------
+# Spark ML (pyspark.ml). Its estimators share class names (and so kinds) with
+# scikit-learn's, but differ in three ways the rules care about: ``fit``
+# returns a new Model object instead of fitting in place; ``transform`` of a
+# Model whose last stage predicts adds predictions; and the defaults differ
+# (regParam=0.0, built-in standardization, a fixed default seed).
+SPARK_ML_PREFIXES = ("pyspark.ml.",)
+# transformers that learn nothing from the rows (their transform is a pure function);
+# Bucketizer takes explicit splits, so it too fits nothing
+SPARK_STATELESS = _names(
+    "VectorAssembler Bucketizer SQLTransformer Tokenizer RegexTokenizer HashingTF Binarizer "
+    "StopWordsRemover NGram PolynomialExpansion ElementwiseProduct Interaction VectorSlicer "
+    "FeatureHasher DCT Normalizer IndexToString VectorSizeHint"
+)
+SPARK_EVALUATORS = _names(
+    "BinaryClassificationEvaluator MulticlassClassificationEvaluator RegressionEvaluator "
+    "MultilabelClassificationEvaluator ClusteringEvaluator RankingEvaluator"
+)
+# each evaluator's metricName (and its default) as the scikit-learn metric it computes
+SPARK_METRICS = {
+    "accuracy": "accuracy_score",
+    "f1": "f1_score",
+    "weightedPrecision": "precision_score",
+    "weightedRecall": "recall_score",
+    "precisionByLabel": "precision_score",
+    "recallByLabel": "recall_score",
+    "areaUnderROC": "roc_auc_score",
+    "areaUnderPR": "average_precision_score",
+    "rmse": "mean_squared_error",
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "r2": "r2_score",
+    "logLoss": "log_loss",
+}
+SPARK_DEFAULT_METRIC = {
+    "BinaryClassificationEvaluator": "areaUnderROC",
+    "MulticlassClassificationEvaluator": "f1",
+    "RegressionEvaluator": "rmse",
+}
+# Spark's linear learners standardize features internally (standardization=True)
+SPARK_STANDARDIZING = _names("LogisticRegression LinearRegression LinearSVC AFTSurvivalRegression")
+# learners whose regularization is regParam, 0.0 (none) by default
+SPARK_REG_PARAM = _names(
+    "LogisticRegression LinearRegression LinearSVC GeneralizedLinearRegression"
+)
+
+
+def is_spark_ml(qualname: str) -> bool:
+    """A class of ``pyspark.ml`` (a capitalised name under it: ``PCA`` and ``IDF`` too)."""
+    short = qualname.rsplit(".", 1)[-1]
+    return qualname.startswith(SPARK_ML_PREFIXES) and short[:1].isupper()
+
+
+def spark_kinds(short: str, params: dict) -> frozenset[str]:
+    """Kinds of a ``pyspark.ml`` class: scikit-learn's by name, adjusted to Spark's defaults.
+
+    A linear learner that standardizes its features is not scale-sensitive,
+    and a default seed is fixed (no ``randomized``); a stateless transformer
+    or an evaluator fits nothing, so it has no transformer kinds at all.
+    """
+    if short in SPARK_EVALUATORS:
+        return frozenset({"evaluator"})
+    if short == "ParamGridBuilder":  # builds parameter maps; fits nothing
+        return frozenset({"builder"})
+    if short in SPARK_STATELESS:
+        return frozenset({"stateless", "spark"})
+    kinds = set(kinds_of(short)) | {"spark"}
+    kinds.discard("randomized")
+    if short in SPARK_STANDARDIZING and params.get("standardization", True) is not False:
+        kinds.discard("scale_sensitive")
+    return frozenset(kinds)
 
 
 # ---------------------------------------------------------------------------

@@ -164,7 +164,9 @@ class EstimatorInfo:
     def final(self) -> EstimatorInfo:
         """The last step of a pipeline (or the estimator itself)."""
         if "pipeline" in self.kinds and self.steps:
-            return self.steps[-1].final
+            # a stateless last stage (Spark's VectorAssembler, IndexToString) fits nothing
+            doing = [s for s in self.steps if "stateless" not in s.kinds]
+            return (doing or list(self.steps))[-1].final
         if "search" in self.kinds and self.steps:
             return self.steps[0].final
         return self

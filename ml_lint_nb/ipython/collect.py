@@ -45,6 +45,8 @@ def collect(
     for category, message, module in warnings_seen:
         facts.append(WarningFact("live", where, category, message, module))
     facts.extend(_fitted(session, protos))
+    facts.extend(_spark_models(session, protos))
+    _guard(_spark_pairs, session, protos)
     facts.extend(_frames(session, where))
     facts.extend(_splits(session, splits))
     facts.extend(_model_evidence(session, protos, where))
@@ -110,6 +112,75 @@ def _fitted(session: LiveSession, protos: list[Proto]) -> list[Fact]:
             out.append(fact)
             out.extend(_fit_data(session, p, fact))
     return out
+
+
+def _spark_models(session: LiveSession, protos: list[Proto]) -> list[Fact]:
+    """Spark ML Models fitted in this cell: their parameters in effect and width (ML302).
+
+    ``est.fit(df)`` returns a new Model bound to its own name
+    (``lr_model = lr.fit(train)``); the dataflow value holding this fit's
+    record names it. Then each evaluation of a Model on a named frame gets
+    its overlap/drift check with the fit frame deferred to ``%mlcheck``
+    (:func:`_spark_pairs`): those are Spark jobs, far beyond the hook's budget.
+    """
+    if not any(p.kind == "fit" and "spark" in p.args["estimator"].kinds for p in protos):
+        return []
+    model_fact = _optional("ml_lint_nb.facts.live.spark_ml", "model_fact")
+    if model_fact is None:
+        return []
+    from ml_lint_nb.facts.static.values import EstV
+
+    ns = session.shell.user_ns
+    env = session.interp.env
+    out: list[Fact] = []
+    for p in protos:
+        if p.kind != "fit" or "spark" not in p.args["estimator"].kinds:
+            continue
+        name = next(
+            (n for n, v in env.items() if isinstance(v, EstV) and v.fit_record is p and n in ns),
+            None,
+        )
+        if name is None:
+            continue
+        fact = _guard(model_fact, name, ns[name], p.location)
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
+def _spark_pairs(session: LiveSession, protos: list[Proto]) -> None:
+    """A Spark Model evaluated on a named frame: its overlap and drift with the fit frame, deferred.
+
+    A note (once per pair) names the ``%mlcheck`` call that runs them as
+    Spark jobs; the hook keeps only the two names, never the frames.
+    """
+    state = _state(session)
+    ns = session.shell.user_ns
+    env = session.interp.env
+    for p in protos:
+        if p.kind != "predict" or "spark" not in p.args["estimator"].kinds:
+            continue
+        fit = p.args.get("fit")
+        X = p.args.get("X")
+        train = fit.args.get("X") if fit is not None else None
+        if not isinstance(X, DataV) or not isinstance(train, DataV) or not X.name or not train.name:
+            continue
+        if X.name == train.name or X.rows == train.rows:
+            continue  # scored on its own training rows: nothing to compare
+        if not {X.name, train.name} <= set(ns):
+            continue
+        if env.get(X.name) is not X and getattr(env.get(X.name), "version", None) != X.version:
+            continue  # rebound since: the names no longer hold those rows
+        pair = (train.name, X.name)
+        if pair in state.split_pairs or ("spark", *pair) in state.compared:
+            continue
+        state.compared.add(("spark", *pair))
+        model = p.args["estimator"].cls
+        session.notes.append(
+            f"{model} was fitted on Spark frame {train.name} and evaluated on {X.name}: "
+            f"their row overlap and drift are Spark jobs, too slow for this hook; run "
+            f"%mlcheck {train.name} {X.name} to check them."
+        )
 
 
 def _earlier_transformers(session: LiveSession, protos: list[Proto]) -> list[Fact]:

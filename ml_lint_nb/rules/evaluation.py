@@ -217,6 +217,8 @@ class AccuracyOnImbalanced(Rule):
                 if ev.metric == "accuracy_score"
                 else f"{est_label(ev.estimator)}.score (accuracy)"
             )
+            if ev.estimator is not None and "spark" in ev.estimator.kinds:
+                what = 'an evaluator\'s metricName="accuracy"'  # Spark ML's evaluators
             yield self.finding(
                 f"{what} on {data_label(y)}, where the majority class alone is {pct(majority)}: "
                 f"predicting it always scores {majority:.2f}.",

@@ -525,17 +525,19 @@ class PreprocessingBeforeSplit(Rule):
     statistics computed by hand (``fillna(np.mean(df.age))``,
     ``(X - X.mean()) / X.std()``, ``clip`` at quantiles, ``qcut``, a group
     ``transform("mean")``, numbers derived from them; a standardisation
-    spread over two statements is one finding). Every split counts:
-    ``train_test_split``, slices, a hand-made permutation
-    (``df.iloc[idx[:800]]``), ``np.split`` into train/validation/test, and
-    the folds of a hand-written loop (``for tr, te in KFold(5).split(X)``).
-    Also a selector or transformer fitted on all rows whose output is then
-    cross-validated (``cross_val_score``, ``cross_val_predict``, a search, a
-    fold loop): an error when the fit uses the labels (selection, target
-    encoding), a warning for a scaler or imputer; fitted on a training part
-    before cross-validating that part (the textbook way), or a rescaling
-    whose output only feeds tree models (it keeps each feature's order), it
-    stays silent.
+    spread over two statements is one finding), and Spark ML's stateful
+    stages (a ``StandardScaler``, ``StringIndexer`` or ``Pipeline`` fitted
+    before ``randomSplit``; ``VectorAssembler`` learns nothing). Every split
+    counts: ``train_test_split``, ``randomSplit``, slices, a hand-made
+    permutation (``df.iloc[idx[:800]]``), ``np.split`` into
+    train/validation/test, and the folds of a hand-written loop (``for tr,
+    te in KFold(5).split(X)``). Also a selector or transformer fitted on all
+    rows whose output is then cross-validated (``cross_val_score``,
+    ``cross_val_predict``, a search, a fold loop): an error when the fit
+    uses the labels (selection, target encoding), a warning for a scaler or
+    imputer; fitted on a training part before cross-validating that part
+    (the textbook way), or a rescaling whose output only feeds tree models
+    (it keeps each feature's order), it stays silent.
     A ``train.csv`` and ``test.csv`` concatenated for feature engineering
     and sliced back is a warning; random under-sampling before the split is
     ``info``. Statistics that only reach a plot or a table stay silent.
@@ -552,6 +554,9 @@ class PreprocessingBeforeSplit(Rule):
     X_train, X_test, y_train, y_test = train_test_split(X_scaled, y)
     # the same with a statistic computed by hand:
     df["Age"] = df["Age"].fillna(df["Age"].mean())
+    # the same in Spark ML:
+    scaled = StandardScaler(inputCol="raw", outputCol="features").fit(df).transform(df)
+    train, test = scaled.randomSplit([0.8, 0.2], seed=42)
     ```
 
     Use instead

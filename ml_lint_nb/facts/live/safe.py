@@ -89,7 +89,8 @@ def _estimator_base() -> Any:
 
 
 def kind(obj: Any) -> str | None:
-    """``"frame"`` (DataFrame/Series), ``"array"``, ``"estimator"``, or None: by type only."""
+    """``"frame"`` (DataFrame/Series), ``"array"``, ``"estimator"``, ``"spark_model"`` (a fitted
+    ``pyspark.ml`` Model), or None: by type only."""
     pd, np = _pandas(), _numpy()
     classes = mro(type(obj))
     if pd is not None and (pd.DataFrame in classes or pd.Series in classes):
@@ -102,6 +103,9 @@ def kind(obj: Any) -> str | None:
     base = _estimator_base()
     if base is not None and base in classes:
         return "estimator"
+    spark = sys.modules.get("pyspark.ml.base")  # present only if the user imported pyspark.ml
+    if spark is not None and getattr(spark, "Model", None) in classes:
+        return "spark_model"
     return None
 
 
@@ -236,6 +240,11 @@ def admit(obj: Any) -> Any:
         if _guarded_subclass(obj, np.ndarray):
             raise Refused(cls.__name__)
         return np.ndarray.view(obj, np.ndarray)
+    if which == "spark_model":
+        from ml_lint_nb.facts.live.spark_ml import pyspark_own
+
+        if not pyspark_own(obj):  # a user subclass may run its own code on any read
+            raise Refused(cls.__name__)
     return obj
 
 

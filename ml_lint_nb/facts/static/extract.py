@@ -97,11 +97,12 @@ def absorb_outputs(interp: Interpreter, displays: list[Display], cell: Cell) -> 
         roots = _roots(disp.data)
         if not roots:
             continue
-        if disp.kind in ("value_counts", "bincount", "counter"):
+        if disp.kind in ("value_counts", "bincount", "counter", "spark_counts"):
             parser = {
                 "value_counts": outputs.parse_value_counts,
                 "bincount": outputs.parse_bincount,
                 "counter": outputs.parse_counter,
+                "spark_counts": outputs.parse_spark_counts,
             }[disp.kind]
             counts = parser(text)
             shares = outputs.shares_from_counts(counts) if counts else None

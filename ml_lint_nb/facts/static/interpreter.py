@@ -106,6 +106,31 @@ THRESHOLD_FREE = frozenset(
 )
 
 
+# splitting calls that always return every part (never a one-sided filter)
+WHOLE_SPLITS = frozenset({"train_test_split", "randomSplit"})
+SPARK_SESSION = "pyspark.sql.SparkSession"
+# SparkSession.builder...getOrCreate(): each step returns the builder or the session
+SPARK_SESSION_STEPS = frozenset(
+    {
+        "builder",
+        "appName",
+        "master",
+        "config",
+        "enableHiveSupport",
+        "remote",
+        "getOrCreate",
+        "create",
+        "newSession",
+        "active",
+        "getActiveSession",
+    }
+)
+# spark.read.csv(...), spark.table(...), spark.sql(...): fresh rows
+SPARK_READERS = frozenset(
+    {"csv", "parquet", "json", "orc", "text", "table", "load", "sql", "range", "jdbc", "delta"}
+)
+
+
 @dataclass
 class Proto:
     """A fact waiting for finalisation: its class name and arguments (with DataV inside)."""
@@ -135,7 +160,7 @@ class SplitToken:
     @property
     def one_sided(self) -> bool:
         """A head()/slice/mask/sample with no complementary part is a filter, not a split."""
-        return self.unused or self.method != "train_test_split" and self.sides != {0, 1}
+        return self.unused or self.method not in WHOLE_SPLITS and self.sides != {0, 1}
 
 
 @dataclass
@@ -325,6 +350,13 @@ class Interpreter:
 
     def s_Expr(self, node: ast.Expr) -> None:
         self.ev(node.value)
+        call = node.value
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "show"  # a Spark frame's show() prints wherever it stands
+        ):
+            self.note_display(call)
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.env[node.name] = FuncV(node, node.name)
@@ -470,7 +502,10 @@ class Interpreter:
             named = DataV(
                 **{**value.__dict__, "name": name, "version": f"{name}@{cell}:{loc.line}"}
             )
-            for tok in self.pending_splits:
+            # parts get their names where they are bound: in the split's statement, or
+            # later from an indexed list (train = splits[0] after df.randomSplit)
+            indexed = [t for t in self.splits[-3:] if t.method == "randomSplit"]
+            for tok in [*self.pending_splits, *indexed]:
                 tok.parts[:] = [named if p is value else p for p in tok.parts]
             if side is not None and side[0] not in self.pending_splits:
                 side[0].parts[:] = [named if p is value else p for p in side[0].parts]
@@ -533,6 +568,8 @@ class Interpreter:
             if found is not None:
                 self.env[node.id] = found  # defined before the session began watching
                 return found
+        if node.id == "spark":  # the session Databricks and the pyspark shell predefine
+            return RefV(SPARK_SESSION)
         return UNKNOWN
 
     def e_Attribute(self, node: ast.Attribute) -> V:
@@ -563,7 +600,7 @@ class Interpreter:
                 return UNKNOWN
             if attr == "target":
                 return base.derive(column="<target>")
-            if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array"):
+            if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array", "na"):
                 return base.derive()
             # a column accessed as an attribute: df.age
             return base.derive(column=attr, **_columns_kept(base, (attr,)))
@@ -820,6 +857,16 @@ class Interpreter:
                 return UNKNOWN
         if isinstance(left, ScoreV) or isinstance(right, ScoreV):
             return ScoreV(_scores_of(left) + _scores_of(right))
+        if (
+            isinstance(node.op, ast.Add)
+            and isinstance(left, SeqV)
+            and isinstance(right, SeqV)
+            and left.kind in ("list", "tuple")
+            and right.kind == left.kind
+            and left.split is None
+            and right.split is None
+        ):  # stages = indexers + [encoder, assembler]: one list of steps
+            return SeqV([*left.items, *right.items], left.kind, comp=left.comp or right.comp)
         if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
             return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
 
@@ -1100,6 +1147,8 @@ class Interpreter:
             self.note_choice(short, args, node.args, node)
         if root == "builtins":
             return self.call_builtin(short, args, kwargs, node)
+        if root == "pyspark" and not catalog.is_spark_ml(qual):
+            return self.spark_call(qual, short, args, node)
         if short == "train_test_split":
             return self.train_test_split(args, kwargs, node)
         if short == "load_data" and ".datasets." in qual and root in ("keras", "tensorflow"):
@@ -1170,6 +1219,61 @@ class Interpreter:
         if root == "pandas" or root == "numpy":
             return self.call_pandas_numpy(qual, short, args, kwargs, node)
         return self.generic_call(args, kwargs, node)
+
+    def spark_call(self, qual: str, short: str, args: list[V], node: ast.Call) -> V:
+        """The Spark session and what it reads: ``spark.read.csv(...)`` is data, as ``read_csv``.
+
+        ``createDataFrame(pdf)`` keeps the rows (and what the code knows about
+        them) of the frame it converts; ``pyspark.sql.functions`` build column
+        expressions, not data.
+        """
+        if qual.startswith(SPARK_SESSION):
+            if short in SPARK_SESSION_STEPS:
+                return RefV(SPARK_SESSION)
+            if short == "read" or short == "readStream":
+                return RefV(f"{SPARK_SESSION}.read")
+            if short == "createDataFrame":
+                d = data_of(args[0]) if args else None
+                return (
+                    d.derive(column=None)
+                    if d is not None
+                    else DataV(RowSet.root(self.root_id(node)))
+                )
+            if short in SPARK_READERS or ".read." in qual:
+                return DataV(RowSet.root(self.root_id(node)))
+            return UNKNOWN
+        if qual.startswith("pyspark.sql.functions"):
+            return UNKNOWN
+        return self.generic_call(args, {}, node)
+
+    def random_split(self, d: DataV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
+        """``df.randomSplit([0.8, 0.2], seed=42)``: Spark's shuffled split into parts.
+
+        Part 0 is the training part, the rest are held out (validation or
+        test), whether unpacked into names or indexed.
+        """
+        weights = args[0] if args else kwargs.get("weights", UNKNOWN)
+        ws = (
+            [i.value for i in weights.items if isinstance(i, LitV)]
+            if isinstance(weights, SeqV)
+            else []
+        )
+        n = len(weights.items) if isinstance(weights, SeqV) and weights.items else 2
+        seeded = len(args) > 1 or _kw_set(kwargs, "seed")
+        if not seeded:
+            self.record("random_call", node, function="randomSplit", seeded=False)
+        tok = SplitToken(
+            self.new_id("S"), "randomSplit", [d], [], self.loc(node), True, False, seeded
+        )
+        total = sum(w for w in ws if isinstance(w, int | float)) if len(ws) == n else 0
+        for part in range(n):
+            rows = self.rows_of(d)
+            share = ws[part] / total if total else None
+            count = round(rows * share) if rows is not None and share is not None else None
+            tok.parts.append(d.derive(rows=d.rows.part(tok.split_id, part), n_rows=count))
+        tok.sides = set(range(n))
+        self.pending_splits.append(tok)
+        return SeqV(list(tok.parts), "list", split=tok)
 
     def shuffled(
         self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
@@ -1538,7 +1642,9 @@ class Interpreter:
                 params[k] = float("inf")
             elif isinstance(v, EstV):
                 params[k] = EstRef(v.info.cls)
-            elif isinstance(v, SeqV) and all(isinstance(i, LitV) for i in v.items):
+            elif (
+                isinstance(v, SeqV) and not v.comp and all(isinstance(i, LitV) for i in v.items)
+            ):  # a comprehension's one item stands for all of them: not a literal list
                 params[k] = [i.value for i in v.items]
             else:
                 params[k] = Expr(ast.unparse(kw_nodes[k]) if k in kw_nodes else "?")
@@ -1567,7 +1673,8 @@ class Interpreter:
         params, configs = self.params_of(kwargs, node)
         steps: tuple[EstimatorInfo, ...] = ()
         inner: EstV | None = None
-        kinds = catalog.kinds_of(short)
+        spark = catalog.is_spark_ml(qual)
+        kinds = catalog.spark_kinds(short, params) if spark else catalog.kinds_of(short)
         if "search" in kinds:
             est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
             if isinstance(est, EstV):
@@ -1576,7 +1683,10 @@ class Interpreter:
             grid = (
                 args[1]
                 if len(args) > 1
-                else kwargs.get("param_grid", kwargs.get("param_distributions"))
+                else kwargs.get(
+                    "param_grid",
+                    kwargs.get("param_distributions", kwargs.get("estimatorParamMaps")),
+                )
             )
             configs = max(configs, _grid_size(grid))
         elif "calibrated" in kinds or short in (
@@ -1604,7 +1714,8 @@ class Interpreter:
         tuned = kwargs.get("**")
         if isinstance(tuned, TunedV):  # Model(**search.best_params_)
             ev.tuned_by = tuned.search.fit_record
-        self.record("estimator", node, estimator=info, holder=ev)
+        if not kinds & {"evaluator", "builder"}:  # a metric, a parameter grid: no fits
+            self.record("estimator", node, estimator=info, holder=ev)
         return ev
 
     def composite(
@@ -1629,7 +1740,11 @@ class Interpreter:
                 args[0]
                 if args
                 else kwargs.get(
-                    "steps", kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN))
+                    "steps",
+                    kwargs.get(
+                        "stages",  # pyspark.ml.Pipeline(stages=[...])
+                        kwargs.get("transformers", kwargs.get("transformer_list", UNKNOWN)),
+                    ),
                 )
             )
             if isinstance(seq, SeqV):
@@ -1672,6 +1787,8 @@ class Interpreter:
             kinds = kinds | (part_kinds & {"scaler", "imputer", "encoder", "transformer"})
         if unresolved or any("unresolved" in st.kinds for st in steps):
             kinds = kinds | {"unresolved"}
+        if catalog.is_spark_ml(qual):
+            kinds = kinds | {"spark"}
         info = EstimatorInfo(
             est_id=self.new_id("E"),
             cls=short,
@@ -1991,6 +2108,10 @@ class Interpreter:
     def estimator_method(
         self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if est.info.kinds & {"spark", "stateless", "evaluator", "builder"}:
+            out = self.spark_method(est, meth, args, kwargs, node)
+            if out is not None:
+                return out
         X = data_of(args[0]) if args else data_of(kwargs.get("X", UNKNOWN))
         y = data_of(args[1]) if len(args) > 1 else data_of(kwargs.get("y", UNKNOWN))
         info = est.info
@@ -2122,6 +2243,108 @@ class Interpreter:
         """``X[tr]`` / ``df.iloc[te]``: the rows of one side of a splitter's folds."""
         return data.derive(rows=data.rows.part(index.split_id, index.part))
 
+    def spark_method(
+        self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
+    ) -> V | None:
+        """Spark ML's protocol, read into the same facts as scikit-learn's.
+
+        ``est.fit(df)`` returns a new Model (the estimator itself stays
+        unfitted); the label is a column of the frame (``labelCol``); a Model
+        whose last stage predicts adds predictions on ``transform``; an
+        evaluator's ``evaluate`` is a metric of those predictions; fluent
+        ``setX(v)`` sets a parameter. None: handled as scikit-learn's.
+        """
+        info = est.info
+        if meth.startswith("set") and len(meth) > 3 and len(args) == 1:
+            params, _ = self.params_of({}, node)
+            name = meth[3].lower() + meth[4:]
+            a = args[0]
+            params[name] = a.value if isinstance(a, LitV) else Expr(ast.unparse(node.args[0]))
+            est.info = _with(info, params={**info.params, **params})
+            if "evaluator" not in info.kinds:
+                self.record("estimator", node, estimator=est.info, holder=est)
+            return est
+        if meth == "addGrid" and node.args and isinstance(node.args[0], ast.Attribute):
+            # ParamGridBuilder().addGrid(lr.regParam, [0.01, 0.1]): lr's regParam varies
+            owner = first(self.ev(node.args[0].value))
+            values = args[1] if len(args) > 1 else UNKNOWN
+            n = len(values.items) if isinstance(values, SeqV) and not values.comp else 2
+            if isinstance(owner, EstV):
+                name = node.args[0].attr
+                owner.info = _with(owner.info, params={**owner.info.params, name: Varies(n)})
+                self.record("estimator", node, estimator=owner.info, holder=owner)
+            est.info = _with(info, configs=info.configs * n)
+            return est
+        if meth == "build" and info.cls == "ParamGridBuilder":
+            return MultiV([UNKNOWN], info.configs)
+        if meth == "setParams" and kwargs:
+            params, _ = self.params_of(kwargs, node)
+            est.info = _with(info, params={**info.params, **params})
+            if "evaluator" not in info.kinds:
+                self.record("estimator", node, estimator=est.info, holder=est)
+            return est
+        X = data_of(args[0]) if args else data_of(kwargs.get("dataset", UNKNOWN))
+        if "evaluator" in info.kinds:
+            return self.spark_evaluate(est, meth, X, node) if meth == "evaluate" else UNKNOWN
+        if "stateless" in info.kinds:
+            if meth != "transform" or X is None:
+                return UNKNOWN
+            cols = info.params.get("inputCols")
+            n_feat = len(cols) if isinstance(cols, list) else 0
+            return X.derive(column=None, n_features=n_feat or X.n_features)
+        final = info.final
+        label = final.params.get("labelCol", "label")
+        predicts = bool(final.kinds & {"classifier", "regressor", "cluster"})
+        if meth == "fit" and X is not None:
+            y = X.derive(column=label) if predicts and isinstance(label, str) else None
+            rec = self.record(
+                "fit",
+                node,
+                estimator=info,
+                method="fit",
+                X=X,
+                y=y,
+                subject=_subject(info, X),
+                direct=True,
+                tuned_by=est.tuned_by,
+            )
+            if "search" in info.kinds:  # CrossValidator / TrainValidationSplit
+                self.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
+            if y is not None and isinstance(label, str):
+                self.target_columns.add(label)
+            # the Model is a new object: bound to its own name, it keeps the estimator's id
+            return EstV(
+                _with(info, binding=None), fitted_on=X, fitted_y=y, fit_record=rec, parts=est.parts
+            )
+        if meth == "transform" and predicts:
+            self.record(
+                "predict",
+                node,
+                estimator=info,
+                method="predict",
+                X=X,
+                fit=est.fit_record,
+                subject=_subject(info, X),
+            )
+            return self.predictions(est, "predict", X, node)
+        return None
+
+    def spark_evaluate(self, ev: EstV, meth: str, preds: DataV | None, node: ast.Call) -> V:
+        """``evaluator.evaluate(predictions)``: the metric its ``metricName`` names."""
+        name = ev.info.params.get("metricName", catalog.SPARK_DEFAULT_METRIC.get(ev.info.cls))
+        metric = catalog.SPARK_METRICS.get(name, str(name)) if isinstance(name, str) else "?"
+        if preds is None or preds.pred_est is None:
+            return UNKNOWN
+        label = ev.info.params.get("labelCol", "label")
+        X = preds.pred_X
+        col = label if isinstance(label, str) else None
+        named = f"{X.name}['{col}']" if X is not None and X.name and col else None
+        y = (X or preds).derive(column=col, name=named)
+        # BinaryClassificationEvaluator reads rawPrediction: no threshold involved
+        how = "decision_function" if ev.info.cls == "BinaryClassificationEvaluator" else "predict"
+        proto = self.evaluation(metric, preds.pred_est, X, y, how, node, preds.pred_fit)
+        return ScoreV([proto])
+
     def rows_of(self, d: DataV) -> int | None:
         """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
         if d.n_rows is not None:
@@ -2142,6 +2365,7 @@ class Interpreter:
         kinds = set(info.kinds)
         for s in info.all_steps():
             kinds |= s.kinds
+        kinds -= {"spark", "stateless"}  # where a class comes from, not what it does
         # text vectorizers give same-unit counts or row-normalised tf-idf: the scale
         # premise of ML301 is settled for them as for a scaler
         # a decomposition's output keeps its input's geometry: whether that input needed a
@@ -2171,6 +2395,10 @@ class Interpreter:
     def data_method(
         self, d: DataV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
+        if meth == "randomSplit":
+            return self.random_split(d, args, kwargs, node)
+        if meth in ("union", "unionByName", "unionAll"):
+            return self.concat(SeqV([d, *args], "list"), node)
         if meth in ("rolling", "expanding", "ewm", "resample"):
             return d.derive(window=True)  # its reductions are per-row windows, not statistics
         if meth in STATS and (not args or meth == "quantile"):
@@ -2532,10 +2760,40 @@ class Interpreter:
                     self.displays.append(Display("bincount", d))
             elif name in ("round", "sort_index", "to_frame", "head", "sort_values"):
                 self.note_display(func.value)
+            elif name == "show":
+                self.spark_counts_display(func.value)
         elif isinstance(func, ast.Name) and func.id == "Counter" and node.args:
             d = data_of(self.ev(node.args[0]))
             if d is not None:
                 self.displays.append(Display("counter", d))
+
+    def spark_counts_display(self, expr: ast.expr) -> None:
+        """``df.groupBy("label").count()[.orderBy(...)].show()``: class counts, printed."""
+        while (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr in ("orderBy", "sort", "limit")
+        ):
+            expr = expr.func.value
+        if not (
+            isinstance(expr, ast.Call)
+            and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "count"
+        ):
+            return
+        grouped = expr.func.value
+        if not (
+            isinstance(grouped, ast.Call)
+            and isinstance(grouped.func, ast.Attribute)
+            and grouped.func.attr in ("groupBy", "groupby")
+            and len(grouped.args) == 1
+            and isinstance(grouped.args[0], ast.Constant)
+            and isinstance(grouped.args[0].value, str)
+        ):
+            return
+        d = data_of(self.ev(grouped.func.value))
+        if d is not None:
+            self.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
 
 
 @dataclass(eq=False)

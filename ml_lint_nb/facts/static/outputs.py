@@ -84,6 +84,28 @@ def parse_value_counts(text: str) -> dict[str, float] | None:
     return out
 
 
+def parse_spark_counts(text: str) -> dict[str, float] | None:
+    """``df.groupBy("label").count().show()``: a ``|label|count|`` table between ``+---+`` rules."""
+    out: dict[str, float] = {}
+    header = False
+    for line in _lines(text):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.strip().startswith("|") or len(cells) != 2:
+            if out:
+                break
+            continue
+        if not header:
+            header = cells[1] == "count"
+            continue
+        value = _number(cells[1])
+        if value is None:
+            return None
+        out[cells[0]] = value
+        if len(out) > 100:
+            return None
+    return out if len(out) >= 2 else None
+
+
 def shares_from_counts(counts: dict[str, float]) -> tuple[float, ...] | None:
     total = sum(counts.values())
     if total <= 0 or any(v < 0 for v in counts.values()):
