@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.sampling import seeded_subset
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
 from ml_lint_nb.findings import Location
 
@@ -176,16 +177,6 @@ def sample_positions(n: int, limits: LiveLimits, np: Any, cap: int | None = None
 def full_rows(limits: LiveLimits) -> int:
     """Rows a full check inspects exactly: five times the cap, and never fewer than a million."""
     return max(5 * limits.max_rows, FULL_MIN_ROWS)
-
-
-def seeded_subset(n: int, size: int, seed: int, np: Any) -> Any:
-    """``size`` distinct sorted positions out of ``n``, the same for the same seed."""
-    rng = np.random.RandomState(seed)
-    if n >= 10 * size:  # drawing with replacement avoids permuting a huge range
-        picks = np.unique(rng.randint(0, n, size=size + size // 5 + 10))
-        if len(picks) >= size:
-            return np.sort(rng.choice(picks, size=size, replace=False))
-    return np.sort(rng.choice(n, size=size, replace=False))
 
 
 def label_of(column: object) -> str:

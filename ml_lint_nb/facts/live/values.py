@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.sampling import seeded_subset
 
 MAX_CLASSES = 20
 
@@ -49,8 +50,7 @@ def describe_value(obj: Any, label: str, as_target: bool, limits: LiveLimits) ->
 def _sample_positions(n: int, limits: LiveLimits, np: Any) -> Any:
     if n <= limits.max_rows:
         return None
-    rng = np.random.RandomState(limits.seed)
-    return np.sort(rng.choice(n, size=limits.max_rows, replace=False))
+    return seeded_subset(n, limits.max_rows, limits.seed, np)
 
 
 SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1%)
@@ -58,8 +58,7 @@ SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1
 
 def _scale_rows(n: int, limits: LiveLimits, np: Any) -> Any:
     """A seeded sample for the scale ratio: orders of magnitude need no million rows."""
-    rng = np.random.RandomState(limits.seed + 2)
-    return np.sort(rng.choice(n, size=SCALE_ROWS, replace=False))
+    return seeded_subset(n, SCALE_ROWS, limits.seed + 2, np)
 
 
 def _shares(values: Any, label: str, np: Any) -> tuple[tuple[float, ...] | None, str | None]:

@@ -1262,18 +1262,32 @@ class Interpreter:
         seeded = len(args) > 1 or _kw_set(kwargs, "seed")
         if not seeded:
             self.record("random_call", node, function="randomSplit", seeded=False)
-        tok = SplitToken(
-            self.new_id("S"), "randomSplit", [d], [], self.loc(node), True, False, seeded
-        )
         total = sum(w for w in ws if isinstance(w, int | float)) if len(ws) == n else 0
-        for part in range(n):
-            rows = self.rows_of(d)
-            share = ws[part] / total if total else None
-            count = round(rows * share) if rows is not None and share is not None else None
-            tok.parts.append(d.derive(rows=d.rows.part(tok.split_id, part), n_rows=count))
-        tok.sides = set(range(n))
-        self.pending_splits.append(tok)
-        return SeqV(list(tok.parts), "list", split=tok)
+        rows = self.rows_of(d)
+
+        def count(first_part: int, last_part: int) -> int | None:
+            share = sum(ws[first_part : last_part + 1]) / total if total else None
+            return round(rows * share) if rows is not None and share is not None else None
+
+        # three or more parts are cuts in turn (train | rest, then validation | test ...), as
+        # np.split's are: each later part is a held-out part of the rows after the earlier cut
+        parts: list[V] = []
+        first: SplitToken | None = None
+        rest = d
+        for i in range(max(n - 1, 1)):
+            tok = SplitToken(
+                self.new_id("S"), "randomSplit", [rest], [], self.loc(node), True, False, seeded
+            )
+            first = first or tok
+            head = rest.derive(rows=rest.rows.part(tok.split_id, 0), n_rows=count(i, i))
+            tail = rest.derive(rows=rest.rows.part(tok.split_id, 1), n_rows=count(i + 1, n - 1))
+            tok.parts.extend([head, tail])
+            tok.sides = {0, 1}
+            self.pending_splits.append(tok)
+            parts.append(head)
+            rest = tail
+        parts.append(rest)
+        return SeqV(parts, "list", split=first)
 
     def shuffled(
         self, qual: str, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call
