@@ -192,3 +192,33 @@ def test_resampled_training_data_is_not_duplicated_nor_thresholded(shell) -> Non
         "print(f1_score(y_te, lr.predict(X_te)))",
     )
     assert not {"ML101", "ML401"} & {f["code"] for f in found}
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_accuracy_on_labels_taken_inline_reads_their_balance(shell, library) -> None:
+    """``accuracy_score(test["churn"], pred)``: the labels are a column taken inline, never
+    bound to a name; their class balance comes from the frame the code names (ML402)."""
+    if library == "polars":
+        pytest.importorskip("polars")
+    make = "pl.DataFrame" if library == "polars" else "pd.DataFrame"
+    run(
+        shell,
+        f"""
+import numpy as np, pandas as pd
+{"import polars as pl" if library == "polars" else ""}
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+rng = np.random.default_rng(3)
+def table(n):
+    return {make}({{"age": rng.normal(40, 10, n), "churn": (rng.random(n) < 0.04).astype(int)}})
+train, test = table(5000), table(1000)
+""",
+    )
+    found = run(
+        shell,
+        'clf = LogisticRegression().fit(train[["age"]], train["churn"])\n'
+        'print(accuracy_score(test["churn"], clf.predict(test[["age"]])))',
+    )
+    ml402 = [f for f in found if f["code"] == "ML402"]
+    assert ml402 and "test['churn']" in ml402[0]["message"], found
+    assert "majority class alone" in ml402[0]["message"]

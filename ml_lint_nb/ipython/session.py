@@ -35,6 +35,9 @@ from ml_lint_nb.ipython import collect, display
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.suppressions import parse_noqa
 
+# a column taken inline, as the static reader names it: test['churn']
+_COLUMN_OF = re.compile(r"^([A-Za-z_]\w*)\[(['\"])(.+)\2\]$")
+
 __all__ = ["MISS", "LiveSession", "cell_key"]
 
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
@@ -238,7 +241,7 @@ class LiveSession:
             return None
         current = self.interp.env.get(d.name)
         if not isinstance(current, DataV) or current.version != d.version:
-            return None
+            return self._resolve_column(d)
         ns = getattr(self.shell, "user_ns", {})
         obj = ns.get(d.name)
         if obj is None:
@@ -250,6 +253,38 @@ class LiveSession:
         as_target = d.column is not None or safe.ndim(obj, 2) == 1
         seen = safe.call(describe_value, obj, d.name, as_target, self.limits)
         self.cache_put(cache_key, obj, seen)
+        return seen
+
+    def _resolve_column(self, d: DataV) -> LiveData | None:
+        """``test['churn']`` handed to a metric: that column of the frame the code names.
+
+        A column taken inline has no binding of its own, so without this the
+        labels a metric was computed on (and their class balance) stayed
+        unknown unless the user had bound them to a name first.
+        """
+        m = _COLUMN_OF.match(d.name or "")
+        if d.column is None or d.version is not None or m is None or m.group(3) != d.column:
+            return None
+        base = self.interp.env.get(m.group(1))
+        obj = getattr(self.shell, "user_ns", {}).get(m.group(1))
+        if not isinstance(base, DataV) or obj is None or safe.kind(obj) != "frame":
+            return None
+        if safe.ndim(obj, 1) != 2:
+            return None
+        key = ("column", base.version, d.column)
+        hit = self.cache_get(key, obj)
+        if hit is not MISS:
+            return hit
+
+        def read() -> LiveData | None:
+            view = safe.admit_or_none(obj)
+            cols = safe.columns(obj)
+            if view is None or cols is None or d.column not in cols:
+                return None
+            return describe_value(view[d.column], d.name or "", True, self.limits)
+
+        seen = safe.call(read)
+        self.cache_put(key, obj, seen)
         return seen
 
     def cache_get(self, key: tuple, obj: Any) -> Any:
