@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
+from shell_findings import MIME  # noqa: F401  (shared by the lazy-frame tests)
+from shell_findings import shown as findings
 from test_live_acceptance import LOAD
-
-MIME = "application/vnd.ml-lint-nb.findings+json"
 
 # A frame of awkward columns: real and disguised nulls, a sentinel spike, codes stored as text.
 MIXED = """\
@@ -28,17 +26,6 @@ mixed = pd.DataFrame({
     "n": rng.randint(0, 5, n),
 })
 """
-
-
-def findings(sh) -> list[dict]:
-    """Findings the shell displayed since the last call (and forget them)."""
-    out = []
-    for data in sh.published:
-        if MIME in data:
-            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
-            out += [f for file in payload["files"] for f in file["findings"]]
-    sh.published.clear()
-    return out
 
 
 def codes_and_subjects(found: list[dict]) -> set[tuple[str, tuple[str, ...]]]:

@@ -9,13 +9,11 @@ predicts and prints accuracy.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 pytest.importorskip("sklearn")
 
-MIME = "application/vnd.ml-lint-nb.findings+json"
+from shell_findings import run  # noqa: E402
 
 LOAD = """\
 import numpy as np, pandas as pd
@@ -52,22 +50,6 @@ from sklearn.metrics import accuracy_score
 pred = clf.predict(test[features])
 print(accuracy_score(test["target"], pred))
 """
-
-
-def shown(sh) -> list[dict]:
-    out = []
-    for data in sh.published:
-        if MIME in data:
-            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
-            out += [f for file in payload["files"] for f in file["findings"]]
-    sh.published.clear()
-    return out
-
-
-def run(sh, code: str) -> list[dict]:
-    result = sh.run_cell(code, store_history=True)
-    assert result.error_in_exec is None, result.error_in_exec
-    return shown(sh)
 
 
 def test_all_seven_pitfalls_are_flagged_without_a_split_call(shell) -> None:

@@ -7,25 +7,14 @@ import json
 import pytest
 
 pytest.importorskip("sklearn")
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
 MIME = "application/vnd.ml-lint-nb.findings+json"
 
 
 @pytest.fixture()
-def shell(monkeypatch):
-    InteractiveShell.clear_instance()
-    sh = InteractiveShell.instance()
-    published: list[dict] = []
-
-    def capture(data=None, metadata=None, **_kw):
-        published.append(data or {})
-
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "publish_display_data", capture)
-    sh.run_line_magic("load_ext", "ml_lint_nb")
-    sh.published = published
+def shell(shell):
+    """conftest's shell with a split, a leaky column and a fitted model already in it."""
+    sh = shell
     sh.run_cell(
         "import numpy as np, pandas as pd\n"
         "rng = np.random.RandomState(0)\n"
@@ -42,10 +31,8 @@ def shell(monkeypatch):
         "clf = LogisticRegression().fit(X_train, y_train)\n",
         store_history=True,
     )
-    published.clear()
-    yield sh
-    sh.run_line_magic("unload_ext", "ml_lint_nb")
-    InteractiveShell.clear_instance()
+    sh.published.clear()
+    return sh
 
 
 def codes(sh) -> list[str]:

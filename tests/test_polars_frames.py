@@ -9,7 +9,6 @@ records and evaluation pairing, and issue 9's seven-pitfall acceptance pair.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from dataclasses import asdict
@@ -29,7 +28,7 @@ from ml_lint_nb.facts.live.splits import split_facts  # noqa: E402
 from ml_lint_nb.findings import Location  # noqa: E402
 
 WHERE = Location(cell=1, line=1)
-MIME = "application/vnd.ml-lint-nb.findings+json"
+from shell_findings import run  # noqa: E402
 
 
 def mixed(n: int = 3_000, seed: int = 0) -> dict[str, object]:
@@ -229,22 +228,6 @@ def test_time_order_of_polars_dates() -> None:
 
 
 # -- %mlcheck and the hook in a shell --------------------------------------------------------------
-
-
-def shown(sh) -> list[dict]:
-    out = []
-    for data in sh.published:
-        if MIME in data:
-            payload = data[MIME] if isinstance(data[MIME], dict) else json.loads(data[MIME])
-            out += [f for file in payload["files"] for f in file["findings"]]
-    sh.published.clear()
-    return out
-
-
-def run(sh, code: str) -> list[dict]:
-    result = sh.run_cell(code, store_history=True)
-    assert result.error_in_exec is None, result.error_in_exec
-    return shown(sh)
 
 
 SMALL = """\
