@@ -28,6 +28,7 @@ from ml_lint_nb.facts.model import (
     SplitFact,
 )
 from ml_lint_nb.facts.static import outputs
+from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.interpreter import (
     ID_HINTS,
     SHUFFLED,
@@ -50,9 +51,16 @@ from ml_lint_nb.findings import Location, Note
 LiveResolver = Callable[[DataV], "LiveData | None"]
 
 
-def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
-    """All static facts of a notebook, and notes on what could not be read."""
+def extract_facts(
+    nb: NotebookSource, deadline: Deadline | None = None
+) -> tuple[FactStore, list[Note]]:
+    """All static facts of a notebook, and notes on what could not be read.
+
+    With a ``deadline``, :class:`~ml_lint_nb.facts.static.deadline.LintTimeout`
+    ends the analysis when it passes.
+    """
     interp = Interpreter()
+    interp.deadline = deadline
     notes: list[Note] = []
     parsed: list[tuple[Cell, ast.Module]] = []
     for cell in nb.cells:
@@ -73,6 +81,8 @@ def extract_facts(nb: NotebookSource) -> tuple[FactStore, list[Note]]:
             msg = getattr(exc, "msg", str(exc))
             notes.append(Note(f"syntax error{where} ({msg}); cell skipped", cell.index))
             continue
+        if deadline is not None:
+            deadline.check()
         parsed.append((cell, tree))
         try:
             displays = interp.run_cell(tree, cell.index, cell.cell_id)
@@ -367,7 +377,7 @@ class Finaliser:
             order_seen=order_seen,
             dataset=base.get("dataset"),
             origin=d.origin,
-            applied=d.applied,
+            applied=frozenset(d.applied),
         )
         self._refs[id(d)] = ref
         return ref

@@ -24,8 +24,11 @@ from typing import Any
 
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
+from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
+    AppliedIds,
+    ColumnIds,
     DataV,
     EstV,
     FuncV,
@@ -212,6 +215,7 @@ class Interpreter:
         self._emitted: set[str] = set()  # group statistics already turned into fits
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
+        self.deadline: Deadline | None = None  # checked at each statement
 
     # ------------------------------------------------------------------ cells
     def run_cell(
@@ -271,6 +275,8 @@ class Interpreter:
 
     # ------------------------------------------------------------- statements
     def stmt(self, node: ast.stmt, display: bool = False) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
         if not self.call_stack:
             self.cur_stmt = node  # the notebook's statement, also while inlining a helper
         method = getattr(self, "s_" + type(node).__name__, None)
@@ -2969,19 +2975,28 @@ def _frame_target(target: ast.expr) -> tuple[str | None, str | None]:
     return (t.id if isinstance(t, ast.Name) else None), col
 
 
+def _whole_ids(d: DataV) -> frozenset[str]:
+    """The ids of ``d.applied`` that reached the whole frame, not single columns."""
+    cols = d.col_applied
+    if not cols:
+        return frozenset(d.applied)
+    applied = d.applied
+    if isinstance(applied, AppliedIds) and applied.columns is cols:
+        return applied.whole
+    return frozenset(i for i in applied if not cols.has_id(i))
+
+
 def _with_column_ids(frame: DataV, col: str | None, ids: frozenset[str]) -> DataV:
     """The same frame (name, version kept) with fitted state reaching one column."""
     new = object.__new__(DataV)
     new.__dict__.update(frame.__dict__)
-    cols = dict(frame.col_applied or {})
-    col_ids = frozenset().union(*cols.values()) if cols else frozenset()
-    whole = frame.applied - col_ids
     if col is None:
         new.applied = frame.applied | ids
         return new
-    cols[col] = ids - whole
+    whole = _whole_ids(frame)
+    cols = (frame.col_applied or ColumnIds()).assign(col, frozenset(ids) - whole)
     new.col_applied = cols
-    new.applied = whole.union(*cols.values())
+    new.applied = AppliedIds(whole, cols)
     return new
 
 
@@ -2989,13 +3004,13 @@ def _columns_kept(d: DataV, cols: tuple[str, ...], drop: bool = False) -> dict[s
     """``applied``/``col_applied`` after selecting (or dropping) literal columns."""
     if not d.col_applied:
         return {}
-    col_ids = frozenset().union(*d.col_applied.values())
-    whole = d.applied - col_ids
+    whole = _whole_ids(d)
     if drop:
-        kept = {c: ids for c, ids in d.col_applied.items() if c not in cols}
-    else:
-        kept = {c: ids for c, ids in d.col_applied.items() if c in cols}
-    return {"applied": whole.union(*kept.values()), "col_applied": kept or None}
+        kept = d.col_applied.without(cols)
+        return {"applied": AppliedIds(whole, kept) if kept else whole, "col_applied": kept or None}
+    kept = d.col_applied.only(cols)
+    applied = whole.union(*(kept.ids_of(c) for c in cols))
+    return {"applied": applied, "col_applied": kept or None}
 
 
 def _with(info: EstimatorInfo, **changes: Any) -> EstimatorInfo:

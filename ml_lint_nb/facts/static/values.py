@@ -8,10 +8,13 @@ literal, a collection, or one of several alternatives (a loop variable).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts.model import EstimatorInfo, RowSet
+from ml_lint_nb.facts.static.persistent import EMPTY, PMap
 from ml_lint_nb.findings import Location
 
 
@@ -65,7 +68,7 @@ class DataV(V):
     applied: frozenset[str] = frozenset()  # est_ids of fitted transformers this data came out of
     # est_ids that reached single columns (``df["age"] = ...``), so that selecting or
     # dropping columns keeps or loses them; ids not listed here belong to the whole frame
-    col_applied: dict[str, frozenset[str]] | None = None
+    col_applied: ColumnIds | None = None
     window: bool = False  # df.rolling(7) / expanding() / ewm(): reductions stay per row
     # columns assigned back scaled (``df[cols] = scaler.transform(df[cols])``): selecting
     # only those columns gives scaled features
@@ -99,6 +102,118 @@ class DataV(V):
 
 
 _DERIVE_RESET = {"name": None, "version": None, "ctor": None, "pred_est": None, "window": False}
+
+
+class ColumnIds:
+    """Which fitted state reached which single columns of a frame (persistent).
+
+    ``cols`` maps a column to the est_ids assigned into it; ``counts`` says in
+    how many columns each id occurs, so "is this id on some column" costs a
+    lookup, not a union over every column. Each assignment returns a new
+    value sharing the rest, so a cell of thousands of column assignments
+    stays linear.
+    """
+
+    __slots__ = ("cols", "counts")
+
+    def __init__(self, cols: PMap = EMPTY, counts: PMap = EMPTY) -> None:
+        self.cols = cols
+        self.counts = counts
+
+    def __bool__(self) -> bool:
+        return bool(self.cols)
+
+    def __len__(self) -> int:
+        return len(self.cols)
+
+    def ids_of(self, col: str) -> frozenset[str]:
+        return self.cols.get(col, frozenset())
+
+    def has_id(self, est_id: str) -> bool:
+        return est_id in self.counts
+
+    def assign(self, col: str, ids: frozenset[str]) -> ColumnIds:
+        """The column's ids replaced by ``ids``."""
+        old = self.cols.get(col)
+        counts = self.counts
+        for i in old or ():
+            if i not in ids:
+                n = counts.get(i, 0) - 1
+                counts = counts.set(i, n) if n > 0 else counts.remove(i)
+        for i in ids:
+            if old is None or i not in old:
+                counts = counts.set(i, counts.get(i, 0) + 1)
+        return ColumnIds(self.cols.set(col, ids), counts)
+
+    def only(self, cols: Iterable[str]) -> ColumnIds:
+        out = ColumnIds()
+        for c in cols:
+            ids = self.cols.get(c)
+            if ids is not None:
+                out = out.assign(c, ids)
+        return out
+
+    def without(self, cols: Iterable[str]) -> ColumnIds:
+        out = self
+        for c in cols:
+            if c in out.cols:
+                out = out.assign(c, frozenset())
+                out = ColumnIds(out.cols.remove(c), out.counts)
+        return out
+
+    def all_ids(self) -> Iterator[str]:
+        return self.counts.keys()
+
+
+class AppliedIds(AbstractSet):
+    """The est_ids that reached a frame: those of the whole frame plus those of its columns.
+
+    A set view that is never materialised on the hot path: membership asks
+    the two parts, and adding ids to the whole frame makes a new view that
+    shares ``columns``. It stands wherever a frozenset of ids does.
+    """
+
+    __slots__ = ("whole", "columns")
+
+    def __init__(self, whole: frozenset[str], columns: ColumnIds) -> None:
+        self.whole = whole
+        self.columns = columns
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
+        return frozenset(it)
+
+    def __contains__(self, est_id: object) -> bool:
+        return est_id in self.whole or self.columns.has_id(est_id)  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.whole
+        for i in self.columns.all_ids():
+            if i not in self.whole:
+                yield i
+
+    def __len__(self) -> int:
+        return len(self.whole) + sum(1 for i in self.columns.all_ids() if i not in self.whole)
+
+    def __bool__(self) -> bool:
+        return bool(self.whole) or bool(self.columns.counts)
+
+    def __or__(self, other: Iterable[str]) -> AppliedIds:  # type: ignore[override]
+        if isinstance(other, AppliedIds):
+            if other.columns is self.columns:
+                return AppliedIds(self.whole | other.whole, self.columns)
+            other = frozenset(other)
+        return AppliedIds(self.whole | frozenset(other), self.columns)
+
+    __ror__ = __or__
+
+    def union(self, *others: Iterable[str]) -> AppliedIds:
+        out = self
+        for o in others:
+            out = out | o
+        return out
+
+    __hash__ = AbstractSet._hash
 
 
 @dataclass(eq=False)
