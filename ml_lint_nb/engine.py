@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from ml_lint_nb.config import Config
+from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.extract import extract_facts
 from ml_lint_nb.facts.static.notebook import load_notebook
 from ml_lint_nb.facts.static.source import NotebookError, NotebookSource
@@ -71,11 +72,15 @@ def not_evaluated(config: Config | None = None, mode: str = "static") -> list[st
     return rules_for(config, None, mode)[1]
 
 
-def run_rules(store: FactStore, rules: Sequence[Rule]) -> tuple[list[Finding], list[Note]]:
+def run_rules(
+    store: FactStore, rules: Sequence[Rule], deadline: Deadline | None = None
+) -> tuple[list[Finding], list[Note]]:
     """Run each rule; a rule that crashes is a note, never a lost run."""
     findings: list[Finding] = []
     notes: list[Note] = []
     for rule in rules:
+        if deadline is not None:
+            deadline.check()
         try:
             findings.extend(rule.check(store))
         except Exception as exc:  # a bug in one rule must not hide the others
@@ -91,18 +96,24 @@ def apply_severity_overrides(findings: Iterable[Finding], config: Config) -> lis
     return out
 
 
-def lint_source(nb: NotebookSource, config: Config | None = None) -> FileResult:
-    """Lint one loaded notebook statically."""
+def lint_source(
+    nb: NotebookSource, config: Config | None = None, deadline: Deadline | None = None
+) -> FileResult:
+    """Lint one loaded notebook statically.
+
+    With a ``deadline`` the analysis raises
+    :class:`~ml_lint_nb.facts.static.deadline.LintTimeout` once it passes.
+    """
     config = config or Config()
     result = FileResult(path=nb.path, mode="static")
     language = (nb.language or "python").lower()
     if language not in PYTHON_LANGUAGES:
         result.skipped = f"non-Python kernel ({language})"
         return result
-    store, notes = extract_facts(nb)
+    store, notes = extract_facts(nb, deadline)
     result.notes.extend(notes)
     rules, _ = rules_for(config, nb.path, "static")
-    findings, rule_notes = run_rules(store, rules)
+    findings, rule_notes = run_rules(store, rules, deadline)
     result.notes.extend(rule_notes)
     # A noqa comment is read where each finding was reported, before findings about one
     # subject merge: a silenced line must not silence the same problem elsewhere.

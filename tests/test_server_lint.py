@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from crafted import column_assignments
 
 from ml_lint_nb.config import Config
 from ml_lint_nb.server.lint import config_candidates, find_config, lint_model
@@ -85,3 +86,56 @@ def test_find_config_asks_the_contents_manager(tmp_path: Path) -> None:
     assert manager.asked == ["p/q/pyproject.toml", "p/pyproject.toml"]
     # A manager with no OS paths (a database, S3) gets the defaults.
     assert _run(find_config(object(), "nb.ipynb")).source is None
+
+
+def test_a_deadline_stops_the_analysis() -> None:
+    from ml_lint_nb.facts.static.deadline import Deadline, LintTimeout
+
+    with pytest.raises(LintTimeout, match="time limit"):
+        lint_model({"path": "big.ipynb", "content": column_assignments(2000)}, None, Deadline(0))
+
+
+def test_the_service_refuses_oversized_notebooks() -> None:
+    from ml_lint_nb.server.lint import LintLimits, LintRefused, LintService
+
+    service = LintService(LintLimits(max_bytes=1000))
+    with pytest.raises(LintRefused) as refused:
+        service.check_size(5_000_000)
+    assert refused.value.status == 413 and "too large" in refused.value.message
+    with pytest.raises(LintRefused):
+        _run(service.lint({"path": "x.ipynb", "content": DEMO.read_text()}, Config()))
+    service.check_size(None)  # a contents manager that gives no size is not refused
+
+
+def test_the_service_lints_in_a_worker_and_answers_out_of_time_and_busy() -> None:
+    from ml_lint_nb.server.lint import LintLimits, LintRefused, LintService
+
+    service = LintService(LintLimits(seconds=0.3, workers=1, queued=0))
+    big = {"path": "big.ipynb", "content": column_assignments(20_000)}
+    demo = {"path": "d.ipynb", "content": DEMO.read_text()}
+
+    async def session() -> list[object]:
+        first, second = await asyncio.gather(
+            service.lint(big, Config()), service.lint(big, Config()), return_exceptions=True
+        )
+        # the worker is free again for the next notebook, whose findings are the CLI's
+        third = await service.lint(demo, Config())
+        await service.shutdown()
+        return [first, second, third]
+
+    first, second, third = _run(session())
+    assert isinstance(first, LintRefused) and first.status == 503, first
+    assert "time limit" in first.message
+    assert isinstance(second, LintRefused) and "busy" in second.message
+    assert third == lint_model(demo, Config())
+
+
+def test_limits_from_server_settings() -> None:
+    from ml_lint_nb.server.lint import LintLimits
+
+    limits = LintLimits.from_settings(
+        {"ml_lint_nb": {"seconds": 5, "max_bytes": "x", "workers": True}}
+    )
+    assert limits.seconds == 5.0
+    assert limits.max_bytes == LintLimits().max_bytes and limits.workers == LintLimits().workers
+    assert LintLimits.from_settings({}) == LintLimits()

@@ -3,7 +3,10 @@
 Both require an authenticated user (``@web.authenticated``) and answer JSON.
 The lint endpoint reads the saved notebook through the contents manager
 (``type=file, format=text``: the raw JSON, no nbformat validation) and
-returns the findings-json document; it never starts a kernel.
+returns the findings-json document; it never starts a kernel. Linting runs
+in :class:`~ml_lint_nb.server.lint.LintService`'s worker threads within its
+limits: 413 for a notebook over the size limit, 503 when the workers are
+busy or the time limit ran out, each with a one-line ``message``.
 """
 
 from __future__ import annotations
@@ -15,9 +18,18 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import ensure_async, url_path_join
 from tornado import web
 
-from ml_lint_nb.server.lint import find_config, lint_model
+from ml_lint_nb.server.lint import LintLimits, LintRefused, LintService, find_config
 
 NAMESPACE = "ml-lint-nb"
+SERVICE_KEY = "ml_lint_nb_service"
+
+
+def lint_service(settings: dict[str, Any]) -> LintService:
+    """The server's one :class:`LintService`, made on first use from its settings."""
+    service = settings.get(SERVICE_KEY)
+    if service is None:
+        service = settings[SERVICE_KEY] = LintService(LintLimits.from_settings(settings))
+    return service
 
 
 class LintHandler(APIHandler):
@@ -29,10 +41,20 @@ class LintHandler(APIHandler):
         if not path.endswith(".ipynb"):
             raise web.HTTPError(400, "path must name a .ipynb file")
         cm = self.contents_manager
-        # The contents manager applies its own rules (root, hidden files, permissions).
-        model = await ensure_async(cm.get(path, content=True, type="file", format="text"))
-        config = await find_config(cm, path)
-        self.finish(json.dumps(lint_model(model, config)))
+        service = lint_service(self.settings)
+        try:
+            # The contents manager applies its own rules (root, hidden files, permissions);
+            # its size is asked first so that an oversized file is never read.
+            stat = await ensure_async(cm.get(path, content=False, type="file"))
+            service.check_size(stat.get("size"))
+            model = await ensure_async(cm.get(path, content=True, type="file", format="text"))
+            config = await find_config(cm, path)
+            doc = await service.lint(model, config)
+        except LintRefused as exc:
+            self.set_status(exc.status)
+            self.finish(json.dumps({"message": exc.message}))
+            return
+        self.finish(json.dumps(doc))
 
 
 class RuleHandler(APIHandler):

@@ -18,6 +18,7 @@ import pytest
 
 pytest.importorskip("jupyter_server", reason="the server extension needs jupyter_server")
 
+from crafted import column_assignments  # noqa: E402
 from jupyter_process import REPO, JupyterProcess  # noqa: E402
 
 DEMO = REPO / "demo_notebooks" / "01_breast_cancer_svm.ipynb"
@@ -150,3 +151,60 @@ def test_hundred_cell_notebook_timing(server: JupyterProcess) -> None:
         times.append((time.perf_counter() - start) * 1000)
         assert status == 200 and doc["files"][0]["findings"]
     print(f"\nlint endpoint, 100-cell notebook: median {sorted(times)[2]:.0f} ms over 5 requests")
+
+
+def test_linting_a_huge_notebook_does_not_hold_up_the_server(server: JupyterProcess) -> None:
+    """The lint runs off the event loop: other requests answer while it works."""
+    import threading
+
+    (server.root / "columns.ipynb").write_text(column_assignments(10_000))
+    answer: dict[str, object] = {}
+
+    def lint() -> None:
+        answer["started"] = time.perf_counter()
+        answer["status"], answer["doc"] = _lint(server, "columns.ipynb")
+        answer["done"] = time.perf_counter()
+
+    worker = threading.Thread(target=lint)
+    worker.start()
+    slowest = 0.0
+    while worker.is_alive():
+        start = time.perf_counter()
+        status, _ = server.get_json("/api/status")
+        slowest = max(slowest, time.perf_counter() - start)
+        assert status == 200
+        time.sleep(0.05)
+    worker.join()
+    assert answer["status"] == 200, answer.get("doc")
+    assert slowest < 1.0, f"/api/status took {slowest:.2f} s while a notebook was linted"
+    print(
+        f"\n10,000-line cell: linted in {answer['done'] - answer['started']:.2f} s; "  # type: ignore[operator]
+        f"/api/status answered within {slowest * 1000:.0f} ms meanwhile"
+    )
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory: pytest.TempPathFactory):
+    """A server configured with small limits (as an administrator would in its config)."""
+    home = tmp_path_factory.mktemp("strict")
+    settings = "{'ml_lint_nb': {'max_bytes': 200000, 'seconds': 0.2}}"
+    with JupyterProcess(
+        home,
+        app="server",
+        live_hook=False,
+        extra_args=(f"--ServerApp.tornado_settings={settings}",),
+    ) as srv:
+        yield srv
+
+
+def test_size_and_time_limits_answer_with_a_clear_status(strict_server: JupyterProcess) -> None:
+    (strict_server.root / "huge.ipynb").write_text(column_assignments(10_000))
+    status, body = _lint(strict_server, "huge.ipynb")
+    assert status == 413 and "too large" in body["message"], body
+    (strict_server.root / "slow.ipynb").write_text(column_assignments(3_000))
+    status, body = _lint(strict_server, "slow.ipynb")
+    assert status == 503 and "time limit" in body["message"], body
+    assert "Traceback" not in json.dumps(body)
+    shutil.copy(DEMO, strict_server.root / "demo.ipynb")
+    status, doc = _lint(strict_server, "demo.ipynb")
+    assert status == 200 and doc["files"][0]["findings"]
