@@ -20,6 +20,7 @@ import {
   findingsOf,
   notesOf,
   rank,
+  readFindings,
   severityIcon
 } from './types';
 
@@ -135,7 +136,18 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       .join(',');
   }
 
+  /** Draws the block; whatever the payload holds, the output shows something readable. */
   private draw(): void {
+    try {
+      this.drawBlock();
+    } catch (err) {
+      console.warn('ml-lint-nb: a findings output could not be drawn', err);
+      this.node.textContent = '';
+      this.node.appendChild(el('div', 'mlnb-muted', 'ml-lint-nb: this output could not be shown.'));
+    }
+  }
+
+  private drawBlock(): void {
     const wasOpen = this.node.querySelector('details.mlnb-block')?.hasAttribute('open');
     const openCodes = new Set(
       [...this.node.querySelectorAll('details.mlnb-finding[open]')].map(
@@ -144,7 +156,8 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     );
     this.node.textContent = '';
     this.lastSilenced = this.silencedKey();
-    const findings = findingsOf(this.payload).sort(
+    const { findings: read, dropped } = readFindings(this.payload);
+    const findings = read.sort(
       (a, b) => rank(b.severity) - rank(a.severity)
     );
     const shown = findings.filter(f => !this.store?.isSilenced(f.code));
@@ -165,6 +178,9 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     let text = shown.length ? countSummary(counts) : '';
     if (silenced) {
       text += `${text ? ', ' : ''}${silenced} silenced`;
+    }
+    if (dropped) {
+      text += `${text ? ', ' : ''}${dropped} unreadable left out`;
     }
     if (!findings.length && notes.length) {
       text = notes.map(n => n.message).join('; ');

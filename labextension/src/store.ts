@@ -14,10 +14,12 @@ import {
   IFinding,
   METADATA_KEY,
   MIME_TYPE,
+  RULES,
   Severity,
   findingsOf,
   notesOf,
-  rank
+  rank,
+  registeredCode
 } from './types';
 
 /** One open finding as the UI shows it, attached to a cell of the current model. */
@@ -41,17 +43,33 @@ export async function fetchStatic(path: string): Promise<unknown> {
     `?path=${encodeURIComponent(path)}`;
   const response = await ServerConnection.makeRequest(url, {}, settings);
   if (!response.ok) {
-    throw new Error(`lint endpoint answered ${response.status}`);
+    throw await failure(response, 'lint endpoint');
   }
   return response.json();
 }
 
+/** A non-OK answer of our endpoints, with the server's one-line message when it gave one. */
+async function failure(response: Response, what: string): Promise<Error> {
+  let message = '';
+  try {
+    const body = await response.json();
+    message = typeof body?.message === 'string' ? body.message.slice(0, 300) : '';
+  } catch {
+    // not JSON: the status says enough
+  }
+  return new Error(message || `${what} answered ${response.status}`);
+}
+
 export async function fetchRulePage(code: string): Promise<string> {
+  const known = registeredCode(code);
+  if (known === null) {
+    throw new Error('no rule page: not a registered rule code');
+  }
   const settings = ServerConnection.makeSettings();
-  const url = URLExt.join(settings.baseUrl, 'ml-lint-nb', 'rules', code);
+  const url = URLExt.join(settings.baseUrl, 'ml-lint-nb', 'rules', encodeURIComponent(known));
   const response = await ServerConnection.makeRequest(url, {}, settings);
   if (!response.ok) {
-    throw new Error(`no rule page for ${code} (${response.status})`);
+    throw new Error(`no rule page for ${known} (${response.status})`);
   }
   const body = await response.json();
   return String(body.markdown ?? '');
@@ -102,13 +120,22 @@ export class NotebookFindings {
     return this.sessionIgnored.has(code) ? 'session' : null;
   }
 
-  /** `%mlcheck ignore CODE` in the kernel; hidden here at once. */
+  /**
+   * `%mlcheck ignore CODE` in the kernel; hidden here at once. The code comes
+   * from a payload, so only a registered rule code (`ML` and three digits) is
+   * ever put into the command: nothing else from a saved output reaches the kernel.
+   */
   silenceForSession(code: string): void {
-    this.sessionIgnored.add(code);
+    const known = registeredCode(code);
+    if (known === null) {
+      console.warn('ml-lint-nb: not silenced: not a registered rule code');
+      return;
+    }
+    this.sessionIgnored.add(known);
     const kernel = this.panel.sessionContext.session?.kernel;
     if (kernel) {
       kernel.requestExecute({
-        code: `%mlcheck ignore ${code}`,
+        code: `%mlcheck ignore ${known}`,
         silent: true,
         store_history: false
       });
@@ -116,12 +143,14 @@ export class NotebookFindings {
     this.recompute();
   }
 
-  /** Add the code to the notebook metadata suppression (saved with the notebook). */
+  /** Add the code to the notebook metadata suppression (saved with the notebook); exact registered codes only. */
   silenceForNotebook(code: string): void {
     const model = this.panel.model;
-    if (!model) {
+    const known = registeredCode(code);
+    if (!model || known === null) {
       return;
     }
+    code = known;
     const meta = { ...((model.getMetadata(METADATA_KEY) as object) ?? {}) } as {
       ignore?: unknown;
     };
@@ -183,7 +212,28 @@ export class NotebookFindings {
     return -1;
   }
 
+  /**
+   * Lint the saved file on the server. One request at a time per notebook:
+   * saves while one is running ask for one more run after it, never a pile.
+   */
   async refreshStatic(): Promise<void> {
+    if (this.linting) {
+      this.relint = true;
+      return;
+    }
+    this.linting = true;
+    try {
+      await this.lintSaved();
+    } finally {
+      this.linting = false;
+    }
+    if (this.relint) {
+      this.relint = false;
+      void this.refreshStatic();
+    }
+  }
+
+  private async lintSaved(): Promise<void> {
     const path = this.localPath(this.panel.context.path);
     this._staticStatus = 'linting the saved notebook…';
     this._changed.emit();
@@ -214,7 +264,6 @@ export class NotebookFindings {
       return;
     }
     const merged = new Map<string, IEntry>();
-    const liveCells = new Set<string>();
     const cells = model.cells;
     // Live: every findings output currently in the notebook.
     for (let i = 0; i < cells.length; i++) {
@@ -223,33 +272,11 @@ export class NotebookFindings {
         continue;
       }
       for (let k = 0; k < cell.outputs.length; k++) {
-        const data = cell.outputs.get(k).data as { [mime: string]: unknown };
-        if (!data || !(MIME_TYPE in data)) {
-          continue;
-        }
-        liveCells.add(cell.id);
-        for (const f of findingsOf(data[MIME_TYPE])) {
-          const index = this.placeLive(f, i);
-          this.lastLive.set(`${cell.id}|${f.code}`, f);
-          if (this.rerunSince(index, i)) {
-            continue; // its own cell ran again after this output: the kernel re-decided there
-          }
-          this.add(merged, f, index, 'live');
-        }
-        for (const note of notesOf(data[MIME_TYPE])) {
-          const m = STILL_PRESENT.exec(note.message);
-          if (!m) {
-            continue;
-          }
-          const known = this.lastLive.get(`${cell.id}|${m[1]}`) ?? {
-            ...(this.staticFindings.find(f => f.code === m[1]) ?? {}),
-            code: m[1],
-            name: m[2],
-            severity: (this.staticFindings.find(f => f.code === m[1])?.severity ??
-              'warning') as Severity,
-            message: `${m[1]} ${m[2]} still present`
-          };
-          this.add(merged, known, this.placeLive(known, i), 'live');
+        try {
+          this.readOutput(cell, k, i, merged);
+        } catch (err) {
+          // one unreadable output must not blank the panel: the others still count
+          console.warn('ml-lint-nb: a findings output could not be read', err);
         }
       }
     }
@@ -273,6 +300,44 @@ export class NotebookFindings {
           a.finding.code.localeCompare(b.finding.code)
       );
     this._changed.emit();
+  }
+
+  /** The findings of output `k` of the code cell at `host` (live ones, and "still present" notes). */
+  private readOutput(
+    cell: any,
+    k: number,
+    host: number,
+    merged: Map<string, IEntry>
+  ): void {
+    const data = cell.outputs.get(k).data as { [mime: string]: unknown };
+    if (!data || typeof data !== 'object' || !(MIME_TYPE in data)) {
+      return;
+    }
+    const payload = data[MIME_TYPE];
+    for (const f of findingsOf(payload)) {
+      const index = this.placeLive(f, host);
+      this.lastLive.set(`${cell.id}|${f.code}`, f);
+      if (this.rerunSince(index, host)) {
+        continue; // its own cell ran again after this output: the kernel re-decided there
+      }
+      this.add(merged, f, index, 'live');
+    }
+    for (const note of notesOf(payload)) {
+      const m = STILL_PRESENT.exec(note.message);
+      const code = m ? registeredCode(m[1]) : null;
+      if (code === null) {
+        continue;
+      }
+      const saved = this.staticFindings.find(f => f.code === code);
+      const known = this.lastLive.get(`${cell.id}|${code}`) ?? {
+        ...(saved ?? {}),
+        code,
+        name: RULES[code].name,
+        severity: (saved?.severity ?? 'warning') as Severity,
+        message: `${code} ${RULES[code].name} still present`
+      };
+      this.add(merged, known, this.placeLive(known, host), 'live');
+    }
   }
 
   /** Mark a cell as run in this kernel session (its static findings give way to live ones). */
@@ -389,6 +454,8 @@ export class NotebookFindings {
   }
 
   private staticFindings: IFinding[] = [];
+  private linting = false;
+  private relint = false;
   private executed = new Set<string>();
   private liveActive = false;
   private lastLive = new Map<string, IFinding>();

@@ -13,18 +13,21 @@ ML301 warnings on cells 8-10, ML205 on cells 9 and 13 (1-based, all cells).
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_support import copy_demo, missing_browser_stack
-from jupyter_process import JupyterProcess
+from jupyter_process import REPO, JupyterProcess
 
 pytestmark = pytest.mark.skipif(
     missing_browser_stack() is not None, reason=str(missing_browser_stack())
 )
 
+CRAFTED = REPO / "tests" / "fixtures" / "untrusted" / "crafted_payloads.ipynb"
 TIMEOUT_MS = 120_000
 NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
 VIEWPORT = {"width": 1500, "height": 950}
@@ -64,6 +67,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterProcess]:
     # second Run All in the same kernel shows known findings as "still present" only.
     for name in ("silence.ipynb", "dark.ipynb"):
         copy_demo(home / "root", "01_breast_cancer_svm.ipynb", name)
+    shutil.copy(CRAFTED, home / "root" / "crafted.ipynb")
     with JupyterProcess(
         home, app="lab", settings=NO_NEWS, extra_args=("--LabApp.expose_app_in_browser=True",)
     ) as server:
@@ -338,3 +342,88 @@ def test_notebook7(browser: Any, tmp_path: Path, artefacts: Path) -> None:
             shot(page, artefacts, "notebook7")
         finally:
             context.close()
+
+
+def test_crafted_saved_payloads_run_nothing_and_break_nothing(
+    page: Any, lab: JupyterProcess, artefacts: Path
+) -> None:
+    """A saved notebook is untrusted: its findings outputs are validated one by one.
+
+    ``crafted_payloads.ipynb`` holds, under cell 1, findings whose code is a
+    line of Python, a request path, ``ALL`` or markup, a cell of 1.5, sources
+    that are a string, and one well-formed finding whose message and evidence
+    carry markup; under cell 2 four well-formed findings; under cell 3
+    payloads that are not even documents.
+    """
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_lab_notebook(page, lab, "crafted.ipynb", "crafted")
+    open_panel(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#ml-lint-nb-panel .mlnb-entry').length >= 5"
+    )
+    # The four findings of cell 2 and the one well-formed finding of cell 1 are listed.
+    entries = panel_entries(page)
+    assert sorted((e["code"], e["cell"]) for e in entries) == [
+        ("ML203", 2),
+        ("ML208", 1),
+        ("ML301", 2),
+        ("ML402", 2),
+        ("ML501", 2),
+    ]
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    assert cells.nth(1).locator(".mlnb-finding").count() == 4
+    summary = cells.nth(0).locator(".mlnb-summary").inner_text()
+    assert "1 error" in summary and "10 unreadable left out" in summary, summary
+    blocks = cells.nth(2).locator(".mlnb-summary").all_inner_texts()
+    assert blocks == ["ml-lint-nb1 unreadable left out"] * 3, blocks
+    # Record what the page sends to the kernel from now on.
+    page.evaluate(
+        f"""() => {{
+          const k = {CURRENT}.sessionContext.session.kernel;
+          const original = k.requestExecute.bind(k);
+          window.__mlnbSent = [];
+          k.requestExecute = (content, ...rest) => {{
+            window.__mlnbSent.push(content.code);
+            return original(content, ...rest);
+          }};
+        }}"""
+    )
+    before = len(requests)
+    for i in range(3):  # open every block and finding
+        for summary_node in cells.nth(i).locator(".mlnb-summary").all():
+            summary_node.click()
+        for head in cells.nth(i).locator(".mlnb-finding-head").all():
+            head.click()
+    shot(page, artefacts, "lab-crafted-payloads-open")
+    # Press every button of every finding.
+    for i in range(3):
+        cell = cells.nth(i)
+        cell.scroll_into_view_if_needed()
+        for button in cell.locator(".mlnb-rule-button").all():
+            button.click()
+        page.wait_for_timeout(300)
+        # a silenced finding folds away: the crafted cell is silenced for the session,
+        # the next for the notebook
+        kind = "mlnb-silence-session" if i == 0 else "mlnb-silence-notebook"
+        while cell.locator(f".mlnb-finding:not(.mlnb-silenced) .{kind}").count():
+            cell.locator(f".mlnb-finding:not(.mlnb-silenced) .{kind}").first.click()
+            page.wait_for_timeout(100)
+    page.wait_for_function(KERNEL_IDLE)
+    sent = page.evaluate("() => window.__mlnbSent")
+    assert sent and all(
+        code == "" or re.fullmatch(r"%mlcheck ignore ML\d{3}", code) for code in sent
+    ), sent
+    ours = [u for u in requests[before:] if "ml-lint-nb" in u]
+    assert ours and all(re.search(r"/ml-lint-nb/(rules/ML\d{3}|lint\?path=)", u) for u in ours), (
+        ours
+    )
+    assert not any(".." in u or "%2e%2e" in u.lower() for u in requests[before:])
+    ignore = page.evaluate(f"() => ({CURRENT}.model.getMetadata('ml_lint_nb') || {{}}).ignore")
+    assert ignore and all(re.fullmatch(r"ML\d{3}", c) for c in ignore), ignore
+    assert not (lab.root / "pwned.txt").exists()
+    # Markup in messages and evidence stayed text.
+    assert page.evaluate("() => window.__mlnbXss === undefined")
+    assert page.locator(".mlnb-rendered img, .mlnb-rendered script").count() == 0
+    assert page.evaluate("() => ({}).polluted === undefined")
+    shot(page, artefacts, "lab-crafted-payloads")
