@@ -366,13 +366,22 @@ def test_jobs_two_matches_jobs_one(tmp_path: Path, capsys) -> None:
     assert len(json.loads(out1)["files"]) == 25
 
 
-def test_effective_jobs() -> None:
+def test_effective_jobs(monkeypatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
     assert effective_jobs("auto", 10) == 1
     assert effective_jobs("auto", 64) == 1
     assert 1 <= effective_jobs("auto", 1000) <= 4
     assert effective_jobs(8, 10) == 1  # a pool does not pay for a handful of files
     assert effective_jobs(8, 100) == 8
     assert effective_jobs(1, 1000) == 1
+
+
+def test_jobs_never_exceed_the_cpu_count(monkeypatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert effective_jobs(300, 300) == 2
+    assert effective_jobs(8, 100) == 2
+    monkeypatch.setattr("os.cpu_count", lambda: None)  # unknown: one process
+    assert effective_jobs(300, 300) == 1
 
 
 # -- rules and explain ----------------------------------------------------------------------------

@@ -382,3 +382,46 @@ def test_execute_tolerates_null_outputs(tmp_path: Path, capsys) -> None:
     code, out, err = _check(capsys, "--execute", "--format", "json", str(path))
     assert code == 0, err
     assert json.loads(out)["files"][0]["error"] is None
+
+
+def test_execute_names_a_timed_out_cell(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    nb = _nb(_code("x = 1\n"), _code("import time\ntime.sleep(30)\n"), _code("y = 2\n"))
+    path = _write(tmp_path / "slow.ipynb", nb)
+    code, out, err = _check(capsys, "--execute", "--timeout", "2", "--format", "json", str(path))
+    file = json.loads(out)["files"][0]
+    assert code == 2, err
+    assert file["error"].startswith("cell 2 timed out after 2 s under --execute"), file["error"]
+    assert {"cell": 2, "message": "timed out after 2 s"} in file["notes"]
+
+
+def test_execute_keeps_only_the_outputs_it_reads() -> None:
+    """A cell printing a gigabyte must not be held by the runner: streams are dropped."""
+    pytest.importorskip("nbclient")
+    import nbformat
+
+    from ml_lint_nb.cli.execute import MIME_TYPE, _lean_client
+
+    client = _lean_client()(nbformat.v4.new_notebook())
+    client.clear_before_next_output = False  # as nbclient sets it when a cell starts
+
+    def message(kind: str, content: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "msg_type": kind,
+            "parent_header": {"msg_id": "m"},
+            "header": {"msg_type": kind},
+            "content": content,
+        }
+
+    outs: list[Any] = []
+    client.output(outs, message("stream", {"name": "stdout", "text": "x" * 1000}), None, 0)
+    client.output(
+        outs, message("display_data", {"data": {"text/plain": "df"}, "metadata": {}}), None, 0
+    )
+    assert outs == []
+    ours = {"data": {MIME_TYPE: {"files": []}, "text/plain": "ml-lint-nb"}, "metadata": {}}
+    client.output(outs, message("display_data", ours), None, 0)
+    error = {"ename": "ValueError", "evalue": "bad", "traceback": []}
+    client.output(outs, message("error", error), None, 0)
+    assert [o["output_type"] for o in outs] == ["display_data", "error"]

@@ -144,3 +144,22 @@ def test_an_on_demand_check_run_again_replaces_what_it_found(shell, capsys) -> N
     shell.run_cell("d2 = d2.drop(columns='flag')", store_history=True)
     mlcheck(shell, capsys, "d2 --target target")
     assert open_ml202() == []
+
+
+@pytest.mark.parametrize(
+    "selector",
+    ["ML<img src=x onerror=alert(6)>", "../../api/contents", "ML2039", "open('pwned.txt','w')"],
+)
+def test_ignore_takes_only_registered_codes_and_selectors(shell, capsys, selector: str) -> None:
+    """What the labextension sends is checked again here: only codes, names and prefixes."""
+    out = mlcheck(shell, capsys, f"ignore {json.dumps(selector)}")
+    assert out.startswith("%mlcheck: unknown rule selector"), out
+    status = mlcheck(shell, capsys, "status")
+    assert "ignored: none" in status, status
+
+
+def test_ignore_runs_nothing_of_its_arguments(shell, tmp_path, monkeypatch) -> None:
+    """Arguments are selectors, never code (a second *line* would be; see the labextension)."""
+    monkeypatch.chdir(tmp_path)
+    shell.run_cell("%mlcheck ignore ML203 ; open('pwned.txt', 'w')")
+    assert not (tmp_path / "pwned.txt").exists()

@@ -49,7 +49,7 @@ def execute_file(path: str, config: Config, display: str, options: ExecuteOption
     if static.error is not None or static.skipped is not None:
         return replace_mode(static)
     try:
-        live, notes, failed = run_notebook(Path(path), options)
+        live, notes, stopped = run_notebook(Path(path), options)
     except ExecuteUnavailable as exc:
         result = replace_mode(static)
         result.error = str(exc)
@@ -57,9 +57,17 @@ def execute_file(path: str, config: Config, display: str, options: ExecuteOption
     result = replace_mode(static)
     result.notes.extend(notes)
     result.findings = merge(static.findings, live)
-    if failed and not options.allow_errors:
-        result.error = f"a cell failed under --execute (cell {failed}); live checks stop there"
+    if stopped and not options.allow_errors:
+        result.error = stopped.message
     return result
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Why the run ended before the last cell: a cell that raised or ran out of time."""
+
+    cell: int
+    message: str
 
 
 def replace_mode(result: FileResult) -> FileResult:
@@ -88,11 +96,10 @@ def merge(static: list[Finding], live: list[Finding]) -> list[Finding]:
 
 def run_notebook(
     path: Path, options: ExecuteOptions
-) -> tuple[list[Finding], list[Note], int | None]:
+) -> tuple[list[Finding], list[Note], Stopped | None]:
     """Execute every code cell; collect the live findings each output carries."""
     try:
         import nbformat
-        from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError
     except ImportError:
         raise ExecuteUnavailable(
@@ -104,7 +111,7 @@ def run_notebook(
         nb = nbformat.reads(json.dumps(raw), as_version=4)
     has_ids = _has_ids(path)
     kernel = options.kernel or "python3"
-    client = NotebookClient(
+    client = _lean_client()(
         nb,
         timeout=options.timeout,
         kernel_name=kernel,
@@ -113,7 +120,7 @@ def run_notebook(
     )
     findings: list[Finding] = []
     notes: list[Note] = []
-    failed: int | None = None
+    stopped: Stopped | None = None
     by_count: dict[int, tuple[int, str | None]] = {}
     try:
         with client.setup_kernel(stderr=subprocess.DEVNULL):
@@ -125,9 +132,21 @@ def run_notebook(
                 cell_id = cell.get("id") if has_ids else None
                 try:
                     client.execute_cell(cell, index)
-                except (CellExecutionError, CellTimeoutError) as exc:
+                except CellTimeoutError:
+                    message = (
+                        f"cell {position} timed out after {options.timeout} s under --execute "
+                        "(--timeout to allow more); live checks stop there"
+                    )
+                    notes.append(Note(f"timed out after {options.timeout} s", position))
+                    stopped = Stopped(position, message)
+                    break
+                except CellExecutionError as exc:
                     notes.append(Note(f"cell failed under --execute: {_short(exc)}", position))
-                    failed = position
+                    stopped = Stopped(
+                        position,
+                        f"cell {position} failed under --execute ({_short(exc)}); "
+                        "live checks stop there",
+                    )
                     break
                 if cell.get("execution_count") is not None:
                     by_count[cell.execution_count] = (position, cell_id)
@@ -135,13 +154,41 @@ def run_notebook(
                 findings.extend(_live_findings(cell, position, cell_id, by_count))
                 if error:
                     notes.append(Note(f"cell raised {error}; live checks stop here", position))
-                    failed = position
+                    stopped = Stopped(
+                        position,
+                        f"cell {position} raised {error} under --execute; live checks stop there",
+                    )
                     break
     except ExecuteUnavailable:
         raise
     except Exception as exc:  # no kernel, dead kernel, missing kernelspec
         raise ExecuteUnavailable(f"could not run a '{kernel}' kernel: {_short(exc)}") from None
-    return findings, notes, failed
+    return findings, notes, stopped
+
+
+def _lean_client() -> Any:
+    """An nbclient ``NotebookClient`` that keeps only the outputs the runner reads.
+
+    The runner needs our findings payloads and error outputs; a cell that
+    prints a gigabyte must not be held in memory (nbclient would keep every
+    stream output in the cell). Outputs are never written anywhere.
+    """
+    from nbclient import NotebookClient
+
+    class LeanClient(NotebookClient):
+        def output(
+            self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int
+        ) -> Any:
+            kind = msg.get("msg_type")
+            if kind == "error":
+                return super().output(outs, msg, display_id, cell_index)
+            if kind in ("display_data", "execute_result", "update_display_data"):
+                data = msg.get("content", {}).get("data")
+                if isinstance(data, dict) and MIME_TYPE in data:
+                    return super().output(outs, msg, display_id, cell_index)
+            return None  # streams and the user's own displays: not needed
+
+    return LeanClient
 
 
 def _normalised(raw: Any) -> Any:

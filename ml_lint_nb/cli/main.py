@@ -135,8 +135,8 @@ def _add_check(sub: Any) -> None:
         type=_jobs,
         default="auto",
         metavar="N",
-        help=f"processes to lint with (default: auto, up to {AUTO_JOBS_MAX} "
-        f"above {AUTO_JOBS_MIN_FILES} notebooks)",
+        help=f"processes to lint with, at most the CPU count (default: auto, up to "
+        f"{AUTO_JOBS_MAX} above {AUTO_JOBS_MIN_FILES} notebooks)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument("--quiet", "-q", action="store_true", help="only findings and errors")
@@ -324,11 +324,16 @@ def _worker_task(task: tuple[str, int, str]) -> FileResult:
 
 
 def effective_jobs(requested: int | str, n_files: int) -> int:
-    """Processes to use: ``auto`` parallelises only large runs, where it pays."""
+    """Processes to use: ``auto`` parallelises only large runs, where it pays.
+
+    Never more than the CPU count: linting is CPU-bound, so more processes
+    only add memory (``--jobs 300`` once started 300 workers, 7 GB).
+    """
+    cpus = os.cpu_count() or 1
     if requested == "auto":
-        jobs = min(os.cpu_count() or 1, AUTO_JOBS_MAX) if n_files > AUTO_JOBS_MIN_FILES else 1
+        jobs = min(cpus, AUTO_JOBS_MAX) if n_files > AUTO_JOBS_MIN_FILES else 1
     else:
-        jobs = int(requested)
+        jobs = min(int(requested), cpus)
     if n_files <= PARALLEL_MIN_FILES:
         return 1
     return max(1, min(jobs, n_files))
