@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from ml_lint_nb.version import __version__
 
 if TYPE_CHECKING:
     from ml_lint_nb.config import Config

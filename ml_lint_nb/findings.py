@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from ml_lint_nb.facts.location import Location, Note
+
 
 class Severity(StrEnum):
     """Ordered severities; ``rank`` makes ``--fail-on`` comparisons explicit."""
@@ -33,31 +35,6 @@ class Severity(StrEnum):
             raise ValueError(
                 f"unknown severity {text!r}; expected one of: error, warning, info"
             ) from None
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where something is in a notebook.
-
-    ``cell`` is the 1-based position among all cells (markdown and raw
-    counted); ``line``/``col`` are 1-based within the cell's source.
-    """
-
-    cell: int | None = None
-    cell_id: str | None = None
-    line: int | None = None
-    col: int | None = None
-    execution_count: int | None = None
-
-    def sort_key(self) -> tuple[int, int, int, int]:
-        """Notebook order: cell position, else (live) execution order; then line, column."""
-        big = 1 << 30
-        return (
-            self.cell if self.cell is not None else big,
-            self.execution_count if self.execution_count is not None else 0,
-            self.line if self.line is not None else big,
-            self.col if self.col is not None else big,
-        )
 
 
 @dataclass(frozen=True)
@@ -307,17 +284,6 @@ def _carriers_message(message: str, group: list[Finding]) -> str:
     if len(names) < 2:
         return message
     return f"{', '.join(names)}: {message[first.end() :]}"
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the user should know that is not a finding (a skipped cell, ...)."""
-
-    message: str
-    cell: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"cell": self.cell, "message": self.message}
 
 
 @dataclass

@@ -31,6 +31,14 @@ def modules() -> dict[str, Path]:
     return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+LOADERS = {"__import__", "import_module", "_optional", "find_spec"}
+
+
+def _loads_by_name(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in LOADERS
+
+
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     """The package modules ``name`` imports anywhere in its source."""
     tree = ast.parse(path.read_text(), str(path))
@@ -47,7 +55,7 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
             targets = [f"{base}.{a.name}" for a in node.names] + [base]
-        elif isinstance(node, ast.Call) and node.args:
+        elif isinstance(node, ast.Call) and node.args and _loads_by_name(node.func):
             # modules loaded by name (``__import__("ml_lint_nb.x")``) are imports too
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):

@@ -27,14 +27,9 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from ml_lint_nb.facts.live.estimators import (
-    MAX_DEPTH,
-    fitted_fact,
-    is_estimator,
-    is_fitted,
-    iter_fitted,
-    same_cell,
-)
+from ml_lint_nb.facts.live.estimators import MAX_DEPTH, fitted_fact, is_estimator, is_fitted
+from ml_lint_nb.facts.location import same_cell
+from ml_lint_nb.facts.model import iter_fitted
 from ml_lint_nb.findings import Location
 
 LOC = Location(cell=3, cell_id="c3")

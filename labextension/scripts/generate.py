@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def render() -> str:
-    from ml_lint_nb.render.mimebundle import MIME_TYPE
+    from ml_lint_nb.protocol import FINDINGS_MIME_TYPE as MIME_TYPE
     from ml_lint_nb.rules.registry import RULES
 
     rules = {r.code: {"name": r.name, "severity": r.severity} for r in RULES}

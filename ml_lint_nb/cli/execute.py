@@ -28,8 +28,9 @@ from ml_lint_nb.findings import (
     merge_findings,
     report_order,
 )
+from ml_lint_nb.protocol import FINDINGS_MIME_TYPE
 
-MIME_TYPE = "application/vnd.ml-lint-nb.findings+json"
+MIME_TYPE = FINDINGS_MIME_TYPE
 SETUP = "%load_ext ml_lint_nb"
 
 

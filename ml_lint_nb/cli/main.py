@@ -54,7 +54,7 @@ def _warn(message: str) -> None:
 def tool_version() -> str:
     """The installed version; looked up only when printed, to keep start-up light."""
     try:
-        from ml_lint_nb import __version__  # type: ignore[attr-defined]
+        from ml_lint_nb.version import __version__  # type: ignore[attr-defined]
 
         return str(__version__)
     except ImportError:
@@ -441,7 +441,7 @@ def render_statistics(run: RunResult, fmt: str) -> str:
 
 
 def render_report(run: RunResult, args: argparse.Namespace, color: bool) -> str:
-    from ml_lint_nb import render
+    import ml_lint_nb.render as render
 
     if args.statistics:
         return render_statistics(run, args.format)

@@ -14,10 +14,11 @@ that contains the test rows" means.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_lint_nb.findings import Location
+from ml_lint_nb.facts.location import Location
 
 RowPath = tuple[Any, ...]  # (root: str, *(split_id: str, part: int))
 
@@ -488,3 +489,13 @@ class ScoreFact(Fact):
     recall_at_suggested: float | None = None
     ece: float | None = None  # expected calibration error (10 bins)
     sampled: bool = False
+
+
+def iter_fitted(fact: FittedFact) -> Iterator[tuple[FittedFact, tuple[FittedFact, ...]]]:
+    """``fact`` and every part below it, each with its enclosing facts (outermost first)."""
+    stack: list[tuple[FittedFact, tuple[FittedFact, ...]]] = [(fact, ())]
+    while stack:
+        current, outer = stack.pop()
+        yield current, outer
+        for part in reversed(current.steps):
+            stack.append((part, (*outer, current)))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import Fact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Proto, SplitToken
 from ml_lint_nb.facts.static.values import DataV, EstV
-from ml_lint_nb.findings import Location
 from ml_lint_nb.ipython.cache import MISS
 
 if TYPE_CHECKING:  # types only: the session imports this module, never the reverse

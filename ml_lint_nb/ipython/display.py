@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ml_lint_nb import __version__
 from ml_lint_nb.findings import Finding
+from ml_lint_nb.version import __version__
 
 
 def publish_findings(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from ml_lint_nb.findings import Location
+from ml_lint_nb.facts.location import Location
 
 if TYPE_CHECKING:
     from ml_lint_nb.ipython.session import LiveSession

@@ -23,12 +23,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ml_lint_nb.findings import FileResult, Finding, Note, RunResult, report_order
+from ml_lint_nb.protocol import FINDINGS_MIME_TYPE, METADATA_KEY
 from ml_lint_nb.render.html import count_summary, render_html, still_present_text
 from ml_lint_nb.render.json_format import findings_document
 from ml_lint_nb.render.text import one_line
 
-MIME_TYPE = "application/vnd.ml-lint-nb.findings+json"
-METADATA_KEY = "ml_lint_nb"
+MIME_TYPE = FINDINGS_MIME_TYPE
 METADATA_VERSION = 1
 LIVE_MODE = "live"
 SUMMARY_LABEL = "ml-lint-nb"

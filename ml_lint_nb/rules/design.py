@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from ml_lint_nb.facts import catalog
-from ml_lint_nb.facts.live.estimators import iter_fitted, same_cell
+from ml_lint_nb.facts.location import same_cell
 from ml_lint_nb.facts.model import (
     BaselineCellFact,
     ColumnSummary,
@@ -19,6 +19,7 @@ from ml_lint_nb.facts.model import (
     FitFact,
     FittedFact,
     FrameFact,
+    iter_fitted,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity

@@ -5,8 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.live.estimators import iter_fitted, same_cell
-from ml_lint_nb.facts.model import EvaluationFact, FittedFact, FrameFact, ScoreFact, WarningFact
+from ml_lint_nb.facts.location import same_cell
+from ml_lint_nb.facts.model import (
+    EvaluationFact,
+    FittedFact,
+    FrameFact,
+    ScoreFact,
+    WarningFact,
+    iter_fitted,
+)
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, LIVE, Rule, Threshold

@@ -45,7 +45,7 @@ def lint_model(
     as the CLI reports it; the caller never has to catch, except
     :class:`~ml_lint_nb.facts.static.deadline.LintTimeout` when ``deadline`` passes.
     """
-    from ml_lint_nb import __version__
+    from ml_lint_nb.version import __version__
 
     path = model.get("path") or model.get("name")
     config = config or Config()

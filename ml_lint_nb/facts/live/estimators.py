@@ -27,12 +27,11 @@ import inspect
 import math
 import numbers
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FittedFact
-from ml_lint_nb.findings import Location
 
 MAX_DEPTH = 4
 MAX_STEPS = 50  # parts of one pipeline / column transformer / voting ensemble
@@ -389,20 +388,3 @@ def _fitted(
 
 
 # -- helpers the live rules share ------------------------------------------------------------------
-
-
-def iter_fitted(fact: FittedFact) -> Iterator[tuple[FittedFact, tuple[FittedFact, ...]]]:
-    """``fact`` and every part below it, each with its enclosing facts (outermost first)."""
-    stack: list[tuple[FittedFact, tuple[FittedFact, ...]]] = [(fact, ())]
-    while stack:
-        current, outer = stack.pop()
-        yield current, outer
-        for part in reversed(current.steps):
-            stack.append((part, (*outer, current)))
-
-
-def same_cell(a: Location, b: Location) -> bool:
-    """Two locations in the same cell (by id when both have one, else by position)."""
-    if a.cell_id and b.cell_id:
-        return a.cell_id == b.cell_id
-    return a.cell is not None and a.cell == b.cell

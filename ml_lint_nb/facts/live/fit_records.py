@@ -31,8 +31,8 @@ from ml_lint_nb.facts.live.frames import (
 )
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.splits import drift_fact
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
-from ml_lint_nb.findings import Location
 
 HASH_ROWS = (
     200_000  # fit rows hashed at most (a seeded sample above: overlap is then a lower bound)

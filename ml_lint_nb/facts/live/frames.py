@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.sampling import seeded_subset
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
-from ml_lint_nb.findings import Location
 
 T = TypeVar("T")
 

@@ -52,8 +52,8 @@ from ml_lint_nb.facts.live.frames import (
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for, lazy_kind
 from ml_lint_nb.facts.live.lazy_splits import LazyResult, bucket_counts
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
-from ml_lint_nb.findings import Location
 
 BINS = 200  # percentile buckets of a feature for the binned AUC
 GRID = tuple(i / BINS for i in range(1, BINS))

@@ -30,8 +30,8 @@ from typing import Any, Generic, TypeVar
 
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
-from ml_lint_nb.findings import Location
 
 F_ = TypeVar("F_", bound=Fact)
 

@@ -26,8 +26,8 @@ from typing import Any
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.live.estimators import MISSING, is_fitted, own_dict, public_attr
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ScoreFact
-from ml_lint_nb.findings import Location
 
 ECE_BINS = 10
 

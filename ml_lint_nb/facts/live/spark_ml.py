@@ -18,8 +18,8 @@ import sys
 from typing import Any
 
 from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FittedFact
-from ml_lint_nb.findings import Location
 
 MAX_DEPTH = 3
 MAX_STAGES = 50

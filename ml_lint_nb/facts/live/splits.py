@@ -33,8 +33,8 @@ from ml_lint_nb.facts.live.frames import (
     seeded_subset,
 )
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact, TemporalSplitFact
-from ml_lint_nb.findings import Location
 
 MAX_EXAMPLES = 5
 MAX_DRIFT = 5  # features kept in a DriftFact, worst first

@@ -46,7 +46,7 @@ from ml_lint_nb.facts.store import FactStore
 
 if TYPE_CHECKING:
     from ml_lint_nb.facts.live.values import LiveData
-from ml_lint_nb.findings import Location, Note
+from ml_lint_nb.facts.location import Location, Note
 
 LiveResolver = Callable[[DataV], "LiveData | None"]
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts import catalog
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.values import (
@@ -48,7 +49,6 @@ from ml_lint_nb.facts.static.values import (
     first,
     stat_of,
 )
-from ml_lint_nb.findings import Location
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import BaselineCellFact
 from ml_lint_nb.facts.static.source import NotebookSource
-from ml_lint_nb.findings import Location
 
 BASELINE = re.compile(r"base[\s_-]?line", re.IGNORECASE)
 

@@ -28,11 +28,12 @@ from typing import Any
 
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.source import Cell, NotebookError, NotebookSource
+from ml_lint_nb.protocol import FINDINGS_MIME_TYPE, METADATA_KEY
 
 # Outputs that an earlier live session displayed: our own findings, which
 # must not be read back as evidence about the user's data.
-FINDINGS_MIME = "application/vnd.ml-lint-nb.findings+json"
-_OWN_METADATA_KEY = "ml_lint_nb"
+FINDINGS_MIME = FINDINGS_MIME_TYPE
+_OWN_METADATA_KEY = METADATA_KEY
 
 _JSON_TYPE_NAMES = {
     list: "a list",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import CellOrderFact, Fact, UseBeforeDefFact
 from ml_lint_nb.facts.static.interpreter import BUILTIN_NAMES
 from ml_lint_nb.facts.static.source import NotebookSource
-from ml_lint_nb.findings import Location
 
 
 def order_facts(nb: NotebookSource, cell_names: Iterable[NamesOfCell]) -> list[Fact]:

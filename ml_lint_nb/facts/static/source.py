@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ml_lint_nb.protocol import METADATA_KEY
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -41,7 +43,7 @@ class NotebookSource:
     @property
     def ignored_codes(self) -> tuple[str, ...]:
         """Selectors from notebook metadata ``{"ml_lint_nb": {"ignore": [...]}}``."""
-        meta = self.metadata.get("ml_lint_nb") if isinstance(self.metadata, dict) else None
+        meta = self.metadata.get(METADATA_KEY) if isinstance(self.metadata, dict) else None
         if not isinstance(meta, dict):
             return ()
         ignore = meta.get("ignore", [])

@@ -13,9 +13,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
+from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.persistent import EMPTY, PMap
-from ml_lint_nb.findings import Location
 
 
 class V:
