@@ -329,13 +329,25 @@ export class NotebookFindings {
         continue;
       }
       const saved = this.staticFindings.find(f => f.code === code);
-      const known = this.lastLive.get(`${cell.id}|${code}`) ?? {
-        ...(saved ?? {}),
-        code,
-        name: RULES[code].name,
-        severity: (saved?.severity ?? 'warning') as Severity,
-        message: `${code} ${RULES[code].name} still present`
-      };
+      const still = `${code} ${RULES[code].name} still present`;
+      const known: IFinding = this.lastLive.get(`${cell.id}|${code}`) ??
+        (saved ? { ...saved, message: still } : null) ?? {
+          code,
+          name: RULES[code].name,
+          severity: 'warning',
+          message: still,
+          cell: null,
+          cell_id: null,
+          execution_count: null,
+          line: null,
+          col: null,
+          related: [],
+          sources: ['live'],
+          evidence: [],
+          fix: '',
+          pitfalls: [],
+          url: ''
+        };
       this.add(merged, known, this.placeLive(known, host), 'live');
     }
   }

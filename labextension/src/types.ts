@@ -1,70 +1,32 @@
 /**
  * The findings JSON, version 1 (see the project's spec findings-json.md).
  *
- * Only the fields the extension reads are typed; version 1 may grow fields,
- * so unknown keys are ignored, but every known one is checked before use
- * (`validateFinding`).
+ * The types and the schema's definitions come from the Python package
+ * (`generated.ts`, written at build time from
+ * `ml_lint_nb/schema/findings-v1.json`). Saved payloads are untrusted: every
+ * finding is checked against the schema and the rule registry before
+ * anything reads it.
  */
 
-import { MIME_TYPE, RULES } from './generated';
+import {
+  Code,
+  IDocument,
+  IEvidence,
+  IFileEntry,
+  IFinding,
+  INote,
+  IRelated,
+  METADATA_KEY,
+  MIME_TYPE,
+  RULES,
+  SCHEMA_DEFS,
+  Severity
+} from './generated';
 
-export { MIME_TYPE, RULES };
-export const METADATA_KEY = 'ml_lint_nb';
+export { MIME_TYPE, METADATA_KEY, RULES };
+export type { Code, IDocument, IEvidence, IFileEntry, IFinding, INote, IRelated, Severity };
 
-export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
-
-export interface IRelated {
-  cell?: number | null;
-  cell_id?: string | null;
-  line?: number | null;
-  role?: string | null;
-}
-
-export interface IEvidence {
-  source?: string;
-  kind?: string;
-  text?: string;
-  data?: { [key: string]: unknown } | null;
-}
-
-export interface IFinding {
-  code: string;
-  name: string;
-  severity: Severity;
-  message: string;
-  cell?: number | null;
-  cell_id?: string | null;
-  execution_count?: number | null;
-  line?: number | null;
-  col?: number | null;
-  related?: IRelated[];
-  sources?: string[];
-  evidence?: IEvidence[];
-  fix?: string | null;
-  url?: string | null;
-  subject?: string[];
-}
-
-export interface INote {
-  cell?: number | null;
-  message: string;
-}
-
-export interface IFileEntry {
-  path?: string | null;
-  mode?: string;
-  findings?: IFinding[];
-  notes?: INote[];
-  error?: string | null;
-  skipped?: string | null;
-}
-
-export interface IDocument {
-  version?: number;
-  files?: IFileEntry[];
-  not_evaluated?: string[];
-}
 
 export function rank(severity: Severity): number {
   return severity === 'error' ? 3 : severity === 'warning' ? 2 : 1;
@@ -91,113 +53,119 @@ export function registeredCode(code: unknown): string | null {
     : null;
 }
 
-class Invalid extends Error {}
-
-function check(ok: boolean, what: string): void {
-  if (!ok) {
-    throw new Invalid(what);
-  }
-}
-
 function isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function optText(value: unknown, what: string): string | null {
-  if (value === undefined || value === null) {
-    return null;
+function typeMatches(kind: string, value: unknown): boolean {
+  switch (kind) {
+    case 'null':
+      return value === null;
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string' && value.length <= MAX_TEXT;
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value) && value.length <= MAX_ITEMS;
+    case 'object':
+      return isObject(value);
+    default:
+      return false;
   }
-  check(typeof value === 'string' && value.length <= MAX_TEXT, `${what} is not a string`);
-  return value as string;
 }
 
-function optPosition(value: unknown, what: string, min: number): number | null {
-  if (value === undefined || value === null) {
-    return null;
+/**
+ * Why `value` does not match the schema node `schema` (null when it does).
+ * The subset of JSON Schema the findings contract uses: $ref, const, enum,
+ * type, minimum, pattern, required, properties, items, uniqueItems.
+ */
+export function schemaProblem(schema: any, value: unknown, where: string): string | null {
+  if (schema.$ref) {
+    return schemaProblem(SCHEMA_DEFS[String(schema.$ref).split('/').pop()!], value, where);
   }
-  check(
-    typeof value === 'number' && Number.isSafeInteger(value) && value >= min,
-    `${what} is not an integer >= ${min}`
-  );
-  return value as number;
+  if ('const' in schema && value !== schema.const) {
+    return `${where} is not ${JSON.stringify(schema.const)}`;
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    return `${where} is not one of ${schema.enum.join(', ')}`;
+  }
+  if (schema.type) {
+    const kinds: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!kinds.some(kind => typeMatches(kind, value))) {
+      return `${where} is not ${kinds.join(' or ')}`;
+    }
+  }
+  if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) {
+    return `${where} is below ${schema.minimum}`;
+  }
+  if (typeof value === 'string' && schema.pattern && !new RegExp(schema.pattern).test(value)) {
+    return `${where} does not match ${schema.pattern}`;
+  }
+  if (isObject(value)) {
+    for (const key of schema.required ?? []) {
+      if (!(key in value)) {
+        return `${where}.${key} is missing`;
+      }
+    }
+    for (const [key, sub] of Object.entries(schema.properties ?? {})) {
+      if (key in value) {
+        const problem = schemaProblem(sub, value[key], `${where}.${key}`);
+        if (problem) {
+          return problem;
+        }
+      }
+    }
+  }
+  if (Array.isArray(value)) {
+    if (schema.items) {
+      for (let i = 0; i < value.length; i++) {
+        const problem = schemaProblem(schema.items, value[i], `${where}[${i}]`);
+        if (problem) {
+          return problem;
+        }
+      }
+    }
+    if (schema.uniqueItems && new Set(value.map(v => JSON.stringify(v))).size !== value.length) {
+      return `${where} repeats an item`;
+    }
+  }
+  return null;
 }
 
-function optList(value: unknown, what: string): unknown[] {
-  if (value === undefined || value === null) {
-    return [];
+/** Evidence data as plain text-ready values in an object with no prototype. */
+function cleanData(data: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = Object.create(null); // no "__proto__" games
+  for (const [key, value] of Object.entries(data).slice(0, MAX_ITEMS)) {
+    out[key] = typeof value === 'string' ? value.slice(0, MAX_TEXT) : value;
   }
-  check(Array.isArray(value) && value.length <= MAX_ITEMS, `${what} is not a list`);
-  return value as unknown[];
-}
-
-function related(raw: unknown): IRelated {
-  check(isObject(raw), 'a related place is not an object');
-  const r = raw as { [key: string]: unknown };
-  return {
-    cell: optPosition(r.cell, 'related cell', 1),
-    cell_id: optText(r.cell_id, 'related cell_id'),
-    line: optPosition(r.line, 'related line', 1),
-    role: optText(r.role, 'related role')
-  };
-}
-
-function evidence(raw: unknown): IEvidence {
-  check(isObject(raw), 'an evidence entry is not an object');
-  const e = raw as { [key: string]: unknown };
-  check(e.data === undefined || e.data === null || isObject(e.data), 'evidence data is not an object');
-  const data: { [key: string]: unknown } = Object.create(null); // no "__proto__" games
-  for (const [key, value] of Object.entries((e.data as object | null) ?? {}).slice(0, MAX_ITEMS)) {
-    // shown as text only: numbers, strings, booleans, or short JSON of lists
-    data[key] = typeof value === 'string' ? value.slice(0, MAX_TEXT) : value;
-  }
-  return {
-    source: optText(e.source, 'evidence source') ?? undefined,
-    kind: optText(e.kind, 'evidence kind') ?? undefined,
-    text: optText(e.text, 'evidence text') ?? undefined,
-    data
-  };
+  return out;
 }
 
 /** A well-formed finding of a registered rule, or the reason it is not one. */
 export function validateFinding(raw: unknown): IFinding | string {
-  try {
-    check(isObject(raw), 'not an object');
-    const f = raw as { [key: string]: unknown };
-    const code = registeredCode(f.code);
-    check(code !== null, `code ${JSON.stringify(String(f.code)).slice(0, 40)} is not a registered rule`);
-    check(
-      f.severity === 'error' || f.severity === 'warning' || f.severity === 'info',
-      'severity is not error, warning or info'
-    );
-    const message = optText(f.message, 'message');
-    check(message !== null, 'message is missing');
-    const subject = optList(f.subject, 'subject');
-    check(subject.every(s => typeof s === 'string'), 'subject is not a list of strings');
-    const sources = optList(f.sources, 'sources');
-    check(sources.every(s => s === 'static' || s === 'live'), 'sources are not static/live');
-    return {
-      code: code as string,
-      name: RULES[code as string].name,
-      severity: f.severity as Severity,
-      message: message as string,
-      cell: optPosition(f.cell, 'cell', 1),
-      cell_id: optText(f.cell_id, 'cell_id'),
-      execution_count: optPosition(f.execution_count, 'execution_count', 0),
-      line: optPosition(f.line, 'line', 1),
-      col: optPosition(f.col, 'col', 1),
-      related: optList(f.related, 'related').map(related),
-      sources: sources as string[],
-      evidence: optList(f.evidence, 'evidence').map(evidence),
-      fix: optText(f.fix, 'fix'),
-      url: optText(f.url, 'url'),
-      subject: subject as string[]
-    };
-  } catch (err) {
-    if (err instanceof Invalid) {
-      return err.message;
-    }
-    return 'unreadable';
+  const problem = schemaProblem(SCHEMA_DEFS.finding, raw, 'finding');
+  if (problem) {
+    return problem;
   }
+  const f = raw as IFinding;
+  const code = registeredCode(f.code);
+  if (code === null) {
+    return `code ${JSON.stringify(String(f.code)).slice(0, 40)} is not a registered rule`;
+  }
+  return {
+    ...f,
+    code,
+    name: RULES[code].name,
+    related: f.related.map(r => ({ ...r })),
+    evidence: f.evidence.map(e => ({ ...e, data: cleanData(e.data) })),
+    sources: [...f.sources],
+    pitfalls: [...f.pitfalls],
+    subject: Array.isArray(f.subject) ? [...f.subject] : undefined
+  };
 }
 
 function filesOf(doc: unknown): unknown[] {
@@ -253,17 +221,14 @@ export function notesOf(doc: unknown): INote[] {
       continue;
     }
     for (const n of Array.isArray(file.notes) ? file.notes.slice(0, MAX_ITEMS) : []) {
-      if (!isObject(n) || typeof n.message !== 'string') {
-        continue;
+      if (schemaProblem(SCHEMA_DEFS.note, n, 'note') === null) {
+        out.push({ cell: (n as INote).cell, message: (n as INote).message });
+      } else if (isObject(n) && typeof n.message === 'string') {
+        out.push({ cell: null, message: n.message.slice(0, MAX_TEXT) }); // a bad cell: keep the text
       }
-      const cell = n.cell;
-      out.push({
-        message: n.message.slice(0, MAX_TEXT),
-        cell: typeof cell === 'number' && Number.isSafeInteger(cell) && cell >= 1 ? cell : null
-      });
     }
     if (typeof file.error === 'string' && file.error) {
-      out.push({ message: file.error.slice(0, MAX_TEXT) });
+      out.push({ cell: null, message: file.error.slice(0, MAX_TEXT) });
     }
   }
   return out;
