@@ -1,4 +1,4 @@
-"""Time ``summarise_frame`` on the frame sizes issue 3 budgets.
+"""Time ``summarise_frame`` on the frame sizes the hook budgets for.
 
 Budgets: a 1e6 x 20 numeric + categorical frame under 4 s with ``full=True``
 (exact nulls, duplicates, constants; predictiveness and missingness sampled),

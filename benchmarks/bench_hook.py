@@ -1,6 +1,6 @@
 """Cost of the live hook, measured in one run and printed as ratios against the budgets.
 
-Budgets (issue 6):
+Budgets:
 - a cell that touches no ML object: median time with the hook at most 1.2x without,
   in a namespace holding a dozen 1e5-row frames and fitted models;
 - a cell that splits and fits on 1e5 x 20: the hook's own time at most 100 ms;

@@ -2,7 +2,7 @@
 
 Fits inside helper functions and a model fitted on a concatenation that
 includes its holdout are found by the model-anchored live evidence, with
-no split call to hang on (issue 6); the honest twin stays free of errors.
+no split call to hang on; the honest twin stays free of errors.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The CLI's contract under hostile input (issue 11): every run ends, every report is written.
+"""The CLI's contract under hostile input: every run ends, every report is written.
 
 Each test holds the minimal reproduction of one failure a fuzzing run found:
 special files, strings no encoding can write, quadratic output parsers,

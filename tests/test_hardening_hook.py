@@ -1,4 +1,4 @@
-"""The hook's contract under hostile objects (issue 11): the kernel survives, the session keeps linting.
+"""The hook's contract under hostile objects: the kernel survives, the session keeps linting.
 
 Each test holds the minimal reproduction of a failure a fuzzing run found.
 Objects are read only through ``ml_lint_nb.facts.live.safe``: by type

@@ -1,4 +1,4 @@
-"""Data checks on polars LazyFrames, computed by polars queries (issue 9: frames beyond pandas).
+"""Data checks on polars LazyFrames, computed by polars queries (frames beyond pandas).
 
 The same findings as for pandas on the seven-pitfall pair; the same column
 facts on awkward columns; what comes back from each query is bounded.

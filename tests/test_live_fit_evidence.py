@@ -116,7 +116,7 @@ def test_copied_rows_are_found_without_a_split_call() -> None:
     assert finding.message.startswith(
         "160 of 1,160 rows of test (14%) also occur in train (the rows clf was fitted on)"
     )
-    # no split call made these frames: the advice fits the evidence (issue 6)
+    # no split call made these frames: the advice fits the evidence
     assert "separate files" in finding.fix and "splitting" not in finding.fix
 
 
@@ -140,7 +140,7 @@ def test_fresh_rows_and_training_scores_give_no_overlap() -> None:
 
 
 def test_coincidences_in_a_small_feature_space_are_not_an_error() -> None:
-    """A few rows of few-valued columns coincide by chance (issue 6: 4 of 1,200 test rows)."""
+    """A few rows of few-valued columns coincide by chance (4 of 1,200 test rows)."""
     rng = np.random.RandomState(3)
     train = pd.DataFrame({c: rng.randint(0, 6, 4_000) for c in "abcde"})
     test = pd.DataFrame({c: rng.randint(0, 6, 1_200) for c in "abcde"})
@@ -262,7 +262,7 @@ def test_drift_found_when_copied_rows_would_dilute_it(seed) -> None:
     """Test = new rows with one column shifted by 0.8 SD + 500 rows copied from train.
 
     The copies are ML201's finding; left in the drift sample they diluted
-    the shift below the threshold (issue 6: drift missed).
+    the shift below the threshold (drift missed).
     """
     rng = np.random.RandomState(seed)
     train = pd.DataFrame({c: rng.randn(5_000) for c in "abcdef"})

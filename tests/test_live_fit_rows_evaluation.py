@@ -1,4 +1,4 @@
-"""ML204 live: a model scored on rows measured to be among its fit rows (issue 6).
+"""ML204 live: a model scored on rows measured to be among its fit rows.
 
 Rows are paired with the fit rows by hashes, so the names of the frames do
 not matter; a fit that is also scored on held-out rows stays silent.

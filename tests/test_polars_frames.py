@@ -4,7 +4,7 @@ The data checks are written once over NumPy columns; a polars frame gets
 there by ``Series.to_numpy()``, never by converting the frame to pandas.
 These tests hold the two libraries to the same answers: column summaries,
 row hashes, ``%mlcheck`` (one frame, two frames, ``--y``), the hook's fit
-records and evaluation pairing, and issue 9's seven-pitfall acceptance pair.
+records and evaluation pairing, and the seven-pitfall acceptance pair.
 """
 
 from __future__ import annotations
@@ -290,7 +290,7 @@ def test_train_test_split_of_polars_frames_gives_split_facts(shell, lib: str) ->
     assert "ML201" in {f["code"] for f in found}
 
 
-# -- issue 9's acceptance pair ---------------------------------------------------------------------
+# -- the acceptance pair ---------------------------------------------------------------------------
 
 PAIR = """\
 import numpy as np, LIBRARY

@@ -1,4 +1,4 @@
-"""Data checks on Spark DataFrames, run as Spark jobs (issue 9): one local session for the module.
+"""Data checks on Spark DataFrames, run as Spark jobs: one local session for the module.
 
 The seven-pitfall pair gives the same findings from ``%mlcheck train test
 --target target`` as in pandas; nothing is converted to pandas and every

@@ -1,6 +1,6 @@
 """The labextension in a real browser: JupyterLab 4 and Notebook 7 with Debian's chromium.
 
-Scenarios from issue 8: static findings in the "ML pitfalls" panel before
+Scenarios: static findings in the "ML pitfalls" panel before
 anything runs; after Run All, findings drawn by the extension (not the HTML
 fallback), markers on the right cells, live panel entries and the jump;
 silencing a rule from the UI; the dark theme; Notebook 7. Screenshots are
