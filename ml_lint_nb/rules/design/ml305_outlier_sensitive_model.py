@@ -1,5 +1,7 @@
-"""ML305 outlier-sensitive-model: AdaBoost (or another outlier-sensitive learner) on features with
-extreme outliers.
+"""ML305 outlier-sensitive-model.
+
+AdaBoost (or another outlier-sensitive learner) on features with extreme
+outliers.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""ML401 default-threshold-imbalanced: hard predict() (0.5 threshold) evaluated on an imbalanced
-binary target.
+"""ML401 default-threshold-imbalanced.
+
+Hard predict() (0.5 threshold) evaluated on an imbalanced binary target.
 """
 
 from __future__ import annotations

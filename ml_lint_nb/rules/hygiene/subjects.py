@@ -1,5 +1,7 @@
-"""The subject of a hygiene finding: the columns it is about, so that frames sharing
-a bad column merge into one finding.
+"""The subject of a hygiene finding: the columns it is about, not the frame.
+
+Shared by the column rules (ML102 to ML106), so that every frame carrying
+the same bad column merges into one finding.
 """
 
 from __future__ import annotations

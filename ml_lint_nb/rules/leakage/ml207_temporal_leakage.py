@@ -1,4 +1,6 @@
-"""ML207 temporal-leakage: a random split over time-stamped rows: test holds dates earlier than
+"""ML207 temporal-leakage.
+
+A random split over time-stamped rows: test holds dates earlier than
 training's latest.
 """
 

@@ -1,4 +1,6 @@
-"""ML502 hidden-state: out-of-order execution counts, or a name used before the cell that defines
+"""ML502 hidden-state.
+
+Out-of-order execution counts, or a name used before the cell that defines
 it.
 """
 
