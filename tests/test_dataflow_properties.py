@@ -18,7 +18,7 @@ from rule_fixtures import fixture_files, fixture_to_notebook_json
 from ml_lint_nb.config import Config
 from ml_lint_nb.engine import lint_source
 from ml_lint_nb.facts.static.notebook import parse_notebook
-from ml_lint_nb.rules.leakage import VALIDATION_WORDS
+from ml_lint_nb.rules.leakage.ml205_test_set_reuse import VALIDATION_WORDS
 
 BAD = [p for p in fixture_files() if p.name.startswith("bad")]
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyz"

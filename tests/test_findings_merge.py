@@ -14,7 +14,7 @@ from ml_lint_nb.findings import (
     report_order,
 )
 from ml_lint_nb.ipython import session
-from ml_lint_nb.rules.hygiene import column_subject
+from ml_lint_nb.rules.hygiene.subjects import column_subject
 
 
 def _leak(frame: str, cell: int, line: int, source: str = "live") -> Finding:

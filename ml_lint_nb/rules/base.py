@@ -51,10 +51,16 @@ class Rule:
     thresholds: ClassVar[tuple[Threshold, ...]] = ()
 
     def __init__(self, context: RuleContext | None = None) -> None:
+        """Keep the context, so thresholds resolve to the configured values."""
         self.context = context or RuleContext()
 
     # -- helpers for subclasses -------------------------------------------------
     def threshold(self, name: str) -> float:
+        """A threshold's configured value, else its default.
+
+        An unknown name is a bug in the rule, not a configuration problem: it
+        raises KeyError instead of running with a made-up number.
+        """
         for t in self.thresholds:
             if t.name == name:
                 return float(self.context.thresholds.get(name, t.default))
@@ -71,6 +77,11 @@ class Rule:
         severity: Severity | None = None,
         fix: str | None = None,
     ) -> Finding:
+        """A finding stamped with this rule's code, name, severity, fix and pitfalls.
+
+        Its sources are the kinds of its evidence (static when it has none), so
+        a rule never states them separately and cannot contradict its evidence.
+        """
         evidence = tuple(evidence)
         sources = tuple(sorted({e.source for e in evidence})) or ("static",)
         return Finding(
@@ -88,10 +99,12 @@ class Rule:
         )
 
     def check(self, store: FactStore) -> Iterator[Finding]:  # pragma: no cover - abstract
+        """The findings of this rule on the store's facts; subclasses implement it."""
         raise NotImplementedError
 
     @classmethod
     def metadata(cls) -> dict[str, Any]:
+        """The rule as plain data, for the JSON catalogue of ``ml-lint-nb rules``."""
         return {
             "code": cls.code,
             "name": cls.name,

@@ -14,6 +14,7 @@ def est_label(info: EstimatorInfo) -> str:
 
 
 def data_label(ref: DataRef | None) -> str:
+    """The data's label as the notebook names it, or the data when unknown."""
     return "the data" if ref is None else ref.label
 
 
@@ -31,12 +32,21 @@ def where(loc: Location | None) -> str:
 
 
 def related(fact: Fact | None, role: str) -> list[Related]:
+    """The fact's location in the given role, or nothing when there is no fact.
+
+    Returns a list so callers can add several related places together.
+    """
     if fact is None:
         return []
     return [Related(fact.location, role)]
 
 
 def observed(obs: Observation | None, kind: str, **data: object) -> list[Evidence]:
+    """The observation the code showed as evidence, or nothing.
+
+    It names the cell the observation came from, because it usually lies
+    elsewhere than the finding (a value_counts printed above the split).
+    """
     if obs is None:
         return []
     text = obs.text
@@ -46,8 +56,10 @@ def observed(obs: Observation | None, kind: str, **data: object) -> list[Evidenc
 
 
 def pct(x: float) -> str:
+    """A share as a whole percentage, with one decimal below 1% (0.5%, not 0%)."""
     return f"{x:.0%}" if x >= 0.01 else f"{x:.1%}"
 
 
 def shares_text(shares: tuple[float, ...]) -> str:
+    """Class shares, largest first: 97% / 3%."""
     return " / ".join(pct(s) for s in sorted(shares, reverse=True))

@@ -1,21 +1,14 @@
-"""ML5xx: reproducibility: a notebook that gives another answer when re-run."""
+"""ML501 unseeded-randomness: a split or estimator with randomness and no random_state."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import (
-    CellOrderFact,
-    EstimatorFact,
-    RandomCallFact,
-    SeedFact,
-    SplitFact,
-    UseBeforeDefFact,
-)
+from ml_lint_nb.facts.model import EstimatorFact, RandomCallFact, SeedFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
-from ml_lint_nb.rules.base import BOTH, STATIC, Rule
-from ml_lint_nb.rules.common import est_label, where
+from ml_lint_nb.findings import Finding, Location, Related, Severity
+from ml_lint_nb.rules.base import BOTH, Rule
+from ml_lint_nb.rules.common import est_label
 
 
 def _param_randomized(cls: str, params: dict) -> bool:
@@ -66,9 +59,15 @@ class UnseededRandomness(Rule):
     fix = "Pass random_state=<int> (or seed NumPy once at the top of the notebook)."
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        """One finding per notebook, at its first unseeded source of randomness.
+
+        The fix (seed once, or pass random_state everywhere) is one decision, so
+        the other places are listed as related instead of reported apart.
+        """
         seeds = [s.location for s in store.of(SeedFact) if s.function.startswith("numpy")]
 
         def seeded_before(loc: Location) -> bool:
+            """True when NumPy's global seed was set at or before loc."""
             return any(s.sort_key() <= loc.sort_key() for s in seeds)
 
         # (location, what, subject): every unseeded source of randomness
@@ -121,82 +120,3 @@ class UnseededRandomness(Rule):
             subject=subject,
             related=[Related(p[0], "unseeded too") for p in places[1:8]],
         )
-
-
-class HiddenState(Rule):
-    """What it does
-    Flags a notebook whose saved execution counts are out of order, or that
-    uses a name defined only in a later cell.
-
-    Why is this bad?
-    The saved outputs came from an order of execution that "Run All" will
-    not repeat: the notebook fails, or silently computes something else.
-
-    Example
-    ```python
-    # cell 3: model.fit(X_train, y_train)   In [7]
-    # cell 5: model = SVC()                 In [2]
-    ```
-
-    Use instead
-    ```python
-    # Restart the kernel and Run All before saving.
-    ```
-    """
-
-    code, name, severity, pitfalls = "ML502", "hidden-state", Severity.WARNING, (68, 95)
-    detect = STATIC
-    summary = "out-of-order execution counts, or a name used before the cell that defines it"
-    fix = "Restart the kernel and run all cells top to bottom before saving; move definitions above their uses."
-
-    def check(self, store: FactStore) -> Iterator[Finding]:
-        for order in store.of(CellOrderFact):
-            counts = [(cell, n) for cell, n in order.counts if n is not None]
-            best_cell, best = None, None
-            for cell, n in counts:
-                # equal counts (a re-saved or copied cell) say nothing about order
-                if best is not None and n < best:
-                    shown = ", ".join(f"cell {c}: [{k}]" for c, k in counts[:12])
-                    yield self.finding(
-                        f"cell {cell} was run as [{n}], before cell {best_cell} above it ([{best}]): "
-                        "the saved outputs come from an order that Run All will not repeat.",
-                        Location(cell=cell, cell_id=_cell_id(order, cell), line=1),
-                        subject=("execution-order",),
-                        evidence=[
-                            Evidence(
-                                "static",
-                                "execution-counts",
-                                shown,
-                                {"counts": [k for _, k in counts[:50]]},
-                            )
-                        ],
-                    )
-                    break
-                best_cell, best = cell, n
-        # one finding per late definition: its first use, the other uses related
-        by_definition: dict[tuple, list[UseBeforeDefFact]] = {}
-        for use in store.of(UseBeforeDefFact):
-            by_definition.setdefault(use.defined_at.sort_key(), []).append(use)
-        for uses in by_definition.values():
-            uses.sort(key=lambda u: u.location.sort_key())
-            first = uses[0]
-            names = list(dict.fromkeys(u.name for u in uses))
-            shown = ", ".join(f"'{n}'" for n in names[:4]) + (
-                f" and {len(names) - 4} more" if len(names) > 4 else ""
-            )
-            verb = "is" if len(names) == 1 else "are"
-            yield self.finding(
-                f"{shown} {verb} used here but first defined in {where(first.defined_at)}, "
-                "further down; Run All fails here or uses a stale value.",
-                first.location,
-                subject=tuple(names),
-                related=[Related(first.defined_at, "definition")]
-                + [Related(u.location, "another use before it") for u in uses[1:5]],
-            )
-
-
-def _cell_id(order: CellOrderFact, cell: int) -> str | None:
-    for (position, _count), cell_id in zip(order.counts, order.cell_ids, strict=False):
-        if position == cell:
-            return cell_id
-    return None

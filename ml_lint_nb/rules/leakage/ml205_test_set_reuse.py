@@ -1,0 +1,208 @@
+"""ML205 test-set-reuse: the same test set used to pick among several models or hyperparameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, SelectionFact
+from ml_lint_nb.facts.store import FactStore
+from ml_lint_nb.findings import Evidence, Finding, Related, Severity
+from ml_lint_nb.rules.base import BOTH, Rule, Threshold
+from ml_lint_nb.rules.common import data_label, est_label, related, where
+
+LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
+
+
+def config_of(info: EstimatorInfo) -> tuple:
+    """What makes two constructions one configuration.
+
+    Parameters computed elsewhere (``SVC(**best_parameters)``, ``SVC(C=chosen)``)
+    name the model chosen earlier: however it is spelled, it is one finalist.
+    """
+    if any(not isinstance(v, LITERAL_PARAM) for v in info.params.values()):
+        return (info.qualname, "computed")
+    return info.config_key()
+
+
+# a word of the name (``X_val``, ``dvalid``, ``df_holdout``, ``eval_set``), not any
+# three letters inside one (``interval``, ``medv``)
+VALIDATION_WORDS = re.compile(
+    r"(?:^|[_\W\d])[a-z]?(?:val|valid|validation|dev|eval|holdout)(?:$|[_\W\d])", re.IGNORECASE
+)
+
+
+def named_validation(ref: DataRef | None) -> bool:
+    """Held-out rows the notebook names as its validation set (``X_valid``, ``dvalid``).
+
+    Choosing on a validation set is what it is for; the split's position alone
+    (the first hold-out) does not make it the final test set.
+    """
+    if ref is None:
+        return False
+    return bool(VALIDATION_WORDS.search(f"{ref.name or ''} {ref.origin or ''}"))
+
+
+def shown_class(info: EstimatorInfo) -> str:
+    """The model's class; a pipeline over several alternative models keeps its own name."""
+    if info.configs > 1 and info.final is not info:
+        return info.cls
+    return info.final.cls
+
+
+class TestSetReuse(Rule):
+    """What it does
+    Finds the test set choosing the model. A warning when a choice is made
+    on test scores: several model configurations (class and parameters,
+    a loop or comprehension over hyper-parameters) scored on the same test
+    set and then picked among (``max``/``argmax``/sorting, a loop that keeps
+    the best), or a fit that stops early or keeps its best iteration on the
+    test set (``eval_set=[(X_test, y_test)]`` with early stopping,
+    ``valid_sets=[dtest]``, Keras ``validation_data=(X_test, y_test)`` with
+    ``EarlyStopping`` or ``save_best_only``). Several models reported side by
+    side on the test set with no choice in the code is ``info``. Held-out
+    rows the notebook names as a validation set (``X_val``, ``X_valid``,
+    ``dvalid``) are there to choose on: silent.
+
+    Why is this bad?
+    Picking the best of several models, hyper-parameters or boosting rounds
+    by test score overfits the test set: the winning score is biased
+    upwards and no longer estimates performance on new data.
+
+    Example
+    ```python
+    scores = {}
+    for C in [0.01, 0.1, 1, 10]:
+        model = LogisticRegression(C=C).fit(X_train, y_train)
+        scores[C] = model.score(X_test, y_test)
+    best_C = max(scores, key=scores.get)
+
+    xgb.XGBClassifier(early_stopping_rounds=20).fit(
+        X_train, y_train, eval_set=[(X_test, y_test)])
+    ```
+
+    Use instead
+    ```python
+    search = GridSearchCV(LogisticRegression(), {"C": [0.01, 0.1, 1, 10]})
+    search.fit(X_train, y_train)
+    search.score(X_test, y_test)  # once, for the chosen model
+
+    X_tr, X_val, y_tr, y_val = train_test_split(X_train, y_train, random_state=0)
+    xgb.XGBClassifier(early_stopping_rounds=20).fit(X_tr, y_tr, eval_set=[(X_val, y_val)])
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML205", "test-set-reuse", Severity.WARNING, (66, 81)
+    detect = BOTH
+    summary = "the same test set used to pick among several models or hyperparameters"
+    fix = "Select models by cross-validation or on a validation split; score the test set once at the end."
+    thresholds = (Threshold("max_configs", 1, "model configurations a test set may score"),)
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        """Early stopping on the test set, then test sets scoring several configurations.
+
+        Evaluations are grouped by the rows they score. Each configuration
+        counts once (a search as its one chosen model); a choice made on those
+        scores makes it a warning, side-by-side scores with no choice are info.
+        """
+        selections = list(store.of(SelectionFact))
+        yield from self.stopped_on_test(selections)
+        groups: dict[frozenset, list[EvaluationFact]] = {}
+        for ev in store.of(EvaluationFact):
+            data = ev.X or ev.y_true
+            if ev.estimator is None or data is None or not data.rows.known:
+                continue
+            if data.rows.roles() != {"test"} or "dummy" in ev.estimator.final.kinds:
+                continue
+            if named_validation(ev.X) or named_validation(ev.y_true):
+                continue
+            groups.setdefault(data.rows.paths, []).append(ev)
+        limit = int(self.threshold("max_configs"))
+        for evs in groups.values():
+            configs: dict[tuple, int] = {}
+            trigger = None
+            for ev in evs:
+                info = ev.estimator
+                if "search" in info.kinds:  # the search chose by CV; its model counts once
+                    n, key = 1, (info.steps[0] if info.steps else info).config_key()
+                else:
+                    # a model of several configurations scored outside any loop is the one
+                    # kept (``best = rf`` in a loop over validation scores): one on the test set
+                    n = max(info.configs, 1) if ev.in_loop else 1
+                    key = config_of(info) if n == 1 else (info.est_id,)
+                if key not in configs:
+                    configs[key] = n
+                    if trigger is None and sum(configs.values()) > limit:
+                        trigger = ev
+            total = sum(configs.values())
+            if trigger is None or total <= limit:
+                continue
+            scored = {id(ev) for ev in evs}
+            choices = [s for s in selections if any(id(e) in scored for e in s.evaluations)]
+            names = sorted({shown_class(ev.estimator) for ev in evs})
+            data = trigger.X or trigger.y_true
+            loop = " in a loop" if any(ev.in_loop for ev in evs) else ""
+            if choices:
+                choice = min(choices, key=lambda s: s.location.sort_key())
+                message = (
+                    f"{data_label(data)} scores {total} model configurations{loop} "
+                    f"({', '.join(names)}) and the code picks among them by those scores "
+                    f"({choice.how} at {where(choice.location)}); choosing by test score leaks "
+                    "the test set into model selection."
+                )
+                severity = Severity.WARNING
+                # each place that chose by these scores once (argmax and best_k = ... on one
+                # line are one choice; a second choice further down is another place)
+                by_place: dict[tuple, SelectionFact] = {}
+                for c in sorted(choices, key=lambda s: s.location.sort_key()):
+                    by_place.setdefault((c.location.cell, c.location.line), c)
+                extra = [
+                    Related(c.location, f"choice by test score ({c.how})")
+                    for c in list(by_place.values())[:3]
+                ]
+            else:
+                message = (
+                    f"{data_label(data)} scores {total} model configurations{loop} "
+                    f"({', '.join(names)}) side by side: compared on the test set; choose on "
+                    "validation or cross-validation and score only the chosen model on test."
+                )
+                severity = Severity.INFO
+                extra = []
+            yield self.finding(
+                message,
+                trigger.location,
+                subject=(data_label(data),),
+                related=extra
+                + [r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][:5],
+                evidence=[
+                    Evidence(
+                        ev.source,
+                        "test-evaluation",
+                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)} at {where(ev.location)}",
+                        {"estimator": ev.estimator.cls, "configurations": ev.estimator.configs},
+                    )
+                    for ev in evs[:6]
+                ],
+                severity=severity,
+            )
+
+    def stopped_on_test(self, selections: list[SelectionFact]) -> Iterator[Finding]:
+        """A fit that keeps its best iteration on the test set: one line, many configurations."""
+        for sel in selections:
+            data = sel.data
+            if data is None or not data.rows.known or data.rows.roles() != {"test"}:
+                continue
+            if named_validation(data):
+                continue
+            what = {
+                "best checkpoint": "saves its best checkpoint",
+                "best iteration": "keeps its best iteration (CatBoost's use_best_model)",
+            }.get(sel.how, "stops early")
+            yield self.finding(
+                f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
+                "the number of rounds or epochs, so the test score is the best of many models.",
+                sel.location,
+                subject=(sel.model, data_label(data)),
+                fix="Stop early on a validation split carved from the training data "
+                "(or an internal validation_fraction); score the test set once at the end.",
+            )
