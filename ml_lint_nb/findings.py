@@ -199,7 +199,7 @@ def _join_measured_to_static(groups: dict[tuple[Any, ...], list[Finding]]) -> No
         del groups[identity]
 
 
-COLUMNS = "columns"  # a data finding's subject: ("columns", *names); see rules.hygiene
+COLUMNS = "columns"  # a data finding's subject: ("columns", *names); see rules.hygiene.subjects
 
 
 def _absorb_column_subsets(groups: dict[tuple[Any, ...], list[Finding]]) -> None:

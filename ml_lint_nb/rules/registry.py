@@ -79,6 +79,7 @@ def resolve_selector(selector: str) -> frozenset[str]:
 
 
 def resolve_selectors(selectors: Iterable[str]) -> frozenset[str]:
+    """Codes matched by any of ``selectors`` (configuration lists); an unknown one raises."""
     out: set[str] = set()
     for s in selectors:
         out |= resolve_selector(s)
@@ -86,6 +87,7 @@ def resolve_selectors(selectors: Iterable[str]) -> frozenset[str]:
 
 
 def get_rule(code_or_name: str) -> type[Rule]:
+    """The one rule a code or name names (``explain``, rule pages); a prefix is refused."""
     codes = resolve_selector(code_or_name)
     if len(codes) != 1:
         raise UnknownSelector(f"{code_or_name!r} names {len(codes)} rules; name one rule")
