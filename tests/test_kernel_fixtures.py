@@ -53,3 +53,16 @@ def test_live_header_is_the_first_line_only() -> None:
         assert not any(line.startswith("# out:") for line in lines), (
             f"{_id(path)}: a kernel fixture's outputs are what its cells print"
         )
+
+
+def test_docs_show_kernel_fixtures_as_run_in_a_kernel() -> None:
+    from ml_lint_nb.docs import load_examples, rule_markdown
+    from ml_lint_nb.rules.registry import RULES_BY_CODE
+
+    examples = load_examples("ML403")
+    assert examples.flagged and all(e.live for e in examples.flagged)
+    page = rule_markdown(RULES_BY_CODE["ML403"], examples)
+    assert "### Flagged (run in a kernel): `bad_" in page
+    assert "first line is `# live` is run, not read" in page
+    static_only = rule_markdown(RULES_BY_CODE["ML502"], load_examples("ML502"))
+    assert "run in a kernel" not in static_only and "# live" not in static_only
