@@ -12,7 +12,20 @@ marks a line that must be reported. What differs:
 - a marker sits on the line a finding is located on, in the cell it is
   located in, which may be an earlier cell than the one whose output showed
   it (a fit reported once its evaluation completes the evidence); a merged
-  finding's other places (``also``) are marked too, as in static fixtures.
+  finding's other places (``also``) are marked too, as in static fixtures;
+- live findings always carry a line: one the hook can only tie to its cell
+  (a ConvergenceWarning raised somewhere inside ``cross_val_score``) is
+  located on the cell's first line, so that is the line to mark.
+
+A short example (``tests/fixtures/rules/ML403/bad_max_iter_too_small.py``)::
+
+    # live
+    # %%
+    from sklearn.datasets import load_wine
+    ...
+    # %%
+    clf = LogisticRegression(max_iter=100)
+    clf.fit(X_train, y_train)  # [ML403]
 
 Every other line must stay silent for the rule under test (the folder's
 code); other rules may report what they like. Data is made in the fixture
