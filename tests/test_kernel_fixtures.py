@@ -3,6 +3,7 @@ is reported exactly where its markers say, and nowhere else, for the rule under 
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,11 @@ def test_kernel_fixture_findings_match_markers(path: Path, shell, monkeypatch, t
     # the default configuration only; any file a cell writes lands in tmp_path
     monkeypatch.chdir(tmp_path)
     code = path.parent.name
-    run = run_kernel_fixture(shell, path)
+    with warnings.catch_warnings():
+        # warnings shown as in a fresh kernel, whatever pytest's -W says: ML403 reads them
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        run = run_kernel_fixture(shell, path)
     assert not run.errors, f"{_id(path)}: the hook hit internal errors:\n" + "\n".join(run.errors)
     got = run.places(code)
     want = expected_places(run, code)
