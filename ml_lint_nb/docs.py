@@ -32,6 +32,7 @@ SECTIONS: tuple[str, ...] = ("What it does", "Why is this bad?", "Example", "Use
 BOOK = "*98 things that can go wrong in an ML project* (Uttamchandani, 2020)"
 KERNEL_HINT = "needs a kernel: `%load_ext ml_lint_nb` or `ml-lint-nb check --execute`"
 INDEX_NAME = "README.md"
+LIVE_HEADER = "# live"  # the first line of a fixture that runs in a kernel
 
 # Found relative to the package, so this only exists in a source checkout:
 # an installed ml-lint-nb has neither the fixtures nor the docs folder.
@@ -48,10 +49,15 @@ _BARE_TOML_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 @dataclass(frozen=True)
 class Example:
-    """One fixture file: its name and its percent-format source."""
+    """One fixture file: its name, its percent-format source, and whether it runs in a kernel.
+
+    A kernel fixture (first line ``# live``) is not read but run, cell by
+    cell, with the extension loaded; its markers are where the hook reports.
+    """
 
     name: str
     source: str
+    live: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,14 @@ class RuleExamples:
 def _read_examples(folder: Path, pattern: str) -> tuple[Example, ...]:
     """Fixtures matching ``pattern``, sorted by name so pages do not depend on the filesystem."""
     files = sorted(p for p in folder.glob(pattern) if p.is_file())
-    return tuple(Example(p.name, _normalise(p.read_text(encoding="utf-8"))) for p in files)
+    sources = [(p.name, _normalise(p.read_text(encoding="utf-8"))) for p in files]
+    return tuple(Example(name, text, _is_live(text)) for name, text in sources)
+
+
+def _is_live(source: str) -> bool:
+    """A kernel fixture's first line is ``# live`` (``tests/rule_fixtures.py``)."""
+    first = source.split("\n", 1)[0]
+    return first == LIVE_HEADER or first.startswith(LIVE_HEADER + " ")
 
 
 def _normalise(text: str) -> str:
@@ -245,7 +258,8 @@ def _configuration(rule_cls: type[Rule]) -> list[str]:
 def _example_group(title: str, examples: Iterable[Example]) -> list[str]:
     lines: list[str] = []
     for example in examples:
-        lines += ["", f"### {title}: `{example.name}`", "", *_fenced(example.source)]
+        where = " (run in a kernel)" if example.live else ""
+        lines += ["", f"### {title}{where}: `{example.name}`", "", *_fenced(example.source)]
     return lines
 
 
@@ -257,6 +271,12 @@ def _tested_examples(rule_cls: type[Rule], examples: RuleExamples) -> list[str]:
         "`# %%` starts a code cell, `# %% [markdown]` a markdown cell; "
         f"lines marked `# [{rule_cls.code}]` are the ones reported."
     )
+    if any(e.live for e in (*examples.flagged, *examples.not_flagged)):
+        intro += (
+            f" A fixture whose first line is `{LIVE_HEADER}` is run, not read: its cells run "
+            "one by one in an IPython kernel with `%load_ext ml_lint_nb`, and its marked lines are "
+            "where the findings it shows under the cells are located."
+        )
     return [
         "",
         "## Tested examples",

@@ -5,6 +5,10 @@ count), ``# %% [markdown]`` a markdown cell, and ``# out: text`` lines at
 the end of a cell become its saved text output. A line that must be
 flagged carries ``# [ML203]`` (several codes: ``# [ML203, ML501]``); every
 other line must stay silent for the codes under test.
+
+A fixture whose first line is ``# live`` is a kernel fixture: it is run cell
+by cell with the extension loaded (``tests/kernel_fixtures.py``), not read;
+``fixture_files`` lists the static ones unless asked for those.
 """
 
 from __future__ import annotations
@@ -89,6 +93,23 @@ def expected_markers(nb: NotebookSource) -> set[tuple[int, int, str]]:
     return out
 
 
-def fixture_files(code: str | None = None) -> list[Path]:
+def fixture_files(code: str | None = None, *, live: bool = False) -> list[Path]:
+    """The static fixtures (of one rule, or all); ``live=True``: the kernel fixtures instead."""
     pattern = f"{code}/*.py" if code else "ML*/*.py"
-    return sorted(FIXTURES.glob(pattern))
+    return [p for p in sorted(FIXTURES.glob(pattern)) if is_live(p) == live]
+
+
+# -- kernel fixtures -------------------------------------------------------------------------------
+#
+# A fixture whose first line is ``# live`` is run, not read: its code cells run
+# one by one in an IPython shell with ``%load_ext ml_lint_nb`` (see
+# tests/kernel_fixtures.py) and its markers sit where the hook reports. The
+# static runner leaves it alone.
+
+LIVE_HEADER = re.compile(r"^# live\b")
+
+
+def is_live(path: Path) -> bool:
+    """True for a kernel fixture: its first line is ``# live``."""
+    with path.open(encoding="utf-8") as fh:
+        return bool(LIVE_HEADER.match(fh.readline()))
