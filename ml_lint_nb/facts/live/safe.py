@@ -37,7 +37,9 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # Reading an estimator for longer than this marks it slow: it is not read
 # again. Frames and arrays are read by pandas and NumPy code only, on
@@ -326,6 +328,18 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     _remember(v)
 
 
+def guarded(fn: Callable[[], T], default: T) -> T:
+    """Run one part of a reading on objects already admitted; a failure costs that part only.
+
+    A summary is many parts (a column's statistics, the duplicate rows, the
+    target's classes): one that fails gives ``default`` and the others stand.
+    """
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
 def columns(obj: Any) -> Any:
     """A DataFrame's columns, or None for anything else (nothing read from other objects)."""
     view = admit_or_none(obj)
@@ -378,6 +392,7 @@ __all__ = [
     "call",
     "columns",
     "forget_all",
+    "guarded",
     "has_base",
     "kind",
     "lazy_kind",
