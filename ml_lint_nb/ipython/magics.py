@@ -1,7 +1,10 @@
 """``%mlcheck``: on-demand checks and control of the hook.
 
 Usage lines are short and one bad argument gives a one-line error, never a
-traceback: this is typed in a notebook, mid-thought.
+traceback: this is typed in a notebook, mid-thought. The checks gather
+facts about the named objects and hand them to the session
+(:meth:`~ml_lint_nb.ipython.session.LiveSession.check_on_demand`), which
+runs the rules the way it does for a cell: this module runs none itself.
 """
 
 from __future__ import annotations
@@ -315,9 +318,6 @@ def _check_data(
 ) -> None:
     from dataclasses import replace
 
-    from ml_lint_nb.engine import rules_for, run_rules
-    from ml_lint_nb.facts.store import FactStore
-
     target = options.get("--target")
     if target is not None:
         _check_target_column(names, objs, kinds, target)
@@ -350,9 +350,7 @@ def _check_data(
         if k > 0:  # leaking features are measured on the first frame only
             fact = replace(fact, predictive=())
         facts.append(fact)
-        from ml_lint_nb.ipython.collect import mark_checked
-
-        mark_checked(session, name, target if has_target else None)
+        session.mark_checked(name, target if has_target else None)
         shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
@@ -363,14 +361,8 @@ def _check_data(
             )
         except Exception:
             session._internal_error()
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    check = "%mlcheck " + " ".join(names)
-    if not found:
-        session.record([], check)  # what an earlier run of this check found is fixed
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
-        return
-    session.publish(found, [], check=check)
 
 
 def _check_lazy(
@@ -387,10 +379,7 @@ def _check_lazy(
     """
     from dataclasses import replace
 
-    from ml_lint_nb.engine import rules_for, run_rules
     from ml_lint_nb.facts.live.safe import lazy_kind
-    from ml_lint_nb.facts.store import FactStore
-    from ml_lint_nb.ipython.collect import mark_checked
 
     if set(kinds) != {"lazy"} or len({lazy_kind(o) for o in objs}) != 1:
         raise UsageError(
@@ -427,7 +416,7 @@ def _check_lazy(
             raise UsageError(f"{name} could not be read: {'; '.join(got.notes) or 'unknown'}")
         fact = got.fact if k == 0 else replace(got.fact, predictive=())
         facts.append(fact)
-        mark_checked(session, name, target if has_target else None)
+        session.mark_checked(name, target if has_target else None)
         shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
@@ -437,23 +426,14 @@ def _check_lazy(
             continue
         facts.extend(more)
         notes.extend(more_notes)
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    check = "%mlcheck " + " ".join(names)
-    if not found:
-        session.record([], check)  # what an earlier run of this check found is fixed
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts, notes):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         for note in notes:
             print(f"ml-lint-nb: {note}")
-        return
-    session.publish(found, [], notes, check=check)
 
 
 def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
     """Fitted-state checks of one estimator, scored on ``--X``/``--y`` when given."""
-    from ml_lint_nb.engine import rules_for, run_rules
-    from ml_lint_nb.facts.store import FactStore
-
     ns = session.shell.user_ns
     if ("--X" in options) != ("--y" in options):
         raise UsageError("--X and --y go together")
@@ -492,13 +472,8 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
             )
         except Exception:
             session._internal_error()
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    if not found:
-        session.record([], f"%mlcheck {name}")  # what an earlier run of this check found is fixed
+    if not session.check_on_demand(f"%mlcheck {name}", facts):
         print(f"ml-lint-nb: {name}: no model findings.")
-        return
-    session.publish(found, [], check=f"%mlcheck {name}")
 
 
 def check_df(session: LiveSession, rest: list[str]) -> None:
