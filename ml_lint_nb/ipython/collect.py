@@ -56,6 +56,7 @@ class Collector:
         limits: LiveLimits,
         note: Callable[[str], None],
     ) -> None:
+        """A collector with an empty memory, for one session's shell and dataflow."""
         self.shell = shell
         self.interp = interp
         self.cache = cache

@@ -73,6 +73,7 @@ class ModelEvidence:
         frames: FrameMemory,
         models: ModelMemory,
     ) -> None:
+        """Evidence over the collector's memory (shared, not copied)."""
         self.shell = shell
         self.interp = interp
         self.cache = cache
@@ -507,6 +508,7 @@ def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Callable[[], Any]:
         ref = None
 
     def reload() -> Any:
+        """The fit's data again, or None when its name now holds other rows."""
         if ref is None or ns.get(root) is not ref():
             return None
         data = expressions.resolve(node, ns)

@@ -33,7 +33,7 @@ SUBCOMMANDS = ("on", "off", "status", "ignore", "explain", "display", "config", 
 
 
 class UsageError(Exception):
-    pass
+    """A ``%mlcheck`` line that cannot run as typed; its message is the one line shown."""
 
 
 def run(session: LiveSession, line: str) -> None:
@@ -68,6 +68,7 @@ def dispatch(session: LiveSession, line: str) -> None:
 
 
 def list_open(session: LiveSession) -> None:
+    """``%mlcheck`` alone: the session's open findings, on-demand ones included."""
     from ml_lint_nb.findings import report_order
 
     findings = report_order(session.open.values())
@@ -78,7 +79,10 @@ def list_open(session: LiveSession) -> None:
 
 
 def _switch(on: bool) -> Any:
+    """The handler of ``on`` or ``off``."""
+
     def handler(session: LiveSession, rest: list[str]) -> None:
+        """Turn the checks after each cell on or off (``%mlcheck`` itself always works)."""
         if rest:
             raise UsageError("on/off take no arguments")
         session.enabled = on
@@ -88,6 +92,7 @@ def _switch(on: bool) -> Any:
 
 
 def status(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck status``: the hook's state in one line."""
     state = "on" if session.enabled else "off"
     ignored = ", ".join(sorted(session.ignored)) or "none"
     source = session.config.source or "defaults"
@@ -98,6 +103,7 @@ def status(session: LiveSession, rest: list[str]) -> None:
 
 
 def debug(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck debug``: the last internal errors, which the hook never raises into a cell."""
     if not session.errors:
         print("ml-lint-nb: no internal errors in this session.")
         return
@@ -107,6 +113,7 @@ def debug(session: LiveSession, rest: list[str]) -> None:
 
 
 def ignore(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck ignore CODE``: silence registered codes (or names, prefixes) for the session."""
     from ml_lint_nb.rules.registry import UnknownSelector, resolve_selector
 
     if not rest:
@@ -123,6 +130,7 @@ def ignore(session: LiveSession, rest: list[str]) -> None:
 
 
 def explain(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck explain CODE``: the rule's documentation page, from the rule itself."""
     from ml_lint_nb.ipython.display import rule_page, show_markdown
     from ml_lint_nb.rules.registry import UnknownSelector, get_rule
 
@@ -136,6 +144,7 @@ def explain(session: LiveSession, rest: list[str]) -> None:
 
 
 def display_mode(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck display html|widgets``: widgets add a panel beside the findings bundle."""
     if rest not in (["html"], ["widgets"]):
         raise UsageError("display takes html or widgets")
     session.display_mode = rest[0]
@@ -143,6 +152,7 @@ def display_mode(session: LiveSession, rest: list[str]) -> None:
 
 
 def config(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck config KEY=VALUE``: change the session's limits, each value checked first."""
     from dataclasses import replace
 
     if not rest:
@@ -187,6 +197,7 @@ def _config_value(key: str, kind: type, value: str) -> Any:
 
 
 def _options(rest: list[str], allowed: set[str]) -> tuple[list[str], dict[str, str]]:
+    """Names and ``--option value`` pairs; an unknown, repeated or empty option is an error."""
     positional: list[str] = []
     options: dict[str, str] = {}
     it = iter(rest)
@@ -238,14 +249,17 @@ def _kind(obj: object) -> str | None:
 
 
 def _what(obj: object) -> str:
+    """``a DataFrame``: what a name holds, for a usage error (its class name only)."""
     return f"a {type(obj).__name__}"
 
 
 def _rows(obj: Any) -> int:
+    """Rows of a frame, series or array the user named on the command line."""
     return int(obj.shape[0])
 
 
 def _defined(ns: dict[str, Any], name: str) -> Any:
+    """The object a name on the command line holds; a usage error when it is not defined."""
     if name not in ns:
         raise UsageError(f"name {name!r} is not defined")
     return ns[name]
@@ -284,6 +298,7 @@ def check_names(session: LiveSession, args: list[str]) -> None:
 
 
 def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str, str]) -> Any:
+    """The ``--y`` variable, checked to be one column with as many rows as the first frame."""
     if "--y" not in options:
         return None
     y = _defined(session.shell.user_ns, options["--y"])
@@ -301,6 +316,7 @@ def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str
 
 
 def _check_target_column(names: list[str], objs: list[Any], kinds: list[Any], col: str) -> None:
+    """``--target COL`` must name a column of the first frame; the error lists its columns."""
     if kinds[0] != "frame":
         raise UsageError(f"--target needs a DataFrame; {names[0]} is {_what(objs[0])}")
     columns = [str(c) for c in list(objs[0].columns)]
@@ -316,6 +332,8 @@ def _check_data(
     kinds: list[Any],
     options: dict[str, str],
 ) -> None:
+    """Frames and arrays: each one's data checks (exact up to a million rows), then each
+    later one's overlap, time order and drift against the first."""
     from dataclasses import replace
 
     target = options.get("--target")

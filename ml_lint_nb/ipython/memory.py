@@ -24,6 +24,7 @@ class FrameMemory:
     """Frames the data checks have seen: their names, their dataflow roots, their targets."""
 
     def __init__(self) -> None:
+        """Nothing seen yet."""
         self.summarised: set[str] = set()  # names whose frames the data checks have seen
         self.roots: set[str] = set()  # dataflow roots of those frames
         self.targets_checked: set[tuple[str, str]] = set()  # (frame name, target column)
@@ -40,6 +41,7 @@ class ModelMemory:
     """Each model's fit record, and what has been compared and scored about it."""
 
     def __init__(self) -> None:
+        """No model seen yet."""
         self.records: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.by_id: dict[int, Any] = {}  # for models that take no weak reference
         self.compared: set[tuple] = set()

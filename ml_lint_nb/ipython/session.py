@@ -63,6 +63,8 @@ class LiveSession:
     """State of ml-lint-nb in one kernel; see the module docstring."""
 
     def __init__(self, shell: Any, config: Config | None = None, recorder: Any = None) -> None:
+        """A session for ``shell``: the configuration found from the working directory unless
+        given, and the warnings ``recorder`` the extension installed at load."""
         self.shell = shell
         self.enabled = True
         self.interp = Interpreter()
@@ -99,6 +101,7 @@ class LiveSession:
 
     @limits.setter
     def limits(self, value: LiveLimits) -> None:
+        """New caps, for every reading from now on (the collector reads with them)."""
         self.collector.limits = value
 
     def _load_config(self) -> Config:
@@ -127,6 +130,8 @@ class LiveSession:
             self.last_hook_ms = (time.perf_counter() - start) * 1000
 
     def _after_cell(self, result: Any) -> None:
+        """What :meth:`post_run_cell` does, unguarded: skip what is not a cell of the user's
+        that ran to completion, then analyse it and show what is new."""
         warnings_seen = self.recorder.drain() if self.recorder is not None else []
         if result is None:
             return
@@ -315,6 +320,7 @@ class LiveSession:
             return hit
 
         def read() -> LiveData | None:
+            """The column read from the admitted frame (run through ``safe.call``)."""
             view = safe.admit_or_none(obj)
             cols = safe.columns(obj)
             if view is None or cols is None or d.column not in cols:
@@ -330,6 +336,7 @@ class LiveSession:
         return self._live_cache.get(key, obj)
 
     def cache_put(self, key: tuple, obj: Any, value: Any) -> None:
+        """Cache a summary of ``obj`` under ``key`` (by weak reference: never the object)."""
         self._live_cache.put(key, obj, value)
 
     def _resolve_free(self, name: str) -> Any:
@@ -372,6 +379,7 @@ class LiveSession:
         new_ids = {id(p) for p in new_protos}
 
         def keep(p: Proto) -> bool:
+            """Events of other runs, and this cell's evaluations of other configurations."""
             if p.location.execution_count != old_count or id(p) in new_ids:
                 return True
             est = p.args.get("estimator") if p.kind == "evaluation" else None
@@ -476,6 +484,7 @@ class LiveSession:
         return self.count_to_key.get(f.location.execution_count, key)
 
     def _close(self, ident: tuple) -> None:
+        """A finding is fixed: it leaves the open list and its owners."""
         self.open.pop(ident, None)
         self.owner_of.pop(ident, None)
         self.shown_under.pop(ident, None)
@@ -597,6 +606,7 @@ def cell_key(raw: str, cell_id: str | None) -> str:
 
 
 def _make_recorder() -> Any:
+    """A warnings recorder for a session built without the extension's (tests, scripts)."""
     try:
         from ml_lint_nb.facts.live.warnings_capture import WarningRecorder
     except ImportError:

@@ -61,6 +61,7 @@ def _polars() -> Any:
 
 
 def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """The view ``node`` denotes: a name, ``.values``, a method call or a subscript; else None."""
     if depth > 6:
         return None
     if isinstance(node, ast.Name):
@@ -81,6 +82,11 @@ def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> An
 
 
 def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """``.to_numpy()``, a polars ``select``/``drop`` or a pandas ``drop(columns=...)``; else None.
+
+    Each is a method without side effects whose arguments are literals (or
+    names holding labels), so evaluating it here runs nothing of the user's.
+    """
     meth = node.func.attr  # type: ignore[attr-defined]
     base = _data(node.func.value, ns, np, pd, depth + 1)  # type: ignore[attr-defined]
     if base is None:
@@ -119,6 +125,7 @@ def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) ->
 
 
 def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """A positional row slice (``.iloc[:800]``, ``X[800:]``) or a column selection; else None."""
     value, key = node.value, node.slice
     if isinstance(value, ast.Attribute) and value.attr == "iloc":
         base = _data(value.value, ns, np, pd, depth + 1)

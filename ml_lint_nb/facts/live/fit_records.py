@@ -340,9 +340,11 @@ def _shared(record: FitRecord, table: Table, picks: list[int], rows: Any, np: An
     every = range(len(record.labels))
 
     def fit_rows(a: Any) -> Any:
+        """Whole-row hashes of the fit rows at positions ``a`` of the record's hashes."""
         return hash_rows(fit_table, every, a if record.rows is None else record.rows[a], np, pd)
 
     def eval_rows(b: Any) -> Any:
+        """Whole-row hashes of the evaluation rows at positions ``b`` of the checked rows."""
         return hash_rows(table, picks, b if rows is None else rows[b], np, pd)
 
     return confirm_candidates(record.hashes, partial, shared, fit_rows, eval_rows, np, pd)

@@ -65,6 +65,8 @@ DIGITS = r"^\d+$"
 
 @dataclass
 class _Col:
+    """A column of the lazy frame and the aggregates collected about it, pass by pass."""
+
     name: str
     dtype: str
     kind: str  # numeric | bool | string | temporal | other
@@ -101,6 +103,7 @@ def summarise_lazy_frame(
     notes: list[str] = []
 
     def run(what: str, fn: Callable[[], Any]) -> Any:
+        """One pass within its time budget; one that fails or runs out is a note, not an error."""
         try:
             return backend.run(fn, limits.lazy_check_seconds, what)
         except CheckTimeout:
@@ -152,6 +155,7 @@ def summarise_lazy_frame(
 
 
 def _kind(dtype: Any, nw: Any) -> str:
+    """The kind of check a column gets, from its narwhals type (the schema: no job runs)."""
     if dtype == nw.Boolean:
         return "bool"
     if dtype.is_numeric():
@@ -301,6 +305,7 @@ def _mad_from_grid(col: _Col) -> None:
     ps = [0.0, *GRID, 1.0]
 
     def cdf(x: float) -> float:
+        """The distribution function, interpolated linearly between the grid's quantiles."""
         k = bisect.bisect_right(xs, x)
         if k == 0:
             return 0.0
@@ -393,6 +398,7 @@ def _predictive(
 
 
 def _bool_or_grid(col: _Col) -> list[float]:
+    """Bucket edges for a feature's binned AUC: 0.5 for a boolean, its percentiles otherwise."""
     if col.kind == "bool":
         return [0.5]
     return sorted(set(col.stats["grid"]))
@@ -429,6 +435,7 @@ def _binned_auc(got: dict[tuple[str, int, Any], int], feature: str, positive: st
 
 
 def _summary(col: _Col, n_rows: int) -> ColumnSummary:
+    """The column's aggregates as the :class:`ColumnSummary` an in-memory frame would give."""
     s = col.stats
     base: dict[str, Any] = {
         "name": col.name,
@@ -478,6 +485,7 @@ def _numeric(s: dict[str, Any], n_rows: int) -> dict[str, Any]:
 
 
 def _text(col: _Col, n_rows: int) -> dict[str, Any]:
+    """Disguised nulls and numbers stored as text, from a text column's aggregates."""
     s = col.stats
     found = [(tok, int(s.get(f"t{tok}") or 0)) for tok in sorted(DISGUISED_TOKENS)]
     found = [(tok, n) for tok, n in found if n]

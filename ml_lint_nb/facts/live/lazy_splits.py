@@ -135,6 +135,7 @@ def lazy_overlap(
 
 
 def _late(what: str, limits: LiveLimits) -> str:
+    """The note for a check that ran out of its time budget, with the way to give it more."""
     return (
         f"{what} did not finish within {limits.lazy_check_seconds:g} s and was skipped "
         "(raise it with %mlcheck config lazy_check_seconds=...)"
@@ -144,6 +145,7 @@ def _late(what: str, limits: LiveLimits) -> str:
 def _overlap_counts(
     backend: Backend, fit_df: Any, eval_df: Any, cols: list[str], limits: LiveLimits
 ) -> tuple[int, int, int]:
+    """Fit rows, evaluation rows, and evaluation rows whose hash is among the fit rows' hashes."""
     import narwhals as nw
 
     fit = nw.from_native(backend.with_row_hash(_select(fit_df, cols), cols, HASH))
@@ -158,6 +160,7 @@ def _overlap_counts(
 
 
 def _select(native: Any, cols: list[str]) -> Any:
+    """``native`` restricted to ``cols`` (a native lazy frame again: nothing runs)."""
     import narwhals as nw
 
     return nw.to_native(nw.from_native(native).select([nw.col(c) for c in cols]))
@@ -174,6 +177,7 @@ def _scalar(backend: Backend, frame: Any) -> Any:
 def _sample_hashes(
     backend: Backend, native: Any, cols: list[str], n_rows: int, limits: LiveLimits, seed: int
 ) -> Any:
+    """Per-column hashes of a seeded sample of at most ``limits.lazy_sample_rows`` rows."""
     import numpy as np
 
     size = limits.lazy_sample_rows
@@ -193,6 +197,7 @@ def _expected_from_samples(
     n_eval: int,
     limits: LiveLimits,
 ) -> float | None:
+    """Evaluation rows expected to coincide with fit rows by chance, from both sides' samples."""
     np = sys.modules.get("numpy")
     if np is None:
         return None
@@ -324,6 +329,7 @@ def bucket_counts(
 def _drift(
     backend: Backend, fit_df: Any, eval_df: Any, cols: list[str]
 ) -> tuple[list[tuple[str, float, float]], int, int]:
+    """(feature, KS, PSI) per numeric column from counts per percentile bucket, and the rows."""
     q = quantile_row(backend, fit_df, cols, DRIFT_PROBS)
     edges = {c: sorted(set(v)) for c, v in q.items() if v}
     if not edges:

@@ -39,6 +39,8 @@ import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from ml_lint_nb.facts.live.spark_ml import pyspark_own
+
 T = TypeVar("T")
 
 # Reading an estimator for longer than this marks it slow: it is not read
@@ -73,10 +75,12 @@ def has_base(obj: Any, base: type | None) -> bool:
 
 
 def _pandas() -> Any:
+    """The user's pandas, or None: never imported here."""
     return sys.modules.get("pandas")
 
 
 def _numpy() -> Any:
+    """The user's NumPy, or None: never imported here."""
     return sys.modules.get("numpy")
 
 
@@ -86,6 +90,7 @@ def _polars() -> Any:
 
 
 def _estimator_base() -> Any:
+    """scikit-learn's ``BaseEstimator``, if the user imported scikit-learn."""
     module = sys.modules.get("sklearn.base")
     return getattr(module, "BaseEstimator", None) if module is not None else None
 
@@ -112,6 +117,7 @@ def kind(obj: Any) -> str | None:
 
 
 def _named_in_mro(obj: Any, module: str, name: str) -> bool:
+    """A class of that module and name in ``type(obj)``'s MRO (found without importing it)."""
     for klass in mro(type(obj)):
         if klass.__dict__.get("__module__") == module and klass.__name__ == name:
             return True
@@ -145,6 +151,7 @@ _REMEMBERED: dict[int, Any] = {}
 
 
 def _remember(obj: Any) -> None:
+    """Mark ``obj`` as not to be read again (weakly: a new object with its id is not marked)."""
     if len(_REMEMBERED) >= _MAX_REMEMBERED:
         _REMEMBERED.clear()
     try:
@@ -242,11 +249,8 @@ def admit(obj: Any) -> Any:
         if _guarded_subclass(obj, np.ndarray):
             raise Refused(cls.__name__)
         return np.ndarray.view(obj, np.ndarray)
-    if which == "spark_model":
-        from ml_lint_nb.facts.live.spark_ml import pyspark_own
-
-        if not pyspark_own(obj):  # a user subclass may run its own code on any read
-            raise Refused(cls.__name__)
+    if which == "spark_model" and not pyspark_own(obj):
+        raise Refused(cls.__name__)  # a user subclass may run its own code on any read
     return obj
 
 

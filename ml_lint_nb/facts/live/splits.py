@@ -145,7 +145,10 @@ def _shared_rows(
         return train_h, test_h, shared
 
     def whole(table: Table, picks: list[int], partial: Any, positions: Any) -> Any:
+        """Whole-row hashes of one part's candidates: its other columns, then the first ones."""
+
         def rows(found: Any) -> Any:
+            """Hashes of the candidates at indices ``found`` of the partial hashes."""
             at = found if positions is None else positions[found]
             rest_h = hash_rows(table, picks, at, np, pd)
             return rest_h * np.uint64(HASH_MULTIPLIER) + partial[found]

@@ -34,6 +34,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ml_lint_nb.facts.live.safe import admit_or_none
+
 
 def _numpy() -> Any:
     """The user's NumPy, or None."""
@@ -91,6 +93,7 @@ class Table:
         name: str | None = None,
         structured: bool = False,
     ) -> None:
+        """A table over ``data``, a view :func:`read_table` made (see the class docstring)."""
         self.kind = kind
         self.data = data
         self.n_rows = n_rows
@@ -133,6 +136,7 @@ class Table:
         )
 
     def _take(self, rows: Any) -> Any:  # pragma: no cover - per backend
+        """The backend's own rows at ``rows``, in one call."""
         raise NotImplementedError
 
     def floats(self, j: int, rows: Any = None) -> Any:
@@ -161,12 +165,14 @@ class PandasTable(Table):
     backend = "pandas"
 
     def labels(self, limit: int | None = None, unnamed: str = "x0") -> list[str]:
+        """A frame's column labels as text (a MultiIndex label joined by ``/``)."""
         if self.kind != "DataFrame":
             return super().labels(limit, unnamed)
         columns = self.data.columns if limit is None else self.data.columns[:limit]
         return [label_of(c) for c in list(columns)]
 
     def column(self, j: int, rows: Any = None) -> Any:
+        """``iloc[:, j]`` (a Series is its own column), rows by ``take``."""
         col = self.data.iloc[:, j] if self.kind == "DataFrame" else self.data
         return col if rows is None else col.take(rows)
 
@@ -182,9 +188,11 @@ class PandasTable(Table):
             yield col
 
     def _take(self, rows: Any) -> Any:
+        """pandas' ``take``: positions, whatever the index."""
         return self.data.take(rows)
 
     def times(self, j: int, named: bool) -> Any:
+        """Datetimes (tz-aware ones in UTC, naive) without NaT; numbers for a named time column."""
         if self.kind != "DataFrame":
             return None
         np, pd = _numpy(), _pandas()
@@ -201,6 +209,7 @@ class PandasTable(Table):
         return None
 
     def present_values(self) -> Any:
+        """pandas' own ``dropna``: NaN, None and NaT are all nulls."""
         return self.data.dropna().to_numpy()
 
     def spreads(self, limit: int) -> tuple[Any, list[str]] | None:
@@ -217,16 +226,19 @@ class PolarsTable(Table):
     backend = "polars"
 
     def labels(self, limit: int | None = None, unnamed: str = "x0") -> list[str]:
+        """A frame's column names."""
         if self.kind != "DataFrame":
             return super().labels(limit, unnamed)
         columns = list(self.data.columns)
         return [label_of(c) for c in (columns if limit is None else columns[:limit])]
 
     def column(self, j: int, rows: Any = None) -> Any:
+        """``to_series(j)`` (a Series is its own column), rows by ``gather``."""
         col = self.data.to_series(j) if self.kind == "DataFrame" else self.data
         return col if rows is None else col.gather(rows)
 
     def _take(self, rows: Any) -> Any:
+        """``gather`` for a Series, row indexing for a frame: a new polars object either way."""
         if self.kind != "DataFrame":
             return self.data.gather(rows)
         return self.data[rows]
@@ -248,6 +260,7 @@ class PolarsTable(Table):
         return None
 
     def present_values(self) -> Any:
+        """Non-null values; a float NaN counts as null, as pandas counts it."""
         part = self.data
         if part.dtype.is_float():
             part = part.fill_nan(None)
@@ -274,10 +287,12 @@ class ArrayTable(Table):
     backend = "numpy"
 
     def column(self, j: int, rows: Any = None) -> Any:
+        """A column of the read-only view (a 1-D array is its own column)."""
         col = self.data if self.ndim == 1 else self.data[:, j]
         return col if rows is None else col[rows]
 
     def _take(self, rows: Any) -> Any:
+        """Fancy indexing: a copy of those rows only."""
         return self.data[rows]
 
     def present_values(self) -> Any:
@@ -285,6 +300,7 @@ class ArrayTable(Table):
         return self.data if self.data.dtype.kind in "biuOSU" else None
 
     def spreads(self, limit: int) -> tuple[Any, list[str]] | None:
+        """``std(axis=0)`` of a numeric (or boolean) array of at most ``limit`` columns."""
         if self.data.dtype.kind not in "biuf" or self.n_cols > limit:
             return None
         return self.data.std(axis=0), [f"column {i}" for i in range(self.n_cols)]
@@ -320,14 +336,12 @@ def read_table(obj: object) -> Table | None:
 
 
 def _read(obj: object) -> Table | None:
+    """:func:`read_table`, which may raise (on an object that fails while being viewed)."""
     cls = type(obj)
     pd, pl, np = _pandas(), _polars(), _numpy()
     if pl is not None and issubclass(cls, pl.DataFrame | pl.Series):
-        if cls not in (pl.DataFrame, pl.Series):
-            from ml_lint_nb.facts.live.safe import admit_or_none
-
-            if admit_or_none(obj) is None:
-                return None  # a subclass with code of its own
+        if cls not in (pl.DataFrame, pl.Series) and admit_or_none(obj) is None:
+            return None  # a subclass with code of its own
         if issubclass(cls, pl.DataFrame):
             n_rows, n_cols = (int(v) for v in obj.shape)  # type: ignore[attr-defined]
             return PolarsTable("DataFrame", obj, n_rows, n_cols, 2)
@@ -397,6 +411,7 @@ def read_column(raw: Any, label: str) -> Column:
 
 
 def _pandas_column(s: Any, label: str, np: Any, pd: Any) -> Column:
+    """A pandas column as a :class:`Column`: its kind from its dtype, nullable types included."""
     dtype = s.dtype
     types = pd.api.types
     name = str(dtype)
@@ -418,6 +433,7 @@ def _pandas_column(s: Any, label: str, np: Any, pd: Any) -> Column:
 
 
 def _array_column(a: Any, label: str, np: Any, pd: Any) -> Column:
+    """A 1-D array as a :class:`Column`; object arrays find their nulls without pandas too."""
     kind = a.dtype.kind
     name = str(a.dtype)
     if kind in "fiu":

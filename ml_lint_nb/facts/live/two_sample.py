@@ -164,6 +164,7 @@ def psi(train: Any, test: Any, np: Any) -> float:
     edges = np.unique(np.quantile(a, np.linspace(0, 1, PSI_BINS + 1)[1:-1]))
 
     def shares(x: Any) -> Any:
+        """Each bin's share of ``x`` (nulls last), floored so that the logarithm stays finite."""
         nulls = np.isnan(x)
         bins = np.searchsorted(edges, x[~nulls], side="right")
         counts = np.bincount(bins, minlength=len(edges) + 1).astype("float64")
