@@ -81,8 +81,6 @@ class Table:
     whose fields the data checks do not read as columns.
     """
 
-    backend = "?"
-
     def __init__(
         self,
         kind: str,
@@ -162,8 +160,6 @@ class Table:
 class PandasTable(Table):
     """A pandas DataFrame or Series, read through the base class."""
 
-    backend = "pandas"
-
     def labels(self, limit: int | None = None, unnamed: str = "x0") -> list[str]:
         """A frame's column labels as text (a MultiIndex label joined by ``/``)."""
         if self.kind != "DataFrame":
@@ -223,8 +219,6 @@ class PandasTable(Table):
 class PolarsTable(Table):
     """A polars DataFrame or Series, read column by column into NumPy (never into pandas)."""
 
-    backend = "polars"
-
     def labels(self, limit: int | None = None, unnamed: str = "x0") -> list[str]:
         """A frame's column names."""
         if self.kind != "DataFrame":
@@ -283,8 +277,6 @@ class PolarsTable(Table):
 
 class ArrayTable(Table):
     """A 1-D or 2-D NumPy array behind a read-only view; columns by position."""
-
-    backend = "numpy"
 
     def column(self, j: int, rows: Any = None) -> Any:
         """A column of the read-only view (a 1-D array is its own column)."""
