@@ -8,7 +8,8 @@ and every reading goes through :func:`ml_lint_nb.facts.live.safe.call`.
 
 The collector owns what the hook remembers between cells (the frames it
 checked, each model's fit record: :mod:`ml_lint_nb.ipython.memory`); the
-evidence anchored on models is :class:`~ml_lint_nb.ipython.evidence.ModelEvidence`.
+evidence anchored on models is
+:class:`~ml_lint_nb.ipython.model_evidence.ModelEvidence`.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from ml_lint_nb.facts.model import Fact, FittedFact, WarningFact
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
-from ml_lint_nb.ipython.evidence import ModelEvidence, at_line, replaced
 from ml_lint_nb.ipython.memory import MAX_UNNAMED, FrameMemory, ModelMemory
+from ml_lint_nb.ipython.model_evidence import ModelEvidence, at_line, replaced
 
 MAX_EARLIER_TRANSFORMERS = 20  # transformers fitted before a split whose state is read again
 
