@@ -11,7 +11,9 @@ text. NumPy and pandas are the user's, passed in (pandas may be None).
 
 from __future__ import annotations
 
+import numbers
 import re
+from collections import Counter
 from typing import Any
 
 from ml_lint_nb.facts.live.tables import Column
@@ -144,8 +146,6 @@ def type_name(value: object) -> str:
     cached = _TYPE_NAMES.get(cls)
     if cached is not None:
         return cached
-    import numbers
-
     if issubclass(cls, str):
         name = "str"
     elif issubclass(cls, bytes):
@@ -184,8 +184,6 @@ def _value_counts(col: Column, np: Any, pd: Any) -> tuple[list[Any], list[int]] 
         if pd is not None:
             vc = pd.Series(present, dtype=object, copy=True).value_counts(dropna=True)
             return list(vc.index[:MAX_KEYS]), [int(c) for c in vc.to_numpy()[:MAX_KEYS]]
-        from collections import Counter
-
         pairs = Counter(present.tolist()).most_common(MAX_KEYS)
         return [k for k, _ in pairs], [c for _, c in pairs]
     except TypeError:
