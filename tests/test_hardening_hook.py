@@ -132,11 +132,11 @@ def test_interrupt_cancels_the_hook_not_the_cell(shell, monkeypatch) -> None:
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    real = collect.collect
-    monkeypatch.setattr(collect, "collect", interrupted)
+    real = collect.Collector.collect
+    monkeypatch.setattr(collect.Collector, "collect", interrupted)
     result = run(shell, LEAK + "answer = 42")
     assert result.success and shell.user_ns["answer"] == 42
-    monkeypatch.setattr(collect, "collect", real)
+    monkeypatch.setattr(collect.Collector, "collect", real)
     run(shell, LEAK.replace("Xw", "Xv").replace("A, B", "C, D"))
     assert "ML203" in codes(shell)
 

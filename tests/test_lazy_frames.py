@@ -16,7 +16,8 @@ from lazy_helpers import MIXED, codes_and_subjects, findings, pandas_pair  # noq
 
 from ml_lint_nb.facts.live.frames import summarise_frame  # noqa: E402
 from ml_lint_nb.facts.live.lazy_frames import summarise_lazy_frame  # noqa: E402
-from ml_lint_nb.facts.live.lazy_splits import spark_drift, spark_overlap  # noqa: E402
+from ml_lint_nb.facts.live.lazy_splits import lazy_drift as spark_drift  # noqa: E402
+from ml_lint_nb.facts.live.lazy_splits import lazy_overlap as spark_overlap  # noqa: E402
 from ml_lint_nb.facts.live.limits import LiveLimits  # noqa: E402
 from ml_lint_nb.findings import Location  # noqa: E402
 

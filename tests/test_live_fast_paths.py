@@ -79,9 +79,7 @@ def test_fit_data_is_fingerprinted_once_per_version(shell, monkeypatch) -> None:
     run(shell, "m2 = LogisticRegression(C=0.5, max_iter=500).fit(df[cols], df['t'])")
     assert calls == ["m1"]  # the same rows: hashed and scored once
     session = get_session(shell)
-    from ml_lint_nb.ipython.collect import _recall, _state
-
-    record = _recall(_state(session), shell.user_ns["m2"])
+    record = session.collector.recall(shell.user_ns["m2"])
     assert record is not None and record.model == "m2"  # the cached fingerprint, this model's
     run(shell, "df['a'] = df['a'] * 2")  # changed in place: a new version of the rows
     run(shell, "m3 = LogisticRegression(max_iter=500).fit(df[cols], df['t'])")

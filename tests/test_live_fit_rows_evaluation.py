@@ -94,9 +94,8 @@ def test_a_fit_inside_a_helper_function_gets_a_fit_record(shell) -> None:
     run(shell, HELPERS)
     run(shell, "m = train_model(alpha)")
     from ml_lint_nb.ipython import get_session
-    from ml_lint_nb.ipython.collect import _recall, _state
 
-    record = _recall(_state(get_session(shell)), shell.user_ns["m"])
+    record = get_session(shell).collector.recall(shell.user_ns["m"])
     assert record is not None and record.n_rows == 2400 and record.labels == tuple("abcd")
     run(shell, "print(m.score(alpha[feats], alpha['y']))")
     [(severity, _message)] = ml204(shell)
@@ -123,9 +122,8 @@ def test_a_helper_fit_on_filtered_rows_is_not_misread(shell) -> None:
     )
     run(shell, "m = train_model(alpha)")
     from ml_lint_nb.ipython import get_session
-    from ml_lint_nb.ipython.collect import _recall, _state
 
-    assert _recall(_state(get_session(shell)), shell.user_ns["m"]) is None
+    assert get_session(shell).collector.recall(shell.user_ns["m"]) is None
 
 
 def test_training_score_of_a_cross_validated_model_is_silent(shell) -> None:

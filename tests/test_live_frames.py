@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml_lint_nb.facts.live.frames import auc, average_ranks, summarise_frame
+from ml_lint_nb.facts.live.frames import summarise_frame
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.predictive import auc, average_ranks
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
 from ml_lint_nb.findings import Location
 
@@ -440,13 +441,13 @@ def test_objects_that_are_not_frames() -> None:
 
 
 def test_a_failing_part_costs_only_that_part(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ml_lint_nb.facts.live import frames
+    from ml_lint_nb.facts.live import column_stats, frames
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(frames, "_duplicates", broken)
-    monkeypatch.setattr(frames, "_numeric_stats", broken)
+    monkeypatch.setattr(column_stats, "_numeric_stats", broken)
     fact = summarise(pd.DataFrame({"a": [1.0, 2.0], "s": ["x", "y"]}))
     assert fact is not None and fact.duplicate_rows is None
     assert [c.name for c in fact.columns] == ["s"]

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from ml_lint_nb.facts.live.limits import LiveLimits
-from ml_lint_nb.facts.live.splits import DRIFT_ROWS, ks_statistic, psi, split_facts
+from ml_lint_nb.facts.live.splits import DRIFT_ROWS, split_facts
+from ml_lint_nb.facts.live.two_sample import ks_statistic, psi
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact, TemporalSplitFact
 from ml_lint_nb.findings import Location
 from tests.test_live_frames import assert_unchanged, snapshot

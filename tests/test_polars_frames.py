@@ -22,8 +22,9 @@ pytest.importorskip("sklearn")
 
 from ml_lint_nb.facts.live import safe  # noqa: E402
 from ml_lint_nb.facts.live.fit_records import record_fit  # noqa: E402
-from ml_lint_nb.facts.live.frames import column_hash, row_hashes, summarise_frame  # noqa: E402
+from ml_lint_nb.facts.live.frames import summarise_frame  # noqa: E402
 from ml_lint_nb.facts.live.limits import LiveLimits  # noqa: E402
+from ml_lint_nb.facts.live.row_hashes import column_hash, row_hashes  # noqa: E402
 from ml_lint_nb.facts.live.splits import split_facts  # noqa: E402
 from ml_lint_nb.findings import Location  # noqa: E402
 

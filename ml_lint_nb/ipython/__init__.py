@@ -19,6 +19,7 @@ class _Hook:
     """The registered ``post_run_cell`` callback; builds the session on first use."""
 
     def __init__(self, shell: Any) -> None:
+        """The warnings recorder now, the session (and the engine's import) at the first cell."""
         from ml_lint_nb.facts.live.warnings_capture import WarningRecorder
 
         self.shell = shell
@@ -26,6 +27,7 @@ class _Hook:
         self.recorder = WarningRecorder()  # installed now: the first cell's warnings count too
 
     def get(self) -> Any:
+        """The session, built on first use (so ``%load_ext`` itself stays light)."""
         if self.session is None:
             from ml_lint_nb.ipython.session import LiveSession
 
@@ -49,11 +51,13 @@ class _Hook:
 
 
 def get_session(shell: Any) -> Any:
+    """The session of ``shell``'s loaded extension, or None when it is not loaded."""
     hook = _HOOKS.get(id(shell))
     return hook.get() if hook is not None else None
 
 
 def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext ml_lint_nb``: the hook, the warnings wrapper, ``%mlcheck`` (once per shell)."""
     if id(shell) in _HOOKS:
         return
     hook = _Hook(shell)
@@ -66,6 +70,7 @@ def load_ipython_extension(shell: Any) -> None:
 
 
 def unload_ipython_extension(shell: Any) -> None:
+    """``%unload_ext ml_lint_nb``: removes exactly what loading added."""
     hook = _HOOKS.pop(id(shell), None)
     if hook is None:
         return
@@ -79,6 +84,7 @@ def unload_ipython_extension(shell: Any) -> None:
 
 
 def _complete(shell: Any, event: Any) -> list[str]:
+    """Tab completion for ``%mlcheck``; a failure completes nothing rather than raising."""
     from ml_lint_nb.ipython.magics import complete
 
     try:
@@ -88,7 +94,10 @@ def _complete(shell: Any, event: Any) -> list[str]:
 
 
 def _magic(hook: _Hook) -> Any:
+    """The ``%mlcheck`` line magic, bound to this shell's hook (its session)."""
+
     def mlcheck(line: str) -> None:
+        """Run one ``%mlcheck`` line; a usage error prints the usage, never a traceback."""
         from ml_lint_nb.ipython.magics import USAGE, UsageError, run
 
         try:

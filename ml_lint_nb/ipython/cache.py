@@ -24,6 +24,7 @@ class LiveCache:
     """
 
     def __init__(self) -> None:
+        """An empty cache: key -> (weak reference, shape, summary)."""
         self._entries: dict[tuple, tuple[Any, str, Any]] = {}
 
     def get(self, key: tuple, obj: Any) -> Any:
@@ -42,6 +43,7 @@ class LiveCache:
         self._entries.clear()
 
     def put(self, key: tuple, obj: Any, value: Any) -> None:
+        """Cache ``value`` for ``obj`` (not at all if ``obj`` takes no weak reference)."""
         try:
             ref = weakref.ref(obj)
         except TypeError:

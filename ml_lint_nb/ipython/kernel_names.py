@@ -19,6 +19,7 @@ DATA_TYPES = ("DataFrame", "Series", "ndarray")
 
 
 def value_for(name: str, ns: dict[str, Any]) -> V | None:
+    """The dataflow's value for ``ns[name]`` from its type alone (a module, a class, data, a model)."""
     if name not in ns:
         return None
     obj = ns[name]
@@ -52,6 +53,7 @@ def value_for(name: str, ns: dict[str, Any]) -> V | None:
 
 
 def _plain_str(value: Any) -> str:
+    """``value`` if it is exactly a string (a hostile ``__module__`` is not), else ``""``."""
     return value if type(value) is str else ""
 
 

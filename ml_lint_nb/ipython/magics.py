@@ -1,7 +1,10 @@
 """``%mlcheck``: on-demand checks and control of the hook.
 
 Usage lines are short and one bad argument gives a one-line error, never a
-traceback: this is typed in a notebook, mid-thought.
+traceback: this is typed in a notebook, mid-thought. The checks gather
+facts about the named objects and hand them to the session
+(:meth:`~ml_lint_nb.ipython.session.LiveSession.check_on_demand`), which
+runs the rules the way it does for a cell: this module runs none itself.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ SUBCOMMANDS = ("on", "off", "status", "ignore", "explain", "display", "config", 
 
 
 class UsageError(Exception):
-    pass
+    """A ``%mlcheck`` line that cannot run as typed; its message is the one line shown."""
 
 
 def run(session: LiveSession, line: str) -> None:
@@ -65,6 +68,7 @@ def dispatch(session: LiveSession, line: str) -> None:
 
 
 def list_open(session: LiveSession) -> None:
+    """``%mlcheck`` alone: the session's open findings, on-demand ones included."""
     from ml_lint_nb.findings import report_order
 
     findings = report_order(session.open.values())
@@ -75,7 +79,10 @@ def list_open(session: LiveSession) -> None:
 
 
 def _switch(on: bool) -> Any:
+    """The handler of ``on`` or ``off``."""
+
     def handler(session: LiveSession, rest: list[str]) -> None:
+        """Turn the checks after each cell on or off (``%mlcheck`` itself always works)."""
         if rest:
             raise UsageError("on/off take no arguments")
         session.enabled = on
@@ -85,6 +92,7 @@ def _switch(on: bool) -> Any:
 
 
 def status(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck status``: the hook's state in one line."""
     state = "on" if session.enabled else "off"
     ignored = ", ".join(sorted(session.ignored)) or "none"
     source = session.config.source or "defaults"
@@ -95,6 +103,7 @@ def status(session: LiveSession, rest: list[str]) -> None:
 
 
 def debug(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck debug``: the last internal errors, which the hook never raises into a cell."""
     if not session.errors:
         print("ml-lint-nb: no internal errors in this session.")
         return
@@ -104,6 +113,7 @@ def debug(session: LiveSession, rest: list[str]) -> None:
 
 
 def ignore(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck ignore CODE``: silence registered codes (or names, prefixes) for the session."""
     from ml_lint_nb.rules.registry import UnknownSelector, resolve_selector
 
     if not rest:
@@ -120,6 +130,7 @@ def ignore(session: LiveSession, rest: list[str]) -> None:
 
 
 def explain(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck explain CODE``: the rule's documentation page, from the rule itself."""
     from ml_lint_nb.ipython.display import rule_page, show_markdown
     from ml_lint_nb.rules.registry import UnknownSelector, get_rule
 
@@ -133,6 +144,7 @@ def explain(session: LiveSession, rest: list[str]) -> None:
 
 
 def display_mode(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck display html|widgets``: widgets add a panel beside the findings bundle."""
     if rest not in (["html"], ["widgets"]):
         raise UsageError("display takes html or widgets")
     session.display_mode = rest[0]
@@ -140,6 +152,7 @@ def display_mode(session: LiveSession, rest: list[str]) -> None:
 
 
 def config(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck config KEY=VALUE``: change the session's limits, each value checked first."""
     from dataclasses import replace
 
     if not rest:
@@ -184,6 +197,7 @@ def _config_value(key: str, kind: type, value: str) -> Any:
 
 
 def _options(rest: list[str], allowed: set[str]) -> tuple[list[str], dict[str, str]]:
+    """Names and ``--option value`` pairs; an unknown, repeated or empty option is an error."""
     positional: list[str] = []
     options: dict[str, str] = {}
     it = iter(rest)
@@ -235,14 +249,17 @@ def _kind(obj: object) -> str | None:
 
 
 def _what(obj: object) -> str:
+    """``a DataFrame``: what a name holds, for a usage error (its class name only)."""
     return f"a {type(obj).__name__}"
 
 
 def _rows(obj: Any) -> int:
+    """Rows of a frame, series or array the user named on the command line."""
     return int(obj.shape[0])
 
 
 def _defined(ns: dict[str, Any], name: str) -> Any:
+    """The object a name on the command line holds; a usage error when it is not defined."""
     if name not in ns:
         raise UsageError(f"name {name!r} is not defined")
     return ns[name]
@@ -281,6 +298,7 @@ def check_names(session: LiveSession, args: list[str]) -> None:
 
 
 def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str, str]) -> Any:
+    """The ``--y`` variable, checked to be one column with as many rows as the first frame."""
     if "--y" not in options:
         return None
     y = _defined(session.shell.user_ns, options["--y"])
@@ -298,6 +316,7 @@ def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str
 
 
 def _check_target_column(names: list[str], objs: list[Any], kinds: list[Any], col: str) -> None:
+    """``--target COL`` must name a column of the first frame; the error lists its columns."""
     if kinds[0] != "frame":
         raise UsageError(f"--target needs a DataFrame; {names[0]} is {_what(objs[0])}")
     columns = [str(c) for c in list(objs[0].columns)]
@@ -313,10 +332,9 @@ def _check_data(
     kinds: list[Any],
     options: dict[str, str],
 ) -> None:
+    """Frames and arrays: each one's data checks (exact up to a million rows), then each
+    later one's overlap, time order and drift against the first."""
     from dataclasses import replace
-
-    from ml_lint_nb.engine import rules_for, run_rules
-    from ml_lint_nb.facts.store import FactStore
 
     target = options.get("--target")
     if target is not None:
@@ -350,9 +368,7 @@ def _check_data(
         if k > 0:  # leaking features are measured on the first frame only
             fact = replace(fact, predictive=())
         facts.append(fact)
-        from ml_lint_nb.ipython.collect import mark_checked
-
-        mark_checked(session, name, target if has_target else None)
+        session.mark_checked(name, target if has_target else None)
         shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
@@ -363,14 +379,8 @@ def _check_data(
             )
         except Exception:
             session._internal_error()
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    check = "%mlcheck " + " ".join(names)
-    if not found:
-        session.record([], check)  # what an earlier run of this check found is fixed
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
-        return
-    session.publish(found, [], check=check)
 
 
 def _check_lazy(
@@ -387,10 +397,7 @@ def _check_lazy(
     """
     from dataclasses import replace
 
-    from ml_lint_nb.engine import rules_for, run_rules
     from ml_lint_nb.facts.live.safe import lazy_kind
-    from ml_lint_nb.facts.store import FactStore
-    from ml_lint_nb.ipython.collect import mark_checked
 
     if set(kinds) != {"lazy"} or len({lazy_kind(o) for o in objs}) != 1:
         raise UsageError(
@@ -427,7 +434,7 @@ def _check_lazy(
             raise UsageError(f"{name} could not be read: {'; '.join(got.notes) or 'unknown'}")
         fact = got.fact if k == 0 else replace(got.fact, predictive=())
         facts.append(fact)
-        mark_checked(session, name, target if has_target else None)
+        session.mark_checked(name, target if has_target else None)
         shapes.append(f"{name} ({fact.n_rows:,} rows x {fact.n_cols} columns)")
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
@@ -437,23 +444,14 @@ def _check_lazy(
             continue
         facts.extend(more)
         notes.extend(more_notes)
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    check = "%mlcheck " + " ".join(names)
-    if not found:
-        session.record([], check)  # what an earlier run of this check found is fixed
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts, notes):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         for note in notes:
             print(f"ml-lint-nb: {note}")
-        return
-    session.publish(found, [], notes, check=check)
 
 
 def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
     """Fitted-state checks of one estimator, scored on ``--X``/``--y`` when given."""
-    from ml_lint_nb.engine import rules_for, run_rules
-    from ml_lint_nb.facts.store import FactStore
-
     ns = session.shell.user_ns
     if ("--X" in options) != ("--y" in options):
         raise UsageError("--X and --y go together")
@@ -492,13 +490,8 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
             )
         except Exception:
             session._internal_error()
-    rules, _ = rules_for(session.config, None, "live")
-    found, _notes = run_rules(FactStore(facts, modes=("live",)), rules)
-    if not found:
-        session.record([], f"%mlcheck {name}")  # what an earlier run of this check found is fixed
+    if not session.check_on_demand(f"%mlcheck {name}", facts):
         print(f"ml-lint-nb: {name}: no model findings.")
-        return
-    session.publish(found, [], check=f"%mlcheck {name}")
 
 
 def check_df(session: LiveSession, rest: list[str]) -> None:

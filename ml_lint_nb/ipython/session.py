@@ -1,11 +1,13 @@
 """The live session: after each cell, the cell's code and the objects it touched become findings.
 
 One :class:`LiveSession` per kernel. It keeps its own incremental dataflow
-(the static interpreter, fed cells in execution order), asks the live
-extractors about the objects a cell bound, fitted, split or scored, runs the
-one rule set over both kinds of facts, and shows what is new under the cell.
-The hook never raises into the user's cell: internal errors are kept for
-``%mlcheck debug`` and announced once.
+(the static interpreter, fed cells in execution order), asks its
+:class:`~ml_lint_nb.ipython.collect.Collector` about the objects a cell
+bound, fitted, split or scored, runs the one rule set over both kinds of
+facts, and shows what is new under the cell. ``%mlcheck`` reaches the rules
+the same way (:meth:`LiveSession.check_on_demand`). The hook never raises
+into the user's cell: internal errors are kept for ``%mlcheck debug`` and
+announced once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import re
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,8 +34,9 @@ from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.values import DataV, EstV, LitV
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
-from ml_lint_nb.ipython import collect, display
 from ml_lint_nb.ipython.cache import MISS, LiveCache
+from ml_lint_nb.ipython.collect import Collector
+from ml_lint_nb.ipython.display import publish_findings
 from ml_lint_nb.suppressions import parse_noqa
 
 # a column taken inline, as the static reader names it: test['churn']
@@ -59,6 +63,8 @@ class LiveSession:
     """State of ml-lint-nb in one kernel; see the module docstring."""
 
     def __init__(self, shell: Any, config: Config | None = None, recorder: Any = None) -> None:
+        """A session for ``shell``: the configuration found from the working directory unless
+        given, and the warnings ``recorder`` the extension installed at load."""
         self.shell = shell
         self.enabled = True
         self.interp = Interpreter()
@@ -66,7 +72,7 @@ class LiveSession:
         self.config = config if config is not None else self._load_config()
         settings = dict(self.config.live)
         self.display_mode = settings.pop("display", "html")
-        self.limits = replace(LiveLimits(), **settings)
+        limits = replace(LiveLimits(), **settings)
         self.open: dict[tuple, Finding] = {}
         self.runs: dict[str, CellRun] = {}
         self.ignored: set[str] = set()
@@ -78,20 +84,28 @@ class LiveSession:
         self.sources: dict[str, list[str]] = {}  # cell key -> source lines, for # noqa
         self.count_to_key: dict[int | None, str] = {}
         self._live_cache = LiveCache()
+        self.collector = Collector(shell, self.interp, self._live_cache, limits, self._note)
         # where each open finding belongs: the cell whose code it is located in
         # (re-running that cell without it fixes it) and the cell whose output
         # showed it (re-running that cell shows it in full again)
         self.owner_of: dict[tuple, str | None] = {}
         self.shown_under: dict[tuple, str | None] = {}
         self.last_count: int | None = None  # the prompt number of the last cell run
-        self.summarised: set[str] = set()  # names whose frames the data checks have seen
-        self.summarised_roots: set[str] = set()  # dataflow roots of those frames
-        self.last_tree: ast.AST | None = None  # the cell being analysed
-        self.unnamed_seen: dict[int, tuple] = {}  # id(DataV) -> (DataV, LiveData) of fit data
         self.on_demand: dict[str, set[tuple]] = {}  # "%mlcheck df" -> the findings it opened
 
     # ------------------------------------------------------------- set-up
+    @property
+    def limits(self) -> LiveLimits:
+        """The caps of every reading of the user's objects (``%mlcheck config`` changes them)."""
+        return self.collector.limits
+
+    @limits.setter
+    def limits(self, value: LiveLimits) -> None:
+        """New caps, for every reading from now on (the collector reads with them)."""
+        self.collector.limits = value
+
     def _load_config(self) -> Config:
+        """The configuration found from the kernel's working directory (defaults if broken)."""
         try:
             return find_config(Path.cwd())
         except ConfigError as exc:
@@ -116,6 +130,8 @@ class LiveSession:
             self.last_hook_ms = (time.perf_counter() - start) * 1000
 
     def _after_cell(self, result: Any) -> None:
+        """What :meth:`post_run_cell` does, unguarded: skip what is not a cell of the user's
+        that ran to completion, then analyse it and show what is new."""
         warnings_seen = self.recorder.drain() if self.recorder is not None else []
         if result is None:
             return
@@ -198,7 +214,7 @@ class LiveSession:
         new_splits = self.interp.splits[splits_before:]
         if previous is not None:
             self._forget_run(previous, new_protos)
-            self._recheck_frames()
+            self.collector.recheck_frames()
         self._trim()
         where = Location(cell=None, cell_id=cell_id, line=1, execution_count=count)
         touched = (
@@ -211,32 +227,59 @@ class LiveSession:
             self.sources[key] = raw.splitlines()
             self.count_to_key[count] = key
             return []
-        self.last_tree = tree  # the live extractors read the cell's model calls from it
-        if len(self.unnamed_seen) > 256:
-            self.unnamed_seen.clear()
-        live = self.live_facts(new_protos, new_splits, where, warnings_seen or [])
+        live = self.live_facts(new_protos, new_splits, where, warnings_seen or [], tree)
         if not new_protos and not new_splits and not live:
             return []
         self.interp.finish()
         facts = Finaliser(self.interp, live=self._resolve).facts()
-        store = FactStore([*facts, *live], modes=("static", "live"))
-        rules, _ = rules_for(self.config, None, "live")
-        static_rules, _ = rules_for(self.config, None, "static")
-        seen_codes = {r.code for r in rules}
-        rules = rules + [r for r in static_rules if r.code not in seen_codes]
-        found, notes = run_rules(store, rules)
-        for n in notes:
-            self.errors.append(n.message)
+        found = self.findings_of([*facts, *live], modes=("static", "live"))
         self.sources[key] = raw.splitlines()
         self.count_to_key[count] = key
         return merge_findings(self._suppress(found))
+
+    # ---------------------------------------------------------------- rules
+    def findings_of(self, facts: list[Fact], modes: tuple[str, ...]) -> list[Finding]:
+        """The one way this session runs rules: the engine's, over one store of ``facts``.
+
+        A cell's facts (``modes`` static and live) are judged by the live
+        rules and, beside them, the static rules; ``%mlcheck``'s (live only)
+        by the live rules. The configuration picks the rules; a rule that
+        fails is kept for ``%mlcheck debug``.
+        """
+        store = FactStore(facts, modes=modes)
+        rules, _ = rules_for(self.config, None, "live")
+        if "static" in modes:
+            static_rules, _ = rules_for(self.config, None, "static")
+            seen_codes = {r.code for r in rules}
+            rules = rules + [r for r in static_rules if r.code not in seen_codes]
+        found, notes = run_rules(store, rules)
+        for n in notes:
+            self.errors.append(n.message)
+        return found
+
+    def check_on_demand(self, check: str, facts: list[Fact], notes: Sequence[str] = ()) -> bool:
+        """``%mlcheck``'s facts judged like a cell's, shown under the prompt and kept as open.
+
+        ``check`` names the on-demand check (``"%mlcheck df"``): running it
+        again replaces what it found before, so a fixed frame leaves the open
+        list. False when nothing was found (the caller says so in its words).
+        """
+        found = self.findings_of(facts, modes=("live",))
+        if not found:
+            self.record([], check)  # what an earlier run of this check found is fixed
+            return False
+        self.publish(found, [], list(notes), check=check)
+        return True
+
+    def mark_checked(self, name: str, target: str | None) -> None:
+        """A frame ``%mlcheck`` checked: later fits on it report only what is new."""
+        self.collector.mark_checked(name, target)
 
     # ------------------------------------------------------- live evidence
     def _resolve(self, d: DataV) -> LiveData | None:
         """Kernel evidence for a named value whose binding is still the one the code made."""
         if not d.name and d.pred_est is None:
-            hit = self.unnamed_seen.get(id(d))  # train[features] as a fit received it
-            return hit[1] if hit is not None and hit[0] is d else None
+            return self.collector.unnamed_evidence(d)  # train[features] as a fit received it
         if not d.name or d.pred_est is not None:
             return None
         current = self.interp.env.get(d.name)
@@ -277,6 +320,7 @@ class LiveSession:
             return hit
 
         def read() -> LiveData | None:
+            """The column read from the admitted frame (run through ``safe.call``)."""
             view = safe.admit_or_none(obj)
             cols = safe.columns(obj)
             if view is None or cols is None or d.column not in cols:
@@ -292,6 +336,7 @@ class LiveSession:
         return self._live_cache.get(key, obj)
 
     def cache_put(self, key: tuple, obj: Any, value: Any) -> None:
+        """Cache a summary of ``obj`` under ``key`` (by weak reference: never the object)."""
         self._live_cache.put(key, obj, value)
 
     def _resolve_free(self, name: str) -> Any:
@@ -304,11 +349,16 @@ class LiveSession:
             return None
 
     def live_facts(
-        self, protos: list[Proto], splits: list[SplitToken], where: Location, warnings_seen: list
+        self,
+        protos: list[Proto],
+        splits: list[SplitToken],
+        where: Location,
+        warnings_seen: list,
+        tree: ast.AST | None = None,
     ) -> list[Fact]:
-        """Facts only the kernel can give about what this cell touched."""
+        """Facts only the kernel can give about what this cell (parsed as ``tree``) touched."""
         try:
-            return collect.collect(self, protos, splits, where, warnings_seen)
+            return self.collector.collect(protos, splits, where, warnings_seen, tree)
         except Exception:
             self._internal_error()
             return []
@@ -329,6 +379,7 @@ class LiveSession:
         new_ids = {id(p) for p in new_protos}
 
         def keep(p: Proto) -> bool:
+            """Events of other runs, and this cell's evaluations of other configurations."""
             if p.location.execution_count != old_count or id(p) in new_ids:
                 return True
             est = p.args.get("estimator") if p.kind == "evaluation" else None
@@ -338,22 +389,6 @@ class LiveSession:
         self.interp.splits = [
             t for t in self.interp.splits if t.location.execution_count != old_count
         ]
-
-    def _recheck_frames(self) -> None:
-        """A re-run cell's frames are checked again, so its output explains itself again.
-
-        The data checks skip rows they have seen (``summarised``); a re-run
-        binds the same names to new objects, and its saved output must not
-        lose the data findings the first run showed.
-        """
-        for name in self.interp._defs:
-            self.summarised.discard(name)
-            value = self.interp.env.get(name)
-            # rows this cell loads are checked again; a frame derived here from
-            # rows loaded earlier (``X_s = scaler.fit_transform(X)``, ``X_train =
-            # scaler.transform(X_train)``) shares them, and they stay checked
-            if isinstance(value, DataV) and value.origin is None:
-                self.summarised_roots -= {p[0] for p in value.rows.paths}
 
     def _trim(self) -> None:
         """Bound the dataflow memory, so each cell costs the same after thousands of cells.
@@ -449,6 +484,7 @@ class LiveSession:
         return self.count_to_key.get(f.location.execution_count, key)
 
     def _close(self, ident: tuple) -> None:
+        """A finding is fixed: it leaves the open list and its owners."""
         self.open.pop(ident, None)
         self.owner_of.pop(ident, None)
         self.shown_under.pop(ident, None)
@@ -525,7 +561,7 @@ class LiveSession:
         if self.notes:
             notes.extend(self.notes)
             self.notes = []
-        display.publish_findings(
+        publish_findings(
             new,
             list(still or []),
             notes,
@@ -533,7 +569,12 @@ class LiveSession:
             on_silence=self.ignored.add,
         )
 
+    def _note(self, text: str) -> None:
+        """A line to show under the next findings (a check deferred to ``%mlcheck``)."""
+        self.notes.append(text)
+
     def _internal_error(self) -> None:
+        """Keep the traceback for ``%mlcheck debug``; announce the first one under the cell."""
         self.errors.append(traceback.format_exc(limit=6))
         if len(self.errors) > 50:
             del self.errors[:-50]
@@ -565,6 +606,7 @@ def cell_key(raw: str, cell_id: str | None) -> str:
 
 
 def _make_recorder() -> Any:
+    """A warnings recorder for a session built without the extension's (tests, scripts)."""
     try:
         from ml_lint_nb.facts.live.warnings_capture import WarningRecorder
     except ImportError:

@@ -58,6 +58,7 @@ def is_estimator(obj: object) -> bool:
 
 
 def _callable_attr(attr: object) -> bool:
+    """A class attribute that can be called (a static or class method counts), under a guard."""
     if attr is None:
         return False
     if isinstance(attr, staticmethod | classmethod):
@@ -69,6 +70,7 @@ def _callable_attr(attr: object) -> bool:
 
 
 def own_dict(obj: object) -> dict[str, Any]:
+    """The instance dictionary, read past any ``__getattr__``: learned state lives there."""
     try:
         d = object.__getattribute__(obj, "__dict__")
     except Exception:
@@ -125,6 +127,7 @@ def is_fitted(obj: object) -> bool:
 
 
 def _root_module(obj: object) -> str:
+    """The top-level package of the object's class (``catboost``), or ``""``."""
     try:
         return str(type(obj).__module__).split(".", 1)[0]
     except Exception:
@@ -132,6 +135,7 @@ def _root_module(obj: object) -> str:
 
 
 def _numpy() -> Any:
+    """The user's NumPy, or None: never imported here."""
     return sys.modules.get("numpy")
 
 
@@ -185,6 +189,7 @@ def _floats(value: Any, limit: int) -> tuple[float, ...]:
 
 
 def _names(value: Any, limit: int) -> tuple[str, ...]:
+    """The first ``limit`` entries of a sequence of names as text (empty when not that)."""
     if value is MISSING or value is None or isinstance(value, str | bytes):
         return ()
     try:
@@ -215,6 +220,7 @@ def simple_value(value: Any) -> tuple[bool, Any]:
 
 
 def _params(obj: object) -> dict[str, Any]:
+    """``get_params(deep=False)`` reduced to its simple values (a broken one gives ``{}``)."""
     try:
         raw = obj.get_params(deep=False)  # type: ignore[attr-defined]
     except Exception:
@@ -309,6 +315,7 @@ def _children(name: str, obj: object, cls: str) -> list[tuple[str, Any]]:
 
 
 def _ensemble_size(obj: object) -> int | None:
+    """Members a homogeneous ensemble fitted (``len(estimators_)``), or None."""
     members = public_attr(obj, "estimators_")
     if members is MISSING or members is None:
         return None
@@ -346,6 +353,7 @@ def fitted_fact(name: str, obj: object, location: Location) -> FittedFact | None
 def _fitted(
     name: str, obj: object, location: Location, depth: int, seen: set[int]
 ) -> FittedFact | None:
+    """:func:`fitted_fact` at ``depth`` of a composite; ``seen`` stops a part that contains itself."""
     if depth > MAX_DEPTH or id(obj) in seen or not is_estimator(obj) or not is_fitted(obj):
         return None
     seen = seen | {id(obj)}

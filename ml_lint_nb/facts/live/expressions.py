@@ -5,8 +5,9 @@ holds. The hook finds them again by evaluating a small, side-effect-free
 subset of Python over the user's namespace: a name, a column selection
 (``df["a"]``, ``df[cols]``), ``.values`` / ``.to_numpy()``, ``.drop(columns=...)``
 and positional slices (``.iloc[:800]``, ``X[800:]``). Everything runs on
-base-class views of pandas and numpy objects, so a subclass's own methods
-never run; anything else resolves to ``None``.
+the views :func:`~ml_lint_nb.facts.live.tables.base_view` gives (base-class
+pandas objects, read-only arrays, polars frames without code of their own),
+so a subclass's own methods never run; anything else resolves to ``None``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import ast
 import sys
 from typing import Any
+
+from ml_lint_nb.facts.live.tables import base_view
 
 MAX_LABELS = 2_000  # a column list longer than this is not resolved
 
@@ -53,37 +56,16 @@ def label(node: ast.AST, limit: int = 40) -> str:
 
 
 def _polars() -> Any:
+    """The user's polars, or None: never imported here."""
     return sys.modules.get("polars")
 
 
-def view(obj: Any, np: Any, pd: Any) -> Any:
-    """A base-class view of a frame, series or array; ``None`` for anything else.
-
-    A polars frame or series is itself (immutable to us; a subclass with code
-    of its own is refused, see :func:`ml_lint_nb.facts.live.safe.admit`).
-    """
-    cls = type(obj)
-    pl = _polars()
-    if pl is not None and issubclass(cls, pl.DataFrame | pl.Series):
-        from ml_lint_nb.facts.live.safe import admit_or_none
-
-        return admit_or_none(obj)
-    if pd is not None and issubclass(cls, pd.DataFrame):
-        return pd.DataFrame(obj, copy=False)
-    if pd is not None and issubclass(cls, pd.Series):
-        return pd.Series(obj, copy=False)
-    if issubclass(cls, np.ndarray):
-        arr = np.asarray(obj).view()
-        arr.flags.writeable = False
-        return arr
-    return None
-
-
 def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """The view ``node`` denotes: a name, ``.values``, a method call or a subscript; else None."""
     if depth > 6:
         return None
     if isinstance(node, ast.Name):
-        return view(ns.get(node.id), np, pd) if node.id in ns else None
+        return base_view(ns.get(node.id)) if node.id in ns else None
     if isinstance(node, ast.Attribute):
         if node.attr == "values":
             base = _data(node.value, ns, np, pd, depth + 1)
@@ -100,6 +82,11 @@ def _data(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> An
 
 
 def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """``.to_numpy()``, a polars ``select``/``drop`` or a pandas ``drop(columns=...)``; else None.
+
+    Each is a method without side effects whose arguments are literals (or
+    names holding labels), so evaluating it here runs nothing of the user's.
+    """
     meth = node.func.attr  # type: ignore[attr-defined]
     base = _data(node.func.value, ns, np, pd, depth + 1)  # type: ignore[attr-defined]
     if base is None:
@@ -138,6 +125,7 @@ def _method(node: ast.Call, ns: dict[str, Any], np: Any, pd: Any, depth: int) ->
 
 
 def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:
+    """A positional row slice (``.iloc[:800]``, ``X[800:]``) or a column selection; else None."""
     value, key = node.value, node.slice
     if isinstance(value, ast.Attribute) and value.attr == "iloc":
         base = _data(value.value, ns, np, pd, depth + 1)
@@ -211,4 +199,4 @@ def _literal(node: ast.AST | None, ns: dict[str, Any], pd: Any) -> Any:
     return None
 
 
-__all__ = ["base_name", "label", "resolve", "view"]
+__all__ = ["base_name", "label", "resolve"]

@@ -17,32 +17,29 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_lint_nb.facts.live.expressions import view
-from ml_lint_nb.facts.live.frames import (
-    HASH_MULTIPLIER,
-    _float_hash,
-    column_hash,
-    guarded,
-    label_of,
-    polars_floats,
-    polars_module,
-    polars_take,
-    seeded_subset,
-)
 from ml_lint_nb.facts.live.limits import LiveLimits
-from ml_lint_nb.facts.live.splits import drift_fact
+from ml_lint_nb.facts.live.row_hashes import column_hash, combine, float_hash, hash_rows
+from ml_lint_nb.facts.live.safe import guarded
+from ml_lint_nb.facts.live.sampling import original, seeded_subset
+from ml_lint_nb.facts.live.tables import Table, floats, read_table
+from ml_lint_nb.facts.live.two_sample import (
+    CHANCE_ROWS,
+    DRIFT_ROWS,
+    FIRST_COLUMNS,
+    MAX_EXAMPLES,
+    confirm_candidates,
+    distinct_rows,
+    drift_fact,
+    expected_coincidences,
+    isin,
+    repeat_share,
+    target_counts,
+)
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
 
-HASH_ROWS = (
-    200_000  # fit rows hashed at most (a seeded sample above: overlap is then a lower bound)
-)
-DRIFT_ROWS = 2_000  # rows a side compared for drift (resolves a KS gap of about 0.06)
-CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
+HASH_ROWS = 200_000  # fit rows hashed at most (a seeded sample above: overlap is a lower bound)
 SAMPLE_ROWS = max(DRIFT_ROWS, CHANCE_ROWS)  # the fit rows' one seeded sample serves both
-MAX_DRIFT = 5
-MAX_EXAMPLES = 5
-FIRST_COLUMNS = 4  # columns hashed for every fit row; whole rows only for candidate matches
 TRAINING_SHARE = 0.95  # evaluation rows this much inside the fit rows are a training score
 
 
@@ -99,13 +96,19 @@ def record_fit(
     if np is None:
         return None
     pd = sys.modules.get("pandas")
-    data = view(X, np, pd)
-    if data is None:
+    table = _table(X)
+    if table is None:
         return None
     with np.errstate(all="ignore"):
         return guarded(
-            lambda: _record(model_name, model, data_label, data, y, limits, np, pd), None
+            lambda: _record(model_name, model, data_label, table, y, limits, np, pd), None
         )
+
+
+def _table(data: object) -> Table | None:
+    """The table of a fit's (or an evaluation's) data; record arrays are not read as tables."""
+    table = read_table(data)
+    return None if table is None or table.structured else table
 
 
 VERSION_ROWS = 64  # rows whose values stand for a table's version in the fit cache
@@ -128,172 +131,77 @@ def data_version(X: object, y: object | None, limits: LiveLimits) -> tuple | Non
 
 
 def _version(X: object, y: object | None, limits: LiveLimits, np: Any, pd: Any) -> tuple | None:
+    """Per part (``X``, ``y``): shape, labels, dtype and the hashes of a few seeded rows."""
     out: list[Any] = []
     for part in (X, y):
         if part is None:
             out.append(None)
             continue
-        data = view(part, np, pd)
-        if data is None:
+        table = _table(part)
+        if table is None:
             return None
-        labels, _framed = _columns(data, limits, np, pd)
-        n = _n_rows(data)
+        labels = tuple(table.labels(limits.max_columns))
+        n = table.n_rows
         pos = None if n <= VERSION_ROWS else seeded_subset(n, VERSION_ROWS, limits.seed + 7, np)
-        few = _take(data, pos)
         h = None
-        for col in _sample_columns(few, len(labels), np, pd):
-            part_h = column_hash(col, np, pd)
-            h = part_h if h is None else h * np.uint64(HASH_MULTIPLIER) + part_h
+        for col in table.take(pos).first_columns(len(labels)):
+            h = combine(h, column_hash(col, np, pd), np)
         values = b"" if h is None else h.tobytes()
+        data = table.data
         out.append((tuple(data.shape), labels, str(getattr(data, "dtype", "")), values))
     return tuple(out)
-
-
-def _columns(data: Any, limits: LiveLimits, np: Any, pd: Any) -> tuple[tuple[str, ...], bool]:
-    pl = polars_module()
-    if pl is not None and isinstance(data, pl.DataFrame):
-        return tuple(label_of(c) for c in list(data.columns)[: limits.max_columns]), True
-    if pl is not None and isinstance(data, pl.Series):
-        return (label_of(data.name) if data.name else "x0",), True
-    if pd is not None and isinstance(data, pd.DataFrame):
-        return tuple(label_of(c) for c in list(data.columns[: limits.max_columns])), True
-    if pd is not None and isinstance(data, pd.Series):
-        return (label_of(data.name) if data.name is not None else "x0",), True
-    if data.ndim == 1:
-        return ("x0",), False
-    if data.ndim != 2 or data.dtype.names is not None:
-        raise ValueError("not a table")
-    return tuple(f"x{j}" for j in range(min(data.shape[1], limits.max_columns))), False
-
-
-def _column(data: Any, j: int, rows: Any, np: Any, pd: Any) -> Any:
-    pl = polars_module()
-    if pl is not None and isinstance(data, pl.DataFrame | pl.Series):
-        col = data.to_series(j) if isinstance(data, pl.DataFrame) else data
-        return col if rows is None else col.gather(rows)
-    if pd is not None and isinstance(data, pd.DataFrame):
-        col = data.iloc[:, j]
-        return col if rows is None else col.take(rows)
-    if pd is not None and isinstance(data, pd.Series):
-        return data if rows is None else data.take(rows)
-    col = data if data.ndim == 1 else data[:, j]
-    return col if rows is None else col[rows]
-
-
-def _sample_columns(data: Any, k: int, np: Any, pd: Any) -> Any:
-    """The first ``k`` columns of a (small, sampled) table, one by one.
-
-    ``DataFrame.items`` reads each column once; ``iloc[:, j]`` per column costs
-    several times more, which the fit of a wide frame pays on every column.
-    """
-    if pd is not None and isinstance(data, pd.DataFrame):
-        for j, (_label, col) in enumerate(data.items()):
-            if j >= k:
-                return
-            yield col
-        return
-    for j in range(k):
-        yield _column(data, j, None, np, pd)
-
-
-def _take(data: Any, rows: Any) -> Any:
-    """``data`` restricted to ``rows`` (positions), or itself when ``rows`` is None."""
-    if rows is None:
-        return data
-    np = sys.modules.get("numpy")
-    if isinstance(data, np.ndarray):
-        return data[rows]
-    pl = polars_module()
-    if pl is not None and isinstance(data, pl.DataFrame | pl.Series):
-        return polars_take(data, rows, pl)
-    return data.take(rows)
-
-
-def _n_rows(data: Any) -> int:
-    return int(data.shape[0])
-
-
-def _row_hashes(data: Any, positions: list[int], rows: Any, np: Any, pd: Any) -> Any:
-    h = None
-    for j in positions:
-        part = column_hash(_column(data, j, rows, np, pd), np, pd)
-        h = part if h is None else h * np.uint64(HASH_MULTIPLIER) + part
-    return h
-
-
-def _floats(col: Any, np: Any, pd: Any) -> Any:
-    """Float values of a numeric, non-boolean column; ``None`` otherwise."""
-    pl = polars_module()
-    if pl is not None and isinstance(col, pl.Series):
-        return polars_floats(col, np, pl)
-    if pd is not None and isinstance(col, pd.Series):
-        types = pd.api.types
-        dtype = col.dtype
-        if (
-            not types.is_numeric_dtype(dtype)
-            or types.is_bool_dtype(dtype)
-            or types.is_complex_dtype(dtype)
-            or isinstance(dtype, pd.CategoricalDtype)
-        ):
-            return None
-        return col.to_numpy(dtype="float64", na_value=np.nan)
-    if col.dtype.kind not in "fiu":
-        return None
-    return col.astype("float64")
 
 
 def _record(
     model_name: str,
     model: object,
     data_label: str,
-    data: Any,
+    table: Table,
     y: object | None,
     limits: LiveLimits,
     np: Any,
     pd: Any,
 ) -> FitRecord:
-    labels, framed = _columns(data, limits, np, pd)
-    n = _n_rows(data)
+    """The record of one fit: hashes of every row on a few columns, one seeded sample."""
+    labels = tuple(table.labels(limits.max_columns))
+    n = table.n_rows
     rows = None if n <= HASH_ROWS else seeded_subset(n, HASH_ROWS, limits.seed, np)
     # every row on a few columns; whole rows only for candidates, when an evaluation asks
-    hashes = _row_hashes(data, list(range(min(FIRST_COLUMNS, len(labels)))), rows, np, pd)
+    hashes = hash_rows(table, range(min(FIRST_COLUMNS, len(labels))), rows, np, pd)
     hashed = len(hashes)
     # one seeded sample serves the chance estimate and the drift baseline, taken once
     picked = None if n <= SAMPLE_ROWS else seeded_subset(n, SAMPLE_ROWS, limits.seed, np)
-    sample_data = _take(data, picked)
+    sample = table.take(picked)
     numeric: dict[str, Any] = {}
     value_hashes: dict[str, Any] = {}
-    whole = None
-    columns = _sample_columns(sample_data, len(labels), np, pd)
+    parts = []
+    columns = sample.first_columns(len(labels))
     for j, (lab, col) in enumerate(zip(labels, columns, strict=True)):
-        vals = guarded(lambda col=col: _floats(col, np, pd), None)
+        vals = guarded(lambda col=col: floats(col), None)
         if vals is not None:
             numeric[lab] = vals
-            got = _float_hash(vals, np)  # hashed by value, as column_hash hashes numbers
+            got = float_hash(vals, np)  # hashed by value, as column_hash hashes numbers
         else:
             got = guarded(lambda col=col: column_hash(col, np, pd), None)
         if got is None:
             raise ValueError(f"column {j} cannot be hashed")
         value_hashes[lab] = got
-        whole = got if whole is None else whole * np.uint64(HASH_MULTIPLIER) + got
-    n_sample = 0 if whole is None else len(whole)
-    repeat = 1.0 - len(np.unique(whole)) / n_sample if n_sample else 0.0
+        parts.append(got)
+    repeat = repeat_share(parts, np)
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
-        from ml_lint_nb.facts.live.splits import _target_counts
-
-        counts = guarded(lambda: _target_counts(y, np, pd), ())
+        counts = guarded(lambda: target_counts(y, np), ())
     return FitRecord(
         model=model_name,
         data=data_label,
         token=fit_token(model),
         n_rows=n,
         labels=labels,
-        framed=framed,
+        framed=table.framed,
         hashes=hashes,
         hashed_rows=hashed,
         duplicate_share=repeat,
-        n_distinct=max(1, round(n * (1.0 - repeat))),
+        n_distinct=distinct_rows(n, repeat),
         rows=rows,
         numeric=numeric,
         value_hashes=value_hashes,
@@ -322,20 +230,20 @@ def compare(
     if np is None:
         return []
     pd = sys.modules.get("pandas")
-    data = view(X, np, pd)
-    if data is None:
+    table = _table(X)
+    if table is None:
         return []
     with np.errstate(all="ignore"):
         return guarded(
-            lambda: _compare(record, eval_label, data, y, location, limits, np, pd, roles, inside),
+            lambda: _compare(record, eval_label, table, y, location, limits, np, pd, roles, inside),
             [],
         )
 
 
-def _positions(record: FitRecord, data: Any, limits: LiveLimits, np: Any, pd: Any) -> list[int]:
-    """Positions in ``data`` of the record's columns, in the record's order; [] when they differ."""
-    labels, framed = _columns(data, limits, np, pd)
-    if record.framed and framed:
+def _positions(record: FitRecord, table: Table, limits: LiveLimits) -> list[int]:
+    """Positions in ``table`` of the record's columns, in the record's order; [] when they differ."""
+    labels = table.labels(limits.max_columns)
+    if record.framed and table.framed:
         where = {lab: j for j, lab in reversed(list(enumerate(labels)))}
         if not all(lab in where for lab in record.labels):
             return []
@@ -348,7 +256,7 @@ def _positions(record: FitRecord, data: Any, limits: LiveLimits, np: Any, pd: An
 def _compare(
     record: FitRecord,
     eval_label: str,
-    data: Any,
+    table: Table,
     y: object | None,
     location: Location,
     limits: LiveLimits,
@@ -360,14 +268,14 @@ def _compare(
     """See :func:`compare`; ``roles`` receives what the evaluation rows are to the model."""
     roles = roles if roles is not None else []
     inside = inside if inside is not None else []
-    picks = _positions(record, data, limits, np, pd)
+    picks = _positions(record, table, limits)
     if not picks:
         return []
-    n = _n_rows(data)
+    n = table.n_rows
     if n == 0:
         return []
     rows = None if n <= HASH_ROWS else seeded_subset(n, HASH_ROWS, limits.seed + 1, np)
-    shared = _shared(record, data, picks, rows, np, pd)
+    shared = _shared(record, table, picks, rows, np, pd)
     if shared is None:
         return []  # candidates that cannot be verified: the fit data is gone
     n_checked = len(shared)
@@ -381,19 +289,13 @@ def _compare(
         return []  # all the data, fit rows included (df["pred"] = model.predict(X)): no test set
     roles.append("test")
     facts: list[Fact] = []
-    first = np.flatnonzero(shared)[:MAX_EXAMPLES]
-    examples = tuple(int(p) for p in (first if rows is None else rows[first]))
+    examples = original(rows, np.flatnonzero(shared)[:MAX_EXAMPLES])
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
-        from ml_lint_nb.facts.live.splits import _target_counts
-
-        counts = guarded(lambda: _target_counts(y, np, pd), ())
+        counts = guarded(lambda: target_counts(y, np), ())
     chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
     expected = (
-        guarded(
-            lambda: _chance(record, _take(data, chance_rows), picks, None, n_checked, np, pd),
-            None,
-        )
+        guarded(lambda: _chance(record, table.take(chance_rows), picks, n_checked, np, pd), None)
         if n_shared
         else None
     )
@@ -415,7 +317,7 @@ def _compare(
         )
     )
     drift = guarded(
-        lambda: _drift(record, eval_label, data, picks, rows, shared, location, limits, np, pd),
+        lambda: _drift(record, eval_label, table, picks, rows, shared, location, limits, np),
         None,
     )
     if drift is not None:
@@ -423,36 +325,33 @@ def _compare(
     return facts
 
 
-def _isin(a: Any, b: Any, np: Any, pd: Any) -> Any:
-    if pd is not None:
-        return pd.Series(a, copy=False).isin(pd.Series(b, copy=False)).to_numpy()
-    return np.isin(a, b)
+def _shared(record: FitRecord, table: Table, picks: list[int], rows: Any, np: Any, pd: Any) -> Any:
+    """Evaluation rows equal to some fit row: first columns for all, whole rows for candidates.
 
-
-def _shared(record: FitRecord, data: Any, picks: list[int], rows: Any, np: Any, pd: Any) -> Any:
-    """Evaluation rows equal to some fit row: first columns for all, whole rows for candidates."""
-    first = picks[:FIRST_COLUMNS]
-    partial = _row_hashes(data, first, rows, np, pd)
-    shared = _isin(partial, record.hashes, np, pd)
+    None when candidates need the fit data and it is gone (rebound, changed).
+    """
+    partial = hash_rows(table, picks[:FIRST_COLUMNS], rows, np, pd)
+    shared = isin(partial, record.hashes, np, pd)
     if len(picks) <= FIRST_COLUMNS or not shared.any():
         return shared
-    fit_data = record.reload() if record.reload is not None else None
-    if fit_data is None:
+    fit_table = _table(record.reload()) if record.reload is not None else None
+    if fit_table is None:
         return None
-    fit_data = view(fit_data, np, pd)
-    a = np.flatnonzero(_isin(record.hashes, partial[shared], np, pd))
-    a_rows = a if record.rows is None else record.rows[a]
-    b = np.flatnonzero(shared)
-    b_rows = b if rows is None else rows[b]
-    a_full = _row_hashes(fit_data, list(range(len(record.labels))), a_rows, np, pd)
-    b_full = _row_hashes(data, picks, b_rows, np, pd)
-    out = np.zeros(len(partial), dtype=bool)
-    out[b] = _isin(b_full, a_full, np, pd)
-    return out
+    every = range(len(record.labels))
+
+    def fit_rows(a: Any) -> Any:
+        """Whole-row hashes of the fit rows at positions ``a`` of the record's hashes."""
+        return hash_rows(fit_table, every, a if record.rows is None else record.rows[a], np, pd)
+
+    def eval_rows(b: Any) -> Any:
+        """Whole-row hashes of the evaluation rows at positions ``b`` of the checked rows."""
+        return hash_rows(table, picks, b if rows is None else rows[b], np, pd)
+
+    return confirm_candidates(record.hashes, partial, shared, fit_rows, eval_rows, np, pd)
 
 
 def _chance(
-    record: FitRecord, data: Any, picks: list[int], sample: Any, n_checked: int, np: Any, pd: Any
+    record: FitRecord, sample: Table, picks: list[int], n_checked: int, np: Any, pd: Any
 ) -> float | None:
     """Evaluation rows expected to coincide with some fit row by chance alone."""
     fit_cols, eval_cols = [], []
@@ -461,54 +360,22 @@ def _chance(
         if fit_h is None:
             return None
         fit_cols.append(fit_h)
-        eval_cols.append(column_hash(_column(data, j, None, np, pd), np, pd)[:CHANCE_ROWS])
+        eval_cols.append(column_hash(sample.column(j), np, pd)[:CHANCE_ROWS])
     return expected_coincidences(
         fit_cols, eval_cols, record.n_distinct, record.duplicate_share, n_checked, np
     )
 
 
-def expected_coincidences(
-    train_cols: list[Any],
-    test_cols: list[Any],
-    n_train_distinct: int,
-    train_duplicate_share: float,
-    n_checked: int,
-    np: Any,
-) -> float:
-    """Test rows expected to equal some training row by chance alone.
-
-    Two estimates, the larger wins: the training rows' own repeat rate (a
-    feature space of few distinct rows repeats in any fresh sample too), and
-    the product over columns of the chance that two values agree, times the
-    distinct training rows (independent columns of few levels). Columns
-    are given as per-value hashes of a sample of each side.
-    """
-    per_row = 1.0
-    for fit_h, col in zip(train_cols, test_cols, strict=True):
-        if len(fit_h) == 0 or len(col) == 0:
-            return train_duplicate_share * n_checked
-        a_vals, a_counts = np.unique(fit_h, return_counts=True)
-        b_vals, b_counts = np.unique(col, return_counts=True)
-        _common, ia, ib = np.intersect1d(a_vals, b_vals, return_indices=True)
-        per_row *= float(np.sum(a_counts[ia] / len(fit_h) * b_counts[ib] / len(col)))
-        if per_row < 1e-12:
-            per_row = 0.0
-            break
-    independent = min(1.0, per_row * n_train_distinct)
-    return max(independent, train_duplicate_share) * n_checked
-
-
 def _drift(
     record: FitRecord,
     eval_label: str,
-    data: Any,
+    table: Table,
     picks: list[int],
     rows: Any,
     shared: Any,
     location: Location,
     limits: LiveLimits,
     np: Any,
-    pd: Any,
 ) -> DriftFact | None:
     """Drift between the fit sample and the evaluation rows that are not copies of fit rows.
 
@@ -521,14 +388,10 @@ def _drift(
         fresh = rows[fresh]
     if len(fresh) > DRIFT_ROWS:
         fresh = fresh[seeded_subset(len(fresh), DRIFT_ROWS, limits.seed + 1, np)]
-    n = _n_rows(data)
-    sample_data = _take(data, None if len(fresh) == n else fresh)
+    n = table.n_rows
+    sample = table.take(None if len(fresh) == n else fresh)
     columns = (
-        (
-            lab,
-            record.numeric.get(lab),
-            guarded(lambda j=j: _floats(_column(sample_data, j, None, np, pd), np, pd), None),
-        )
+        (lab, record.numeric.get(lab), guarded(lambda j=j: sample.floats(j), None))
         for lab, j in zip(record.labels, picks, strict=True)
     )
     fit_n = max((len(v) for v in record.numeric.values()), default=0)
@@ -547,7 +410,6 @@ __all__ = [
     "FitRecord",
     "compare",
     "data_version",
-    "expected_coincidences",
     "fit_token",
     "record_fit",
 ]

@@ -53,6 +53,7 @@ class Backend:
     name = "?"
 
     def __init__(self, native: Any) -> None:
+        """A backend for the engine ``native`` lives in; it counts every row it brings back."""
         self.session = None
         self.rows_collected = 0  # rows brought to the driver, for the tests and the notes
 
@@ -68,6 +69,7 @@ class Backend:
         tag = f"ml-lint-nb-{next(_TAGS)}"
 
         def work() -> None:
+            """The check in its own thread, so that the caller can stop waiting for it."""
             try:
                 with self._tagged(tag):
                     box["value"] = fn()
@@ -90,6 +92,7 @@ class Backend:
         return box["value"]  # type: ignore[no-any-return]
 
     def _tagged(self, tag: str) -> Any:
+        """A context in which the check's jobs carry ``tag`` (nothing where jobs have no tags)."""
         import contextlib
 
         return contextlib.nullcontext()
@@ -126,14 +129,17 @@ class Backend:
         )
 
     def _select(self, native: Any, exprs: list[Any]) -> Any:  # pragma: no cover
+        """``native`` reduced to the native aggregate expressions ``exprs`` (one row)."""
         raise NotImplementedError
 
     def _distinct_exprs(self, cols: Sequence[str]) -> list[Any]:  # pragma: no cover
+        """Approximate distinct-count expressions, one a column (``d0``, ``d1``, ...)."""
         raise NotImplementedError
 
     def _quantile_exprs(
         self, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float]
     ) -> list[Any]:  # pragma: no cover
+        """Approximate quantile-list expressions, one a column (``q0``, ``q1``, ...)."""
         raise NotImplementedError
 
     def abs_deviation_median(
@@ -165,6 +171,7 @@ class Backend:
 
 
 def _edges(edges: list[float]) -> list[float]:
+    """Bucket edges closed by the infinities, so every finite value falls in a bucket."""
     return [float("-inf"), *edges, float("inf")]
 
 
@@ -174,6 +181,7 @@ class SparkBackend(Backend):
     name = "spark"
 
     def __init__(self, native: Any) -> None:
+        """pyspark's functions, imported only now: the user's frame proves pyspark is there."""
         super().__init__(native)
         from pyspark.sql import functions as F
 
@@ -181,17 +189,20 @@ class SparkBackend(Backend):
         self.session = native.sparkSession
 
     def collect(self, native: Any, cap: int) -> list[tuple[Any, ...]]:
+        """``limit(cap).collect()``: the cap is part of the query, never applied afterwards."""
         rows = native.limit(int(cap)).collect()
         self.rows_collected += len(rows)
         return [tuple(r) for r in rows]
 
     def _tagged(self, tag: str) -> Any:
+        """Jobs tagged (Spark 3.5+) or grouped (before) so that :meth:`_cancel` can stop them."""
         import contextlib
 
         spark = self.session
 
         @contextlib.contextmanager
         def scope() -> Any:
+            """The tag for the duration of the check, removed after it."""
             if hasattr(spark, "addTag"):
                 spark.addTag(tag)
                 try:
@@ -206,6 +217,7 @@ class SparkBackend(Backend):
         return scope()
 
     def _cancel(self, tag: str) -> None:
+        """Interrupt the tagged jobs (cancel the job group before Spark 3.5); never raises."""
         spark = self.session
         try:
             if hasattr(spark, "interruptTag"):
@@ -216,9 +228,11 @@ class SparkBackend(Backend):
             pass
 
     def _num(self, c: str) -> Any:
+        """Column ``c`` as a double (backquoted: a name with dots or spaces stays one name)."""
         return self.F.col(f"`{c}`").cast("double")
 
     def _finite(self, c: str, drop: Sequence[float] = ()) -> Any:
+        """Column ``c``'s finite values other than ``drop``; null elsewhere (aggregates skip it)."""
         F = self.F
         x = self._num(c)
         bad = F.isnan(x) | (F.abs(x) == float("inf"))
@@ -227,15 +241,18 @@ class SparkBackend(Backend):
         return F.when(~bad, x)
 
     def _select(self, native: Any, exprs: list[Any]) -> Any:
+        """One ``select`` of every aggregate: one job."""
         return native.select(*exprs)
 
     def _distinct_exprs(self, cols: Sequence[str]) -> list[Any]:
+        """``approx_count_distinct`` (HyperLogLog++): one pass, bounded memory."""
         F = self.F
         return [F.approx_count_distinct(F.col(f"`{c}`")).alias(f"d{i}") for i, c in enumerate(cols)]
 
     def _quantile_exprs(
         self, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float]
     ) -> list[Any]:
+        """``percentile_approx`` over the whole grid at once, at :data:`QUANTILE_ACCURACY`."""
         F = self.F
         grid = F.array(*[F.lit(float(p)) for p in probs])
         return [
@@ -244,16 +261,19 @@ class SparkBackend(Backend):
         ]
 
     def approx_distinct(self, native: Any, cols: Sequence[str]) -> Any:
+        """See :meth:`Backend.approx_distinct`."""
         return native.select(*self._distinct_exprs(cols))
 
     def quantiles(
         self, native: Any, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float] = ()
     ) -> Any:
+        """See :meth:`Backend.quantiles`."""
         return native.select(*self._quantile_exprs(cols, probs, drop))
 
     def abs_deviation_median(
         self, native: Any, centres: dict[str, float], drop: Sequence[float] = ()
     ) -> Any:
+        """``percentile_approx`` of ``|x - centre|`` at 0.5, every column in one job."""
         F = self.F
         return native.select(
             *[
@@ -275,10 +295,12 @@ class SparkBackend(Backend):
         return [col, F.isnull(F.col(f"`{c}`"))]
 
     def with_row_hash(self, native: Any, cols: Sequence[str], out: str) -> Any:
+        """``xxhash64`` over every cell and its null flag, computed on the executors."""
         parts = [p for c in cols for p in self._cell(native, c)]
         return native.withColumn(out, self.F.xxhash64(*parts))
 
     def column_hashes(self, native: Any, cols: Sequence[str]) -> Any:
+        """``xxhash64`` of each cell on its own (the chance estimate compares columns)."""
         return native.select(
             *[self.F.xxhash64(*self._cell(native, c)).alias(f"h{i}") for i, c in enumerate(cols)]
         )
@@ -314,12 +336,14 @@ class SparkBackend(Backend):
         )
 
     def sample(self, native: Any, n_rows: int, size: int, seed: int) -> Any:
+        """Spark's seeded Bernoulli ``sample`` a little above the size, capped by ``limit``."""
         if n_rows <= size:
             return native
         fraction = min(1.0, 1.2 * size / max(n_rows, 1) + 1e-6)
         return native.sample(withReplacement=False, fraction=fraction, seed=seed).limit(size)
 
     def corr(self, native: Any, pairs: Sequence[tuple[str, str]]) -> Any:
+        """Spark's ``corr`` of the finite values, every pair in one job."""
         F = self.F
         return native.select(
             *[
@@ -335,12 +359,14 @@ class PolarsBackend(Backend):
     name = "polars"
 
     def __init__(self, native: Any) -> None:
+        """polars, imported only now: the user's LazyFrame proves it is there."""
         super().__init__(native)
         import polars as pl
 
         self.pl = pl
 
     def collect(self, native: Any, cap: int) -> list[tuple[Any, ...]]:
+        """``head(cap)`` collected, in the background when a deadline is set (cancelled past it)."""
         deadline = getattr(self._local, "deadline", None)
         query = native.head(int(cap))
         if deadline is None:
@@ -373,6 +399,7 @@ class PolarsBackend(Backend):
             self._local.deadline = None
 
     def _finite(self, c: str, drop: Sequence[float] = ()) -> Any:
+        """Column ``c``'s finite values other than ``drop``; null elsewhere (aggregates skip it)."""
         pl = self.pl
         x = pl.col(c).cast(pl.Float64)
         ok = x.is_finite()
@@ -381,15 +408,18 @@ class PolarsBackend(Backend):
         return pl.when(ok).then(x)
 
     def _select(self, native: Any, exprs: list[Any]) -> Any:
+        """One ``select`` of every aggregate: one query."""
         return native.select(exprs)
 
     def _distinct_exprs(self, cols: Sequence[str]) -> list[Any]:
+        """``approx_n_unique`` of the non-null values (HyperLogLog)."""
         pl = self.pl
         return [pl.col(c).drop_nulls().approx_n_unique().alias(f"d{i}") for i, c in enumerate(cols)]
 
     def _quantile_exprs(
         self, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float]
     ) -> list[Any]:
+        """The nearest-rank quantiles of the finite values, gathered into one list a column."""
         pl = self.pl
         return [
             pl.concat_list(
@@ -399,16 +429,19 @@ class PolarsBackend(Backend):
         ]
 
     def approx_distinct(self, native: Any, cols: Sequence[str]) -> Any:
+        """See :meth:`Backend.approx_distinct`."""
         return native.select(self._distinct_exprs(cols))
 
     def quantiles(
         self, native: Any, cols: Sequence[str], probs: Sequence[float], drop: Sequence[float] = ()
     ) -> Any:
+        """See :meth:`Backend.quantiles`."""
         return native.select(self._quantile_exprs(cols, probs, drop))
 
     def abs_deviation_median(
         self, native: Any, centres: dict[str, float], drop: Sequence[float] = ()
     ) -> Any:
+        """The median of ``|x - centre|`` per column, in one query."""
         return native.select(
             [
                 (self._finite(c, drop) - m).abs().median().alias(f"m{i}")
@@ -417,6 +450,7 @@ class PolarsBackend(Backend):
         )
 
     def _cell(self, native: Any, c: str) -> Any:
+        """A cell's hash: numbers as floats (1 == 1.0), nulls as a fixed value in place."""
         pl = self.pl
         dtype = native.collect_schema()[c]
         col = pl.col(c)
@@ -425,6 +459,7 @@ class PolarsBackend(Backend):
         return col.hash(seed=42).fill_null(0x9E3779B97F4A7C15)
 
     def with_row_hash(self, native: Any, cols: Sequence[str], out: str) -> Any:
+        """The cells' hashes combined in column order, re-hashed at each step."""
         pl = self.pl
         h = None
         for c in cols:
@@ -433,6 +468,7 @@ class PolarsBackend(Backend):
         return native.with_columns(h.alias(out) if h is not None else pl.lit(0).alias(out))
 
     def column_hashes(self, native: Any, cols: Sequence[str]) -> Any:
+        """Each cell's hash as a signed 64-bit integer (what NumPy reads back as ``int64``)."""
         return native.select(
             [
                 self._cell(native, c).reinterpret(signed=True).alias(f"h{i}")
@@ -441,6 +477,7 @@ class PolarsBackend(Backend):
         )
 
     def bucketize(self, native: Any, edges: dict[str, list[float]]) -> Any:
+        """``search_sorted`` against the edges: one binary search per value."""
         pl = self.pl
         exprs = []
         for c, e in edges.items():
@@ -453,6 +490,7 @@ class PolarsBackend(Backend):
         return native.with_columns(exprs)
 
     def sample(self, native: Any, n_rows: int, size: int, seed: int) -> Any:
+        """A seeded hash of the row index keeps about ``size`` rows, without collecting the frame."""
         pl = self.pl
         if n_rows <= size:
             return native
@@ -461,6 +499,7 @@ class PolarsBackend(Backend):
         return native.filter(keep).head(size)
 
     def corr(self, native: Any, pairs: Sequence[tuple[str, str]]) -> Any:
+        """polars' ``corr`` of the finite values, every pair in one query."""
         pl = self.pl
         return native.select(
             [

@@ -38,20 +38,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_lint_nb.facts.live.frames import (
+from ml_lint_nb.facts.live.column_stats import (
     DISGUISED_TOKENS,
-    MAX_CLASSES,
-    MIN_CLASS_ROWS,
-    MIN_SCORE,
     SENTINEL_MIN_ROWS,
     SENTINEL_MIN_SHARE,
     SENTINELS,
-    _code_like,
-    guarded,
+    code_like,
 )
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for, lazy_kind
 from ml_lint_nb.facts.live.lazy_splits import LazyResult, bucket_counts
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.predictive import MIN_CLASS_ROWS, MIN_SCORE
+from ml_lint_nb.facts.live.safe import guarded
+from ml_lint_nb.facts.live.tables import level_text
+from ml_lint_nb.facts.live.two_sample import MAX_CLASSES
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
 
@@ -65,6 +65,8 @@ DIGITS = r"^\d+$"
 
 @dataclass
 class _Col:
+    """A column of the lazy frame and the aggregates collected about it, pass by pass."""
+
     name: str
     dtype: str
     kind: str  # numeric | bool | string | temporal | other
@@ -101,6 +103,7 @@ def summarise_lazy_frame(
     notes: list[str] = []
 
     def run(what: str, fn: Callable[[], Any]) -> Any:
+        """One pass within its time budget; one that fails or runs out is a note, not an error."""
         try:
             return backend.run(fn, limits.lazy_check_seconds, what)
         except CheckTimeout:
@@ -152,6 +155,7 @@ def summarise_lazy_frame(
 
 
 def _kind(dtype: Any, nw: Any) -> str:
+    """The kind of check a column gets, from its narwhals type (the schema: no job runs)."""
     if dtype == nw.Boolean:
         return "bool"
     if dtype.is_numeric():
@@ -301,6 +305,7 @@ def _mad_from_grid(col: _Col) -> None:
     ps = [0.0, *GRID, 1.0]
 
     def cdf(x: float) -> float:
+        """The distribution function, interpolated linearly between the grid's quantiles."""
         k = bisect.bisect_right(xs, x)
         if k == 0:
             return 0.0
@@ -346,14 +351,8 @@ def _class_counts(backend: Backend, native: Any, col: _Col, nw: Any) -> tuple[tu
     rows = backend.collect(nw.to_native(grouped), MAX_CLASSES + 1)
     if not 0 < len(rows) <= MAX_CLASSES:
         return ()
-    pairs = [(_level_text(v), int(n)) for v, n in rows]
+    pairs = [(level_text(v), int(n)) for v, n in rows]
     return tuple(sorted(pairs, key=lambda p: (-p[1], p[0])))
-
-
-def _level_text(level: object) -> str:
-    if isinstance(level, float) and level.is_integer():
-        return str(int(level))
-    return str(level)
 
 
 # -- single-feature predictiveness ----------------------------------------------------------------
@@ -399,6 +398,7 @@ def _predictive(
 
 
 def _bool_or_grid(col: _Col) -> list[float]:
+    """Bucket edges for a feature's binned AUC: 0.5 for a boolean, its percentiles otherwise."""
     if col.kind == "bool":
         return [0.5]
     return sorted(set(col.stats["grid"]))
@@ -416,7 +416,7 @@ def _binned_auc(got: dict[tuple[str, int, Any], int], feature: str, positive: st
     for (name, k, label), n in got.items():
         if name != feature or label is None:
             continue
-        side = pos if _level_text(label) == positive else neg
+        side = pos if level_text(label) == positive else neg
         side[k] = side.get(k, 0) + n
     n_pos, n_neg = sum(pos.values()), sum(neg.values())
     if n_pos < MIN_CLASS_ROWS or n_neg < MIN_CLASS_ROWS:
@@ -435,6 +435,7 @@ def _binned_auc(got: dict[tuple[str, int, Any], int], feature: str, positive: st
 
 
 def _summary(col: _Col, n_rows: int) -> ColumnSummary:
+    """The column's aggregates as the :class:`ColumnSummary` an in-memory frame would give."""
     s = col.stats
     base: dict[str, Any] = {
         "name": col.name,
@@ -450,7 +451,7 @@ def _summary(col: _Col, n_rows: int) -> ColumnSummary:
 
 
 def _numeric(s: dict[str, Any], n_rows: int) -> dict[str, Any]:
-    """Sentinels, spread and outliers from the aggregates, as ``frames._numeric_stats`` reads them."""
+    """Sentinels, spread and outliers from the aggregates, as ``column_stats`` reads them."""
     out: dict[str, Any] = {"numeric": True}
     lo, hi = s.get("lo"), s.get("hi")
     spikes = []
@@ -484,6 +485,7 @@ def _numeric(s: dict[str, Any], n_rows: int) -> dict[str, Any]:
 
 
 def _text(col: _Col, n_rows: int) -> dict[str, Any]:
+    """Disguised nulls and numbers stored as text, from a text column's aggregates."""
     s = col.stats
     found = [(tok, int(s.get(f"t{tok}") or 0)) for tok in sorted(DISGUISED_TOKENS)]
     found = [(tok, n) for tok, n in found if n]
@@ -498,7 +500,7 @@ def _text(col: _Col, n_rows: int) -> dict[str, Any]:
         "n_disguised": sum(n for _, n in found),
         "disguised_values": tuple(tok or repr(tok) for tok, _ in found[:5]),
         "numeric_strings": (int(s.get("numeric_text") or 0) / present) if present else 0.0,
-        "code_like": _code_like(col.name, widths, int(s.get("leading_zeros") or 0)),
+        "code_like": code_like(col.name, widths, int(s.get("leading_zeros") or 0)),
     }
 
 

@@ -2,27 +2,26 @@
 
 The public API, stable for the hook and ``%mlcheck``:
 
-- :func:`spark_overlap` (ML201): test rows that also occur in the fit frame,
+- :func:`lazy_overlap` (ML201): test rows that also occur in the fit frame,
   by a semi-join on 64-bit row hashes computed where the data lives;
-- :func:`spark_drift` (ML209): per-feature KS statistic and PSI from the
+- :func:`lazy_drift` (ML209): per-feature KS statistic and PSI from the
   fit frame's approximate percentiles and both frames' counts per
   percentile bucket;
 - :func:`lazy_split_facts`: both, as ``%mlcheck train test`` uses them.
 
 Each takes the native frames (``pyspark.sql.DataFrame``, Spark Connect
-``DataFrame`` or ``polars.LazyFrame``; despite the names, polars lazy
-frames work too) and returns a :class:`LazyResult`: the fact (or None) and
+``DataFrame`` or ``polars.LazyFrame``) and returns a :class:`LazyResult`: the fact (or None) and
 notes for the renderer, e.g. a check that ran out of its time budget
 (``limits.lazy_check_seconds``; its Spark jobs are cancelled). What reaches
 the driver is aggregates and, for the chance estimate of the overlap, a
 capped sample of per-column hashes (``limits.lazy_sample_rows`` rows a
-side). Nothing is ever converted to pandas.
+side). Nothing is ever converted to pandas. The statistics are the ones of
+:mod:`two_sample`, from counts instead of values.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,14 @@ from typing import Any, Generic, TypeVar
 
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.two_sample import (
+    MAX_DRIFT,
+    distinct_rows,
+    expected_coincidences,
+    ks_from_counts,
+    psi_from_counts,
+    repeat_share,
+)
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
 
@@ -38,8 +45,6 @@ F_ = TypeVar("F_", bound=Fact)
 # KS read at the fit frame's percentiles, its minimum and maximum included
 DRIFT_PROBS = tuple(i / 100 for i in range(0, 101))
 DECILES = tuple(i / 10 for i in range(1, 10))  # PSI over ten bins, as for pandas
-PSI_FLOOR = 1e-4
-MAX_DRIFT = 5
 HASH = "__mlnb_h"
 
 
@@ -65,7 +70,7 @@ def common_columns(fit_df: Any, eval_df: Any, columns: Sequence[str] | None) -> 
     return [c for c in columns_of(fit_df) if c in other and (wanted is None or c in wanted)]
 
 
-def spark_overlap(
+def lazy_overlap(
     fit_df: Any,
     eval_df: Any,
     columns: Sequence[str] | None = None,
@@ -130,6 +135,7 @@ def spark_overlap(
 
 
 def _late(what: str, limits: LiveLimits) -> str:
+    """The note for a check that ran out of its time budget, with the way to give it more."""
     return (
         f"{what} did not finish within {limits.lazy_check_seconds:g} s and was skipped "
         "(raise it with %mlcheck config lazy_check_seconds=...)"
@@ -139,6 +145,7 @@ def _late(what: str, limits: LiveLimits) -> str:
 def _overlap_counts(
     backend: Backend, fit_df: Any, eval_df: Any, cols: list[str], limits: LiveLimits
 ) -> tuple[int, int, int]:
+    """Fit rows, evaluation rows, and evaluation rows whose hash is among the fit rows' hashes."""
     import narwhals as nw
 
     fit = nw.from_native(backend.with_row_hash(_select(fit_df, cols), cols, HASH))
@@ -153,6 +160,7 @@ def _overlap_counts(
 
 
 def _select(native: Any, cols: list[str]) -> Any:
+    """``native`` restricted to ``cols`` (a native lazy frame again: nothing runs)."""
     import narwhals as nw
 
     return nw.to_native(nw.from_native(native).select([nw.col(c) for c in cols]))
@@ -169,6 +177,7 @@ def _scalar(backend: Backend, frame: Any) -> Any:
 def _sample_hashes(
     backend: Backend, native: Any, cols: list[str], n_rows: int, limits: LiveLimits, seed: int
 ) -> Any:
+    """Per-column hashes of a seeded sample of at most ``limits.lazy_sample_rows`` rows."""
     import numpy as np
 
     size = limits.lazy_sample_rows
@@ -188,20 +197,16 @@ def _expected_from_samples(
     n_eval: int,
     limits: LiveLimits,
 ) -> float | None:
+    """Evaluation rows expected to coincide with fit rows by chance, from both sides' samples."""
     np = sys.modules.get("numpy")
     if np is None:
         return None
-    from ml_lint_nb.facts.live.fit_records import expected_coincidences
-
     a = _sample_hashes(backend, fit_df, cols, n_fit, limits, limits.seed)
     b = _sample_hashes(backend, eval_df, cols, n_eval, limits, limits.seed + 1)
     if len(a) == 0 or len(b) == 0:
         return None
-    rows = a[:, 0].astype(np.uint64)
-    for j in range(1, a.shape[1]):
-        rows = rows * np.uint64(0xBF58476D1CE4E5B9) + a[:, j].astype(np.uint64)
-    repeat = 1.0 - len(np.unique(rows)) / len(rows)
-    distinct = max(1, round(n_fit * (1.0 - repeat)))
+    repeat = repeat_share([a[:, j].astype(np.uint64) for j in range(a.shape[1])], np)
+    distinct = distinct_rows(n_fit, repeat)
     with np.errstate(all="ignore"):
         return float(
             expected_coincidences(
@@ -231,7 +236,7 @@ def numeric_columns(native: Any, cols: Sequence[str]) -> list[str]:
     return out
 
 
-def spark_drift(
+def lazy_drift(
     fit_df: Any,
     eval_df: Any,
     columns: Sequence[str] | None = None,
@@ -324,6 +329,7 @@ def bucket_counts(
 def _drift(
     backend: Backend, fit_df: Any, eval_df: Any, cols: list[str]
 ) -> tuple[list[tuple[str, float, float]], int, int]:
+    """(feature, KS, PSI) per numeric column from counts per percentile bucket, and the rows."""
     q = quantile_row(backend, fit_df, cols, DRIFT_PROBS)
     edges = {c: sorted(set(v)) for c, v in q.items() if v}
     if not edges:
@@ -339,44 +345,15 @@ def _drift(
         n_fit, n_eval = max(n_fit, sum(ca) + na), max(n_eval, sum(cb) + nb)
         if sum(ca) < 2 or sum(cb) < 2:
             continue
-        ks = _ks(ca, cb)
+        ks = ks_from_counts(ca, cb)
         decile = [bisect.bisect_right(_deciles(q[c]), e[k - 1]) if k else 0 for k in range(len(ca))]
-        scored.append((c, round(ks, 6), round(_psi(ca, cb, na, nb, decile), 6)))
+        scored.append((c, round(ks, 6), round(psi_from_counts(ca, cb, na, nb, decile), 6)))
     return scored, n_fit, n_eval
 
 
 def _deciles(q: list[float]) -> list[float]:
     """The decile edges among the percentiles (10th, 20th, ... 90th), deduplicated."""
     return sorted({q[round(p * 100)] for p in DECILES})
-
-
-def _ks(ca: list[int], cb: list[int]) -> float:
-    """Largest gap between the two ECDFs, read at the bucket edges."""
-    ta, tb = sum(ca), sum(cb)
-    fa = fb = 0
-    gap = 0.0
-    for x, y in zip(ca, cb, strict=True):
-        fa += x
-        fb += y
-        gap = max(gap, abs(fa / ta - fb / tb))
-    return gap
-
-
-def _psi(ca: list[int], cb: list[int], na: int, nb: int, group: list[int]) -> float:
-    """PSI over the decile bins plus a null bin, shares of all rows (pandas' definition)."""
-    bins = max(group) + 1
-    pa = [0.0] * (bins + 1)
-    pb = [0.0] * (bins + 1)
-    for k, g in enumerate(group):
-        pa[g] += ca[k]
-        pb[g] += cb[k]
-    pa[bins], pb[bins] = float(na), float(nb)
-    ta, tb = sum(pa), sum(pb)
-    total = 0.0
-    for x, y in zip(pa, pb, strict=True):
-        p, q = max(x / ta, PSI_FLOOR), max(y / tb, PSI_FLOOR)
-        total += (q - p) * math.log(q / p)
-    return total
 
 
 def lazy_split_facts(
@@ -390,7 +367,7 @@ def lazy_split_facts(
     """Overlap and drift facts of two lazy frames, and the notes of the checks that ran out."""
     facts: list[Fact] = []
     notes: list[str] = []
-    for check in (spark_overlap, spark_drift):
+    for check in (lazy_overlap, lazy_drift):
         got = check(
             fit_df, eval_df, None, limits, fit_name=fit_name, eval_name=eval_name, location=location
         )

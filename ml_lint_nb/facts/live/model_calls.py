@@ -20,6 +20,8 @@ EVAL_METHODS = frozenset(
 
 @dataclass(frozen=True)
 class ModelCall:
+    """A call of a model's method the cell spelled: the receiver's name and the argument nodes."""
+
     model: str  # the receiver's name
     method: str
     X: ast.AST | None
@@ -28,6 +30,7 @@ class ModelCall:
 
     @property
     def is_fit(self) -> bool:
+        """A fitting method (``fit``, ``fit_transform``, ``fit_predict``), not an evaluation."""
         return self.method in FIT_METHODS
 
 
@@ -139,6 +142,7 @@ def _bound_fits(tree: ast.AST) -> dict[int, str]:
 
 
 def _walk(tree: ast.AST) -> Any:
+    """The cell's nodes outside function and class bodies (names there are local)."""
     stack = [tree]
     while stack:
         node = stack.pop()

@@ -37,7 +37,11 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
+
+from ml_lint_nb.facts.live.spark_ml import pyspark_own
+
+T = TypeVar("T")
 
 # Reading an estimator for longer than this marks it slow: it is not read
 # again. Frames and arrays are read by pandas and NumPy code only, on
@@ -71,10 +75,12 @@ def has_base(obj: Any, base: type | None) -> bool:
 
 
 def _pandas() -> Any:
+    """The user's pandas, or None: never imported here."""
     return sys.modules.get("pandas")
 
 
 def _numpy() -> Any:
+    """The user's NumPy, or None: never imported here."""
     return sys.modules.get("numpy")
 
 
@@ -84,6 +90,7 @@ def _polars() -> Any:
 
 
 def _estimator_base() -> Any:
+    """scikit-learn's ``BaseEstimator``, if the user imported scikit-learn."""
     module = sys.modules.get("sklearn.base")
     return getattr(module, "BaseEstimator", None) if module is not None else None
 
@@ -110,6 +117,7 @@ def kind(obj: Any) -> str | None:
 
 
 def _named_in_mro(obj: Any, module: str, name: str) -> bool:
+    """A class of that module and name in ``type(obj)``'s MRO (found without importing it)."""
     for klass in mro(type(obj)):
         if klass.__dict__.get("__module__") == module and klass.__name__ == name:
             return True
@@ -143,6 +151,7 @@ _REMEMBERED: dict[int, Any] = {}
 
 
 def _remember(obj: Any) -> None:
+    """Mark ``obj`` as not to be read again (weakly: a new object with its id is not marked)."""
     if len(_REMEMBERED) >= _MAX_REMEMBERED:
         _REMEMBERED.clear()
     try:
@@ -240,11 +249,8 @@ def admit(obj: Any) -> Any:
         if _guarded_subclass(obj, np.ndarray):
             raise Refused(cls.__name__)
         return np.ndarray.view(obj, np.ndarray)
-    if which == "spark_model":
-        from ml_lint_nb.facts.live.spark_ml import pyspark_own
-
-        if not pyspark_own(obj):  # a user subclass may run its own code on any read
-            raise Refused(cls.__name__)
+    if which == "spark_model" and not pyspark_own(obj):
+        raise Refused(cls.__name__)  # a user subclass may run its own code on any read
     return obj
 
 
@@ -326,6 +332,18 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                     _remember(v)
 
 
+def guarded(fn: Callable[[], T], default: T) -> T:
+    """Run one part of a reading on objects already admitted; a failure costs that part only.
+
+    A summary is many parts (a column's statistics, the duplicate rows, the
+    target's classes): one that fails gives ``default`` and the others stand.
+    """
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
 def columns(obj: Any) -> Any:
     """A DataFrame's columns, or None for anything else (nothing read from other objects)."""
     view = admit_or_none(obj)
@@ -378,6 +396,7 @@ __all__ = [
     "call",
     "columns",
     "forget_all",
+    "guarded",
     "has_base",
     "kind",
     "lazy_kind",

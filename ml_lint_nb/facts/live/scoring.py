@@ -110,6 +110,7 @@ def task_of(model: object) -> str | None:
 
 
 def _n_rows(X: Any) -> int | None:
+    """Rows of the data a model predicts on (a frame, an array, a sparse matrix, a list)."""
     try:
         shape = X.shape
         if shape and isinstance(shape[0], int):
@@ -175,6 +176,7 @@ def _score(
     location: Location,
     limits: LiveLimits,
 ) -> list[ScoreFact]:
+    """See :func:`score_facts`; raises on anything unexpected (the caller turns that into [])."""
     import numpy as np
 
     task = task_of(model)
@@ -253,6 +255,7 @@ def _score(
 
 
 def _regression(ys: Any, y_pred: Any, common: dict[str, Any]) -> list[ScoreFact]:
+    """R² of a regressor's predictions; none when the target is constant or not numeric."""
     import numpy as np
 
     if ys.dtype.kind not in "iufb" or y_pred.dtype.kind not in "iufb":

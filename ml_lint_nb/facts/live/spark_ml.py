@@ -27,11 +27,13 @@ MAX_PARAM_STR = 200
 
 
 def _base(name: str) -> type | None:
+    """A base class of ``pyspark.ml.base``, if the user imported pyspark.ml."""
     module = sys.modules.get("pyspark.ml.base")
     return getattr(module, name, None) if module is not None else None
 
 
 def _mro(obj: Any) -> tuple[type, ...]:
+    """``type(obj).__mro__`` without running a metaclass's attribute hooks."""
     try:
         return type.__dict__["__mro__"].__get__(type(obj))  # type: ignore[no-any-return]
     except Exception:
@@ -65,6 +67,7 @@ def pyspark_own(obj: Any) -> bool:
 
 
 def _simple(value: Any) -> Any:
+    """A parameter value that is plain data (a short list of them too), or ``_SKIP``."""
     if value is None or type(value) in (bool, int, float):
         return value
     if type(value) is str:
@@ -120,6 +123,7 @@ def model_fact(name: str, obj: Any, location: Location) -> FittedFact | None:
 
 
 def _fact(name: str, obj: Any, location: Location, depth: int) -> FittedFact | None:
+    """:func:`model_fact` at ``depth`` of a PipelineModel's stages."""
     if depth > MAX_DEPTH or not is_spark_stage(obj) or not pyspark_own(obj):
         return None
     cls = _short(str(type(obj).__name__))

@@ -3,7 +3,8 @@
 The static rules ask a :class:`~ml_lint_nb.facts.model.DataRef` for row and
 feature counts, class shares and feature scales; in a kernel these come from
 the object itself, so the same rules confirm (or refute) what the code alone
-could only suggest.
+could only suggest. The object is read through
+:func:`~ml_lint_nb.facts.live.tables.read_table`, like every frame the hook reads.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from typing import Any
 
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.sampling import seeded_subset
+from ml_lint_nb.facts.live.tables import Table, read_table
 
 MAX_CLASSES = 20
+SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1%)
 
 
 @dataclass(frozen=True)
 class LiveData:
+    """Kernel evidence about one value: what the static rules could only estimate from code."""
+
     n_rows: int | None = None
     n_features: int | None = None
     shares: tuple[float, ...] | None = None
@@ -31,37 +36,45 @@ class LiveData:
 def describe_value(obj: Any, label: str, as_target: bool, limits: LiveLimits) -> LiveData | None:
     """Counts, class shares (for a target) and feature scales of a frame/array; None if not data."""
     np = sys.modules.get("numpy")
-    pd = sys.modules.get("pandas")
     if np is None:
         return None
+    table = read_table(obj)
+    if table is None:
+        return None
     try:
-        if pd is not None and isinstance(obj, pd.DataFrame | pd.Series):
-            return _describe_pandas(obj, label, as_target, limits, np, pd)
-        if isinstance(obj, np.ndarray) and obj.ndim in (1, 2):
-            return _describe_array(obj, label, as_target, limits, np)
-        pl = sys.modules.get("polars")
-        if pl is not None and isinstance(obj, pl.DataFrame | pl.Series):
-            return _describe_polars(obj, label, as_target, limits, np, pl)
+        return _describe(table, label, as_target, limits, np)
     except Exception:  # a hostile or exotic object: no live evidence, never an error
         return None
-    return None
 
 
-def _sample_positions(n: int, limits: LiveLimits, np: Any) -> Any:
-    if n <= limits.max_rows:
-        return None
-    return seeded_subset(n, limits.max_rows, limits.seed, np)
-
-
-SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1%)
-
-
-def _scale_rows(n: int, limits: LiveLimits, np: Any) -> Any:
-    """A seeded sample for the scale ratio: orders of magnitude need no million rows."""
-    return seeded_subset(n, SCALE_ROWS, limits.seed + 2, np)
+def _describe(table: Table, label: str, as_target: bool, limits: LiveLimits, np: Any) -> LiveData:
+    """Rows and width of the whole table; shares and scales on a seeded sample of its rows."""
+    n_rows = table.n_rows
+    pos = (
+        None
+        if n_rows <= limits.max_rows
+        else seeded_subset(n_rows, limits.max_rows, limits.seed, np)
+    )
+    if table.ndim == 1:
+        shares = text = None
+        if as_target:
+            values = table.take(pos).present_values()
+            if values is not None:
+                shares, text = _shares(values, label, np)
+        return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
+    seen = n_rows if pos is None else len(pos)
+    if seen > SCALE_ROWS:  # orders of magnitude need no million rows
+        sub = seeded_subset(seen, SCALE_ROWS, limits.seed + 2, np)
+        pos = sub if pos is None else pos[sub]
+    ratio = stext = None
+    spreads = table.take(pos).spreads(limits.max_columns)
+    if spreads is not None:
+        ratio, stext = _scale(spreads[0], spreads[1], label, np)
+    return LiveData(n_rows=n_rows, n_features=table.n_cols, scale_ratio=ratio, scale_text=stext)
 
 
 def _shares(values: Any, label: str, np: Any) -> tuple[tuple[float, ...] | None, str | None]:
+    """Class shares, largest first, and the evidence text; None for fewer than 2 or many classes."""
     uniq, counts = np.unique(values, return_counts=True)
     if len(uniq) < 2 or len(uniq) > MAX_CLASSES:
         return None, None
@@ -73,6 +86,7 @@ def _shares(values: Any, label: str, np: Any) -> tuple[tuple[float, ...] | None,
 
 
 def _scale(std: Any, names: list[str], label: str, np: Any) -> tuple[float | None, str | None]:
+    """The ratio of the largest to the smallest positive spread, and the evidence text."""
     std = np.asarray(std, dtype=float)
     ok = np.isfinite(std) & (std > 0)
     if ok.sum() < 2:
@@ -86,83 +100,3 @@ def _scale(std: Any, names: list[str], label: str, np: Any) -> tuple[float | Non
         f"for '{names[hi]}' ({ratio:,.0f}-fold)"
     )
     return ratio, text
-
-
-def _describe_pandas(
-    obj: Any, label: str, as_target: bool, limits: LiveLimits, np: Any, pd: Any
-) -> LiveData:
-    n_rows = int(len(obj))
-    pos = _sample_positions(n_rows, limits, np)
-    view = obj if pos is None else obj.iloc[pos]
-    if isinstance(obj, pd.Series):
-        shares = text = None
-        if as_target:
-            shares, text = _shares(view.dropna().to_numpy(), label, np)
-        return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
-    n_features = int(obj.shape[1])
-    if len(view) > SCALE_ROWS:
-        view = view.iloc[_scale_rows(len(view), limits, np)]
-    numeric = view.select_dtypes(include="number")
-    ratio = stext = None
-    if numeric.shape[1] >= 2 and numeric.shape[1] == n_features:
-        ratio, stext = _scale(
-            numeric.std(ddof=0).to_numpy(), [str(c) for c in numeric.columns], label, np
-        )
-    return LiveData(n_rows=n_rows, n_features=n_features, scale_ratio=ratio, scale_text=stext)
-
-
-def _describe_polars(
-    obj: Any, label: str, as_target: bool, limits: LiveLimits, np: Any, pl: Any
-) -> LiveData:
-    """:func:`_describe_pandas` for polars, column by column into NumPy (no pandas frame)."""
-    from ml_lint_nb.facts.live.frames import polars_floats
-
-    n_rows = int(obj.shape[0])
-    pos = _sample_positions(n_rows, limits, np)
-    if isinstance(obj, pl.Series):
-        shares = text = None
-        if as_target:
-            part = obj if pos is None else obj.gather(pos)
-            if part.dtype.is_float():
-                part = part.fill_nan(None)
-            values = np.asarray(part.drop_nulls().to_numpy())  # its own values: 0/1 stay ints
-            shares, text = _shares(values, label, np)
-        return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
-    n_features = int(obj.shape[1])
-    if pos is None and n_rows > SCALE_ROWS:
-        pos = _scale_rows(n_rows, limits, np)
-    elif pos is not None and len(pos) > SCALE_ROWS:
-        pos = pos[_scale_rows(len(pos), limits, np)]
-    view = obj if pos is None else obj[pos]
-    stds, names = [], []
-    for name in list(view.columns)[: limits.max_columns]:
-        vals = polars_floats(view.get_column(name), np, pl)
-        if vals is None:
-            break
-        stds.append(float(np.nanstd(vals)))
-        names.append(str(name))
-    ratio = stext = None
-    if len(stds) >= 2 and len(stds) == n_features:
-        ratio, stext = _scale(np.asarray(stds), names, label, np)
-    return LiveData(n_rows=n_rows, n_features=n_features, scale_ratio=ratio, scale_text=stext)
-
-
-def _describe_array(obj: Any, label: str, as_target: bool, limits: LiveLimits, np: Any) -> LiveData:
-    n_rows = int(obj.shape[0])
-    pos = _sample_positions(n_rows, limits, np)
-    view = obj if pos is None else obj[pos]
-    if obj.ndim == 1:
-        shares = text = None
-        if as_target and view.dtype.kind in "biuOSU":
-            shares, text = _shares(view, label, np)
-        return LiveData(n_rows=n_rows, n_features=1, shares=shares, shares_text=text)
-    ratio = stext = None
-    if len(view) > SCALE_ROWS:
-        view = view[_scale_rows(len(view), limits, np)]
-    if view.dtype.kind in "biuf" and obj.shape[1] <= limits.max_columns:
-        ratio, stext = _scale(
-            view.std(axis=0), [f"column {i}" for i in range(obj.shape[1])], label, np
-        )
-    return LiveData(
-        n_rows=n_rows, n_features=int(obj.shape[1]), scale_ratio=ratio, scale_text=stext
-    )

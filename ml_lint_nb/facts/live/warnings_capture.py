@@ -32,6 +32,7 @@ class _Wrapper:
     """One installation's ``showwarning``: records while active, always delegates."""
 
     def __init__(self, recorder: WarningRecorder, previous: Callable[..., Any]) -> None:
+        """Chained in front of ``previous``, the ``showwarning`` it was installed over."""
         self.recorder = recorder
         self.previous = previous
         self.active = True
@@ -45,6 +46,7 @@ class _Wrapper:
         file: Any = None,
         line: str | None = None,
     ) -> Any:
+        """Note the warning (while active), then show it exactly as before."""
         if self.active:
             self.recorder._record(message, category, filename)
         return self.previous(message, category, filename, lineno, file, line)
@@ -61,6 +63,7 @@ class WarningRecorder:
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        """An empty buffer, not yet installed."""
         self._lock = threading.Lock()
         self._buffer: deque[Recorded] = deque(maxlen=max(1, int(capacity)))
         self._wrapper: _Wrapper | None = None
@@ -69,6 +72,7 @@ class WarningRecorder:
     # -- installation ------------------------------------------------------------------------------
     @property
     def installed(self) -> bool:
+        """Whether the wrapper is in front of ``warnings.showwarning`` now."""
         return self._wrapper is not None
 
     def install(self) -> None:
@@ -100,6 +104,7 @@ class WarningRecorder:
 
     # -- the buffer --------------------------------------------------------------------------------
     def _record(self, message: Any, category: Any, filename: Any) -> None:
+        """Keep (category, message, module); a warning that fails to render is dropped."""
         try:
             name = getattr(category, "__name__", None) or type(message).__name__
             text = str(message)[:MAX_MESSAGE]

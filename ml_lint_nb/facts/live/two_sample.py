@@ -1,0 +1,272 @@
+"""Two-sample statistics: how the rows a model is evaluated on compare with the rows it saw.
+
+One module below every path that compares two sets of rows, so each
+measure is written once: a split's two parts (:mod:`splits`), a model's fit
+rows beside its evaluation rows (:mod:`fit_records`), and two lazy frames
+(:mod:`lazy_splits`, from counts computed where the data lives).
+
+- **shared rows** (ML201): membership of row hashes (:func:`isin`), with
+  candidates on a few columns confirmed on whole rows
+  (:func:`confirm_candidates`), and how many coincidences chance alone
+  explains in a feature space of few values (:func:`expected_coincidences`);
+- **drift** (ML209): the Kolmogorov-Smirnov statistic and the population
+  stability index per numeric feature, from values (:func:`ks_statistic`,
+  :func:`psi`) or from counts per bucket (:func:`ks_from_counts`,
+  :func:`psi_from_counts`), worst first in a :class:`DriftFact`;
+- **target counts** (ML108, ML208): the classes of each side's target.
+
+Values are NumPy arrays (hashes, floats with NaN for nulls); NumPy and
+pandas are the user's, passed in, never imported here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from ml_lint_nb.facts.live.row_hashes import combine
+from ml_lint_nb.facts.live.tables import factorize, level_text, read_target
+from ml_lint_nb.facts.location import Location
+from ml_lint_nb.facts.model import DriftFact
+
+MAX_CLASSES = 50  # a target with more distinct values has no class counts
+MAX_EXAMPLES = 5  # example row positions an overlap fact keeps
+FIRST_COLUMNS = 4  # columns hashed for every row; whole rows only for candidate matches
+CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
+DRIFT_ROWS = 2_000  # rows a side compared for drift: resolves a KS gap of about 0.06 at p=0.001
+MAX_DRIFT = 5  # features kept in a DriftFact, worst first
+PSI_BINS = 10
+PSI_FLOOR = 1e-4  # share given to an empty bin so the logarithm stays finite
+
+
+# -- target counts ---------------------------------------------------------------------------------
+
+
+def class_counts(values: Any, np: Any) -> tuple[tuple[str, int], ...]:
+    """Counts per class of a target with at most :data:`MAX_CLASSES` values, largest first."""
+    codes, levels = factorize(values)
+    if not 0 < len(levels) <= MAX_CLASSES:
+        return ()
+    counts = np.bincount(codes[codes >= 0], minlength=len(levels))
+    order = sorted(range(len(levels)), key=lambda k: (-int(counts[k]), str(levels[k])))
+    return tuple((level_text(levels[k]), int(counts[k])) for k in order)
+
+
+def target_counts(obj: object, np: Any) -> tuple[tuple[str, int], ...]:
+    """Class counts of a target part (Series, 1-D array or one-column frame); () otherwise."""
+    if obj is None:
+        return ()
+    values = read_target(obj)
+    return () if values is None else class_counts(values, np)
+
+
+# -- shared rows -----------------------------------------------------------------------------------
+
+
+def isin(a: Any, b: Any, np: Any, pd: Any) -> Any:
+    """Which of the hashes ``a`` occur among the hashes ``b`` (pandas' hash table when loaded)."""
+    if pd is not None:
+        return pd.Series(a, copy=False).isin(pd.Series(b, copy=False)).to_numpy()
+    return np.isin(a, b)
+
+
+def confirm_candidates(
+    train_h: Any,
+    test_h: Any,
+    shared: Any,
+    train_full: Callable[[Any], Any],
+    test_full: Callable[[Any], Any],
+    np: Any,
+    pd: Any,
+) -> Any:
+    """Test rows whose whole row equals some training row, among the candidates in ``shared``.
+
+    Rows can only be equal if they agree on the first few columns
+    (``train_h``, ``test_h``), so only the candidates that do are hashed on
+    every column: ``train_full(i)`` and ``test_full(i)`` give the whole-row
+    hashes of the rows at those indices of ``train_h`` and ``test_h``. None
+    when the training side cannot say (``train_full`` returned None).
+    """
+    a = np.flatnonzero(isin(train_h, test_h[shared], np, pd))
+    b = np.flatnonzero(shared)
+    a_full = train_full(a)
+    if a_full is None:
+        return None
+    out = np.zeros(len(test_h), dtype=bool)
+    out[b] = isin(test_full(b), a_full, np, pd)
+    return out
+
+
+def repeat_share(columns: Sequence[Any], np: Any) -> float:
+    """Share of sampled rows repeating an earlier one, from per-column value hashes."""
+    rows = None
+    for part in columns:
+        rows = combine(rows, part, np)
+    if rows is None or len(rows) == 0:
+        return 0.0
+    return 1.0 - len(np.unique(rows)) / len(rows)
+
+
+def distinct_rows(n_rows: int, repeat: float) -> int:
+    """Distinct rows among ``n_rows`` that repeat at the sampled rate (at least one)."""
+    return max(1, round(n_rows * (1.0 - repeat)))
+
+
+def expected_coincidences(
+    train_cols: list[Any],
+    test_cols: list[Any],
+    n_train_distinct: int,
+    train_duplicate_share: float,
+    n_checked: int,
+    np: Any,
+) -> float:
+    """Test rows expected to equal some training row by chance alone.
+
+    Two estimates, the larger wins: the training rows' own repeat rate (a
+    feature space of few distinct rows repeats in any fresh sample too), and
+    the product over columns of the chance that two values agree, times the
+    distinct training rows (independent columns of few levels). Columns
+    are given as per-value hashes of a sample of each side.
+    """
+    per_row = 1.0
+    for fit_h, col in zip(train_cols, test_cols, strict=True):
+        if len(fit_h) == 0 or len(col) == 0:
+            return train_duplicate_share * n_checked
+        a_vals, a_counts = np.unique(fit_h, return_counts=True)
+        b_vals, b_counts = np.unique(col, return_counts=True)
+        _common, ia, ib = np.intersect1d(a_vals, b_vals, return_indices=True)
+        per_row *= float(np.sum(a_counts[ia] / len(fit_h) * b_counts[ib] / len(col)))
+        if per_row < 1e-12:
+            per_row = 0.0
+            break
+    independent = min(1.0, per_row * n_train_distinct)
+    return max(independent, train_duplicate_share) * n_checked
+
+
+# -- drift -----------------------------------------------------------------------------------------
+
+
+def ks_statistic(a: Any, b: Any, np: Any) -> float:
+    """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the two ECDFs."""
+    a = np.sort(a)
+    b = np.sort(b)
+    both = np.concatenate([a, b])
+    gap = np.searchsorted(a, both, side="right") / len(a) - np.searchsorted(
+        b, both, side="right"
+    ) / len(b)
+    return float(np.abs(gap).max())
+
+
+def psi(train: Any, test: Any, np: Any) -> float:
+    """Population stability index over ten quantile bins of train, nulls as an eleventh bin."""
+    a = train[~np.isnan(train)]
+    edges = np.unique(np.quantile(a, np.linspace(0, 1, PSI_BINS + 1)[1:-1]))
+
+    def shares(x: Any) -> Any:
+        """Each bin's share of ``x`` (nulls last), floored so that the logarithm stays finite."""
+        nulls = np.isnan(x)
+        bins = np.searchsorted(edges, x[~nulls], side="right")
+        counts = np.bincount(bins, minlength=len(edges) + 1).astype("float64")
+        counts = np.append(counts, float(nulls.sum()))
+        return np.maximum(counts / len(x), PSI_FLOOR)
+
+    p, q = shares(train), shares(test)
+    return float(np.sum((q - p) * np.log(q / p)))
+
+
+def ks_from_counts(ca: list[int], cb: list[int]) -> float:
+    """The KS statistic from both sides' counts per bucket: the largest gap at a bucket edge."""
+    ta, tb = sum(ca), sum(cb)
+    fa = fb = 0
+    gap = 0.0
+    for x, y in zip(ca, cb, strict=True):
+        fa += x
+        fb += y
+        gap = max(gap, abs(fa / ta - fb / tb))
+    return gap
+
+
+def psi_from_counts(ca: list[int], cb: list[int], na: int, nb: int, group: list[int]) -> float:
+    """PSI from counts per bucket, buckets grouped into bins (``group``), nulls as one more bin.
+
+    Shares are of all rows, nulls included, as :func:`psi` computes them.
+    """
+    bins = max(group) + 1
+    pa = [0.0] * (bins + 1)
+    pb = [0.0] * (bins + 1)
+    for k, g in enumerate(group):
+        pa[g] += ca[k]
+        pb[g] += cb[k]
+    pa[bins], pb[bins] = float(na), float(nb)
+    ta, tb = sum(pa), sum(pb)
+    total = 0.0
+    for x, y in zip(pa, pb, strict=True):
+        p, q = max(x / ta, PSI_FLOOR), max(y / tb, PSI_FLOOR)
+        total += (q - p) * math.log(q / p)
+    return total
+
+
+def drift_fact(
+    columns: Iterable[tuple[str, Any, Any]],
+    train_name: str,
+    test_name: str,
+    location: Location,
+    sampled: bool,
+    np: Any,
+    n_excluded: int = 0,
+) -> DriftFact | None:
+    """KS and PSI of each (label, train values, test values) column pair, worst first.
+
+    The one drift measure for in-memory rows: a split's two parts, and a
+    model's fit rows beside the rows it is evaluated on. Values are floats
+    with NaN for nulls; a pair with ``None`` (not numeric) or fewer than two
+    values on a side is not compared.
+    """
+    scored = []
+    n_train = n_test = 0
+    for label, a, b in columns:
+        if a is None or b is None:
+            continue
+        fa, fb = a[~np.isnan(a)], b[~np.isnan(b)]
+        if len(fa) < 2 or len(fb) < 2:
+            continue
+        n_train, n_test = max(n_train, len(fa)), max(n_test, len(fb))
+        scored.append((label, round(ks_statistic(fa, fb, np), 6), round(psi(a, b, np), 6)))
+    if not scored:
+        return None
+    scored.sort(key=lambda e: (-e[1], -e[2]))
+    return DriftFact(
+        "live",
+        location,
+        train=train_name,
+        test=test_name,
+        features=tuple(scored[:MAX_DRIFT]),
+        sampled=sampled,
+        n_train=n_train,
+        n_test=n_test,
+        n_features=len(scored),
+        n_excluded=n_excluded,
+    )
+
+
+__all__ = [
+    "CHANCE_ROWS",
+    "DRIFT_ROWS",
+    "FIRST_COLUMNS",
+    "MAX_CLASSES",
+    "MAX_DRIFT",
+    "MAX_EXAMPLES",
+    "class_counts",
+    "confirm_candidates",
+    "distinct_rows",
+    "drift_fact",
+    "expected_coincidences",
+    "isin",
+    "ks_from_counts",
+    "ks_statistic",
+    "psi",
+    "psi_from_counts",
+    "repeat_share",
+    "target_counts",
+]
