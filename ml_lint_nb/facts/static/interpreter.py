@@ -27,11 +27,14 @@ from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.values import (
+    SHUFFLED,
     UNKNOWN,
-    AppliedIds,
-    ColumnIds,
+    CallbackV,
     DataV,
+    EstRef,
     EstV,
+    Expr,
+    FoldIndexV,
     FuncV,
     GroupByV,
     IndexerV,
@@ -40,14 +43,19 @@ from ml_lint_nb.facts.static.values import (
     MaskV,
     MultiV,
     RefV,
+    ScoreV,
     SeqV,
     StatV,
     TunedV,
     UnknownV,
     V,
+    Varies,
+    applied_of,
+    columns_kept,
     data_of,
     first,
     stat_of,
+    with_column_ids,
 )
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
@@ -94,17 +102,6 @@ PER_CLASS_METRICS = frozenset(
         "precision_recall_fscore_support",
         "from_predictions",
         "from_estimator",
-    }
-)
-THRESHOLD_FREE = frozenset(
-    {
-        "roc_auc_score",
-        "average_precision_score",
-        "log_loss",
-        "brier_score_loss",
-        "roc_curve",
-        "precision_recall_curve",
-        "det_curve",
     }
 )
 
@@ -469,7 +466,7 @@ class Interpreter:
             if d is None or not d.applied:
                 return
             ids = d.applied
-        new = _with_column_ids(frame, col, ids)
+        new = with_column_ids(frame, col, ids)
         d = data_of(value)
         if d is not None and d.scaled and isinstance(target, ast.Subscript):
             # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
@@ -609,7 +606,7 @@ class Interpreter:
             if attr in ("data", "values", "T", "frame", "str", "dt", "cat", "array", "na"):
                 return base.derive()
             # a column accessed as an attribute: df.age
-            return base.derive(column=attr, **_columns_kept(base, (attr,)))
+            return base.derive(column=attr, **columns_kept(base, (attr,)))
         return UNKNOWN
 
     def e_Subscript(self, node: ast.Subscript) -> V:
@@ -640,13 +637,13 @@ class Interpreter:
             idx = self.ev(index)
             if isinstance(idx, LitV) and isinstance(idx.value, str):
                 shown = f"{base.name}['{idx.value}']" if base.name else None
-                kept = _columns_kept(base, (idx.value,))
+                kept = columns_kept(base, (idx.value,))
                 if idx.value in base.scaled_cols:
                     kept["scaled"] = True
                 return base.derive(column=idx.value, n_features=1, name=shown, **kept)
             if isinstance(idx, SeqV) and all(isinstance(i, LitV) for i in idx.items):
                 cols = tuple(str(i.value) for i in idx.items)
-                kept = _columns_kept(base, cols)
+                kept = columns_kept(base, cols)
                 if cols and base.scaled_cols.issuperset(cols):
                     kept["scaled"] = True  # only columns assigned back scaled
                 return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
@@ -1105,7 +1102,7 @@ class Interpreter:
             rows = datas[0].rows
             for d in datas[1:]:
                 rows = rows.union(d.rows)
-            out = datas[0].derive(rows=rows, column=None, applied=_applied_of(datas))
+            out = datas[0].derive(rows=rows, column=None, applied=applied_of(datas))
             return self.apply_stat(out, st, node) if stats else out
         return DataV(RowSet.root(self.root_id(node)))
 
@@ -1509,7 +1506,7 @@ class Interpreter:
             scaled=all(d.scaled for d in datas),
             n_rows=n_rows,
             origin=origin,
-            applied=_applied_of(datas),
+            applied=applied_of(datas),
             col_applied=None,
         )
 
@@ -2079,13 +2076,6 @@ class Interpreter:
             return self.call_ref(f"{recv.qualname}.{meth}", args, kwargs, node)
         if isinstance(recv, EstV):
             return self.estimator_method(recv, meth, args, kwargs, node)
-        if (
-            isinstance(recv, DataV)
-            and recv.ctor is not None
-            and meth in ("fit", "fit_transform", "fit_predict")
-        ):
-            est = self.promote(recv)
-            return self.estimator_method(est, meth, args, kwargs, node)
         if isinstance(recv, SeqV):
             if meth == "items" and recv.kind == "dict":
                 return SeqV(
@@ -2112,18 +2102,6 @@ class Interpreter:
         if isinstance(recv, DataV):
             return self.data_method(recv, meth, args, kwargs, node)
         return self.generic_call(args, kwargs, node) if any(data_of(a) for a in args) else UNKNOWN
-
-    def promote(self, d: DataV) -> EstV:
-        qual, params, loc = d.ctor  # type: ignore[misc]
-        short = qual.rsplit(".", 1)[-1]
-        info = EstimatorInfo(
-            self.new_id("E"), short, qual, catalog.kinds_of(short), params, d.name, loc
-        )
-        est = EstV(info)
-        for name, v in list(self.env.items()):
-            if v is d:
-                self.env[name] = est
-        return est
 
     def estimator_method(
         self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
@@ -2505,7 +2483,7 @@ class Interpreter:
             by_col = "columns" in kwargs or (
                 isinstance(axis, LitV) and axis.value in (1, "columns")
             )
-            kept = _columns_kept(d, tuple(dropped), drop=True) if by_col else {}
+            kept = columns_kept(d, tuple(dropped), drop=True) if by_col else {}
             return d.derive(column=None, n_features=n_feat, **kept)
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
@@ -2816,30 +2794,6 @@ class Interpreter:
             self.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
 
 
-@dataclass(eq=False)
-class ScoreV(V):
-    """A score (or a container of scores) and the evaluations it came from."""
-
-    evals: list[Proto]
-
-
-@dataclass(eq=False)
-class FoldIndexV(V):
-    """Row indices one side of a splitter's folds yields (``tr``/``te`` in ``kf.split(X)``)."""
-
-    split_id: str
-    part: int
-
-
-@dataclass(eq=False)
-class CallbackV(V):
-    """A training callback that keeps the best iteration (early stopping, best checkpoint)."""
-
-    how: str
-
-
-# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
-SHUFFLED = ("shuffled", None)
 EVAL_SET_ARGS = ("eval_set", "validation_data", "valid_sets", "evals")
 STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
 BOOSTING_DATASETS = frozenset({"Dataset", "DMatrix", "Pool", "QuantileDMatrix"})
@@ -2902,43 +2856,7 @@ def _stopping_of(recv: V, kwargs: dict[str, V], params: V | None) -> str | None:
     return None
 
 
-class Varies:
-    """A parameter that takes several values (a loop variable)."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __repr__(self) -> str:
-        return f"<{self.n} values>"
-
-
-class Expr:
-    """A parameter given by an expression the linter cannot evaluate."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-class EstRef:
-    def __init__(self, cls: str) -> None:
-        self.cls = cls
-
-    def __repr__(self) -> str:
-        return f"{self.cls}(...)"
-
-
 # ---------------------------------------------------------------- helpers
-def _applied_of(datas: list[DataV]) -> frozenset[str]:
-    out = datas[0].applied
-    for d in datas[1:]:
-        if d.applied:
-            out = out | d.applied
-    return out
-
-
 def _merge_stats(a: StatV, b: StatV) -> StatV:
     """A number computed from two statistics: a statistic of both their rows."""
     if a is b:
@@ -2973,44 +2891,6 @@ def _frame_target(target: ast.expr) -> tuple[str | None, str | None]:
             col = t.attr
         t = t.value
     return (t.id if isinstance(t, ast.Name) else None), col
-
-
-def _whole_ids(d: DataV) -> frozenset[str]:
-    """The ids of ``d.applied`` that reached the whole frame, not single columns."""
-    cols = d.col_applied
-    if not cols:
-        return frozenset(d.applied)
-    applied = d.applied
-    if isinstance(applied, AppliedIds) and applied.columns is cols:
-        return applied.whole
-    return frozenset(i for i in applied if not cols.has_id(i))
-
-
-def _with_column_ids(frame: DataV, col: str | None, ids: frozenset[str]) -> DataV:
-    """The same frame (name, version kept) with fitted state reaching one column."""
-    new = object.__new__(DataV)
-    new.__dict__.update(frame.__dict__)
-    if col is None:
-        new.applied = frame.applied | ids
-        return new
-    whole = _whole_ids(frame)
-    cols = (frame.col_applied or ColumnIds()).assign(col, frozenset(ids) - whole)
-    new.col_applied = cols
-    new.applied = AppliedIds(whole, cols)
-    return new
-
-
-def _columns_kept(d: DataV, cols: tuple[str, ...], drop: bool = False) -> dict[str, Any]:
-    """``applied``/``col_applied`` after selecting (or dropping) literal columns."""
-    if not d.col_applied:
-        return {}
-    whole = _whole_ids(d)
-    if drop:
-        kept = d.col_applied.without(cols)
-        return {"applied": AppliedIds(whole, kept) if kept else whole, "col_applied": kept or None}
-    kept = d.col_applied.only(cols)
-    applied = whole.union(*(kept.ids_of(c) for c in cols))
-    return {"applied": applied, "col_applied": kept or None}
 
 
 def _with(info: EstimatorInfo, **changes: Any) -> EstimatorInfo:
