@@ -29,19 +29,12 @@ from ml_lint_nb.facts.model import (
 )
 from ml_lint_nb.facts.static import outputs
 from ml_lint_nb.facts.static.deadline import Deadline
-from ml_lint_nb.facts.static.interpreter import (
-    ID_HINTS,
-    SHUFFLED,
-    Display,
-    Interpreter,
-    Proto,
-    SplitToken,
-    _is_time_column,
-)
+from ml_lint_nb.facts.static.interpreter import Display, Interpreter, Proto, SplitToken
+from ml_lint_nb.facts.static.interpreter.core import ID_HINTS, _is_time_column
 from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
-from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.static.values import SHUFFLED, DataV
 from ml_lint_nb.facts.store import FactStore
 
 if TYPE_CHECKING:

@@ -19,13 +19,13 @@ import builtins
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
+from ml_lint_nb.facts.static.interpreter.records import Display, Proto, SplitToken
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
@@ -106,8 +106,6 @@ PER_CLASS_METRICS = frozenset(
 )
 
 
-# splitting calls that always return every part (never a one-sided filter)
-WHOLE_SPLITS = frozenset({"train_test_split", "randomSplit"})
 SPARK_SESSION = "pyspark.sql.SparkSession"
 # SparkSession.builder...getOrCreate(): each step returns the builder or the session
 SPARK_SESSION_STEPS = frozenset(
@@ -129,47 +127,6 @@ SPARK_SESSION_STEPS = frozenset(
 SPARK_READERS = frozenset(
     {"csv", "parquet", "json", "orc", "text", "table", "load", "sql", "range", "jdbc", "delta"}
 )
-
-
-@dataclass
-class Proto:
-    """A fact waiting for finalisation: its class name and arguments (with DataV inside)."""
-
-    kind: str
-    location: Location
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class SplitToken:
-    split_id: str
-    method: str
-    inputs: list[DataV]
-    parts: list[DataV]
-    location: Location
-    shuffle: bool | None
-    stratified: bool
-    seeded: bool
-    time_series: bool = False
-    sides: set[int] = field(default_factory=set)  # which parts (0 train, 1 held out) were taken
-    # a mask and its complement split rows only when one model is fitted on one side and
-    # evaluated on the other (see Interpreter.confirm_masks); else they select rows (a plot)
-    unused: bool = False
-    swapped: bool = False  # the first positional part is the held-out one (see orient_splits)
-
-    @property
-    def one_sided(self) -> bool:
-        """A head()/slice/mask/sample with no complementary part is a filter, not a split."""
-        return self.unused or self.method not in WHOLE_SPLITS and self.sides != {0, 1}
-
-
-@dataclass
-class Display:
-    """An expression whose value the cell shows (last expression or print)."""
-
-    kind: str  # value_counts | nunique | describe | shape | bincount
-    data: DataV
-    normalize: bool = False
 
 
 class Interpreter:
