@@ -30,7 +30,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.static import outputs
 from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.interpreter import Display, Interpreter, Proto, SplitToken
-from ml_lint_nb.facts.static.interpreter.core import ID_HINTS, _is_time_column
+from ml_lint_nb.facts.static.interpreter.splits import ID_HINTS, is_time_column
 from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
@@ -421,7 +421,7 @@ class Finaliser:
             col = d.order[1]
             if col in self.i.target_columns:
                 kind = "label"
-            elif col and _is_time_column(col, self.i.time_columns):
+            elif col and is_time_column(col, self.i.time_columns):
                 kind = "time"
             elif col and any(col.lower() == h or col.lower().endswith(h) for h in ID_HINTS):
                 kind = "id"

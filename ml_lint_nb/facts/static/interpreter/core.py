@@ -21,11 +21,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.splits as splits
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
-from ml_lint_nb.facts.static.interpreter.records import Display, Proto, SplitToken
+from ml_lint_nb.facts.static.interpreter.records import Display, Proto, SplitState, SplitToken
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
@@ -92,8 +93,6 @@ ROW_AXES = (1, -1, "columns")
 SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile"})
 # arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
 SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
-TIME_HINTS = ("date", "time", "timestamp", "_at", "day", "month", "year", "week", "dt")
-ID_HINTS = ("id", "_id", "uuid", "key", "index")
 PER_CLASS_METRICS = frozenset(
     {
         "classification_report",
@@ -150,7 +149,7 @@ class Interpreter:
         self.displays: list[Display] = []
         self._counter = itertools.count(1)
         self.pending_splits: list[SplitToken] = []
-        self._unbound_sides: dict[int, tuple[SplitToken, int, str]] = {}
+        self.split_state = SplitState()
         # names holding model scores (a results dict, a list of test scores), for ML205;
         # nothing is tracked before the notebook computes its first score
         self.score_names: dict[str, list[Proto]] = {}
@@ -451,24 +450,11 @@ class Interpreter:
         loc = self.loc(node)
         self.define(name, node)
         if isinstance(value, DataV):
-            side = self._unbound_sides.pop(id(value), None)
-            if side is not None:
-                if not side[
-                    0
-                ].sides:  # the split is where its first side is bound, not an EDA head()
-                    side[0].location, side[0].method = loc, side[2]
-                side[0].sides.add(side[1])
             cell = loc.cell if loc.cell is not None else f"[{loc.execution_count}]"
             named = DataV(
                 **{**value.__dict__, "name": name, "version": f"{name}@{cell}:{loc.line}"}
             )
-            # parts get their names where they are bound: in the split's statement, or
-            # later from an indexed list (train = splits[0] after df.randomSplit)
-            indexed = [t for t in self.splits[-3:] if t.method == "randomSplit"]
-            for tok in [*self.pending_splits, *indexed]:
-                tok.parts[:] = [named if p is value else p for p in tok.parts]
-            if side is not None and side[0] not in self.pending_splits:
-                side[0].parts[:] = [named if p is value else p for p in side[0].parts]
+            splits.name_part(self, value, named, loc)
             value = named
         elif isinstance(value, EstV) and value.info.binding is None:
             value.info = _with(value.info, binding=name)
@@ -585,12 +571,14 @@ class Interpreter:
             return UNKNOWN
         if isinstance(base, IndexerV):
             rows_index = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
-            return self.select_rows(base.data, rows_index, node, positional=base.kind == "iloc")
+            return splits.select_rows(
+                self, base.data, rows_index, node, positional=base.kind == "iloc"
+            )
         if isinstance(base, DataV):
             if base.pred_est is not None:
                 return base  # predict_proba(X)[:, 1] stays predictions
             if isinstance(index, ast.Slice):
-                return self.select_rows(base, index, node, positional=True)
+                return splits.select_rows(self, base, index, node, positional=True)
             idx = self.ev(index)
             if isinstance(idx, LitV) and isinstance(idx.value, str):
                 shown = f"{base.name}['{idx.value}']" if base.name else None
@@ -605,9 +593,9 @@ class Interpreter:
                     kept["scaled"] = True  # only columns assigned back scaled
                 return base.derive(column=None, n_features=len(idx.items), columns=cols, **kept)
             if isinstance(idx, MaskV | DataV):
-                return self.select_rows(base, index, node, positional=False, mask=idx)
+                return splits.select_rows(self, base, index, node, positional=False, mask=idx)
             if isinstance(first(idx), FoldIndexV):
-                return self.fold_rows(base, first(idx))  # type: ignore[arg-type]
+                return splits.fold_rows(base, first(idx))  # type: ignore[arg-type]
             return base.derive()
         if isinstance(base, GroupByV):
             idx = self.ev(index)
@@ -617,165 +605,6 @@ class Interpreter:
         if isinstance(base, StatV):
             return base  # df.mode()[0], df.quantile([.01, .99])[0.99]
         return UNKNOWN
-
-    def select_rows(
-        self, data: DataV, index: ast.expr, node: ast.AST, positional: bool, mask: V | None = None
-    ) -> V:
-        if isinstance(index, ast.Slice):
-            lower, upper = index.lower is not None, index.upper is not None
-            if lower == upper:  # [:] or [a:b]: a window, not one side of a split
-                return data.derive()
-            part = 0 if upper else 1
-            return self.positional_split(data, part, node, "slice")
-        if mask is None:
-            mask = self.ev(index)
-        if isinstance(first(mask), FoldIndexV):
-            return self.fold_rows(data, first(mask))  # type: ignore[arg-type]
-        if isinstance(mask, MaskV):
-            return self.mask_split(data, mask, node)
-        if isinstance(mask, DataV) and mask.order == SHUFFLED:
-            return self.permuted_rows(data, mask, node)
-        return data.derive()
-
-    def permuted_rows(self, data: DataV, idx: DataV, node: ast.AST) -> DataV:
-        """``X[perm]`` or ``X.iloc[perm[:n]]``: rows in random order.
-
-        Rows selected by one slice of a permutation are one side of a shuffled
-        hold-out split (``train = df.iloc[idx[:800]]; test = df.iloc[idx[800:]]``),
-        see :meth:`permutation_split`; the whole permutation only reorders.
-        """
-        part = self.permutation_split(data, idx, node)
-        return part if part is not None else data.derive(order=SHUFFLED)
-
-    def permutation_split(self, data: DataV, idx: DataV, node: ast.AST) -> DataV | None:
-        """One side of a hand-made shuffled split: rows picked by a slice of a permutation.
-
-        The side is that of the slice of the permutation (``[:n]`` first); when
-        the code fits a model on the second side and scores it on the first
-        (``test = idx[:n]``), :meth:`orient_splits` turns the split round.
-        """
-        if len(idx.rows.paths) != 1:
-            return None
-        path = next(iter(idx.rows.paths))
-        if len(path) != 2 or not isinstance(path[1], tuple):
-            return None
-        index_split, part = path[1]
-        if not hasattr(self, "_perm_splits"):
-            self._perm_splits: dict[Any, SplitToken] = {}
-        key = (data.rows.paths, index_split)
-        tok = self._perm_splits.get(key)
-        if tok is None:
-            tok = SplitToken(
-                split_id=self.new_id("S"),
-                method="permutation",
-                inputs=[data],
-                parts=[],
-                location=self.loc(node),
-                shuffle=True,
-                stratified=False,
-                seeded=True,
-            )
-            self._perm_splits[key] = tok
-            self.pending_splits.append(tok)
-        out = data.derive(rows=data.rows.part(tok.split_id, part), order=SHUFFLED)
-        tok.parts.append(out)
-        self._unbound_sides[id(out)] = (tok, part, "permutation")
-        return out
-
-    def orient_splits(self) -> None:
-        """Positional splits whose first part is the one scored: the held-out side is first.
-
-        ``X_test = X[:200]; X_train = X[200:]`` or ``test = df.iloc[idx[:n]]``:
-        which slice is held out shows in what a model is fitted on and scored on.
-        """
-        for tok in self.splits:
-            if tok.method not in ("permutation", "slice") or tok.sides != {0, 1}:
-                continue
-            fitted = {0: False, 1: False}
-            scored = {0: False, 1: False}
-            for p in self.protos:
-                X = p.args.get("X")
-                if not isinstance(X, DataV) or p.args.get("estimator") is None:
-                    continue
-                for side in (0, 1):
-                    if any((tok.split_id, side) in path for path in X.rows.paths):
-                        if p.kind == "fit" and "pseudo" not in p.args["estimator"].kinds:
-                            fitted[side] = True
-                        elif p.kind in ("evaluation", "predict"):
-                            scored[side] = True
-            tok.swapped = fitted[1] and not fitted[0] and scored[0]
-
-    def positional_split(self, data: DataV, part: int, node: ast.AST, method: str) -> DataV:
-        """``X[:n]`` / ``X[n:]`` / ``head`` / ``tail``: one side of an unshuffled split."""
-        key = ("pos", data.rows.paths)
-        tok = self._split_by_key.get(key) if hasattr(self, "_split_by_key") else None
-        if not hasattr(self, "_split_by_key"):
-            self._split_by_key: dict[Any, SplitToken] = {}
-        if tok is None or len(tok.parts) > 4:
-            # slicing a concatenation of separately loaded frames back at their
-            # lengths restores the files: no order of rows decides the sides
-            restores = len({p[0] for p in data.rows.paths}) > 1
-            tok = SplitToken(
-                split_id=self.new_id("S"),
-                method=method,
-                inputs=[data],
-                parts=[],
-                location=self.loc(node),
-                shuffle=None if restores else data.order == SHUFFLED,
-                stratified=False,
-                seeded=True,
-            )
-            self._split_by_key[key] = tok
-            self.pending_splits.append(tok)
-        out = data.derive(rows=data.rows.part(tok.split_id, part))
-        tok.parts.append(out)
-        self._unbound_sides[id(out)] = (tok, part, method)  # a side counts once bound to a name
-        return out
-
-    def mask_split(self, data: DataV, mask: MaskV, node: ast.AST) -> DataV:
-        """``df[df.date < t]`` and ``df[df.date >= t]``: complementary masks split rows."""
-        if not hasattr(self, "_mask_splits"):
-            self._mask_splits: dict[Any, tuple[SplitToken, str]] = {}
-        key = ("mask", data.rows.paths, mask.column, mask.other)
-        entry = self._mask_splits.get(key)
-        eq_key = ("eq", data.rows.paths, mask.column)
-        if entry is None and mask.op == "Eq" and mask.column is not None:
-            # df[df.is_train == 1] / df[df.is_train == 0]: two values of one flag are
-            # disjoint parts (a split only if a model is fitted on one and scored on the other)
-            eq = self._mask_splits.get(eq_key)
-            if eq is not None and eq[1] != mask.other and eq[0].sides == {0}:
-                entry = (eq[0], "Eq-other")
-                self._mask_splits[key] = entry
-        if entry is None:
-            tok = SplitToken(
-                split_id=self.new_id("S"),
-                method="mask",
-                inputs=[data],
-                parts=[],
-                location=self.loc(node),
-                shuffle=None,
-                stratified=False,
-                seeded=True,
-                time_series=mask.column is not None
-                and _is_time_column(mask.column, self.time_columns),
-            )
-            self._mask_splits[key] = (tok, mask.op)
-            if mask.op == "Eq" and eq_key not in self._mask_splits:
-                self._mask_splits[eq_key] = (tok, mask.other)
-            self.pending_splits.append(tok)
-            part = 0
-        else:
-            tok, first_op = entry
-            if mask.op == first_op:
-                return data.derive()  # the same filter again
-            part = 1
-            if first_op == "Eq-other":
-                self._mask_splits[key] = (tok, "Eq")  # the second value, as a filter again
-        out = data.derive(rows=data.rows.part(tok.split_id, part))
-        tok.parts.append(out)
-        tok.sides.add(part)
-        self._unbound_sides[id(out)] = (tok, part, "mask")  # named once bound (te = df[m])
-        return out
 
     def e_Compare(self, node: ast.Compare) -> V:
         left = self.ev(node.left)
@@ -2194,10 +2023,6 @@ class Interpreter:
         count = n_splits if isinstance(n_splits, int) and not isinstance(n_splits, bool) else None
         return MultiV([index], count)
 
-    def fold_rows(self, data: DataV, index: FoldIndexV) -> DataV:
-        """``X[tr]`` / ``df.iloc[te]``: the rows of one side of a splitter's folds."""
-        return data.derive(rows=data.rows.part(index.split_id, index.part))
-
     def spark_method(
         self, est: EstV, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V | None:
@@ -2389,7 +2214,7 @@ class Interpreter:
                 if rd is not None and rd.applied != d.applied:
                     return d.derive(column=d.column, applied=rd.applied, scaled=rd.scaled)
         if meth in ("head", "tail"):
-            return self.positional_split(d, 0 if meth == "head" else 1, node, "head_tail")
+            return splits.positional_split(self, d, 0 if meth == "head" else 1, node, "head_tail")
         if meth == "sample":
             frac = kwargs.get("frac")
             n = kwargs.get("n", args[0] if args else None)
@@ -2402,24 +2227,7 @@ class Interpreter:
                 isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
             ) or isinstance(n, LitV)
             if is_part:
-                tok = SplitToken(
-                    self.new_id("S"),
-                    "sample",
-                    [d],
-                    [],
-                    self.loc(node),
-                    True,
-                    False,
-                    _kw_set(kwargs, "random_state"),
-                )
-                out = d.derive(rows=d.rows.part(tok.split_id, 0))
-                tok.parts.append(out)
-                tok.sides.add(0)
-                self.pending_splits.append(tok)
-                if not hasattr(self, "_samples"):
-                    self._samples: list[tuple[DataV, SplitToken]] = []
-                self._samples.append((out, tok))
-                return out
+                return splits.sample_split(self, d, _kw_set(kwargs, "random_state"), node)
             if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
                 return d.derive(order=SHUFFLED)
             return d.derive()
@@ -2427,13 +2235,9 @@ class Interpreter:
             return DataV(RowSet.root(self.root_id(node)), order=SHUFFLED)
         if meth == "drop":
             target = args[0] if args else kwargs.get("index", UNKNOWN)
-            if isinstance(target, IndexV) and hasattr(self, "_samples"):
-                for sample, tok in self._samples:
-                    if sample.rows == target.data.rows:
-                        out = d.derive(rows=d.rows.part(tok.split_id, 1))
-                        tok.parts.append(out)
-                        tok.sides.add(1)
-                        return out
+            complement = splits.sample_complement(self, d, target)
+            if complement is not None:
+                return complement
             dropped = _strings(kwargs.get("columns", args[0] if args else None))
             n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
             axis = kwargs.get("axis", args[1] if len(args) > 1 else None)
@@ -2615,33 +2419,6 @@ class Interpreter:
         )
         return info.est_id
 
-    def confirm_masks(self) -> None:
-        """Keep a mask split only when its parts are one model's fit and evaluation data."""
-        masks = [t for t in self.splits if t.method == "mask" and t.sides == {0, 1}]
-        if not masks:
-            return
-        for tok in masks:
-            fit_side, held_side = (tok.split_id, 0), (tok.split_id, 1)
-            fitted: set[str] = set()
-            for p in self.protos:
-                X = p.args.get("X")
-                est = p.args.get("estimator")
-                if est is None or not isinstance(X, DataV):
-                    continue
-                paths = X.rows.paths
-                if p.kind == "fit" and any(fit_side in path for path in paths):
-                    fitted.add(est.est_id)
-                elif (
-                    p.kind in ("evaluation", "predict")
-                    and est.est_id in fitted
-                    and any(held_side in path for path in paths)
-                ):
-                    break
-            else:
-                tok.unused = True
-                continue
-            tok.unused = False
-
     def finish(self) -> None:
         """Resolve what needs the whole notebook: group statistics and target encodings.
 
@@ -2651,8 +2428,8 @@ class Interpreter:
         each becomes one fit (named as an encoding once its column is known
         to be a target).
         """
-        self.confirm_masks()
-        self.orient_splits()
+        splits.confirm_masks(self)
+        splits.orient_splits(self)
         for g, loc, est_id in self.target_encodings:
             if est_id in self._emitted or g.column is None:
                 continue
@@ -2873,11 +2650,6 @@ def _strings(v: V | None) -> list[str]:
     if isinstance(v, SeqV):
         return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
     return []
-
-
-def _is_time_column(name: str, known: set[str]) -> bool:
-    low = name.lower()
-    return name in known or any(h in low for h in TIME_HINTS)
 
 
 def _binop(op: ast.operator, a: Any, b: Any) -> Any:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.static.values import DataV, GroupByV
 
 # splitting calls that always return every part (never a one-sided filter)
 WHOLE_SPLITS = frozenset({"train_test_split", "randomSplit"})
@@ -64,3 +64,41 @@ class Display:
     kind: str  # value_counts | nunique | describe | shape | bincount | counter | spark_counts
     data: DataV
     normalize: bool = False
+
+
+class SplitState:
+    """Split inference's bookkeeping, kept across cells (see :mod:`.splits`).
+
+    Each dict finds the token a later expression continues: the second
+    slice of the same rows, the complementary mask, the other slice of a
+    permutation, the ``drop`` of a sample's index. ``unbound`` holds parts
+    not yet bound to a name (``id`` of the value -> token, part, method).
+    """
+
+    __slots__ = ("by_position", "by_mask", "by_permutation", "samples", "unbound")
+
+    def __init__(self) -> None:
+        self.by_position: dict[Any, SplitToken] = {}
+        self.by_mask: dict[Any, tuple[SplitToken, str]] = {}
+        self.by_permutation: dict[Any, SplitToken] = {}
+        self.samples: list[tuple[DataV, SplitToken]] = []
+        self.unbound: dict[int, tuple[SplitToken, int, str]] = {}
+
+
+class StatState:
+    """The bookkeeping of statistics read as fits, kept across cells (see :mod:`.statistics`).
+
+    ``fits`` gives one pseudo-fit per statistic and line (``(x - x.mean()) /
+    x.std()`` is one event); ``protos`` finds a pseudo-fit's record by id;
+    ``group_stats`` are group aggregates resolved after the last cell, once
+    it is known whether their column is the target; ``emitted`` the ones
+    already turned into fits.
+    """
+
+    __slots__ = ("fits", "protos", "group_stats", "emitted")
+
+    def __init__(self) -> None:
+        self.fits: dict[tuple[Any, ...], str] = {}
+        self.protos: dict[str, Proto] = {}
+        self.group_stats: list[tuple[GroupByV, Location, str]] = []
+        self.emitted: set[str] = set()
