@@ -22,11 +22,18 @@ from collections.abc import Callable
 from typing import Any
 
 import ml_lint_nb.facts.static.interpreter.splits as splits
+import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import FOLD, EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
-from ml_lint_nb.facts.static.interpreter.records import Display, Proto, SplitState, SplitToken
+from ml_lint_nb.facts.static.interpreter.records import (
+    Display,
+    Proto,
+    SplitState,
+    SplitToken,
+    StatState,
+)
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
@@ -89,8 +96,6 @@ NP_STATS = frozenset(
     }
 )
 ROW_AXES = (1, -1, "columns")
-# statistics whose division rescales a feature: (x - mean) / std, (x - min) / (max - min)
-SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile"})
 # arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
 SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
 PER_CLASS_METRICS = frozenset(
@@ -138,7 +143,6 @@ class Interpreter:
         self.knowledge: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.time_columns: set[str] = set()
         self.target_columns: set[str] = set()
-        self.target_encodings: list[tuple[GroupByV, Location, str]] = []
         self.cell_index: int | None = 0
         self.cell_id: str | None = None
         self.cell_key = "0"
@@ -163,9 +167,7 @@ class Interpreter:
         ] = []
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
-        # one pseudo-fit per statistic and line: ``(x - x.mean()) / x.std()`` is one event
-        self._stat_fits: dict[tuple[Any, ...], str] = {}
-        self._emitted: set[str] = set()  # group statistics already turned into fits
+        self.stat_state = StatState()
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
         self.deadline: Deadline | None = None  # checked at each statement
@@ -416,7 +418,7 @@ class Interpreter:
             return
         st = stat_of(value) if not isinstance(first(value), DataV) else None
         if st is not None:
-            ids = st.data.applied | {self.stat_fit(st, node, "imputer")}
+            ids = st.data.applied | {statistics.stat_fit(self, st, node, "imputer")}
         else:
             d = data_of(value)
             if d is None or not d.applied:
@@ -663,7 +665,7 @@ class Interpreter:
             return left if isinstance(left, MaskV) else right
         sl, sr = first(left), first(right)
         if isinstance(sl, StatV) or isinstance(sr, StatV):
-            return self.stat_binop(left, right, node)
+            return statistics.stat_binop(self, left, right, node)
         dl, dr = data_of(left), data_of(right)
         if dl is not None and dr is not None and (dl.rows != dr.rows or dl.applied != dr.applied):
             return dl.derive(rows=dl.rows.union(dr.rows), applied=dl.applied | dr.applied)
@@ -672,106 +674,6 @@ class Interpreter:
         if dr is not None:
             return dr.derive()
         return UNKNOWN
-
-    def stat_binop(self, left: V, right: V, node: ast.BinOp) -> V:
-        """Arithmetic with a statistic: a number derived from it, or data scaled by it."""
-        sl, sr = first(left), first(right)
-        stats = [x for x in (sl, sr) if isinstance(x, StatV)]
-        st = stats[0] if len(stats) == 1 else _merge_stats(stats[0], stats[1])
-        d = data_of(left) if not isinstance(sl, StatV) else data_of(right)
-        if d is None or isinstance(sl, StatV) and isinstance(sr, StatV):
-            return st
-        if (
-            isinstance(node.op, ast.Div)
-            and isinstance(sr, StatV)
-            and sr.stat == "max"
-            and (d.column is None and sr.data.column is None)
-        ):
-            # X / X.max(): one global scale for a whole array (pixels), no per-feature fit
-            return d.derive(scaled=True)
-        out = self.apply_stat(d, st, node)
-        if (
-            isinstance(node.op, ast.Div)
-            and isinstance(sr, StatV)
-            and not SPREADS.isdisjoint(sr.stat.split("/"))
-        ):
-            out.scaled = True  # (x - mean) / std, (x - min) / (max - min): scaled by hand
-        return out
-
-    def stat_fit(self, st: StatV, node: ast.AST, kind: str) -> str:
-        """Record (once per line) the fit of a statistic that reaches data; its est_id."""
-        loc = self.loc(node)
-        key = (loc.cell, loc.execution_count, loc.line, st.data.rows.paths, st.data.column)
-        est_id = self._stat_fits.get(key)
-        if est_id is not None:
-            proto = self.protos[-1] if self.protos else None
-            for p in reversed(self.protos):  # name every statistic of the line: "min/max"
-                if p.kind == "fit" and p.args["estimator"].est_id == est_id:
-                    proto = p
-                    break
-            if proto is not None and proto.args["estimator"].est_id == est_id:
-                info = proto.args["estimator"]
-                old = info.cls.split(" in `", 1)
-                names = old[0].removeprefix("the ").split("/")
-                new = "/".join(names + [n for n in st.stat.split("/") if n not in names])
-                if len(old) == 2 and new != "/".join(names):
-                    proto.args["estimator"] = _with(info, cls=f"the {new} in `{old[1]}")
-        if est_id is None:
-            shown = self.cur_stmt if self.cur_stmt is not None else node
-            text = ast.unparse(shown).split("\n")[0]
-            if isinstance(shown, ast.Assign | ast.AugAssign | ast.AnnAssign) and len(text) > 60:
-                text = ast.unparse(shown.value).split("\n")[0]
-            if len(text) > 60:
-                text = text[:57] + "..."
-            est_id = self.pseudo_fit(f"the {st.stat} in `{text}`", kind, st.data, node)
-            self._stat_fits[key] = est_id
-            if not hasattr(self, "_stat_protos"):
-                self._stat_protos: dict[str, Proto] = {}
-            self._stat_protos[est_id] = self.protos[-1]
-        return est_id
-
-    def continues_stat_fit(self, d: DataV, st: StatV, node: ast.AST, kind: str) -> bool:
-        """A statistic finishing a transformation that a statistic of the same rows began.
-
-        ``X -= X.mean(); X /= X.std()`` or ``Z = Z - mu`` then ``Z = Z / sd``:
-        one standardisation spread over two statements is one fit, with the
-        second place listed as another place of it (one finding per event).
-        """
-        protos = getattr(self, "_stat_protos", None)
-        if not protos or not d.applied:
-            return False
-        loc = self.loc(node)
-        for est_id in d.applied:
-            p = protos.get(est_id)
-            if p is None or kind not in p.args["estimator"].kinds:
-                continue
-            X = p.args["X"]
-            if X.rows != st.data.rows or X.column != st.data.column:
-                continue
-            if (p.location.cell, p.location.execution_count, p.location.line) == (
-                loc.cell,
-                loc.execution_count,
-                loc.line,
-            ):
-                return False  # the same line: stat_fit names both statistics
-            also = p.args.setdefault("also", [])
-            if loc not in also:
-                also.append(loc)
-            info = p.args["estimator"]
-            old = info.cls.split(" in `", 1)
-            names = old[0].removeprefix("the ").split("/")
-            new = "/".join(names + [n for n in st.stat.split("/") if n not in names])
-            if len(old) == 2 and new != "/".join(names):
-                p.args["estimator"] = _with(info, cls=f"the {new} in `{old[1]}")
-            return True
-        return False
-
-    def apply_stat(self, d: DataV, st: StatV, node: ast.AST, kind: str = "scaler") -> DataV:
-        """A statistic reaching data: a fit on the statistic's rows, applied to ``d``."""
-        if self.continues_stat_fit(d, st, node, kind):
-            return d.derive(applied=d.applied | st.data.applied)
-        est_id = self.stat_fit(st, node, kind)
-        return d.derive(applied=d.applied | st.data.applied | {est_id})
 
     def e_Tuple(self, node: ast.Tuple) -> V:
         return SeqV([self.ev(e) for e in node.elts], "tuple")
@@ -881,7 +783,7 @@ class Interpreter:
         if stats:  # np.random.randint(avg - std, avg + std), np.where(m, mean, x)
             st = stats[0]
             for other in stats[1:]:
-                st = _merge_stats(st, other)
+                st = statistics.merge_stats(st, other)
             if not datas:
                 return st
         if datas:
@@ -889,7 +791,7 @@ class Interpreter:
             for d in datas[1:]:
                 rows = rows.union(d.rows)
             out = datas[0].derive(rows=rows, column=None, applied=applied_of(datas))
-            return self.apply_stat(out, st, node) if stats else out
+            return statistics.apply_stat(self, out, st, node) if stats else out
         return DataV(RowSet.root(self.root_id(node)))
 
     def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -981,7 +883,9 @@ class Interpreter:
         if short == "zscore" and root == "scipy" and args:
             d = data_of(args[0])  # scipy.stats.zscore: (x - mean) / std over the rows
             if d is not None:
-                return self.apply_stat(d.derive(scaled=True), StatV(d, "mean/std"), node)
+                return statistics.apply_stat(
+                    self, d.derive(scaled=True), StatV(d, "mean/std"), node
+                )
         if root == "sklearn" and ".metrics" in qual:
             return self.metric(short, args, kwargs, node)
         if short in PER_CLASS_METRICS and "Display" in qual:
@@ -990,7 +894,9 @@ class Interpreter:
             self.record_random_call("resample", kwargs, node)
             replace = kwargs.get("replace")
             if isinstance(replace, LitV) and replace.value is True:
-                outs = [self.duplicated(d, "resample(replace=True)", node) for d in args]
+                outs = [
+                    statistics.duplicated(self, d, "resample(replace=True)", node) for d in args
+                ]
                 return outs[0] if len(outs) == 1 else SeqV(outs, "tuple")
             return (
                 self.generic_call(args, {}, node)
@@ -1181,7 +1087,7 @@ class Interpreter:
             counted = isinstance(bins, LitV) and isinstance(bins.value, int)
             if d is not None and (short == "qcut" or counted):
                 # the bin edges are quantiles (qcut) or min/max (cut with a count) of the rows
-                return self.apply_stat(d.derive(), StatV(d, short), node, "encoder")
+                return statistics.apply_stat(self, d.derive(), StatV(d, short), node, "encoder")
             return d.derive() if d is not None else UNKNOWN
         if short in ("concat", "vstack", "concatenate", "row_stack", "append"):
             axis = kwargs.get("axis")
@@ -1624,31 +1530,6 @@ class Interpreter:
         self.record("estimator", node, estimator=info, holder=est)
         X = args[0] if args else kwargs.get("X", UNKNOWN)
         return self.estimator_method(est, "fit_transform", [X], {}, node)
-
-    def duplicated(self, data: V, label: str, node: ast.AST) -> V:
-        """Rows drawn with replacement: a duplicating resampler fitted on ``data``."""
-        d = data_of(data)
-        if d is None:
-            return UNKNOWN
-        info = EstimatorInfo(
-            est_id=self.new_id("E"),
-            cls=label,
-            qualname=f"pandas.{label}",
-            kinds=frozenset({"resampler", "duplicating", "transformer", "estimator", "pseudo"}),
-            location=self.loc(node),
-        )
-        self.record(
-            "fit",
-            node,
-            estimator=info,
-            method="fit_resample",
-            X=d,
-            y=None,
-            subject=(d.name or "",),
-            direct=True,
-        )
-        self.resampled.add(info.est_id)
-        return d.derive(applied=d.applied | {info.est_id})
 
     def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
         self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
@@ -2196,7 +2077,7 @@ class Interpreter:
             st = next((x for x in (stat_of(v) for v in vals) if x is not None), None)
             if st is not None:
                 kind = "imputer" if meth == "fillna" else "scaler"
-                return self.apply_stat(d.derive(column=d.column), st, node, kind)
+                return statistics.apply_stat(self, d.derive(column=d.column), st, node, kind)
             if meth == "fillna":
                 return d.derive()
         if meth in ("apply", "transform", "pipe", "agg", "aggregate", "map") and args:
@@ -2222,7 +2103,7 @@ class Interpreter:
             if (isinstance(replace, LitV) and replace.value is True) or (
                 isinstance(frac, LitV) and isinstance(frac.value, int | float) and frac.value > 1
             ):
-                return self.duplicated(d, "sample(replace=True)", node)
+                return statistics.duplicated(self, d, "sample(replace=True)", node)
             is_part = (
                 isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
             ) or isinstance(n, LitV)
@@ -2262,8 +2143,7 @@ class Interpreter:
         if meth == "map" and args and isinstance(args[0], StatV | GroupByV):
             g = args[0]
             if isinstance(g, GroupByV):
-                est_id = self.new_id("E")
-                self.target_encodings.append((g, self.loc(node), est_id))
+                est_id = statistics.group_statistic(self, g, node)
                 return d.derive(applied=d.applied | {est_id})
             return d.derive()
         if meth in (
@@ -2391,77 +2271,20 @@ class Interpreter:
         ):
             if meth != "transform":
                 return GroupByV(g.data, g.keys, g.column, agg)
-            est_id = self.new_id("E")
-            self.target_encodings.append(
-                (GroupByV(g.data, g.keys, g.column, agg), self.loc(node), est_id)
-            )
+            est_id = statistics.group_statistic(self, GroupByV(g.data, g.keys, g.column, agg), node)
             return g.data.derive(column=None, applied=g.data.applied | {est_id})
         return g.data.derive(column=None)
 
-    def pseudo_fit(self, label: str, kind: str, data: DataV, node: ast.AST) -> str:
-        """A statistic computed on ``data`` as a fit; returns its est_id."""
-        info = EstimatorInfo(
-            est_id=self.new_id("E"),
-            cls=label,
-            qualname=f"pandas.{label}",
-            kinds=frozenset({kind, "transformer", "estimator", "pseudo"}),
-            location=self.loc(node),
-        )
-        self.record(
-            "fit",
-            node,
-            estimator=info,
-            method="fit",
-            X=data,
-            y=None,
-            subject=(data.name or "",),
-            direct=True,
-        )
-        return info.est_id
-
     def finish(self) -> None:
-        """Resolve what needs the whole notebook: group statistics and target encodings.
+        """Settle what needs the whole notebook; idempotent (a live session calls it per cell).
 
-        A group mean of a feature (``transform("mean")`` filling ``age``) is a
-        fitted statistic; of the target column it is a mean (target)
-        encoding. Idempotent: a live session calls it after every cell, and
-        each becomes one fit (named as an encoding once its column is known
-        to be a target).
+        Mask and slice pairs are kept as splits only when a model is fitted on
+        one side and scored on the other, and group statistics become fits
+        once it is known whether their column is the target.
         """
         splits.confirm_masks(self)
         splits.orient_splits(self)
-        for g, loc, est_id in self.target_encodings:
-            if est_id in self._emitted or g.column is None:
-                continue
-            self._emitted.add(est_id)
-            if g.column in self.target_columns:
-                label, kind = f"groupby(...)['{g.column}'] mean encoding", "encoder"
-            elif g.agg not in ("mean", "median"):
-                continue  # group sums and counts of a feature: aggregates, not fitted statistics
-            else:
-                label, kind = f"groupby(...)['{g.column}'] group {g.agg}", "imputer"
-            info = EstimatorInfo(
-                est_id=est_id,
-                cls=label,
-                qualname="pandas.target_encoding",
-                kinds=frozenset({kind, "transformer", "estimator", "pseudo"}),
-                location=loc,
-            )
-            self.protos.append(
-                Proto(
-                    "fit",
-                    loc,
-                    {
-                        "estimator": info,
-                        "method": "fit",
-                        "X": g.data,
-                        "y": None,
-                        "subject": (g.data.name or "",),
-                        "direct": True,
-                        "in_loop": False,
-                    },
-                )
-            )
+        statistics.emit_group_fits(self)
 
     # ------------------------------------------------------------- displays
     def note_display(self, expr: ast.expr) -> None:
@@ -2591,17 +2414,6 @@ def _stopping_of(recv: V, kwargs: dict[str, V], params: V | None) -> str | None:
 
 
 # ---------------------------------------------------------------- helpers
-def _merge_stats(a: StatV, b: StatV) -> StatV:
-    """A number computed from two statistics: a statistic of both their rows."""
-    if a is b:
-        return a
-    names = a.stat.split("/")
-    stat = "/".join(names + [n for n in b.stat.split("/") if n not in names])
-    if a.data.rows == b.data.rows:
-        return StatV(a.data, stat)
-    return StatV(a.data.derive(rows=a.data.rows.union(b.data.rows)), stat)
-
-
 def _as_load(target: ast.expr) -> ast.expr:
     """An assignment target read as a value (for augmented assignment)."""
     node = ast.parse(ast.unparse(target), mode="eval").body
