@@ -469,3 +469,21 @@ def columns_kept(d: DataV, cols: tuple[str, ...], drop: bool = False) -> dict[st
     kept = d.col_applied.only(cols)
     applied = whole.union(*(kept.ids_of(c) for c in cols))
     return {"applied": applied, "col_applied": kept or None}
+
+
+# ------------------------------------------------------------- reading arguments
+def kw_set(kwargs: dict[str, V], key: str) -> bool:
+    """Whether a keyword argument is given and not a literal ``None`` (``random_state=42``)."""
+    v = kwargs.get(key)
+    if v is None:
+        return False
+    return not (isinstance(v, LitV) and v.value is None)
+
+
+def strings(v: V | None) -> list[str]:
+    """The literal strings of a value: ``"age"`` or ``["age", "fare"]`` (column names)."""
+    if isinstance(v, LitV) and isinstance(v.value, str):
+        return [v.value]
+    if isinstance(v, SeqV):
+        return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
+    return []

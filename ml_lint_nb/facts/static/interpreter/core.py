@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts import catalog
@@ -62,7 +63,9 @@ from ml_lint_nb.facts.static.values import (
     columns_kept,
     data_of,
     first,
+    kw_set,
     stat_of,
+    strings,
     with_column_ids,
 )
 
@@ -98,16 +101,6 @@ NP_STATS = frozenset(
 ROW_AXES = (1, -1, "columns")
 # arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
 SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
-PER_CLASS_METRICS = frozenset(
-    {
-        "classification_report",
-        "confusion_matrix",
-        "multilabel_confusion_matrix",
-        "precision_recall_fscore_support",
-        "from_predictions",
-        "from_estimator",
-    }
-)
 
 
 SPARK_SESSION = "pyspark.sql.SparkSession"
@@ -280,7 +273,7 @@ class Interpreter:
         value = self.ev(node.value)
         for target in node.targets:
             self.assign(target, value, node)
-        self.track_scores(node.targets, value, node.value)
+        selection.track_scores(self, node.targets, value, node.value)
         for target in node.targets:
             if isinstance(target, ast.Subscript):
                 self.columns_replaced(target, value)
@@ -428,7 +421,7 @@ class Interpreter:
         d = data_of(value)
         if d is not None and d.scaled and isinstance(target, ast.Subscript):
             # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
-            names = [col] if col is not None else _strings(self.ev(target.slice))
+            names = [col] if col is not None else strings(self.ev(target.slice))
             if names:
                 new.scaled_cols = frame.scaled_cols | frozenset(names)
         self.env[name] = new
@@ -611,8 +604,7 @@ class Interpreter:
     def e_Compare(self, node: ast.Compare) -> V:
         left = self.ev(node.left)
         rights = [self.ev(c) for c in node.comparators]
-        if self.loop_depth and len(rights) == 1 and isinstance(node.ops[0], ORDERING):
-            self.note_best_kept(left, rights[0], node)
+        selection.note_best_kept(self, left, rights, node)
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -647,7 +639,7 @@ class Interpreter:
             except Exception:
                 return UNKNOWN
         if isinstance(left, ScoreV) or isinstance(right, ScoreV):
-            return ScoreV(_scores_of(left) + _scores_of(right))
+            return ScoreV(selection.scores_of(left) + selection.scores_of(right))
         if (
             isinstance(node.op, ast.Add)
             and isinstance(left, SeqV)
@@ -832,10 +824,14 @@ class Interpreter:
             return self.generic_call(
                 args, {k: v for k, v in kwargs.items() if k != "reference"}, node
             )
-        if short == "train" and root in ("lightgbm", "xgboost") and kwargs.keys() & EVAL_SET_ARGS:
-            self.early_stopping(UNKNOWN, kwargs, node, params=args[0] if args else None)
+        if (
+            short == "train"
+            and root in ("lightgbm", "xgboost")
+            and kwargs.keys() & selection.EVAL_SET_ARGS
+        ):
+            selection.early_stopping(self, UNKNOWN, kwargs, node, params=args[0] if args else None)
         if root == "numpy" and short in CHOICE_FUNCTIONS:
-            self.note_choice(short, args, node.args, node)
+            selection.note_choice(self, short, args, node.args, node)
         if root == "builtins":
             return self.call_builtin(short, args, kwargs, node)
         if root == "pyspark" and not catalog.is_spark_ml(qual):
@@ -888,7 +884,7 @@ class Interpreter:
                 )
         if root == "sklearn" and ".metrics" in qual:
             return self.metric(short, args, kwargs, node)
-        if short in PER_CLASS_METRICS and "Display" in qual:
+        if short in selection.PER_CLASS_METRICS and "Display" in qual:
             return self.metric(short, args, kwargs, node)
         if short == "resample" and root == "sklearn":
             self.record_random_call("resample", kwargs, node)
@@ -954,7 +950,7 @@ class Interpreter:
             else []
         )
         n = len(weights.items) if isinstance(weights, SeqV) and weights.items else 2
-        seeded = len(args) > 1 or _kw_set(kwargs, "seed")
+        seeded = len(args) > 1 or kw_set(kwargs, "seed")
         if not seeded:
             self.record("random_call", node, function="randomSplit", seeded=False)
         total = sum(w for w in ws if isinstance(w, int | float)) if len(ws) == n else 0
@@ -1005,7 +1001,7 @@ class Interpreter:
 
     def call_builtin(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         if short in ("max", "min", "sorted"):
-            self.note_choice(short, args, node.args, node)
+            selection.note_choice(self, short, args, node.args, node)
         if short in ("round", "float", "abs") and args and isinstance(args[0], ScoreV):
             return args[0]
         if short == "print":
@@ -1239,7 +1235,7 @@ class Interpreter:
                 f"{short}() {_shares_text(info['shares'])}",
                 self.loc(node),
             )
-        if short in catalog.GENERATORS and not _kw_set(kwargs, "random_state"):
+        if short in catalog.GENERATORS and not kw_set(kwargs, "random_state"):
             self.record_random_call(short, kwargs, node)
         data = DataV(RowSet.root(root))
         rxy = kwargs.get("return_X_y")
@@ -1284,7 +1280,7 @@ class Interpreter:
             shuffled = None
         strat = kwargs.get("stratify")
         stratified = strat is not None and not (isinstance(strat, LitV) and strat.value is None)
-        seeded = _kw_set(kwargs, "random_state")
+        seeded = kw_set(kwargs, "random_state")
         split_id = self.new_id("S")
         ts = kwargs.get("test_size")
         tr = kwargs.get("train_size")
@@ -1532,7 +1528,7 @@ class Interpreter:
         return self.estimator_method(est, "fit_transform", [X], {}, node)
 
     def record_random_call(self, function: str, kwargs: dict[str, V], node: ast.Call) -> None:
-        self.record("random_call", node, function=function, seeded=_kw_set(kwargs, "random_state"))
+        self.record("random_call", node, function=function, seeded=kw_set(kwargs, "random_state"))
 
     # ------------------------------------------------------------------ metrics
     def metric(self, short: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -1543,7 +1539,9 @@ class Interpreter:
             X = data_of(args[1]) if len(args) > 1 else None
             y = data_of(args[2]) if len(args) > 2 else None
             if isinstance(est, EstV):
-                self.evaluation("confusion_matrix", est, X, y, "predict", node, est.fit_record)
+                selection.evaluation(
+                    self, "confusion_matrix", est, X, y, "predict", node, est.fit_record
+                )
             return UNKNOWN
         y_true = args[0] if args else kwargs.get("y_true", UNKNOWN)
         y_pred = (
@@ -1558,7 +1556,8 @@ class Interpreter:
         for p in preds:
             pd_ = data_of(p)
             if pd_ is not None and pd_.pred_est is not None:
-                proto = self.evaluation(
+                proto = selection.evaluation(
+                    self,
                     short,
                     pd_.pred_est,
                     pd_.pred_X,
@@ -1571,38 +1570,10 @@ class Interpreter:
                 scored.append(proto)
                 recorded = True
         if not recorded and yt is not None:
-            self.evaluation(short, None, None, yt, None, node, None, kwargs=kwargs)
+            selection.evaluation(self, short, None, None, yt, None, node, None, kwargs=kwargs)
         if yt is not None and yt.column and yt.column != "<target>":
             self.target_columns.add(yt.column)
         return ScoreV(scored) if scored else UNKNOWN
-
-    def evaluation(
-        self,
-        metric: str,
-        est: EstV | None,
-        X: DataV | None,
-        y: DataV | None,
-        prediction: str | None,
-        node: ast.AST,
-        fit: Any,
-        kwargs: dict[str, V] | None = None,
-    ) -> Proto:
-        self.scored = True
-        average = (kwargs or {}).get("average")
-        per_class = metric in PER_CLASS_METRICS or (
-            isinstance(average, LitV) and average.value is None and "average" in (kwargs or {})
-        )
-        return self.record(
-            "evaluation",
-            node,
-            metric=metric,
-            estimator=est.info if est is not None else None,
-            X=X,
-            y_true=y,
-            prediction=prediction,
-            fit=fit,
-            per_class=per_class,
-        )
 
     def columns_replaced(self, target: ast.Subscript, value: V) -> None:
         """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
@@ -1622,71 +1593,6 @@ class Interpreter:
                 self.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})
 
     # ------------------------------------------------- choosing among scores (ML205)
-    def track_scores(self, targets: list[ast.expr], value: V, source: ast.expr) -> None:
-        """Remember names that hold scores: ``results[name] = score``, ``df = DataFrame(results)``."""
-        if not self.scored:
-            return
-        protos = _scores_of(value)
-        v = first(value)
-        derived = not (isinstance(v, EstV) or isinstance(v, DataV) and v.pred_est is not None)
-        if not protos and self.score_names and derived:  # a model or its predictions is no score
-            protos = self.scores_named(source)
-        if not protos:
-            return
-        for t in targets:
-            base = t
-            while isinstance(base, ast.Subscript | ast.Attribute):
-                base = base.value
-            if isinstance(base, ast.Name):
-                self.score_names.setdefault(base.id, []).extend(protos)
-                if base is t and base.id.lower().startswith(
-                    "best"
-                ):  # best_k = ..., best_score = ...
-                    self.record(
-                        "selection",
-                        t,
-                        how="best_ variable",
-                        model="",
-                        data=None,
-                        evaluations=protos,
-                    )
-
-    def scores_named(self, node: ast.AST) -> list[Proto]:
-        found: list[Proto] = []
-        if self.score_names:
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Name) and sub.id in self.score_names:
-                    found.extend(self.score_names[sub.id])
-        return found
-
-    def note_choice(self, how: str, values: list[V], nodes: list[ast.expr], node: ast.AST) -> None:
-        """``max(scores)``, ``np.argmax(scores)``, ``results.sort_values()``: a pick by score."""
-        if not self.scored:
-            return
-        protos: list[Proto] = []
-        for v in values:
-            protos.extend(_scores_of(v))
-        for n in nodes:
-            protos.extend(self.scores_named(n))
-        if isinstance(node, ast.Call):
-            for kw in node.keywords:
-                protos.extend(self.scores_named(kw.value))
-        if protos:
-            self.record("selection", node, how=how, model="", data=None, evaluations=protos)
-
-    def note_best_kept(self, left: V, right: V, node: ast.Compare) -> None:
-        """``if score > best_score:`` in a loop keeps the best variant."""
-        if not self.scored:
-            return
-        sides = ((left, node.left), (right, node.comparators[0]))
-        for (v, n), (_ov, other) in (sides, sides[::-1]):
-            protos = _scores_of(v) or self.scores_named(n)
-            if protos and not isinstance(other, ast.Constant):
-                self.record(
-                    "selection", node, how="keeps the best", model="", data=None, evaluations=protos
-                )
-                return
-
     def callback(self, short: str, kwargs: dict[str, V]) -> V:
         if short == "ModelCheckpoint":
             best = kwargs.get("save_best_only")
@@ -1695,45 +1601,17 @@ class Interpreter:
             )
         return CallbackV("early stopping")
 
-    def early_stopping(
-        self, recv: V, kwargs: dict[str, V], node: ast.Call, params: V | None = None
-    ) -> None:
-        """A fit that keeps the iteration scoring best on its eval set chooses on that set."""
-        how = _stopping_of(recv, kwargs, params)
-        if how is None:
-            return
-        est = first(recv)
-        if isinstance(est, EstV):
-            model = est.info.binding or est.info.cls
-        elif isinstance(est, DataV) and est.name:
-            model = est.name
-        else:
-            model = ast.unparse(node.func)
-        sets = next((kwargs[k] for k in EVAL_SET_ARGS if k in kwargs), UNKNOWN)
-        items = sets.items if isinstance(sets, SeqV) and sets.kind == "list" else [sets]
-        for item in items:
-            if isinstance(item, SeqV) and item.kind == "tuple" and item.items:
-                item = item.items[0]  # (X_test, y_test): name the features
-            d = data_of(item)
-            if d is not None:
-                self.record("selection", node, how=how, model=model, data=d, evaluations=[])
-
     # ------------------------------------------------------------ method calls
     def method_call(
         self, recv: V, meth: str, args: list[V], kwargs: dict[str, V], node: ast.Call
     ) -> V:
-        if meth in ("fit", "fit_generator", "train") and kwargs.keys() & EVAL_SET_ARGS:
-            self.early_stopping(recv, kwargs, node)
-        if meth in CHOICE_METHODS and isinstance(node.func, ast.Attribute):
-            self.note_choice(meth, [recv], [node.func.value], node)
-        if self.scored and meth in ("append", "extend", "update", "add", "insert", "setdefault"):
-            self.track_scores([node.func], SeqV([*args, *kwargs.values()]), node)
+        selection.method_hooks(self, recv, meth, args, kwargs, node)
         if isinstance(recv, ScoreV):
             return recv
         if meth == "drop" and isinstance(recv, DataV):  # the columns a printed describe() loses
             out = self.data_method(recv, meth, args, kwargs, node)
             if isinstance(out, DataV) and out is not recv:
-                names = _strings(kwargs.get("columns", args[0] if args else None))
+                names = strings(kwargs.get("columns", args[0] if args else None))
                 out.dropped = recv.dropped | frozenset(names)
             return out
         if isinstance(recv, MultiV):
@@ -1846,7 +1724,9 @@ class Interpreter:
             )
             return self.transformed(info, X)
         if meth == "score":
-            return ScoreV([self.evaluation("score", est, X, y, None, node, est.fit_record)])
+            return ScoreV(
+                [selection.evaluation(self, "score", est, X, y, None, node, est.fit_record)]
+            )
         if meth == "set_params":
             tuned = kwargs.get("**")
             if isinstance(tuned, TunedV):
@@ -2003,7 +1883,7 @@ class Interpreter:
         y = (X or preds).derive(column=col, name=named)
         # BinaryClassificationEvaluator reads rawPrediction: no threshold involved
         how = "decision_function" if ev.info.cls == "BinaryClassificationEvaluator" else "predict"
-        proto = self.evaluation(metric, preds.pred_est, X, y, how, node, preds.pred_fit)
+        proto = selection.evaluation(self, metric, preds.pred_est, X, y, how, node, preds.pred_fit)
         return ScoreV([proto])
 
     def rows_of(self, d: DataV) -> int | None:
@@ -2108,7 +1988,7 @@ class Interpreter:
                 isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
             ) or isinstance(n, LitV)
             if is_part:
-                return splits.sample_split(self, d, _kw_set(kwargs, "random_state"), node)
+                return splits.sample_split(self, d, kw_set(kwargs, "random_state"), node)
             if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
                 return d.derive(order=SHUFFLED)
             return d.derive()
@@ -2119,7 +1999,7 @@ class Interpreter:
             complement = splits.sample_complement(self, d, target)
             if complement is not None:
                 return complement
-            dropped = _strings(kwargs.get("columns", args[0] if args else None))
+            dropped = strings(kwargs.get("columns", args[0] if args else None))
             n_feat = d.n_features - len(dropped) if d.n_features and dropped else None
             axis = kwargs.get("axis", args[1] if len(args) > 1 else None)
             by_col = "columns" in kwargs or (
@@ -2129,12 +2009,12 @@ class Interpreter:
             return d.derive(column=None, n_features=n_feat, **kept)
         if meth in ("sort_values", "sort_index"):
             by = kwargs.get("by", args[0] if args else None)
-            cols = _strings(by)
+            cols = strings(by)
             col = cols[0] if cols else ("<index>" if meth == "sort_index" else None)
             return d.derive(order=("sorted", col) if col else None)
         if meth == "groupby":
             by = kwargs.get("by", args[0] if args else None)
-            return GroupByV(d, tuple(_strings(by)))
+            return GroupByV(d, tuple(strings(by)))
         if meth == "pop":
             col = args[0] if args else UNKNOWN
             return d.derive(
@@ -2351,69 +2231,13 @@ class Interpreter:
             self.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
 
 
-EVAL_SET_ARGS = ("eval_set", "validation_data", "valid_sets", "evals")
 STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
 BOOSTING_DATASETS = frozenset({"Dataset", "DMatrix", "Pool", "QuantileDMatrix"})
-STOPPING_PARAMS = ("early_stopping_rounds", "early_stopping_round", "od_wait")
 CHOICE_FUNCTIONS = frozenset(
     {"argmax", "argmin", "nanargmax", "nanargmin", "argsort", "sort", "max", "min", "amax", "amin"}
 )
-CHOICE_METHODS = frozenset(
-    {
-        "idxmax",
-        "idxmin",
-        "sort_values",
-        "nlargest",
-        "nsmallest",
-        "argmax",
-        "argmin",
-        "argsort",
-        "sort",
-        "max",
-        "min",
-    }
-)
-ORDERING = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 
 
-def _scores_of(v: V | None) -> list[Proto]:
-    """The evaluations behind a score, a list of scores, or alternatives of them."""
-    if isinstance(v, ScoreV):
-        return v.evals
-    if isinstance(v, SeqV):
-        return [p for item in v.items for p in _scores_of(item)]
-    if isinstance(v, MultiV):
-        return [p for a in v.alts for p in _scores_of(a)]
-    return []
-
-
-def _stopping_of(recv: V, kwargs: dict[str, V], params: V | None) -> str | None:
-    """How a fit keeps its best iteration on the eval set, or None when it only monitors it."""
-    cbs = kwargs.get("callbacks")
-    for cb in cbs.items if isinstance(cbs, SeqV) else [cbs]:
-        if isinstance(cb, CallbackV):
-            return cb.how
-    if any(_kw_set(kwargs, k) for k in STOPPING_PARAMS):
-        return "early stopping"
-    if isinstance(params, SeqV) and params.kind == "dict":
-        for key, value in zip(params.keys, params.items, strict=False):
-            if key in STOPPING_PARAMS and not (isinstance(value, LitV) and value.value is None):
-                return "early stopping"
-    est = first(recv)
-    if isinstance(est, EstV):
-        p = est.info.params
-        if any(p.get(k) is not None for k in STOPPING_PARAMS):
-            return "early stopping"
-        if est.info.cls.startswith("CatBoost") and p.get("use_best_model") is not False:
-            use_best = kwargs.get("use_best_model")
-            if not (isinstance(use_best, LitV) and use_best.value is False):
-                return (
-                    "best iteration"  # CatBoost keeps the best iteration whenever given an eval set
-                )
-    return None
-
-
-# ---------------------------------------------------------------- helpers
 def _as_load(target: ast.expr) -> ast.expr:
     """An assignment target read as a value (for augmented assignment)."""
     node = ast.parse(ast.unparse(target), mode="eval").body
@@ -2447,21 +2271,6 @@ def _with(info: EstimatorInfo, **changes: Any) -> EstimatorInfo:
 
 def _subject(info: EstimatorInfo, X: DataV | None) -> tuple[str, ...]:
     return tuple(x for x in (info.binding or info.cls, X.name if X is not None else None) if x)
-
-
-def _kw_set(kwargs: dict[str, V], key: str) -> bool:
-    v = kwargs.get(key)
-    if v is None:
-        return False
-    return not (isinstance(v, LitV) and v.value is None)
-
-
-def _strings(v: V | None) -> list[str]:
-    if isinstance(v, LitV) and isinstance(v.value, str):
-        return [v.value]
-    if isinstance(v, SeqV):
-        return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
-    return []
 
 
 def _binop(op: ast.operator, a: Any, b: Any) -> Any:
