@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.displays as displays
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
@@ -231,7 +232,7 @@ class Interpreter:
         if method is not None:
             method(node)
             if display and isinstance(node, ast.Expr):
-                self.note_display(node.value)
+                displays.note_display(self, node.value)
             return
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.stmt):
@@ -276,7 +277,7 @@ class Interpreter:
         selection.track_scores(self, node.targets, value, node.value)
         for target in node.targets:
             if isinstance(target, ast.Subscript):
-                self.columns_replaced(target, value)
+                displays.columns_replaced(self, target, value)
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -310,7 +311,7 @@ class Interpreter:
             and isinstance(call.func, ast.Attribute)
             and call.func.attr == "show"  # a Spark frame's show() prints wherever it stands
         ):
-            self.note_display(call)
+            displays.note_display(self, call)
 
     def s_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.env[node.name] = FuncV(node, node.name)
@@ -1006,11 +1007,11 @@ class Interpreter:
             return args[0]
         if short == "print":
             for a in node.args:
-                self.note_display(a)
+                displays.note_display(self, a)
             return LitV(None)
         if short == "display":
             for a in node.args:
-                self.note_display(a)
+                displays.note_display(self, a)
             return LitV(None)
         if short == "float" and args and isinstance(args[0], LitV):
             try:
@@ -1574,23 +1575,6 @@ class Interpreter:
         if yt is not None and yt.column and yt.column != "<target>":
             self.target_columns.add(yt.column)
         return ScoreV(scored) if scored else UNKNOWN
-
-    def columns_replaced(self, target: ast.Subscript, value: V) -> None:
-        """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
-
-        A ``describe()`` printed before no longer shows the frame's scales: the
-        frame's scales become unknown (ML301 then gives advice, not a warning).
-        """
-        d = data_of(value)
-        if d is None or not (d.scaled or d.applied):
-            return
-        base: ast.expr = target.value
-        while isinstance(base, ast.Attribute | ast.Subscript):
-            base = base.value
-        if isinstance(base, ast.Name):
-            frame = self.env.get(base.id)
-            if isinstance(frame, DataV):
-                self.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})
 
     # ------------------------------------------------- choosing among scores (ML205)
     def callback(self, short: str, kwargs: dict[str, V]) -> V:
@@ -2165,70 +2149,6 @@ class Interpreter:
         splits.confirm_masks(self)
         splits.orient_splits(self)
         statistics.emit_group_fits(self)
-
-    # ------------------------------------------------------------- displays
-    def note_display(self, expr: ast.expr) -> None:
-        """Remember expressions whose printed value is evidence (value_counts, nunique...)."""
-        node = expr
-        if isinstance(node, ast.Subscript):
-            node = node.value
-        if not isinstance(node, ast.Call) and not isinstance(node, ast.Attribute):
-            return
-        if isinstance(node, ast.Attribute) and node.attr == "shape":
-            d = data_of(self.ev(node.value))
-            if d is not None:
-                self.displays.append(Display("shape", d))
-            return
-        if not isinstance(node, ast.Call):
-            return
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            name = func.attr
-            if name in ("value_counts", "nunique", "describe"):
-                d = data_of(self.ev(func.value))
-                if d is not None:
-                    normalize = any(k.arg == "normalize" for k in node.keywords)
-                    self.displays.append(Display(name, d, normalize))
-            elif name == "bincount" and node.args:
-                d = data_of(self.ev(node.args[0]))
-                if d is not None:
-                    self.displays.append(Display("bincount", d))
-            elif name in ("round", "sort_index", "to_frame", "head", "sort_values"):
-                self.note_display(func.value)
-            elif name == "show":
-                self.spark_counts_display(func.value)
-        elif isinstance(func, ast.Name) and func.id == "Counter" and node.args:
-            d = data_of(self.ev(node.args[0]))
-            if d is not None:
-                self.displays.append(Display("counter", d))
-
-    def spark_counts_display(self, expr: ast.expr) -> None:
-        """``df.groupBy("label").count()[.orderBy(...)].show()``: class counts, printed."""
-        while (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr in ("orderBy", "sort", "limit")
-        ):
-            expr = expr.func.value
-        if not (
-            isinstance(expr, ast.Call)
-            and isinstance(expr.func, ast.Attribute)
-            and expr.func.attr == "count"
-        ):
-            return
-        grouped = expr.func.value
-        if not (
-            isinstance(grouped, ast.Call)
-            and isinstance(grouped.func, ast.Attribute)
-            and grouped.func.attr in ("groupBy", "groupby")
-            and len(grouped.args) == 1
-            and isinstance(grouped.args[0], ast.Constant)
-            and isinstance(grouped.args[0].value, str)
-        ):
-            return
-        d = data_of(self.ev(grouped.func.value))
-        if d is not None:
-            self.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
 
 
 STOPPING_CALLBACKS = frozenset({"EarlyStopping", "early_stopping"})
