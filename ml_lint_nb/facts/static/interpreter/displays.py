@@ -17,6 +17,16 @@ from ml_lint_nb.facts.static.interpreter.records import Display
 from ml_lint_nb.facts.static.values import DataV, V, data_of
 
 
+def note_statement(interp: Interp, expr: ast.expr) -> None:
+    """An expression statement that prints wherever it stands: a Spark frame's ``show()``."""
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "show"
+    ):
+        note_display(interp, expr)
+
+
 def note_display(interp: Interp, expr: ast.expr) -> None:
     """Remember expressions whose printed value is evidence (value_counts, nunique...)."""
     node = expr
