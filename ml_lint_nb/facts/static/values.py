@@ -487,3 +487,37 @@ def strings(v: V | None) -> list[str]:
     if isinstance(v, SeqV):
         return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
     return []
+
+
+# ------------------------------------------------------------ loops and unpacking
+def iter_element(it: V) -> V:
+    """What a loop variable over ``it`` stands for: each item, each key, each row."""
+    it = first(it) if not isinstance(it, MultiV) else it
+    if isinstance(it, SeqV):
+        if it.kind == "dict":
+            keys = [LitV(k) for k in it.keys] or [UNKNOWN]
+            return MultiV(keys, len(it.keys) or None)
+        if it.kind == "items":
+            return MultiV(list(it.items), len(it.items) or None)
+        if not it.items:
+            return UNKNOWN
+        return MultiV(list(it.items), len(it.items))
+    if isinstance(it, MultiV):
+        return it
+    d = data_of(it)
+    if d is not None:
+        return d.derive()
+    return UNKNOWN
+
+
+def unpack(value: V, n: int) -> list[V]:
+    """``a, b = value``: the items of a sequence, or ``n`` copies of data (per alternative)."""
+    if isinstance(value, MultiV):
+        per_alt = [unpack(a, n) for a in value.alts]
+        return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
+    if isinstance(value, SeqV) and len(value.items) == n:
+        return list(value.items)
+    d = data_of(value)
+    if d is not None:
+        return [d.derive() for _ in range(n)]
+    return [UNKNOWN] * n

@@ -20,7 +20,7 @@ from ml_lint_nb.facts.static.interpreter.records import (
     SplitToken,
     StatState,
 )
-from ml_lint_nb.facts.static.values import DataV, FuncV, V
+from ml_lint_nb.facts.static.values import FuncV, V
 
 
 class Interp(Protocol):
@@ -74,12 +74,4 @@ class Interp(Protocol):
 
     def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         """Call a library function by its qualified name (through the handler tables)."""
-        ...
-
-    def concat(self, seq: V, node: ast.AST) -> V:
-        """Rows of several values stacked into one."""
-        ...
-
-    def rows_of(self, d: DataV) -> int | None:
-        """How many rows a value has, when known."""
         ...

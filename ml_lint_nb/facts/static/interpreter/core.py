@@ -23,10 +23,12 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
 import ml_lint_nb.facts.static.interpreter.registry as registry
 import ml_lint_nb.facts.static.interpreter.selection as selection
@@ -66,9 +68,8 @@ from ml_lint_nb.facts.static.values import (
     columns_kept,
     data_of,
     first,
-    stat_of,
-    strings,
-    with_column_ids,
+    iter_element,
+    unpack,
 )
 
 assert LIBRARIES  # importing them registered every library's handlers
@@ -245,7 +246,7 @@ class Interpreter:
         selection.track_scores(self, node.targets, value, node.value)
         for target in node.targets:
             if isinstance(target, ast.Subscript):
-                displays.columns_replaced(self, target, value)
+                columns.columns_replaced(self, target, value)
 
     def s_AnnAssign(self, node: ast.AnnAssign) -> None:
         """``x: int = value``: as an assignment."""
@@ -308,7 +309,7 @@ class Interpreter:
 
     def s_For(self, node: ast.For) -> None:
         """The body once, with the loop variable standing for every element (:class:`MultiV`)."""
-        element = self.iter_element(self.ev(node.iter))
+        element = iter_element(self.ev(node.iter))
         self.loop_depth += 1
         try:
             self.assign(node.target, element, node)
@@ -358,7 +359,7 @@ class Interpreter:
             self.bind(target.id, value, target)
         elif isinstance(target, ast.Tuple | ast.List):
             elts = target.elts
-            items = self.unpack(value, len(elts))
+            items = unpack(value, len(elts))
             for t, v in zip(elts, items, strict=False):
                 if isinstance(t, ast.Starred):
                     self.assign(t.value, v, node)
@@ -368,51 +369,9 @@ class Interpreter:
             self.ev(target.value)
             if isinstance(target, ast.Subscript):
                 self.ev(target.slice)
-            self.assign_column(target, value, node)
+            columns.assign_column(self, target, value, node)
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value, node)
-
-    def assign_column(self, target: ast.expr, value: V, node: ast.AST) -> None:
-        """``df["age"] = ...`` / ``df.loc[m, "age"] = ...``: what reached the column reaches ``df``.
-
-        A statistic assigned (or data carrying fitted state) marks the frame's
-        ``applied`` set, per column, so that the path to a model survives
-        ``df.drop(columns=...)`` and column selections correctly.
-        """
-        name, col = _frame_target(target)
-        if name is None:
-            return
-        frame = self.env.get(name)
-        if not isinstance(frame, DataV) or frame.pred_est is not None:
-            return
-        st = stat_of(value) if not isinstance(first(value), DataV) else None
-        if st is not None:
-            ids = st.data.applied | {statistics.stat_fit(self, st, node, "imputer")}
-        else:
-            d = data_of(value)
-            if d is None or not d.applied:
-                return
-            ids = d.applied
-        new = with_column_ids(frame, col, ids)
-        d = data_of(value)
-        if d is not None and d.scaled and isinstance(target, ast.Subscript):
-            # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
-            names = [col] if col is not None else strings(self.ev(target.slice))
-            if names:
-                new.scaled_cols = frame.scaled_cols | frozenset(names)
-        self.env[name] = new
-
-    def unpack(self, value: V, n: int) -> list[V]:
-        """``a, b = value``: the items of a sequence, or ``n`` copies of data."""
-        if isinstance(value, MultiV):
-            per_alt = [self.unpack(a, n) for a in value.alts]
-            return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
-        if isinstance(value, SeqV) and len(value.items) == n:
-            return list(value.items)
-        d = data_of(value)
-        if d is not None:
-            return [d.derive() for _ in range(n)]
-        return [UNKNOWN] * n
 
     def define(self, name: str, node: ast.AST) -> None:
         """Note a module-level definition of the cell (for the cell-order facts)."""
@@ -442,26 +401,6 @@ class Interpreter:
         """The statement is done: its splits join the notebook's."""
         self.splits.extend(self.pending_splits)
         self.pending_splits = []
-
-    # -------------------------------------------------------------- iteration
-    def iter_element(self, it: V) -> V:
-        """What a loop variable over ``it`` stands for: each item, each key, each row."""
-        it = first(it) if not isinstance(it, MultiV) else it
-        if isinstance(it, SeqV):
-            if it.kind == "dict":
-                keys = [LitV(k) for k in it.keys] or [UNKNOWN]
-                return MultiV(keys, len(it.keys) or None)
-            if it.kind == "items":
-                return MultiV(list(it.items), len(it.items) or None)
-            if not it.items:
-                return UNKNOWN
-            return MultiV(list(it.items), len(it.items))
-        if isinstance(it, MultiV):
-            return it
-        d = data_of(it)
-        if d is not None:
-            return d.derive()
-        return UNKNOWN
 
     # ------------------------------------------------------------- expressions
     def ev(self, node: ast.expr | None) -> V:
@@ -713,7 +652,7 @@ class Interpreter:
         self.loop_depth += 1
         try:
             for gen in node.generators:
-                self.assign(gen.target, self.iter_element(self.ev(gen.iter)), node)
+                self.assign(gen.target, iter_element(self.ev(gen.iter)), node)
                 for cond in gen.ifs:
                     self.ev(cond)
             values = [self.ev(e) for e in elts]
@@ -746,7 +685,7 @@ class Interpreter:
             if isinstance(inplace, LitV) and inplace.value is True:
                 d = data_of(result)
                 if d is not None and d.applied:  # df["age"].fillna(m, inplace=True)
-                    self.assign_column(node.func.value, d, node)
+                    columns.assign_column(self, node.func.value, d, node)
             return result
         callee = self.ev(node.func)
         args, kwargs = self.call_args(node)
@@ -889,38 +828,6 @@ class Interpreter:
             return recv.data.derive(column=None)
         return UNKNOWN
 
-    def concat(self, seq: V, node: ast.AST) -> V:
-        """The rows of several values stacked into one (``pd.concat``, ``np.r_``, ``union``)."""
-        items = seq.items if isinstance(seq, SeqV) else [seq]
-        datas = [d for d in (data_of(i) for i in items) if d is not None]
-        if not datas:
-            return DataV(RowSet.root(self.root_id(node)))
-        rows = datas[0].rows
-        for d in datas[1:]:
-            rows = rows.union(d.rows)
-        counts = [self.rows_of(d) for d in datas]
-        n_rows = sum(counts) if all(c is not None for c in counts) else None  # type: ignore[misc]
-        names = [d.name or d.origin for d in datas]
-        origin = " + ".join(n for n in names if n) if all(names) else datas[0].origin
-        return datas[0].derive(
-            rows=rows,
-            scaled=all(d.scaled for d in datas),
-            n_rows=n_rows,
-            origin=origin,
-            applied=applied_of(datas),
-            col_applied=None,
-        )
-
-    def rows_of(self, d: DataV) -> int | None:
-        """Rows of a value when known: its own (a printed shape) or its unsplit root's."""
-        if d.n_rows is not None:
-            return d.n_rows
-        if len(d.rows.paths) == 1:
-            path = next(iter(d.rows.paths))
-            if len(path) == 1:
-                return self.knowledge.get((path[0], None), {}).get("n_rows")
-        return None
-
     def finish(self) -> None:
         """Settle what needs the whole notebook; idempotent (a live session calls it per cell).
 
@@ -941,38 +848,19 @@ def _as_load(target: ast.expr) -> ast.expr:
     return node
 
 
-def _frame_target(target: ast.expr) -> tuple[str | None, str | None]:
-    """The frame name and column of an assignment target (``df.loc[m, "age"]``)."""
-    col: str | None = None
-    t: ast.expr = target
-    while isinstance(t, ast.Subscript | ast.Attribute):
-        if isinstance(t, ast.Subscript):
-            sl = t.slice
-            if isinstance(sl, ast.Tuple) and sl.elts:
-                sl = sl.elts[-1]
-            if col is None and isinstance(sl, ast.Constant) and isinstance(sl.value, str):
-                col = sl.value
-        elif t.attr not in ("loc", "iloc", "at", "iat", "values") and col is None:
-            col = t.attr
-        t = t.value
-    return (t.id if isinstance(t, ast.Name) else None), col
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.FloorDiv: operator.floordiv,
+}
 
 
 def _binop(op: ast.operator, a: Any, b: Any) -> Any:
-    """Arithmetic on two literals (the others raise, and the result is unknown)."""
-    if isinstance(op, ast.Add):
-        return a + b
-    if isinstance(op, ast.Sub):
-        return a - b
-    if isinstance(op, ast.Mult):
-        return a * b
-    if isinstance(op, ast.Div):
-        return a / b
-    if isinstance(op, ast.Pow):
-        return a**b
-    if isinstance(op, ast.FloorDiv):
-        return a // b
-    raise ValueError("unsupported")
+    """Arithmetic on two literals (others raise, and the result is unknown)."""
+    return _BINOPS[type(op)](a, b)
 
 
 def _is_pixel_division(op: ast.operator, right: V) -> bool:

@@ -14,7 +14,7 @@ import ast
 
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.interpreter.records import Display
-from ml_lint_nb.facts.static.values import DataV, V, data_of
+from ml_lint_nb.facts.static.values import data_of
 
 
 def note_statement(interp: Interp, expr: ast.expr) -> None:
@@ -90,21 +90,3 @@ def spark_counts_display(interp: Interp, expr: ast.expr) -> None:
     d = data_of(interp.ev(grouped.func.value))
     if d is not None:
         interp.displays.append(Display("spark_counts", d.derive(column=grouped.args[0].value)))
-
-
-def columns_replaced(interp: Interp, target: ast.Subscript, value: V) -> None:
-    """``df[num_cols] = scaler.fit_transform(df[num_cols])`` rescales columns in place.
-
-    A ``describe()`` printed before no longer shows the frame's scales: the
-    frame's scales become unknown (ML301 then gives advice, not a warning).
-    """
-    d = data_of(value)
-    if d is None or not (d.scaled or d.applied):
-        return
-    base: ast.expr = target.value
-    while isinstance(base, ast.Attribute | ast.Subscript):
-        base = base.value
-    if isinstance(base, ast.Name):
-        frame = interp.env.get(base.id)
-        if isinstance(frame, DataV):
-            interp.env[base.id] = DataV(**{**frame.__dict__, "unscaled_known": False})

@@ -31,6 +31,7 @@ from ml_lint_nb.facts.static.interpreter.registry import (
     method,
     subscript,
 )
+from ml_lint_nb.facts.static.interpreter.rows import concat
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
@@ -338,7 +339,7 @@ def stacked(interp: Interp, call: Call) -> V:
     axis = call.kwargs.get("axis")
     if call.name == "concat" and isinstance(axis, LitV) and axis.value in (1, "columns"):
         return interp.generic_call(args[:1], {}, call.node)
-    return interp.concat(args[0] if args else UNKNOWN, call.node)
+    return concat(interp, args[0] if args else UNKNOWN, call.node)
 
 
 @function(PANDAS_NUMPY, ("hstack", "column_stack"))
@@ -397,7 +398,7 @@ def elementwise(interp: Interp, call: Call) -> V:
 @subscript(("numpy.r_", "numpy.c_"))
 def index_stack(interp: Interp, index: V, node: ast.AST) -> V:
     """``np.r_[a, b]``: the rows of both, stacked."""
-    return interp.concat(index, node)
+    return concat(interp, index, node)
 
 
 # ----------------------------------------------------------------- attributes

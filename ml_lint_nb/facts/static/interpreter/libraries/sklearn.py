@@ -36,6 +36,7 @@ from ml_lint_nb.facts.static.interpreter.registry import (
     function,
     method,
 )
+from ml_lint_nb.facts.static.interpreter.rows import rows_of
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
@@ -112,7 +113,7 @@ def train_test_split(interp: Interp, call: Call) -> V:
     outputs: list[V] = []
     for d in inputs:
         for part in (0, 1):
-            n = _part_rows(interp.rows_of(d), test_frac, part)
+            n = _part_rows(rows_of(interp, d), test_frac, part)
             out = d.derive(rows=d.rows.part(split_id, part), n_rows=n)
             tok.parts.append(out)
             outputs.append(out)

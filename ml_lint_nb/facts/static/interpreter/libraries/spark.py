@@ -33,6 +33,7 @@ from ml_lint_nb.facts.static.interpreter.registry import (
     method,
     predefined,
 )
+from ml_lint_nb.facts.static.interpreter.rows import concat, rows_of
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
     DataV,
@@ -128,7 +129,7 @@ def random_split(interp: Interp, call: Call) -> V:
     if not seeded:
         interp.record("random_call", node, function="randomSplit", seeded=False)
     total = sum(w for w in ws if isinstance(w, int | float)) if len(ws) == n else 0
-    rows = interp.rows_of(d)
+    rows = rows_of(interp, d)
 
     def count(first_part: int, last_part: int) -> int | None:
         """Rows of parts ``first_part..last_part``, from the weights, when the total is known."""
@@ -159,7 +160,7 @@ def random_split(interp: Interp, call: Call) -> V:
 @method(DATA, ("union", "unionByName", "unionAll"))
 def union(interp: Interp, call: Call) -> V:
     """``train.union(test)``: the rows of both."""
-    return interp.concat(SeqV([call.recv, *call.args], "list"), call.node)
+    return concat(interp, SeqV([call.recv, *call.args], "list"), call.node)
 
 
 # ------------------------------------------------------------ Spark ML methods
