@@ -118,6 +118,7 @@ class ColumnIds:
     __slots__ = ("cols", "counts")
 
     def __init__(self, cols: PMap = EMPTY, counts: PMap = EMPTY) -> None:
+        """Bookkeeping sharing the given maps (empty by default)."""
         self.cols = cols
         self.counts = counts
 
@@ -184,6 +185,7 @@ class AppliedIds(AbstractSet):
     __slots__ = ("whole", "columns")
 
     def __init__(self, whole: frozenset[str], columns: ColumnIds) -> None:
+        """A view of the whole frame's ids and its columns' ids."""
         self.whole = whole
         self.columns = columns
 
@@ -357,9 +359,11 @@ class Varies:
     """A parameter that takes several values (a loop variable): the model is tuned over it."""
 
     def __init__(self, n: int) -> None:
+        """A parameter taking ``n`` values."""
         self.n = n
 
     def __repr__(self) -> str:
+        """Shown as ``<3 values>`` in messages."""
         return f"<{self.n} values>"
 
 
@@ -367,9 +371,11 @@ class Expr:
     """A parameter given by an expression the linter cannot evaluate (shown as written)."""
 
     def __init__(self, text: str) -> None:
+        """A parameter given as the source text ``text``."""
         self.text = text
 
     def __repr__(self) -> str:
+        """Shown as written."""
         return self.text
 
 
@@ -377,9 +383,11 @@ class EstRef:
     """A parameter that is itself an estimator (``base_estimator=SVC()``), shown by class."""
 
     def __init__(self, cls: str) -> None:
+        """A parameter that is an estimator of class ``cls``."""
         self.cls = cls
 
     def __repr__(self) -> str:
+        """Shown as ``SVC(...)``."""
         return f"{self.cls}(...)"
 
 

@@ -39,7 +39,6 @@ class Interp(Protocol):
     score_names: dict[str, list[Proto]]  # names holding model scores
     scored: bool  # whether any score has been computed yet
     loop_depth: int
-    call_stack: list[Location]  # call sites of inlined notebook functions
     cur_stmt: ast.stmt | None  # the notebook statement being read
     split_state: SplitState
     stat_state: StatState

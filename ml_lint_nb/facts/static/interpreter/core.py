@@ -30,6 +30,7 @@ from typing import Any
 
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
+import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
 import ml_lint_nb.facts.static.interpreter.registry as registry
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
@@ -37,7 +38,6 @@ import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
-from ml_lint_nb.facts.static.interpreter.libraries import LIBRARIES
 from ml_lint_nb.facts.static.interpreter.records import (
     Display,
     Proto,
@@ -72,8 +72,6 @@ from ml_lint_nb.facts.static.values import (
     unpack,
 )
 
-assert LIBRARIES  # importing them registered every library's handlers
-
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"display", "get_ipython", "In", "Out", "_", "__", "___"}
 # arguments that give a count or a shape, never data (np.random.randint(lo, hi, size=n_missing))
 SIZE_ARGS = frozenset({"size", "shape", "n", "n_samples", "num"})
@@ -88,6 +86,7 @@ class Interpreter:
     """
 
     def __init__(self) -> None:
+        """An interpreter before the first cell: nothing bound, nothing recorded."""
         self.env: dict[str, V] = {}
         self.protos: list[Proto] = []
         self.splits: list[SplitToken] = []

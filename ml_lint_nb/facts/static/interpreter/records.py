@@ -78,6 +78,7 @@ class SplitState:
     __slots__ = ("by_position", "by_mask", "by_permutation", "samples", "unbound")
 
     def __init__(self) -> None:
+        """Empty bookkeeping, before the first cell."""
         self.by_position: dict[Any, SplitToken] = {}
         self.by_mask: dict[Any, tuple[SplitToken, str]] = {}
         self.by_permutation: dict[Any, SplitToken] = {}
@@ -98,6 +99,7 @@ class StatState:
     __slots__ = ("fits", "protos", "group_stats", "emitted")
 
     def __init__(self) -> None:
+        """Empty bookkeeping, before the first cell."""
         self.fits: dict[tuple[Any, ...], str] = {}
         self.protos: dict[str, Proto] = {}
         self.group_stats: list[tuple[GroupByV, Location, str]] = []

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ml_lint_nb.facts.static.interpreter.api import Interp
@@ -50,6 +51,7 @@ class _Next:
     __slots__ = ()
 
     def __repr__(self) -> str:
+        """Shown as NEXT in tracebacks and reprs."""
         return "NEXT"
 
 
@@ -76,6 +78,7 @@ class Call:
         kwargs: dict[str, V],
         node: ast.Call,
     ) -> None:
+        """One call, as the core has evaluated it."""
         self.qual = qual
         self.root = root
         self.name = name
@@ -123,6 +126,7 @@ def function(
     """Register the decorated handler for calls of ``names`` from the modules ``roots``."""
 
     def register(handler: Handler) -> Handler:
+        """Add the handler under every key; lookups resolved before are forgotten."""
         for root in _names(roots):
             for name in _names(names):
                 FUNCTIONS.setdefault((root, name), []).append(handler)
@@ -136,6 +140,7 @@ def method(kinds: str | Iterable[str], names: str | Iterable[str]) -> Callable[[
     """Register the decorated handler for methods ``names`` of receivers of ``kinds``."""
 
     def register(handler: Handler) -> Handler:
+        """Add the handler under every key; lookups resolved before are forgotten."""
         for kind in _names(kinds):
             for name in _names(names):
                 METHODS.setdefault((kind, name), []).append(handler)
@@ -151,6 +156,7 @@ def attribute(
     """Register the decorated handler for attributes ``names`` of receivers of ``kinds``."""
 
     def register(handler: AttributeHandler) -> AttributeHandler:
+        """Add the handler under every key; lookups resolved before are forgotten."""
         for kind in _names(kinds):
             for name in _names(names):
                 ATTRIBUTES.setdefault((kind, name), []).append(handler)
@@ -163,6 +169,7 @@ def subscript(quals: str | Iterable[str]) -> Callable[[SubscriptHandler], Subscr
     """Register the decorated handler for subscripts of the library objects ``quals``."""
 
     def register(handler: SubscriptHandler) -> SubscriptHandler:
+        """Add the handler under every key; lookups resolved before are forgotten."""
         for qual in _names(quals):
             SUBSCRIPTS[qual] = handler
         return handler
@@ -223,11 +230,12 @@ def attribute_handlers(kind: str, name: str) -> list[AttributeHandler]:
     return ATTRIBUTES.get((kind, name), [])
 
 
-def estimator_kinds(kinds: frozenset[str]) -> tuple[str, ...]:
+def estimator_kinds(kinds: AbstractSet[str]) -> tuple[str, ...]:
     """The receiver kinds of an estimator with these kinds: a library's own, then "estimator"."""
-    found = _kinds_cache.get(kinds)
+    key = kinds if isinstance(kinds, frozenset) else frozenset(kinds)
+    found = _kinds_cache.get(key)
     if found is None:
-        own = next((k for k, when in ESTIMATOR_KINDS if kinds & when), None)
+        own = next((k for k, when in ESTIMATOR_KINDS if key & when), None)
         found = (own, ESTIMATOR) if own else (ESTIMATOR,)
-        _kinds_cache[kinds] = found
+        _kinds_cache[key] = found
     return found
