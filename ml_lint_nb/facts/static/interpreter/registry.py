@@ -98,7 +98,7 @@ FUNCTIONS: dict[tuple[str, str], list[Handler]] = {}
 METHODS: dict[tuple[str, str], list[Handler]] = {}
 ATTRIBUTES: dict[tuple[str, str], list[AttributeHandler]] = {}
 SUBSCRIPTS: dict[str, SubscriptHandler] = {}
-PREDEFINED: dict[str, V] = {}
+PREDEFINED: dict[str, str] = {}  # a name -> the qualified name of what it refers to
 # (kind, the EstimatorInfo kinds that make an estimator that kind), in registration order
 ESTIMATOR_KINDS: list[tuple[str, frozenset[str]]] = []
 
@@ -177,9 +177,12 @@ def subscript(quals: str | Iterable[str]) -> Callable[[SubscriptHandler], Subscr
     return register
 
 
-def predefined(name: str, value: V) -> None:
-    """A name some environments define before the first cell (``spark`` in Databricks)."""
-    PREDEFINED[name] = value
+def predefined(name: str, qualname: str) -> None:
+    """A name some environments define before the first cell (``spark`` in Databricks).
+
+    Read where the cells never bind it, as a reference to ``qualname``.
+    """
+    PREDEFINED[name] = qualname
 
 
 def estimator_kind(kind: str, when: Iterable[str]) -> None:
