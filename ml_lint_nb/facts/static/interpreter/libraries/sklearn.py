@@ -1,8 +1,8 @@
 """scikit-learn, and the scikit-learn API its neighbours share.
 
-What a call means: a class of an ML library (:func:`construct`, for every
-class the catalog knows, from scikit-learn, XGBoost, LightGBM, CatBoost,
-imbalanced-learn, category_encoders or Spark ML); composites (Pipeline,
+What a call means: a class of an ML library (:func:`estimator_class`, for
+every class the catalog knows, from scikit-learn, XGBoost, LightGBM,
+CatBoost, imbalanced-learn, category_encoders or Spark ML); composites (Pipeline,
 ColumnTransformer, FeatureUnion, however their steps are given);
 ``train_test_split``; cross-validation helpers; bundled and generated
 datasets; metrics; ``clone``, ``resample``, ``shuffle`` and the functional
@@ -138,6 +138,7 @@ def dataset(interp: Interp, call: Call) -> V:
     return load_dataset(interp, call.name, call.args, call.kwargs, call.node)
 
 
+# The two (ANY, ANY) handlers are tried after every keyed one, the dataset loader first.
 @function(ANY, ANY)
 def dataset_module_loader(interp: Interp, call: Call) -> V:
     """Any ``load_`` / ``fetch_`` / ``make_`` function of a ``datasets`` module."""
