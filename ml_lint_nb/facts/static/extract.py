@@ -29,19 +29,12 @@ from ml_lint_nb.facts.model import (
 )
 from ml_lint_nb.facts.static import outputs
 from ml_lint_nb.facts.static.deadline import Deadline
-from ml_lint_nb.facts.static.interpreter import (
-    ID_HINTS,
-    SHUFFLED,
-    Display,
-    Interpreter,
-    Proto,
-    SplitToken,
-    _is_time_column,
-)
+from ml_lint_nb.facts.static.interpreter import Display, Interpreter, Proto, SplitToken
+from ml_lint_nb.facts.static.interpreter.splits import ID_HINTS, is_time_column
 from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
-from ml_lint_nb.facts.static.values import DataV
+from ml_lint_nb.facts.static.values import SHUFFLED, DataV
 from ml_lint_nb.facts.store import FactStore
 
 if TYPE_CHECKING:
@@ -148,10 +141,12 @@ def absorb_outputs(interp: Interpreter, displays: list[Display], cell: Cell) -> 
 
 
 def _roots(d: DataV) -> list[str]:
+    """The lineage roots of a value's rows (what printed evidence is attached to)."""
     return sorted({p[0] for p in d.rows.paths})
 
 
 def _fmt(v: float) -> str:
+    """A count or share as a message shows it: 1,234 or 0.123."""
     if float(v).is_integer():
         return f"{int(v):,}"
     return f"{v:.3g}"
@@ -162,6 +157,7 @@ class Finaliser:
     """Turns proto facts (with abstract data) into frozen facts (with DataRefs)."""
 
     def __init__(self, interp: Interpreter, live: LiveResolver | None = None) -> None:
+        """A finaliser of one interpreter's records; ``live`` confirms data from the kernel."""
         self.i = interp
         self.live = live
         self._fits: dict[int, FitFact] = {}
@@ -173,6 +169,7 @@ class Finaliser:
         self._swapped = {t.split_id for t in interp.splits if t.swapped and not t.one_sided}
 
     def facts(self) -> list[Fact]:
+        """Every proto fact finalised, then every split that has both sides."""
         out: list[Fact] = []
         for proto in self.i.protos:
             fact = self.convert(proto)
@@ -198,6 +195,7 @@ class Finaliser:
         return out
 
     def convert(self, p: Proto) -> Fact | None:
+        """One proto fact as the frozen fact of its kind (None for kinds rules do not read)."""
         a = p.args
         loc = p.location
         if p.kind == "estimator":
@@ -280,11 +278,13 @@ class Finaliser:
         return None
 
     def fit_of(self, proto: Any) -> FitFact | None:
+        """The finalised fit of a fit proto (for predictions and evaluations that name it)."""
         if proto is None:
             return None
         return self._fits.get(id(proto))
 
     def encoding(self, p: Proto) -> EncodingFact:
+        """An encoding fact, with the distinct levels the notebook printed for its columns."""
         a = p.args
         data: DataV | None = a.get("data")
         levels: dict[str, int] = {}
@@ -309,6 +309,7 @@ class Finaliser:
 
     # ----------------------------------------------------------- data refs
     def ref(self, d: DataV | None) -> DataRef | None:
+        """A frozen reference to data, with what outputs, loaders and the kernel say about it."""
         if d is None:
             return None
         cached = self._refs.get(id(d))
@@ -405,9 +406,11 @@ class Finaliser:
         return ratio, Observation(text, where)
 
     def unsplit(self, d: DataV) -> bool:
+        """Whether the rows are a whole dataset (no real split cut them)."""
         return all(len(p) == 1 for p in self.strip(d.rows).paths)
 
     def strip(self, rows: RowSet) -> RowSet:
+        """Lineage without the steps of filters that are no splits, turned-round splits swapped."""
         if not self._void and not self._swapped:
             return rows
         return RowSet(
@@ -422,13 +425,14 @@ class Finaliser:
         )
 
     def order_of(self, d: DataV, base: dict[str, Any]) -> tuple[str | None, Observation | None]:
+        """How the rows are ordered before a split (by label, time, id), and the evidence."""
         if d.order == SHUFFLED:  # a permutation, sample(frac=1) or shuffle(): no stored order
             return None, None
         if d.order is not None:
             col = d.order[1]
             if col in self.i.target_columns:
                 kind = "label"
-            elif col and _is_time_column(col, self.i.time_columns):
+            elif col and is_time_column(col, self.i.time_columns):
                 kind = "time"
             elif col and any(col.lower() == h or col.lower().endswith(h) for h in ID_HINTS):
                 kind = "id"
@@ -458,6 +462,7 @@ def _train_first(tok: SplitToken) -> list[DataV]:
 
 
 def _last_part(d: DataV, tok: SplitToken) -> int | None:
+    """Which part of the split a value's rows were last cut to (None: not by this split)."""
     for path in d.rows.paths:
         for step in path[1:]:
             if isinstance(step, tuple) and step[0] == tok.split_id:

@@ -13,7 +13,6 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import EstimatorInfo, RowSet
 from ml_lint_nb.facts.static.persistent import EMPTY, PMap
 
@@ -24,7 +23,7 @@ class V:
 
 @dataclass(eq=False)
 class UnknownV(V):
-    pass
+    """Nothing is known about the value; every operation on it stays unknown."""
 
 
 UNKNOWN = UnknownV()
@@ -32,6 +31,8 @@ UNKNOWN = UnknownV()
 
 @dataclass(eq=False)
 class LitV(V):
+    """A literal (number, string, bool, None) whose value the code spells out."""
+
     value: Any
 
 
@@ -74,7 +75,6 @@ class DataV(V):
     # only those columns gives scaled features
     scaled_cols: frozenset[str] = frozenset()
     order: tuple[str, str] | None = None  # ("sorted", column)
-    ctor: tuple[str, dict[str, Any], Location] | None = None  # a call of an unknown class
     # predictions of a model
     pred_est: EstV | None = None
     pred_method: str | None = None
@@ -83,6 +83,7 @@ class DataV(V):
 
     @property
     def label(self) -> str:
+        """How a message names this data: its binding, its column, or "the data"."""
         if self.name:
             return self.name
         return f"'{self.column}'" if self.column and self.column != "<target>" else "the data"
@@ -101,7 +102,7 @@ class DataV(V):
         return new
 
 
-_DERIVE_RESET = {"name": None, "version": None, "ctor": None, "pred_est": None, "window": False}
+_DERIVE_RESET = {"name": None, "version": None, "pred_est": None, "window": False}
 
 
 class ColumnIds:
@@ -117,19 +118,24 @@ class ColumnIds:
     __slots__ = ("cols", "counts")
 
     def __init__(self, cols: PMap = EMPTY, counts: PMap = EMPTY) -> None:
+        """Bookkeeping sharing the given maps (empty by default)."""
         self.cols = cols
         self.counts = counts
 
     def __bool__(self) -> bool:
+        """Whether any column carries fitted state."""
         return bool(self.cols)
 
     def __len__(self) -> int:
+        """How many columns carry fitted state."""
         return len(self.cols)
 
     def ids_of(self, col: str) -> frozenset[str]:
+        """The est_ids assigned into one column."""
         return self.cols.get(col, frozenset())
 
     def has_id(self, est_id: str) -> bool:
+        """Whether the id reached some column (a lookup, not a union over columns)."""
         return est_id in self.counts
 
     def assign(self, col: str, ids: frozenset[str]) -> ColumnIds:
@@ -146,6 +152,7 @@ class ColumnIds:
         return ColumnIds(self.cols.set(col, ids), counts)
 
     def only(self, cols: Iterable[str]) -> ColumnIds:
+        """The bookkeeping of a column selection: only these columns' ids."""
         out = ColumnIds()
         for c in cols:
             ids = self.cols.get(c)
@@ -154,6 +161,7 @@ class ColumnIds:
         return out
 
     def without(self, cols: Iterable[str]) -> ColumnIds:
+        """The bookkeeping after dropping these columns."""
         out = self
         for c in cols:
             if c in out.cols:
@@ -162,6 +170,7 @@ class ColumnIds:
         return out
 
     def all_ids(self) -> Iterator[str]:
+        """Every id on some column, once each."""
         return self.counts.keys()
 
 
@@ -176,29 +185,36 @@ class AppliedIds(AbstractSet):
     __slots__ = ("whole", "columns")
 
     def __init__(self, whole: frozenset[str], columns: ColumnIds) -> None:
+        """A view of the whole frame's ids and its columns' ids."""
         self.whole = whole
         self.columns = columns
 
     @classmethod
     def _from_iterable(cls, it: Iterable[str]) -> frozenset[str]:
+        """Set operations other than ``|`` give plain frozensets."""
         return frozenset(it)
 
     def __contains__(self, est_id: object) -> bool:
+        """Membership asks the two parts; nothing is materialised."""
         return est_id in self.whole or self.columns.has_id(est_id)  # type: ignore[arg-type]
 
     def __iter__(self) -> Iterator[str]:
+        """The whole frame's ids, then the columns' ids not among them."""
         yield from self.whole
         for i in self.columns.all_ids():
             if i not in self.whole:
                 yield i
 
     def __len__(self) -> int:
+        """How many distinct ids reached the frame."""
         return len(self.whole) + sum(1 for i in self.columns.all_ids() if i not in self.whole)
 
     def __bool__(self) -> bool:
+        """Whether any fitted state reached the frame."""
         return bool(self.whole) or bool(self.columns.counts)
 
     def __or__(self, other: Iterable[str]) -> AppliedIds:  # type: ignore[override]
+        """More ids for the whole frame; the column part is shared, not copied."""
         if isinstance(other, AppliedIds):
             if other.columns is self.columns:
                 return AppliedIds(self.whole | other.whole, self.columns)
@@ -208,6 +224,7 @@ class AppliedIds(AbstractSet):
     __ror__ = __or__
 
     def union(self, *others: Iterable[str]) -> AppliedIds:
+        """``self | a | b ...``, keeping the view."""
         out = self
         for o in others:
             out = out | o
@@ -230,6 +247,8 @@ class StatV(V):
 
 @dataclass(eq=False)
 class GroupByV(V):
+    """``df.groupby(keys)[column]``: its aggregates are statistics per group."""
+
     data: DataV
     keys: tuple[str, ...]
     column: str | None = None
@@ -301,7 +320,75 @@ class MultiV(V):
 
     @property
     def n(self) -> int:
+        """How many alternatives to count (a loop of unknown length counts as two)."""
         return self.count if self.count is not None else max(len(self.alts), 2)
+
+
+@dataclass(eq=False)
+class ScoreV(V):
+    """A score (or a container of scores) and the evaluations it came from.
+
+    ``evals`` holds the interpreter's evaluation records (``Proto``), so that
+    picking the best of several scores names the evaluations it chose among.
+    """
+
+    evals: list[Any]
+
+
+@dataclass(eq=False)
+class FoldIndexV(V):
+    """Row indices one side of a splitter's folds yields (``tr``/``te`` in ``kf.split(X)``)."""
+
+    split_id: str
+    part: int
+
+
+@dataclass(eq=False)
+class CallbackV(V):
+    """A training callback that keeps the best iteration (early stopping, best checkpoint)."""
+
+    how: str
+
+
+# DataV.order of rows put in random order (a permutation, sample(frac=1), shuffle())
+SHUFFLED = ("shuffled", None)
+
+
+# ------------------------------------------------------- estimator parameters
+class Varies:
+    """A parameter that takes several values (a loop variable): the model is tuned over it."""
+
+    def __init__(self, n: int) -> None:
+        """A parameter taking ``n`` values."""
+        self.n = n
+
+    def __repr__(self) -> str:
+        """Shown as ``<3 values>`` in messages."""
+        return f"<{self.n} values>"
+
+
+class Expr:
+    """A parameter given by an expression the linter cannot evaluate (shown as written)."""
+
+    def __init__(self, text: str) -> None:
+        """A parameter given as the source text ``text``."""
+        self.text = text
+
+    def __repr__(self) -> str:
+        """Shown as written."""
+        return self.text
+
+
+class EstRef:
+    """A parameter that is itself an estimator (``base_estimator=SVC()``), shown by class."""
+
+    def __init__(self, cls: str) -> None:
+        """A parameter that is an estimator of class ``cls``."""
+        self.cls = cls
+
+    def __repr__(self) -> str:
+        """Shown as ``SVC(...)``."""
+        return f"{self.cls}(...)"
 
 
 def stat_of(v: V) -> StatV | None:
@@ -342,3 +429,103 @@ def data_of(v: V) -> DataV | None:
                 applied = applied | d.applied
             return datas[0].derive(rows=rows, applied=applied)
     return None
+
+
+# ------------------------------------------------------ fitted state per column
+def applied_of(datas: list[DataV]) -> frozenset[str]:
+    """The fitted state that reached any of several values (their ``applied`` sets joined)."""
+    out = datas[0].applied
+    for d in datas[1:]:
+        if d.applied:
+            out = out | d.applied
+    return out
+
+
+def whole_ids(d: DataV) -> frozenset[str]:
+    """The ids of ``d.applied`` that reached the whole frame, not single columns."""
+    cols = d.col_applied
+    if not cols:
+        return frozenset(d.applied)
+    applied = d.applied
+    if isinstance(applied, AppliedIds) and applied.columns is cols:
+        return applied.whole
+    return frozenset(i for i in applied if not cols.has_id(i))
+
+
+def with_column_ids(frame: DataV, col: str | None, ids: frozenset[str]) -> DataV:
+    """The same frame (name, version kept) with fitted state reaching one column."""
+    new = object.__new__(DataV)
+    new.__dict__.update(frame.__dict__)
+    if col is None:
+        new.applied = frame.applied | ids
+        return new
+    whole = whole_ids(frame)
+    cols = (frame.col_applied or ColumnIds()).assign(col, frozenset(ids) - whole)
+    new.col_applied = cols
+    new.applied = AppliedIds(whole, cols)
+    return new
+
+
+def columns_kept(d: DataV, cols: tuple[str, ...], drop: bool = False) -> dict[str, Any]:
+    """``applied``/``col_applied`` after selecting (or dropping) literal columns."""
+    if not d.col_applied:
+        return {}
+    whole = whole_ids(d)
+    if drop:
+        kept = d.col_applied.without(cols)
+        return {"applied": AppliedIds(whole, kept) if kept else whole, "col_applied": kept or None}
+    kept = d.col_applied.only(cols)
+    applied = whole.union(*(kept.ids_of(c) for c in cols))
+    return {"applied": applied, "col_applied": kept or None}
+
+
+# ------------------------------------------------------------- reading arguments
+def kw_set(kwargs: dict[str, V], key: str) -> bool:
+    """Whether a keyword argument is given and not a literal ``None`` (``random_state=42``)."""
+    v = kwargs.get(key)
+    if v is None:
+        return False
+    return not (isinstance(v, LitV) and v.value is None)
+
+
+def strings(v: V | None) -> list[str]:
+    """The literal strings of a value: ``"age"`` or ``["age", "fare"]`` (column names)."""
+    if isinstance(v, LitV) and isinstance(v.value, str):
+        return [v.value]
+    if isinstance(v, SeqV):
+        return [i.value for i in v.items if isinstance(i, LitV) and isinstance(i.value, str)]
+    return []
+
+
+# ------------------------------------------------------------ loops and unpacking
+def iter_element(it: V) -> V:
+    """What a loop variable over ``it`` stands for: each item, each key, each row."""
+    it = first(it) if not isinstance(it, MultiV) else it
+    if isinstance(it, SeqV):
+        if it.kind == "dict":
+            keys = [LitV(k) for k in it.keys] or [UNKNOWN]
+            return MultiV(keys, len(it.keys) or None)
+        if it.kind == "items":
+            return MultiV(list(it.items), len(it.items) or None)
+        if not it.items:
+            return UNKNOWN
+        return MultiV(list(it.items), len(it.items))
+    if isinstance(it, MultiV):
+        return it
+    d = data_of(it)
+    if d is not None:
+        return d.derive()
+    return UNKNOWN
+
+
+def unpack(value: V, n: int) -> list[V]:
+    """``a, b = value``: the items of a sequence, or ``n`` copies of data (per alternative)."""
+    if isinstance(value, MultiV):
+        per_alt = [unpack(a, n) for a in value.alts]
+        return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
+    if isinstance(value, SeqV) and len(value.items) == n:
+        return list(value.items)
+    d = data_of(value)
+    if d is not None:
+        return [d.derive() for _ in range(n)]
+    return [UNKNOWN] * n
