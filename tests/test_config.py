@@ -361,3 +361,19 @@ def test_live_table_rejects_unknown_keys(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.ml-lint-nb.live]\nmax_row = 5\n")
     with pytest.raises(ConfigError, match="live.max_row: unknown key.*did you mean 'max_rows'"):
         load_config(tmp_path / "pyproject.toml")
+
+
+def test_a_broken_pyproject_leaves_the_hook_working(tmp_path, monkeypatch) -> None:
+    """The kernel's working directory has an invalid ``[tool.ml-lint-nb]``: the session
+    starts with the defaults and says why, instead of silently doing nothing."""
+    from ml_lint_nb.ipython.session import LiveSession
+
+    (tmp_path / "pyproject.toml").write_text('[tool.ml-lint-nb]\nselect = "ML203"\n')
+    monkeypatch.chdir(tmp_path)
+
+    class Shell:
+        user_ns: dict = {}
+
+    session = LiveSession(Shell())
+    assert session.config.source is None
+    assert any("configuration ignored" in n for n in session.notes), session.notes

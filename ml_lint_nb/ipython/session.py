@@ -67,6 +67,7 @@ class LiveSession:
         given, and the warnings ``recorder`` the extension installed at load."""
         self.shell = shell
         self.enabled = True
+        self.notes: list[str] = []  # before the configuration, which may add one
         self.interp = Interpreter()
         self.interp.resolve_free = self._resolve_free
         self.config = config if config is not None else self._load_config()
@@ -78,7 +79,6 @@ class LiveSession:
         self.ignored: set[str] = set()
         self.errors: list[str] = []
         self.error_announced = False
-        self.notes: list[str] = []
         self.recorder = recorder if recorder is not None else _make_recorder()
         self.last_hook_ms = 0.0
         self.sources: dict[str, list[str]] = {}  # cell key -> source lines, for # noqa
