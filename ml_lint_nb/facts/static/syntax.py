@@ -37,8 +37,8 @@ Position = tuple[int, int, int]  # (cell, line, byte column): notebook order of 
 class CellCode(Fact):
     """One parsed code cell: the text parsed (IPython syntax neutralised) and as written."""
 
-    text: str
-    written: str
+    text: str = field(repr=False)
+    written: str = field(repr=False)
     tree: ast.Module = field(repr=False, compare=False)
 
     @property
