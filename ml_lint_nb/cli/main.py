@@ -734,18 +734,32 @@ def _detect(rule: type[Rule]) -> str:
     return ",".join(d for d in ("static", "live") if d in rule.detect)
 
 
+def _fix_column(rule: type[Rule]) -> str:
+    from ml_lint_nb.rules.fixes import applicability
+
+    kind = applicability(rule.code)
+    return f"fix:{kind}" if kind else ""
+
+
 def rules_table(rules: Sequence[type[Rule]]) -> str:
-    """One aligned line per rule: code, name, severity, detect, summary."""
-    rows = [(r.code, r.name, r.severity.value, _detect(r), r.summary) for r in rules]
-    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
+    """One aligned line per rule: code, name, severity, detect, fix, summary.
+
+    The fix column says whether ``--fix`` (``fix:safe``) or only
+    ``--unsafe-fixes`` (``fix:unsafe``) can repair the rule's findings.
+    """
+    rows = [
+        (r.code, r.name, r.severity.value, _detect(r), _fix_column(r), r.summary) for r in rules
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(5)]
     lines = []
     for row in rows:
-        cols = [value.ljust(widths[i]) for i, value in enumerate(row[:4])]
-        lines.append("  ".join([*cols, row[4]]).rstrip())
+        cols = [value.ljust(widths[i]) for i, value in enumerate(row[:5])]
+        lines.append("  ".join([*cols, row[5]]).rstrip())
     return "".join(line + "\n" for line in lines)
 
 
 def command_rules(args: argparse.Namespace) -> int:
+    from ml_lint_nb.rules.fixes import applicability
     from ml_lint_nb.rules.registry import RULES
 
     if args.format == "json":
@@ -754,6 +768,7 @@ def command_rules(args: argparse.Namespace) -> int:
         catalogue = [
             {
                 **r.metadata(),
+                "fix": applicability(r.code),
                 "thresholds": [
                     {"name": t.name, "default": t.default, "help": t.help} for t in r.thresholds
                 ],

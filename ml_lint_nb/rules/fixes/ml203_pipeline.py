@@ -91,6 +91,7 @@ class _Rewrite:
         self.store, self.index, self.fit, self.split = store, index, fit, split
         self.info = fit.estimator
         self.description = ""
+        self.source_text = ""
         # the name the transformer is bound to (``pca = PCA().fit(X)`` binds the fitted one)
         self.binding = self.info.binding or next(
             (
@@ -187,8 +188,10 @@ class _Rewrite:
         z_name = split_call.args[0].id
         if "pseudo" in self.info.kinds:
             step, imports, source_edits = self._hand_fill(split_code, split_call)
+            what = "Drop the fill before the split"
         else:
             step, imports, source_edits = self._transformer_step(split_code, split_call, z_name)
+            what = f"Split {self.source_text} instead of {z_name}"
         if step is None or source_edits is None:
             return None
         first_model = min(models, key=lambda m: m[0].position(m[1]))
@@ -207,8 +210,8 @@ class _Rewrite:
             wraps.extend(wrap)
         model_names = sorted({_short(self.index, ctor) for _c, ctor in models})
         self.description = (
-            f"Split first and fit {step_text} in a Pipeline with "
-            f"{', '.join(model_names)} ({names[MAKE_PIPELINE]})"
+            f"{what}; {names[MAKE_PIPELINE]}({step_text}, {'/'.join(model_names)}(...)) "
+            "fits it on the training rows only"
         )
         return [*source_edits, *wraps, *import_lines]
 
@@ -316,7 +319,7 @@ class _Rewrite:
         source = call.args[0]
         if not repeatable(source) or self._receiver_is_not_t(z_code, call, ctor_call):
             return None, [], None
-        source_text = z_code.text_of(source)
+        source_text = self.source_text = z_code.text_of(source)
         root = _root_name(source)
         if root is None or self.index.bound_between(
             root, z_code.position(stmt), split_code.position(split_call)
