@@ -83,6 +83,24 @@ def set_keyword(code: CellCode, call: ast.Call, name: str, value: str) -> Edit |
     return code.replace(kw.value, value)
 
 
+def remove_keyword(code: CellCode, call: ast.Call, name: str) -> Edit | None:
+    """Drop ``name=...`` from the call, with the comma that joined it to its neighbour."""
+    kw = keyword(call, name)
+    if kw is None:
+        return None
+    nodes = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+    at = next(i for i, n in enumerate(nodes) if n is kw)
+    _l, _c, end_line, end_col = code.span(kw)
+    if at > 0:
+        _pl, _pc, prev_end_line, prev_end_col = code.span(nodes[at - 1])
+        return code.edit(prev_end_line, prev_end_col, end_line, end_col, "")
+    line, col, _el, _ec = code.span(kw)
+    if at + 1 < len(nodes):
+        next_line, next_col, _nl, _nc = code.span(nodes[at + 1])
+        return code.edit(line, col, next_line, next_col, "")
+    return code.edit(line, col, end_line, end_col, "")
+
+
 def repeatable(node: ast.AST) -> bool:
     """An expression that can be written twice without running anything twice."""
     if isinstance(node, ast.Name):

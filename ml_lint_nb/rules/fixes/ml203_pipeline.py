@@ -12,9 +12,9 @@ Three canonical forms are rewritten; anything else gets no fix.
 2. **A statistic filled in by hand** (``df = df.fillna(df.mean())`` before
    the split): the statement goes and a ``SimpleImputer`` with the same
    statistic becomes the pipeline's first step.
-3. **Fit, split, transform the parts** (``mm.fit(X)`` before the split,
-   ``mm.transform(X_train)`` after it): the fit goes and the training
-   part's ``transform`` becomes ``fit_transform``.
+3. **Fit on all rows, transform the parts** (``mm.fit(X)`` before or
+   after the split, ``mm.transform(X_train)`` after it): the fit goes and
+   the training part's ``transform`` becomes ``fit_transform``.
 
 The forms 1 and 2 apply only when every estimator fitted on the
 transformed rows is a model whose constructor the fix can wrap (a second
@@ -72,12 +72,12 @@ def produce(finding: Finding, store: FactStore, index: SourceIndex) -> FixEdit |
     )
     if split is None or split.method != "train_test_split":
         return None
-    if fit.location.sort_key() >= split.location.sort_key():
-        return None
     rewrite = _Rewrite(store, index, fit, split)
     if info.est_id in split.inputs[0].applied:
+        if fit.location.sort_key() >= split.location.sort_key():
+            return None
         edits = rewrite.pipeline()
-    else:
+    else:  # fitted on all rows, applied to the parts after the split
         edits = rewrite.fit_on_training_part()
     if not edits or overlapping(edits):
         return None
@@ -116,16 +116,14 @@ class _Rewrite:
         removal = self._remove_fit(code, call, name)
         if removal is None:
             return None
-        after = self.index.cells.get(self.split.location.cell or 0)
-        if after is None:
-            return None
         split_pos = self._split_position()
         if split_pos is None:
             return None
         target = None
+        fit_at = code.position(call)
         for c, node in self.index.names(name):
             pos = c.position(node)
-            if pos <= c.position(call) or isinstance(node.ctx, ast.Store):
+            if pos <= fit_at or isinstance(node.ctx, ast.Store):
                 continue
             parent = c.parents.get(id(node))
             grand = c.parents.get(id(parent)) if parent is not None else None
@@ -183,13 +181,13 @@ class _Rewrite:
         if split_found is None:
             return None
         split_code, split_call = split_found
-        if not split_call.args or not isinstance(split_call.args[0], ast.Name):
-            return None
-        z_name = split_call.args[0].id
         if "pseudo" in self.info.kinds:
             step, imports, source_edits = self._hand_fill(split_code, split_call)
             what = "Drop the fill before the split"
         else:
+            if not split_call.args or not isinstance(split_call.args[0], ast.Name):
+                return None
+            z_name = split_call.args[0].id
             step, imports, source_edits = self._transformer_step(split_code, split_call, z_name)
             what = f"Split {self.source_text} instead of {z_name}"
         if step is None or source_edits is None:

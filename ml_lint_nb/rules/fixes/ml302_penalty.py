@@ -1,9 +1,11 @@
 """ML302's fix (unsafe): give the model an explicit penalty.
 
 The parameter that switched regularisation off gets the library's default
-strength back (``C=np.inf`` -> ``C=1.0``, ``penalty=None`` -> ``penalty="l2"``,
-``alpha=0`` -> the estimator's default alpha); a Spark learner left at
-``regParam=0.0`` gets ``regParam=0.01``. The fit's results change, so the
+back (``C=np.inf`` -> ``C=1.0``; ``penalty=None`` is dropped from a
+``LogisticRegression``, whose default is an L2 penalty in every version,
+and becomes ``penalty="l2"`` on an SGD model; ``alpha=0`` -> the
+estimator's default alpha); a Spark learner left at ``regParam=0.0`` gets
+``regParam=0.01``. The fit's results change, so the
 fix is unsafe; the strength is a starting point to tune by
 cross-validation, as the finding says. A plain ``LinearRegression`` has no
 penalty to set and gets no fix.
@@ -20,7 +22,7 @@ from ml_lint_nb.facts.model import EstimatorFact
 from ml_lint_nb.facts.static.syntax import SourceIndex
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Finding
-from ml_lint_nb.rules.fixes.calls import add_keyword, keyword, set_keyword
+from ml_lint_nb.rules.fixes.calls import add_keyword, keyword, remove_keyword, set_keyword
 
 # The strength each estimator has by default, written back when a fix restores a penalty.
 DEFAULT_STRENGTH = {
@@ -58,6 +60,11 @@ def produce(finding: Finding, store: FactStore, index: SourceIndex) -> FixEdit |
         return _fix(edits, f"Set regParam={SPARK_REG_PARAM} on {info.cls}")
     penalty = keyword(call, "penalty")
     if penalty is not None and _none_penalty(penalty.value):
+        if info.cls == "LogisticRegression":
+            # its default is L2 in every version (``penalty`` is deprecated since 1.8)
+            edit = remove_keyword(code, call, "penalty")
+            said = code.text_of(penalty)
+            return _fix([edit], f"Drop {said} from {info.cls}: its default L2 penalty applies")
         edit = set_keyword(code, call, "penalty", DEFAULT_PENALTY)
         return _fix([edit], f"Set penalty={DEFAULT_PENALTY} on {info.cls}")
     # the rule fired and the penalty is on: its strength is what switches it off
