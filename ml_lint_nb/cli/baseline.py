@@ -3,12 +3,14 @@
 A team that adopts the linter on an existing repository records today's
 findings once; from then on a check reports, and fails on, only the others.
 A finding matches a recorded one by its notebook, its code, its subject
-(the names it is about) and a hash of the normalised source of its cell
-(the cell whose code must change): comments and whitespace do not count,
-so reformatting a cell, editing other cells or moving cells around does
-not bring an old finding back, while rewriting the cell itself does (it
-may fix the problem or make a new one: a reviewer should look). Each entry
-matches at most one finding, so a second identical problem is new.
+(the names it is about) and a hash of the normalised source of the cells
+involved (its own cell and its related places: the split, the fit, the
+evaluation), taken as a set: comments and whitespace do not count, and
+neither does the order of cells, so reformatting, editing other cells or
+moving cells around does not bring an old finding back, while rewriting
+an involved cell does (it may fix the problem or make a new one: a
+reviewer should look). Each entry matches at most one finding, so a
+second identical problem is new.
 
 Paths are stored relative to the baseline file's folder, with ``/``, so the
 file works from any working directory and on any system. Entries that no
@@ -23,7 +25,6 @@ import json
 import os
 import re
 import tokenize
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -72,12 +73,24 @@ def cell_hash(source: str) -> str:
 
 @dataclass(frozen=True)
 class Key:
-    """What identifies a finding across edits of other cells: path, code, subject, cell hash."""
+    """What identifies a finding across edits of other cells: path, code, subject, cell hashes.
+
+    ``cell_hash`` covers the finding's own cell (the code to change),
+    ``cells_hash`` every involved cell as a set. A recorded finding matches
+    when either still holds: editing a related cell (a fix of another
+    finding in the split cell) keeps the first, moving cells (which may
+    move where the finding is placed among its cells) keeps the second.
+    """
 
     path: str
     code: str
     subject: tuple[str, ...]
     cell_hash: str
+    cells_hash: str
+
+    @property
+    def identity(self) -> tuple[str, str, tuple[str, ...]]:
+        return (self.path, self.code, self.subject)
 
 
 def relative(path: str, base: str) -> str:
@@ -101,10 +114,19 @@ def cell_sources(result: FileResult, path: str) -> dict[int, str]:
     return {c.index: c.source for c in nb.cells}
 
 
+def involved_cells(finding: Finding) -> set[int]:
+    """The cells a finding is about: its own and its related places (the split, the fit, ...)."""
+    cells = {finding.location.cell} | {r.location.cell for r in finding.related}
+    return {c for c in cells if c is not None}
+
+
 def key_of(finding: Finding, rel_path: str, sources: dict[int, str]) -> Key:
-    cell = finding.location.cell
-    source = sources.get(cell, "") if cell is not None else ""
-    return Key(rel_path, finding.code, tuple(finding.subject), cell_hash(source))
+    """The finding's key: its own cell's hash, and the involved cells' hashes as a set."""
+    own = finding.location.cell
+    hashes = sorted({cell_hash(sources.get(c, "")) for c in involved_cells(finding)})
+    digest = hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:16]
+    primary = cell_hash(sources.get(own, "")) if own is not None else cell_hash("")
+    return Key(rel_path, finding.code, tuple(finding.subject), primary, digest)
 
 
 def keys_of(results: Iterable[tuple[str, FileResult]], base: str) -> list[tuple[Key, Finding]]:
@@ -129,6 +151,7 @@ def write_baseline(file: str, keyed: list[tuple[Key, Finding]], tool_version: st
             "code": key.code,
             "subject": list(key.subject),
             "cell_hash": key.cell_hash,
+            "cells_hash": key.cells_hash,
             "message": finding.message,
         }
         for key, finding in sorted(keyed, key=lambda kf: (kf[0].path, kf[1].sort_key()))
@@ -143,8 +166,8 @@ def write_baseline(file: str, keyed: list[tuple[Key, Finding]], tool_version: st
         fh.write(text)
 
 
-def read_baseline(file: str) -> Counter[Key]:
-    """The recorded keys (with their counts)."""
+def read_baseline(file: str) -> list[Key]:
+    """The recorded keys, one per recorded finding."""
     try:
         with open(file, encoding="utf-8") as fh:
             doc = json.load(fh)
@@ -159,22 +182,20 @@ def read_baseline(file: str) -> Counter[Key]:
     entries = doc.get("findings")
     if not isinstance(entries, list):
         raise BaselineError(f"{file}: 'findings' is not a list")
-    keys: Counter[Key] = Counter()
-    for i, entry in enumerate(entries):
-        keys[_entry_key(entry, f"{file}: findings[{i}]")] += 1
-    return keys
+    return [_entry_key(entry, f"{file}: findings[{i}]") for i, entry in enumerate(entries)]
 
 
 def _entry_key(entry: Any, where: str) -> Key:
     if not isinstance(entry, dict):
         raise BaselineError(f"{where} is not an object")
-    path, code, digest = entry.get("path"), entry.get("code"), entry.get("cell_hash")
+    path, code = entry.get("path"), entry.get("code")
+    own, cells = entry.get("cell_hash"), entry.get("cells_hash")
     subject = entry.get("subject", [])
-    if not all(isinstance(v, str) for v in (path, code, digest)):
-        raise BaselineError(f"{where}: path, code and cell_hash must be strings")
+    if not all(isinstance(v, str) for v in (path, code, own, cells)):
+        raise BaselineError(f"{where}: path, code, cell_hash and cells_hash must be strings")
     if not isinstance(subject, list) or not all(isinstance(s, str) for s in subject):
         raise BaselineError(f"{where}: subject must be a list of strings")
-    return Key(path, code, tuple(subject), digest)
+    return Key(path, code, tuple(subject), own, cells)
 
 
 @dataclass
@@ -186,25 +207,45 @@ class Filtered:
 
 
 def apply_baseline(
-    results: list[tuple[str, FileResult]], baseline: Counter[Key], base: str
+    results: list[tuple[str, FileResult]], baseline: list[Key], base: str
 ) -> Filtered:
-    """Remove the findings the baseline records from each result (in place)."""
-    left = Counter(baseline)
+    """Remove the findings the baseline records from each result (in place).
+
+    Each recorded entry hides at most one finding: one whose cells are
+    unchanged first, then one that keeps either its own cell or its set of
+    cells.
+    """
+    open_entries: dict[tuple[str, str, tuple[str, ...]], list[Key]] = {}
+    for key in baseline:
+        open_entries.setdefault(key.identity, []).append(key)
     outcome = Filtered()
+    keyed: list[tuple[FileResult, list[tuple[Key, Finding]]]] = []
     for real_path, result in results:
-        if not result.findings:
-            continue
-        sources = cell_sources(result, real_path)
-        rel = relative(real_path, base)
-        kept = []
-        for finding in result.findings:
-            key = key_of(finding, rel, sources)
-            if left[key] > 0:
-                left[key] -= 1
-                outcome.matched += 1
-            else:
-                kept.append(finding)
-        result.findings = kept
+        if result.findings:
+            sources = cell_sources(result, real_path)
+            rel = relative(real_path, base)
+            keyed.append((result, [(key_of(f, rel, sources), f) for f in result.findings]))
+    hidden: set[int] = set()
+    for exact in (True, False):
+        for _result, pairs in keyed:
+            for key, finding in pairs:
+                if id(finding) in hidden:
+                    continue
+                candidates = open_entries.get(key.identity, [])
+                match = next((e for e in candidates if _matches(e, key, exact)), None)
+                if match is not None:
+                    candidates.remove(match)
+                    hidden.add(id(finding))
+    for result, _pairs in keyed:
+        result.findings = [f for f in result.findings if id(f) not in hidden]
+    outcome.matched = len(hidden)
     linted = {relative(real_path, base) for real_path, _result in results}
-    outcome.stale = sum(n for key, n in left.items() if key.path in linted)
+    outcome.stale = sum(
+        len(entries) for identity, entries in open_entries.items() if identity[0] in linted
+    )
     return outcome
+
+
+def _matches(entry: Key, key: Key, exact: bool) -> bool:
+    own, cells = entry.cell_hash == key.cell_hash, entry.cells_hash == key.cells_hash
+    return (own and cells) if exact else (own or cells)
