@@ -32,6 +32,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -243,6 +244,12 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
 
     doc = result.to_json()
     doc.pop("path", None)
+    # related places in full (the contract's JSON leaves out their column; SARIF shows it)
+    for finding, out in zip(result.findings, doc["findings"], strict=True):
+        out["related"] = [
+            {**r.to_json(), "col": r.location.col, "execution_count": r.location.execution_count}
+            for r in finding.related
+        ]
     return json_safe(doc)
 
 
@@ -258,7 +265,7 @@ def _want(value: Any, *types: type) -> Any:
 
 def result_from_json(doc: Any, display: str) -> FileResult:
     """A :class:`FileResult` from an entry; any field of the wrong type raises."""
-    from ml_lint_nb.findings import FileResult, Note, finding_from_json
+    from ml_lint_nb.findings import FileResult, Location, Note, Related, finding_from_json
 
     _want(doc, dict)
     mode = _want(doc.get("mode"), str)
@@ -268,7 +275,21 @@ def result_from_json(doc: Any, display: str) -> FileResult:
     findings = []
     for item in _want(doc.get("findings"), list):
         _check_finding(item)
-        findings.append(finding_from_json(item))
+        finding = finding_from_json(item)
+        related = tuple(
+            Related(
+                Location(
+                    cell=r["cell"],
+                    cell_id=r["cell_id"],
+                    line=r["line"],
+                    col=_want(r.get("col"), int, type(None)),
+                    execution_count=_want(r.get("execution_count"), int, type(None)),
+                ),
+                r["role"],
+            )
+            for r in item["related"]
+        )
+        findings.append(replace(finding, related=related))
     notes = []
     for item in _want(doc.get("notes"), list):
         _want(item, dict)

@@ -382,12 +382,13 @@ def _lint_cached(path: str, config: Config, display: str) -> FileResult:
 
 def lint_one(path: str, config: Config, display: str) -> FileResult:
     """Lint one file; a crash on one notebook becomes that file's error, not a lost run."""
-    from ml_lint_nb.engine import lint_file
     from ml_lint_nb.findings import FileResult
 
     try:
         if _EXECUTE is None and _CACHE is not None:
             return _lint_cached(path, config, display)
+        from ml_lint_nb.engine import lint_file
+
         if _EXECUTE is not None:
             from ml_lint_nb.cli.execute import execute_file
             from ml_lint_nb.facts.static.notebook import read_regular_file
@@ -460,6 +461,39 @@ def _lint_parallel(tasks: list[tuple[str, Config, str]], jobs: int) -> list[Any]
     except BrokenProcessPool:
         _warn("a worker process died; linting the remaining notebooks in one process")
         return [run_one(*task) for task in tasks]
+
+
+def cache_hits(tasks: list[tuple[str, Config, str]]) -> dict[int, FileResult]:
+    """The tasks the cache answers, by index, looked up in this process before any worker starts.
+
+    A warm run then neither imports the engine nor starts a pool; the
+    misses go to :func:`lint_tasks`, whose workers read, lint and store them.
+    """
+    from ml_lint_nb.facts.static.notebook import read_regular_file
+    from ml_lint_nb.facts.static.source import NotebookError
+
+    hits: dict[int, FileResult] = {}
+    if _CACHE is None or _EXECUTE is not None or _FIX is not None:
+        return hits
+    for i, (path, config, display) in enumerate(tasks):
+        try:
+            data = read_regular_file(path)
+        except NotebookError:
+            continue  # the worker reports it
+        hit = _CACHE.get(path, data, config, display)
+        if hit is not None:
+            hits[i] = hit
+    return hits
+
+
+def not_evaluated_codes(config: Config, mode: str) -> list[str]:
+    """Selected codes that ``mode`` cannot evaluate (``engine.not_evaluated``, without the engine)."""
+    if mode == "execute":
+        return []
+    from ml_lint_nb.rules.registry import RULES
+
+    enabled = config.enabled_codes(None)
+    return [r.code for r in RULES if r.code in enabled and mode not in r.detect]
 
 
 def lint_tasks(tasks: list[tuple[str, Config, str]], jobs: int) -> list[Any]:
@@ -631,7 +665,6 @@ def command_check(args: argparse.Namespace) -> int:
         _err(conflict)
         return EXIT_ERROR
     from ml_lint_nb.config import ConfigError
-    from ml_lint_nb.engine import not_evaluated
     from ml_lint_nb.findings import RunResult
 
     try:
@@ -649,7 +682,10 @@ def command_check(args: argparse.Namespace) -> int:
     tasks = sorted(collector.tasks, key=lambda t: t[2])
     if not tasks and not collector.skipped and not collector.missing:
         _warn(f"no notebooks found in {' '.join(args.paths)}")
-    done = lint_tasks(tasks, effective_jobs(args.jobs, len(tasks)))
+    hits = cache_hits(tasks)
+    todo = [t for i, t in enumerate(tasks) if i not in hits]
+    linted_todo = iter(lint_tasks(todo, effective_jobs(args.jobs, len(todo))))
+    done = [hits[i] if i in hits else next(linted_todo) for i in range(len(tasks))]
     outcomes = [d[1] for d in done] if _FIX is not None else []
     linted = [d[0] for d in done] if _FIX is not None else done
     real_paths = [(task[0], result) for task, result in zip(tasks, linted, strict=True)]
@@ -680,7 +716,7 @@ def command_check(args: argparse.Namespace) -> int:
     files = linted + collector.skipped
     files.sort(key=lambda f: f.path or "")
     mode = "execute" if args.execute else "static"
-    run = RunResult(files=files, not_evaluated=not_evaluated(global_config, mode))
+    run = RunResult(files=files, not_evaluated=not_evaluated_codes(global_config, mode))
     try:
         _write(render_report(run, args, _use_color(args)), args.output)
     except OSError as exc:
