@@ -157,6 +157,15 @@ def overlapping(edits: Sequence[Edit], others: Iterable[Edit] = ()) -> bool:
 # -- applying edits to a cell's text -----------------------------------------------------------
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their ends, broken at ``\n`` only (as the parser and the cell editor count)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def offset(lines: Sequence[str], line: int, col: int) -> int:
     """The character offset of 1-based ``line:col`` in the text split as ``lines`` (with ends)."""
     if line < 1 or line > len(lines) + 1:
@@ -179,7 +188,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     ordered = sorted(edits, key=lambda e: e.span(), reverse=True)
     if overlapping(ordered):
         raise EditError("overlapping edits")
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     out = text
     for edit in ordered:
         edit.check_shape()

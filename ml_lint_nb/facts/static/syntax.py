@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ml_lint_nb.edits import Edit
+from ml_lint_nb.edits import Edit, split_lines
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import Fact
 
@@ -47,11 +47,11 @@ class CellCode(Fact):
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines(keepends=True)
+        return split_lines(self.text)
 
     @cached_property
     def written_lines(self) -> list[str]:
-        return self.written.splitlines(keepends=True)
+        return split_lines(self.written)
 
     @cached_property
     def calls(self) -> dict[tuple[int, int], list[ast.Call]]:
