@@ -376,3 +376,26 @@ def test_replace_sources_follows_the_layout_of_lists() -> None:
 
 def test_passes_are_bounded() -> None:
     assert 2 <= MAX_PASSES <= 100
+
+
+def test_replace_sources_in_odd_but_valid_files() -> None:
+    # entries of cells that are not objects are not numbered; the last of two keys wins
+    text = '{"cells": [1, {"cell_type": "code", "source": "a", "source": ["b"]}], "nbformat": 4}'
+    new = replace_sources(text, {1: "c\nd"})
+    assert json.loads(new)["cells"][1]["source"] == ["c\n", "d"]
+    assert new.startswith('{"cells": [1, {"cell_type": "code", "source": "a", "source": [')
+    # CRLF between tokens and a byte order mark kept by the caller
+    crlf = _nb([["a\n", "b"]], 1).replace("\n", "\r\n")
+    new = replace_sources(crlf, {1: "a\nc"})
+    assert "".join(json.loads(new)["cells"][0]["source"]) == "a\nc"
+    assert new.count("\r\n") >= crlf.count("\r\n")
+
+
+def test_fix_keeps_a_byte_order_mark(tmp_path: Path, capsys) -> None:
+    source = FIXES / "ml208_black_trailing_comma.py"
+    path = tmp_path / "bom.ipynb"
+    body = json.dumps(fixture_to_notebook_json(source.read_text()), indent=1) + "\n"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    _check(capsys, "--fix", "--exit-zero", str(path))
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"stratify=y" in data

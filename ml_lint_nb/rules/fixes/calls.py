@@ -202,6 +202,8 @@ def import_edits(
             names[qualname] = local
             continue
         module, _, name = qualname.rpartition(".")
+        if _bound_by_the_notebook(index, name):
+            return None  # the notebook's own ``make_pipeline``: an import would shadow it
         names[qualname] = name
         place = _import_place(index, module, before)
         if place is None:
@@ -220,6 +222,20 @@ def import_edits(
             return None
         edits.append(edit)
     return names, edits
+
+
+def _bound_by_the_notebook(index: SourceIndex, name: str) -> bool:
+    """``name`` is assigned, defined or imported as something else in the notebook."""
+    if name in index.imports:
+        return True
+    if any(isinstance(n.ctx, ast.Store) for _c, n in index.names(name)):
+        return True
+    return any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.name == name
+        for code in index.cells.values()
+        for node in ast.walk(code.tree)
+    )
 
 
 def _import_place(
