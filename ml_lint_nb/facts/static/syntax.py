@@ -137,18 +137,34 @@ class CellCode(Fact):
 
     def delete_statement(self, stmt: ast.stmt) -> Edit | None:
         """Remove a statement of the cell's body together with its lines."""
-        if stmt not in self.tree.body:
+        edits = self.delete_statements([stmt])
+        return edits[0] if edits else None
+
+    def delete_statements(self, stmts: list[ast.stmt]) -> list[Edit] | None:
+        """Remove statements of the cell's body with their lines; neighbours become one edit."""
+        ranges: list[list[int]] = []
+        for stmt in sorted(stmts, key=lambda s: s.lineno):
+            if stmt not in self.tree.body:
+                return None
+            lines = self.statement_lines(stmt)
+            if lines is None:
+                return None
+            if ranges and lines[0] == ranges[-1][1] + 1:
+                ranges[-1][1] = lines[1]
+            else:
+                ranges.append([lines[0], lines[1]])
+        edits = [self._delete_lines(first, last) for first, last in ranges]
+        if any(e is None for e in edits):
             return None
-        lines = self.statement_lines(stmt)
-        if lines is None:
-            return None
-        first, last = lines
+        return [e for e in edits if e is not None]
+
+    def _delete_lines(self, first: int, last: int) -> Edit | None:
         if last < len(self.lines):
             return self.edit(first, 1, last + 1, 1, "")
         end_col = len(self.lines[last - 1]) + 1
-        if first == 1:  # the cell's only statement
+        if first == 1:  # the whole cell
             return self.edit(1, 1, last, end_col, "")
-        # the cell's last line: take the line break before it instead
+        # the cell's last lines: take the line break before them instead
         prev = self.lines[first - 2].rstrip("\r\n")
         return self.edit(first - 1, len(prev) + 1, last, end_col, "")
 

@@ -336,10 +336,39 @@ class _Rewrite:
         )
         inline_fit = isinstance(call.func, ast.Attribute) and call.func.attr == "fit_transform"
         if not others and (inline_fit and not t_used):
-            edits.append(z_code.delete_statement(stmt))
+            gone: list[ast.stmt] = [stmt]
+            unused = None
+            if t_name and ctor_call is not call.func.value:  # type: ignore[attr-defined]
+                unused = self._unused_constructor(ctor_code, ctor_call, t_name, stmt)
+            if unused is not None and ctor_code is z_code:
+                gone.append(unused)  # one edit when the two statements are neighbours
+            elif unused is not None:
+                edits.append(ctor_code.delete_statement(unused))
+            deleted = z_code.delete_statements(gone)
+            if deleted is None:
+                return None, [], None
+            edits.extend(deleted)
         if any(e is None for e in edits):
             return None, [], None
         return step, [], [e for e in edits if e is not None]
+
+    def _unused_constructor(
+        self, code: CellCode, ctor: ast.Call, name: str, fit_stmt: ast.stmt
+    ) -> ast.stmt | None:
+        """``scaler = StandardScaler()``, whose only use was the fit that goes: it goes too."""
+        stmt = code.top_statement_of(ctor)
+        if not (
+            isinstance(stmt, ast.Assign)
+            and stmt.value is ctor
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name
+        ):
+            return None
+        for _code, node in self.index.names(name):
+            if node is not stmt.targets[0] and not _inside(node, fit_stmt):
+                return None  # read or bound elsewhere: it stays
+        return stmt
 
     def _definition_of(
         self, name: str, before: Position
