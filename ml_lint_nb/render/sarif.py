@@ -99,7 +99,7 @@ def _rule_descriptor(rule: type[Rule], docs_base: str) -> dict[str, Any]:
             "pitfalls": list(rule.pitfalls),
             "detect": sorted(rule.detect),
             "docs": docs,
-            **({"fix": fix} if fix else {}),
+            **({"fix_applicability": fix} if fix else {}),
         },
     }
 
