@@ -1,4 +1,4 @@
-"""``ml-lint-nb check | rules | explain``.
+"""``ml-lint-nb check | rules | explain | clean``.
 
 Start-up time is part of the product: a pre-commit hook or a CI job runs
 this on every commit, so this module imports only the standard library's
