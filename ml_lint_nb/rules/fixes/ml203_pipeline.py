@@ -1,6 +1,6 @@
 """ML203's fix (unsafe): split first, and fit the transformer on the training rows only.
 
-Three canonical forms are rewritten; anything else gets no fix.
+These canonical forms are rewritten; anything else gets no fix.
 
 1. **Transform, then split** (``Xs = StandardScaler().fit_transform(X)``,
    then ``train_test_split(Xs, y)``, then a model fitted on the training
@@ -8,18 +8,25 @@ Three canonical forms are rewritten; anything else gets no fix.
    transformed rows becomes ``make_pipeline(StandardScaler(), Model(...))``,
    so the fitted pipeline replaces the model wherever it is scored and the
    transformer learns from the training rows only. The statement that made
-   ``Xs`` goes when nothing else reads it.
+   ``Xs`` goes when nothing else reads it (with ``scaler = StandardScaler()``
+   when that was its only use). The same when the data is rebound
+   (``X = pd.DataFrame(sc.fit_transform(X), columns=X.columns)``): the
+   statement keeps the untransformed data, or goes.
 2. **A statistic filled in by hand** (``df = df.fillna(df.mean())`` before
    the split): the statement goes and a ``SimpleImputer`` with the same
    statistic becomes the pipeline's first step.
 3. **Fit on all rows, transform the parts** (``mm.fit(X)`` before or
    after the split, ``mm.transform(X_train)`` after it): the fit goes and
    the training part's ``transform`` becomes ``fit_transform``.
+4. **Done twice**: a scaler or imputer before the split whose output meets
+   one of the same kind fitted on the training part after it: the first
+   one goes, the second already does the job.
 
 The forms 1 and 2 apply only when every estimator fitted on the
 transformed rows is a model whose constructor the fix can wrap (a second
-transformer downstream, a search or cross-validation over them: no fix),
-so the rewritten notebook still runs; its scores change, hence unsafe.
+transformer downstream is fixed first; a search or cross-validation over
+them: no fix), so the rewritten notebook still runs; its scores change,
+hence unsafe.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.static.syntax import CellCode, Position, SourceIndex, dotted
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Finding
+from ml_lint_nb.rules.common import est_label as est_label_info
 from ml_lint_nb.rules.fixes.calls import import_edits, repeatable
 from ml_lint_nb.rules.leakage.fit_paths import is_preprocessor
 
@@ -49,6 +57,8 @@ SIMPLE_IMPUTER = "sklearn.impute.SimpleImputer"
 STRATEGIES = {"mean": "mean", "median": "median", "mode": "most_frequent"}
 # kinds of fits this fix never rewrites (resampling, cleaning: rows change, not values)
 NOT_REWRITTEN = frozenset({"resampler", "cleaning", "undersampling", "spark", "search"})
+# a transformer of one of these kinds fitted after the split redoes the one fitted before it
+REDONE_KINDS = frozenset({"scaler", "imputer"})
 
 
 def produce(finding: Finding, store: FactStore, index: SourceIndex) -> FixEdit | None:
@@ -92,6 +102,7 @@ class _Rewrite:
         self.info = fit.estimator
         self.description = ""
         self.source_text = ""
+        self.taken_off = ""
         # the name the transformer is bound to (``pca = PCA().fit(X)`` binds the fitted one)
         self.binding = self.info.binding or next(
             (
@@ -174,9 +185,10 @@ class _Rewrite:
 
     # -- forms 1 and 2: the transformer into a pipeline with each model --------------------------
     def pipeline(self) -> list[Edit] | None:
-        models = self._models()
-        if not models:
+        down = self._models()
+        if down is None:
             return None
+        models, redundant = down
         split_found = self.index.call_named(self.split.location, {"train_test_split"})
         if split_found is None:
             return None
@@ -185,13 +197,15 @@ class _Rewrite:
             step, imports, source_edits = self._hand_fill(split_code, split_call)
             what = "Drop the fill before the split"
         else:
-            if not split_call.args or not isinstance(split_call.args[0], ast.Name):
-                return None
-            z_name = split_call.args[0].id
-            step, imports, source_edits = self._transformer_step(split_code, split_call, z_name)
-            what = f"Split {self.source_text} instead of {z_name}"
+            step, imports, source_edits = self._take_off(split_code, split_call)
+            what = self.taken_off
         if step is None or source_edits is None:
             return None
+        if redundant is not None:
+            self.description = (
+                f"{what}: {redundant} after the split already fits on the training rows only"
+            )
+            return source_edits
         first_model = min(models, key=lambda m: m[0].position(m[1]))
         placed = import_edits(
             self.index, [MAKE_PIPELINE, *imports], first_model[0].position(first_model[1])
@@ -213,20 +227,39 @@ class _Rewrite:
         )
         return [*source_edits, *wraps, *import_lines]
 
-    def _models(self) -> list[tuple[CellCode, ast.Call]] | None:
-        """Constructor calls of every model fitted on the transformed rows, or None."""
+    def _models(self) -> tuple[list[tuple[CellCode, ast.Call]], str | None] | None:
+        """Constructor calls of every model fitted on the transformed rows, or None.
+
+        When the transformed rows meet a transformer of the same kind fitted on
+        the training part after the split (a second scaler, done right), that
+        one already does the job: the models are left alone and the second
+        item names it.
+        """
         est_id = self.info.est_id
         downstream = [
             f for f in self.store.of(FitFact) if f.X is not None and est_id in f.X.applied
         ]
-        if any(not f.direct or is_preprocessor(f) for f in downstream):
-            return None  # a second transformer, a search or cross-validation downstream
+        later = [f for f in downstream if f.direct and is_preprocessor(f)]
+        redone = {f.estimator.est_id for f in later}
+        if (
+            later
+            and all(self._redoes(f) for f in later)
+            and all(f.X is not None and f.X.applied & redone for f in downstream if f not in later)
+        ):
+            # every model after it meets the second one's output: nothing else to change
+            return [], est_label_of(later[0])
+        if later:
+            return None  # a second transformer downstream: fixed first, then this one
+        if any(not f.direct for f in downstream):
+            return None  # a search or cross-validation downstream
         for cv in self.store.of(CrossValFact):
             if cv.X is not None and est_id in cv.X.applied:
                 return None
         models: dict[str, EstimatorInfo] = {}
         for f in downstream:
             models.setdefault(f.estimator.est_id, f.estimator)
+        if not models:
+            return None
         # every fit of those models must be on transformed rows (nothing else gets wrapped)
         for f in self.store.of(FitFact):
             if f.estimator.est_id in models and (f.X is None or est_id not in f.X.applied):
@@ -243,7 +276,15 @@ class _Rewrite:
             if ctor is None:
                 return None
             out.append(ctor)
-        return out
+        return out, None
+
+    def _redoes(self, later: FitFact) -> bool:
+        """A transformer of the same kind fitted on this split's training part only."""
+        info = later.estimator
+        same = info.cls == self.info.cls or bool(info.kinds & self.info.kinds & REDONE_KINDS)
+        if not same or later.X is None or not self._split_part(later.X):
+            return False
+        return later.X.rows.roles() == {"train"}
 
     def _split_part(self, data: DataRef | None) -> bool:
         """Rows that are a part of this split (the only rows a wrapped model meets)."""
@@ -300,6 +341,76 @@ class _Rewrite:
                 if stores and min(stores) > at:
                     return False
         return True
+
+    def _take_off(
+        self, split_code: CellCode, split_call: ast.Call
+    ) -> tuple[str | None, list[str], list[Edit] | None]:
+        """The transformer's constructor text, and the edits that take it off the data."""
+        arg = split_call.args[0] if split_call.args else None
+        if isinstance(arg, ast.Name) and self._definition_of(
+            arg.id, split_code.position(split_call)
+        ):
+            found = self._transformer_step(split_code, split_call, arg.id)
+            if found[2] is not None:
+                self.taken_off = f"Split {self.source_text} instead of {arg.id}"
+                return found
+        return self._rebinding()
+
+    def _rebinding(self) -> tuple[str | None, list[str], list[Edit] | None]:
+        """``X = T.fit_transform(E)`` (or ``pd.DataFrame(T.fit_transform(E), columns=...)``):
+        the statement keeps ``E`` (and goes if ``E`` is ``X`` itself)."""
+        fail: tuple[str | None, list[str], list[Edit] | None] = (None, [], None)
+        found = self._method_call(self.fit.location, "fit_transform")
+        ctor = self.index.call_named(self.info.location, {self.info.cls})
+        if found is None or ctor is None:
+            return fail
+        code, call = found
+        ctor_code, ctor_call = ctor
+        stmt = code.top_statement_of(call)
+        if not (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and call.args
+            and len(call.args) <= 2
+            and not call.keywords
+            and self._receiver_is_t(call, ctor_call)
+        ):
+            return fail
+        value = stmt.value
+        wrapped = (
+            isinstance(value, ast.Call)
+            and (self.index.qualified(value.func) or "").endswith("DataFrame")
+            and value.args
+            and value.args[0] is call
+        )
+        if value is not call and not wrapped:
+            return fail
+        name, source = stmt.targets[0].id, call.args[0]
+        self.source_text = code.text_of(source)
+        unused = None
+        if self.binding and ctor_call is not call.func.value:  # type: ignore[attr-defined]
+            unused = self._unused_constructor(ctor_code, ctor_call, self.binding, stmt)
+        edits: list[Edit | None] = []
+        if isinstance(source, ast.Name) and source.id == name:
+            self.taken_off = f"Drop the {self.info.cls} of {name} before the split"
+            gone = [stmt, unused] if unused is not None and ctor_code is code else [stmt]
+            edits.extend(code.delete_statements(gone) or [None])
+        else:
+            self.taken_off = f"Keep {name} = {self.source_text} untransformed before the split"
+            edits.append(code.replace(value, self.source_text))
+            if unused is not None and ctor_code is code:
+                edits.append(code.delete_statement(unused))
+        if unused is not None and ctor_code is not code:
+            edits.append(ctor_code.delete_statement(unused))
+        if any(e is None for e in edits):
+            return fail
+        step = ctor_code.text_of(ctor_call).replace("{", "{{").replace("}", "}}")
+        return step, [], [e for e in edits if e is not None]
+
+    def _receiver_is_t(self, call: ast.Call, ctor: ast.Call) -> bool:
+        receiver = call.func.value  # type: ignore[attr-defined]
+        return receiver is ctor or (isinstance(receiver, ast.Name) and receiver.id == self.binding)
 
     def _transformer_step(
         self, split_code: CellCode, split_call: ast.Call, z_name: str
@@ -448,6 +559,11 @@ class _Rewrite:
     def _split_position(self) -> Position | None:
         found = self.index.call_named(self.split.location, {"train_test_split"})
         return found[0].position(found[1]) if found else None
+
+
+def est_label_of(fit: FitFact) -> str:
+    """``norm (StandardScaler)``: how the finding's messages name an estimator."""
+    return est_label_info(fit.estimator)
 
 
 def _inside(node: ast.AST, stmt: ast.stmt) -> bool:
