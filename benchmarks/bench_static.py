@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             "--format",
             "json",
             "--exit-zero",
+            "--no-cache",  # analysis throughput; bench_cache.py times the cache
         ]
         results: dict[str, float] = {}
         for jobs in ("1", "2", "auto"):

@@ -306,10 +306,39 @@ def rule_markdown(rule_cls: type[Rule], examples: RuleExamples | None = None) ->
         "## Fix",
         "",
         rule_cls.fix,
+        *_automatic_fix(rule_cls),
         *_configuration(rule_cls),
         *_tested_examples(rule_cls, examples),
     ]
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _automatic_fix(rule_cls: type[Rule]) -> list[str]:
+    """The rule's automatic fix, from its producer's docstring, and how to apply it."""
+    import inspect
+
+    from ml_lint_nb.rules.fixes import FIXES
+
+    entry = FIXES.get(rule_cls.code)
+    if entry is None:
+        return []
+    kind, producer = entry
+    module = inspect.getmodule(producer)
+    doc = inspect.cleandoc(module.__doc__ or "") if module is not None else ""
+    head, _, body = doc.partition("\n")
+    head = head.split(": ", 1)[-1]
+    how = (
+        "`ml-lint-nb check --fix` applies it: a safe fix, results change only in what the "
+        "rule is about."
+        if kind == "safe"
+        else "`ml-lint-nb check --unsafe-fixes` applies it: an unsafe fix changes what the "
+        "notebook computes, so read `--diff` first."
+    )
+    lines = ["", "## Automatic fix", "", f"{head[:1].upper()}{head[1:]}"]
+    if body.strip():
+        lines += ["", body.strip()]
+    lines += ["", f"{how} In JupyterLab, *Apply fix* on the finding makes the same edit."]
+    return lines
 
 
 def _detect_short(rule_cls: type[Rule]) -> str:
@@ -318,9 +347,11 @@ def _detect_short(rule_cls: type[Rule]) -> str:
 
 def rules_index_markdown() -> str:
     """The table of every rule, in registry order, each code linking to its page."""
+    from ml_lint_nb.rules.fixes import applicability
+
     rows = [
         f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity.value} | "
-        f"{_detect_short(r)} | {_cell(r.summary)} |"
+        f"{_detect_short(r)} | {applicability(r.code) or ''} | {_cell(r.summary)} |"
         for r in RULES
     ]
     lines = [
@@ -333,8 +364,11 @@ def rules_index_markdown() -> str:
         "and saved outputs, `live` in a running kernel "
         "(`%load_ext ml_lint_nb` or `ml-lint-nb check --execute`).",
         "",
-        "| Code | Name | Severity | Detect | Summary |",
-        "| --- | --- | --- | --- | --- |",
+        "*Fix* says whether `ml-lint-nb check --fix` (`safe`) or only `--unsafe-fixes` "
+        "(`unsafe`) can rewrite the code.",
+        "",
+        "| Code | Name | Severity | Detect | Fix | Summary |",
+        "| --- | --- | --- | --- | --- | --- |",
         *rows,
     ]
     return "\n".join(lines) + "\n"

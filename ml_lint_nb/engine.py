@@ -20,6 +20,7 @@ from ml_lint_nb.facts.static.source import NotebookError, NotebookSource
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import FileResult, Finding, Note, merge_findings, report_order
 from ml_lint_nb.rules.base import Rule, RuleContext
+from ml_lint_nb.rules.fixes import attach_fixes
 from ml_lint_nb.rules.registry import RULES
 from ml_lint_nb.suppressions import filter_suppressed
 
@@ -120,7 +121,7 @@ def lint_source(
     findings = filter_suppressed(findings, nb)
     findings = merge_findings(findings)
     findings = apply_severity_overrides(findings, config)
-    result.findings = report_order(findings)
+    result.findings = report_order(attach_fixes(findings, store))
     result.notes.sort(key=lambda n: (n.cell or 0, n.message))
     return result
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from ml_lint_nb.edits import EditError, FixEdit
 from ml_lint_nb.facts.location import Location, Note
 
 
@@ -85,6 +86,8 @@ class Finding:
     related: tuple[Related, ...] = ()
     sources: tuple[str, ...] = ("static",)
     evidence: tuple[Evidence, ...] = ()
+    # the fix as edits of the cell sources, when the rule can make one (edits.py)
+    fix_edit: FixEdit | None = None
 
     @property
     def url(self) -> str:
@@ -130,6 +133,7 @@ class Finding:
             "pitfalls": list(self.pitfalls),
             "url": self.url,
             "subject": list(self.subject),
+            **({"fix_edit": self.fix_edit.to_json()} if self.fix_edit is not None else {}),
         }
 
 
@@ -259,6 +263,7 @@ def _merge_group(group: list[Finding]) -> Finding:
         evidence=tuple(evidence),
         related=tuple(related),
         sources=tuple(sorted({s for f in group for s in f.sources})),
+        fix_edit=placed.fix_edit or worded.fix_edit,
     )
 
 
@@ -349,6 +354,12 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
         )
         for e in data.get("evidence", [])
     )
+    fix_edit = None
+    if data.get("fix_edit") is not None:
+        try:
+            fix_edit = FixEdit.from_json(data["fix_edit"])
+        except EditError:
+            fix_edit = None  # a malformed edit is no fix; the finding itself stands
     return Finding(
         code=data["code"],
         name=data.get("name", ""),
@@ -361,4 +372,5 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
         related=related,
         sources=tuple(data.get("sources", ("live",))),
         evidence=evidence,
+        fix_edit=fix_edit,
     )

@@ -133,9 +133,7 @@ def violations() -> list[str]:
         lines = len(path.read_text().splitlines())
         if lines > MAX_LINES:
             out.append(f"{path.relative_to(REPO)}: {lines} lines (at most {MAX_LINES})")
-    spelled = [
-        str(p.relative_to(REPO)) for p in mods.values() if MIME_TYPE in p.read_text()
-    ]
+    spelled = [str(p.relative_to(REPO)) for p in mods.values() if MIME_TYPE in p.read_text()]
     if len(spelled) > 1:
         out.append(f"the findings MIME type is spelled in {len(spelled)} modules: {spelled}")
     for name, path in mods.items():

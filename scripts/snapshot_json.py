@@ -54,7 +54,7 @@ def cli_json(args: list[str]) -> str:
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        main(["check", "--format", "json", "--exit-zero", *args])
+        main(["check", "--format", "json", "--exit-zero", "--no-cache", *args])
     return buffer.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""Shared test configuration: the hypothesis profiles of the fuzz tests.
+"""Shared test configuration: the hypothesis profiles of the fuzz tests, the CLI cache's folder.
 
 ``default`` keeps the suite fast (the fuzz tests together well under a
 minute on a 2-core machine); ``HYPOTHESIS_PROFILE=fuzz`` runs thousands of
@@ -9,8 +9,13 @@ objects). Tests that pin their own ``max_examples`` keep it in both.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
+
+# The CLI's analysis cache goes to a folder of this test session, never into the checkout
+# (tests of the default location unset this); subprocesses inherit it.
+os.environ.setdefault("ML_LINT_NB_CACHE_DIR", tempfile.mkdtemp(prefix="ml-lint-nb-cache-"))
 
 try:
     from hypothesis import HealthCheck, settings

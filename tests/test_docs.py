@@ -115,7 +115,13 @@ def test_page_layout() -> None:
     assert "**Severity:** error" in page
     assert "Items 40 and 89 of *98 things that can go wrong in an ML project*" in page
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    assert headings == [f"## {t}" for t in SECTIONS] + ["## Fix", "## Configuration"]
+    assert headings == [f"## {t}" for t in SECTIONS] + [
+        "## Fix",
+        "## Automatic fix",
+        "## Configuration",
+    ]
+    no_edit = rule_markdown(RULES_BY_CODE["ML205"], RuleExamples())
+    assert "## Automatic fix" not in no_edit
     assert "```python\nX_scaled = StandardScaler().fit_transform(X)\n" in page
     assert "`# noqa: ML203`" in page and "`# ml-lint-nb: disable=ML203`" in page
 

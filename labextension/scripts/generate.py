@@ -31,6 +31,8 @@ INTERFACES = {
     "evidence": "IEvidence",
     "note": "INote",
     "file": "IFileEntry",
+    "fix_edit": "IFixEdit",
+    "edit": "IEdit",
 }
 ALIASES = {"code": "Code", "cell": "Cell", "cell_id": "CellId", "line": "Line"}
 

@@ -76,6 +76,9 @@ export class PitfallsPanel extends Widget {
         rh.appendChild(document.createTextNode(` ${list[0].finding.name} (${list.length})`));
         for (const e of list) {
           rule.appendChild(this.entry(store, e));
+          if (e.finding.fix_edit) {
+            rule.appendChild(this.fixButton(store, e));
+          }
         }
       }
     }
@@ -111,6 +114,30 @@ export class PitfallsPanel extends Widget {
     message.textContent = e.finding.message;
     button.title = e.finding.fix ? `Fix: ${e.finding.fix}` : e.finding.message;
     button.onclick = () => store.jumpTo(e.cellIndex, e.finding.line);
+    return button;
+  }
+
+  /** "Apply fix": edits the cell (undoable), never runs it; a refusal is said in its place. */
+  private fixButton(store: NotebookFindings, e: IEntry): HTMLElement {
+    const fix = e.finding.fix_edit!;
+    const button = document.createElement('button');
+    button.className = 'mlnb-fix';
+    button.dataset.code = e.finding.code;
+    button.dataset.applicability = fix.applicability;
+    button.textContent = fix.applicability === 'safe' ? 'Apply fix' : 'Apply fix (changes results)';
+    button.title =
+      fix.description +
+      (fix.applicability === 'safe'
+        ? ''
+        : '. It changes what the notebook computes; Ctrl-Z in the cell undoes it.');
+    button.onclick = () => {
+      const problem = store.applyFix(e);
+      if (problem !== null) {
+        button.disabled = true;
+        button.textContent = `Fix not applied: ${problem}`;
+        button.classList.add('mlnb-fix-refused');
+      }
+    };
     return button;
   }
 

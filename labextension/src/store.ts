@@ -10,6 +10,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import { URLExt } from '@jupyterlab/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { applyPlaced, placeFix } from './fixes';
 import {
   IFinding,
   METADATA_KEY,
@@ -160,6 +161,31 @@ export class NotebookFindings {
     }
     model.setMetadata(METADATA_KEY, { ...meta, ignore });
     this.recompute();
+  }
+
+  /**
+   * Apply the entry's fix to the cells: an undoable edit (Ctrl-Z in the cell),
+   * never a run. The edit is checked against the cells as they are now; the
+   * reason it cannot be applied is returned (null when it was). The finding
+   * leaves the list until the next save lints the notebook again.
+   */
+  applyFix(entry: IEntry): string | null {
+    const model = this.panel.model;
+    const fix = entry.finding.fix_edit;
+    if (!model || !fix) {
+      return 'this finding has no fix';
+    }
+    const placed = placeFix(model, fix);
+    if (typeof placed === 'string') {
+      return placed;
+    }
+    applyPlaced(model, placed);
+    const f = entry.finding;
+    const same = (g: IFinding) =>
+      g.code === f.code && g.cell === f.cell && g.line === f.line && g.col === f.col;
+    this.staticFindings = this.staticFindings.filter(g => !same(g));
+    this.recompute();
+    return null;
   }
 
   /** Scroll to the cell and select it; returns false when it does not exist. */
@@ -314,7 +340,10 @@ export class NotebookFindings {
       return;
     }
     const payload = data[MIME_TYPE];
-    for (const f of findingsOf(payload)) {
+    for (const saved of findingsOf(payload)) {
+      // Edits are taken only from the server's lint of the file, never from a saved output
+      // (anyone can forge one): "Apply fix" then only moves the notebook's own code around.
+      const f: IFinding = { ...saved, fix_edit: undefined };
       const index = this.placeLive(f, host);
       this.lastLive.set(`${cell.id}|${f.code}`, f);
       if (this.rerunSince(index, host)) {
@@ -434,7 +463,8 @@ export class NotebookFindings {
     if (prev) {
       prev[source] = true;
       if (rank(f.severity) > rank(prev.finding.severity) || source === 'live') {
-        prev.finding = { ...f, severity: rank(f.severity) > rank(prev.finding.severity) ? f.severity : prev.finding.severity };
+        const fix_edit = prev.finding.fix_edit ?? f.fix_edit; // the static side's fix stays
+        prev.finding = { ...f, severity: rank(f.severity) > rank(prev.finding.severity) ? f.severity : prev.finding.severity, fix_edit };
       }
       return;
     }

@@ -1,4 +1,4 @@
-"""``ml-lint-nb check | rules | explain``.
+"""``ml-lint-nb check | rules | explain | clean``.
 
 Start-up time is part of the product: a pre-commit hook or a CI job runs
 this on every commit, so this module imports only the standard library's
@@ -34,6 +34,9 @@ PARALLEL_MIN_FILES = 16
 # ``--jobs auto`` uses processes only above this many files, and at most this many.
 AUTO_JOBS_MIN_FILES = 64
 AUTO_JOBS_MAX = 4
+
+
+_CACHE_ENV = "ML_LINT_NB_CACHE_DIR"
 
 
 class UsageError(Exception):
@@ -144,6 +147,46 @@ def _add_check(sub: Any) -> None:
     check.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule"
     )
+    fixes = check.add_argument_group("fixes (`ml-lint-nb rules` lists which rules can fix)")
+    fixes.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (stratify=, random_state=) to the notebooks, then report the rest",
+    )
+    fixes.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply the fixes that change results (a transformer moved into a Pipeline, "
+        "a penalty set); implies --fix unless --diff",
+    )
+    fixes.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff per cell and write nothing (exit 1 if any)",
+    )
+    base = check.add_argument_group("baseline (fail only on new findings)")
+    base.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report, and fail on, only the findings that FILE does not record",
+    )
+    base.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record today's findings in FILE (exit 0) for later runs with --baseline FILE",
+    )
+    cache = check.add_argument_group("cache")
+    cache.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every notebook, ignoring and not writing the cache",
+    )
+    cache.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"cache folder (default: .ml_lint_nb_cache beside the configuration, else here; "
+        f"or ${_CACHE_ENV})",
+    )
     run = check.add_argument_group("execution (live checks; needs nbclient and ipykernel)")
     run.add_argument(
         "--execute",
@@ -177,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
         "explain", help="show a rule's documentation", description="Show a rule's documentation."
     )
     explain.add_argument("rule", metavar="CODE|NAME", help="a rule code (ML203) or name")
+    clean = sub.add_parser(
+        "clean",
+        help="remove the analysis cache",
+        description="Remove the .ml_lint_nb_cache folders in and under the current folder "
+        "(and --cache-dir / $ML_LINT_NB_CACHE_DIR).",
+    )
+    clean.add_argument("--cache-dir", metavar="DIR", help="also remove this cache folder")
     return parser
 
 
@@ -285,16 +335,60 @@ def _why(config: Config) -> str:
 # -- linting --------------------------------------------------------------------------------------
 
 
-# Set by ``check --execute`` before any worker starts (workers fork and inherit it).
+# Set by ``check`` before any worker starts (workers fork and inherit them): ``--execute``
+# options, the fix options of ``--fix``/``--diff``, and the analysis cache.
 _EXECUTE: Any = None
+_FIX: Any = None
+_CACHE: Any = None
+
+
+def run_one(path: str, config: Config, display: str) -> Any:
+    """One task of a run: lint the file, or fix it (``(FileResult, FixOutcome)``)."""
+    if _FIX is None:
+        return lint_one(path, config, display)
+    from ml_lint_nb.cli.fixing import FixOutcome, fix_file
+    from ml_lint_nb.findings import FileResult
+
+    try:
+        return fix_file(path, config, display, _FIX)
+    except Exception as exc:  # one notebook's failure must not lose the others
+        error = f"internal error: {type(exc).__name__}: {exc}"
+        return FileResult(path=display, error=error), FixOutcome()
+
+
+def _lint_cached(path: str, config: Config, display: str) -> FileResult:
+    """Static lint through the cache: the bytes are read once, hashed, and linted on a miss."""
+    from ml_lint_nb.facts.static.notebook import parse_notebook, read_regular_file
+    from ml_lint_nb.facts.static.source import NotebookError
+    from ml_lint_nb.findings import FileResult
+
+    try:
+        data = read_regular_file(path)
+    except NotebookError as exc:
+        return FileResult(path=display, error=str(exc))
+    hit = _CACHE.get(path, data, config, display)
+    if hit is not None:
+        return hit
+    from ml_lint_nb.engine import lint_source
+
+    try:
+        nb = parse_notebook(data, display)
+    except NotebookError as exc:
+        return FileResult(path=display, error=str(exc))
+    result = lint_source(nb, config)
+    _CACHE.put(path, data, config, result)
+    return result
 
 
 def lint_one(path: str, config: Config, display: str) -> FileResult:
     """Lint one file; a crash on one notebook becomes that file's error, not a lost run."""
-    from ml_lint_nb.engine import lint_file
     from ml_lint_nb.findings import FileResult
 
     try:
+        if _EXECUTE is None and _CACHE is not None:
+            return _lint_cached(path, config, display)
+        from ml_lint_nb.engine import lint_file
+
         if _EXECUTE is not None:
             from ml_lint_nb.cli.execute import execute_file
             from ml_lint_nb.facts.static.notebook import read_regular_file
@@ -318,9 +412,9 @@ def _init_worker(configs: tuple[Config, ...]) -> None:
     _WORKER_CONFIGS = configs
 
 
-def _worker_task(task: tuple[str, int, str]) -> FileResult:
+def _worker_task(task: tuple[str, int, str]) -> Any:
     path, config_index, display = task
-    return lint_one(path, _WORKER_CONFIGS[config_index], display)
+    return run_one(path, _WORKER_CONFIGS[config_index], display)
 
 
 def effective_jobs(requested: int | str, n_files: int) -> int:
@@ -339,7 +433,7 @@ def effective_jobs(requested: int | str, n_files: int) -> int:
     return max(1, min(jobs, n_files))
 
 
-def _lint_parallel(tasks: list[tuple[str, Config, str]], jobs: int) -> list[FileResult]:
+def _lint_parallel(tasks: list[tuple[str, Config, str]], jobs: int) -> list[Any]:
     """Lint in a process pool; configurations travel once per worker, not once per file."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -366,16 +460,50 @@ def _lint_parallel(tasks: list[tuple[str, Config, str]], jobs: int) -> list[File
             return list(pool.map(_worker_task, items, chunksize=chunksize))
     except BrokenProcessPool:
         _warn("a worker process died; linting the remaining notebooks in one process")
-        return [lint_one(*task) for task in tasks]
+        return [run_one(*task) for task in tasks]
 
 
-def lint_tasks(tasks: list[tuple[str, Config, str]], jobs: int) -> list[FileResult]:
+def cache_hits(tasks: list[tuple[str, Config, str]]) -> dict[int, FileResult]:
+    """The tasks the cache answers, by index, looked up in this process before any worker starts.
+
+    A warm run then neither imports the engine nor starts a pool; the
+    misses go to :func:`lint_tasks`, whose workers read, lint and store them.
+    """
+    from ml_lint_nb.facts.static.notebook import read_regular_file
+    from ml_lint_nb.facts.static.source import NotebookError
+
+    hits: dict[int, FileResult] = {}
+    if _CACHE is None or _EXECUTE is not None or _FIX is not None:
+        return hits
+    for i, (path, config, display) in enumerate(tasks):
+        try:
+            data = read_regular_file(path)
+        except NotebookError:
+            continue  # the worker reports it
+        hit = _CACHE.get(path, data, config, display)
+        if hit is not None:
+            hits[i] = hit
+    return hits
+
+
+def not_evaluated_codes(config: Config, mode: str) -> list[str]:
+    """Selected codes that ``mode`` cannot evaluate (``engine.not_evaluated``, without the engine)."""
+    if mode == "execute":
+        return []
+    from ml_lint_nb.rules.registry import RULES
+
+    enabled = config.enabled_codes(None)
+    return [r.code for r in RULES if r.code in enabled and mode not in r.detect]
+
+
+def lint_tasks(tasks: list[tuple[str, Config, str]], jobs: int) -> list[Any]:
+    """Run every task (lint or fix), in a process pool when ``jobs > 1``."""
     if jobs > 1:
         # Import before forking so every worker starts with the engine loaded.
         import ml_lint_nb.engine  # noqa: F401
 
         return _lint_parallel(tasks, jobs)
-    return [lint_one(*task) for task in tasks]
+    return [run_one(*task) for task in tasks]
 
 
 # -- check ----------------------------------------------------------------------------------------
@@ -500,18 +628,43 @@ def _write(report: str, output: str | None) -> None:
         fh.write(data)
 
 
-def command_check(args: argparse.Namespace) -> int:
-    global _EXECUTE
-    _EXECUTE = None  # a static run after an --execute run in one process stays static
+def _modes(args: argparse.Namespace) -> str | None:
+    """Set the run's execute, fix and cache options; a message when the flags conflict."""
+    global _EXECUTE, _FIX, _CACHE
+    # a run after another in one process starts from nothing
+    _EXECUTE = _FIX = _CACHE = None
+    fixing = args.fix or args.unsafe_fixes or args.diff
     if args.execute:
+        if fixing:
+            return (
+                "--fix, --unsafe-fixes and --diff work on the notebooks' code: not with --execute"
+            )
         from ml_lint_nb.cli.execute import ExecuteOptions
 
         _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors)
     elif args.kernel or args.allow_errors:
-        _err("--kernel and --allow-errors go with --execute")
+        return "--kernel and --allow-errors go with --execute"
+    if args.baseline and args.write_baseline:
+        return "--baseline and --write-baseline: give one"
+    if fixing:
+        from ml_lint_nb.cli.fixing import FixOptions
+
+        _FIX = FixOptions(unsafe=args.unsafe_fixes, write=not args.diff)
+    elif not args.execute and not args.no_cache:
+        from ml_lint_nb.cli.cache import Cache, tool_fingerprint
+
+        _CACHE = Cache(
+            tool_fingerprint(tool_version()), args.cache_dir or os.environ.get(_CACHE_ENV) or None
+        )
+    return None
+
+
+def command_check(args: argparse.Namespace) -> int:
+    conflict = _modes(args)
+    if conflict is not None:
+        _err(conflict)
         return EXIT_ERROR
     from ml_lint_nb.config import ConfigError
-    from ml_lint_nb.engine import not_evaluated
     from ml_lint_nb.findings import RunResult
 
     try:
@@ -529,10 +682,41 @@ def command_check(args: argparse.Namespace) -> int:
     tasks = sorted(collector.tasks, key=lambda t: t[2])
     if not tasks and not collector.skipped and not collector.missing:
         _warn(f"no notebooks found in {' '.join(args.paths)}")
-    files = lint_tasks(tasks, effective_jobs(args.jobs, len(tasks))) + collector.skipped
+    hits = cache_hits(tasks)
+    todo = [t for i, t in enumerate(tasks) if i not in hits]
+    linted_todo = iter(lint_tasks(todo, effective_jobs(args.jobs, len(todo))))
+    done = [hits[i] if i in hits else next(linted_todo) for i in range(len(tasks))]
+    outcomes = [d[1] for d in done] if _FIX is not None else []
+    linted = [d[0] for d in done] if _FIX is not None else done
+    real_paths = [(task[0], result) for task, result in zip(tasks, linted, strict=True)]
+    if args.diff:
+        return _diff(tasks, linted, outcomes, args)
+    if outcomes:
+        from ml_lint_nb.cli.outcomes import fix_summary
+
+        for line in fix_summary(linted, outcomes, args.unsafe_fixes, quiet=args.quiet):
+            print(f"{PROG}: {line}", file=sys.stderr)
+    if args.write_baseline or args.baseline:
+        from ml_lint_nb.cli.outcomes import BaselineError, record_baseline, use_baseline
+
+        try:
+            if args.write_baseline:
+                line = record_baseline(args.write_baseline, real_paths, tool_version())
+                print(f"{PROG}: {line}", file=sys.stderr)
+                errors = [r for r in linted + collector.skipped if r.error is not None]
+                for result in errors:
+                    _err(f"{result.path}: {result.error}")
+                return EXIT_ERROR if errors or collector.missing else EXIT_OK
+            note = use_baseline(args.baseline, real_paths)
+        except BaselineError as exc:
+            _err(str(exc))
+            return EXIT_ERROR
+        if note and not args.quiet:
+            print(f"{PROG}: {note}", file=sys.stderr)
+    files = linted + collector.skipped
     files.sort(key=lambda f: f.path or "")
     mode = "execute" if args.execute else "static"
-    run = RunResult(files=files, not_evaluated=not_evaluated(global_config, mode))
+    run = RunResult(files=files, not_evaluated=not_evaluated_codes(global_config, mode))
     try:
         _write(render_report(run, args, _use_color(args)), args.output)
     except OSError as exc:
@@ -543,6 +727,42 @@ def command_check(args: argparse.Namespace) -> int:
     return exit_code(run, args.fail_on, args.exit_zero)
 
 
+def _diff(
+    tasks: list[tuple[str, Config, str]],
+    linted: list[FileResult],
+    outcomes: list[Any],
+    args: argparse.Namespace,
+) -> int:
+    """``--diff``: the fixes as a unified diff per changed cell; nothing is written."""
+    from ml_lint_nb.cli.outcomes import diff_text, fix_summary
+
+    try:
+        _write(diff_text([t[2] for t in tasks], outcomes), args.output)
+    except OSError as exc:
+        _err(f"--output: {args.output}: {exc.strerror or exc}")
+        return EXIT_ERROR
+    for line in fix_summary(linted, outcomes, args.unsafe_fixes, quiet=args.quiet, dry=True):
+        print(f"{PROG}: {line}", file=sys.stderr)
+    if any(r.error is not None for r in linted):
+        return EXIT_ERROR
+    changed = any(o.changed for o in outcomes)
+    return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_OK
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    """Remove the cache folders in and under the working directory (and a given one)."""
+    from ml_lint_nb.cli.cache import clean_command
+
+    removed, refused = clean_command(os.getcwd(), [args.cache_dir, os.environ.get(_CACHE_ENV)])
+    for directory in refused:
+        _warn(
+            f"{directory}: not a cache folder of ml-lint-nb (no CACHEDIR.TAG of ours); left alone"
+        )
+    for directory in removed:
+        print(f"Removing cache at: {display_path(directory)}", file=sys.stderr)
+    return EXIT_OK
+
+
 # -- rules and explain ----------------------------------------------------------------------------
 
 
@@ -550,18 +770,32 @@ def _detect(rule: type[Rule]) -> str:
     return ",".join(d for d in ("static", "live") if d in rule.detect)
 
 
+def _fix_column(rule: type[Rule]) -> str:
+    from ml_lint_nb.rules.fixes import applicability
+
+    kind = applicability(rule.code)
+    return f"fix:{kind}" if kind else ""
+
+
 def rules_table(rules: Sequence[type[Rule]]) -> str:
-    """One aligned line per rule: code, name, severity, detect, summary."""
-    rows = [(r.code, r.name, r.severity.value, _detect(r), r.summary) for r in rules]
-    widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
+    """One aligned line per rule: code, name, severity, detect, fix, summary.
+
+    The fix column says whether ``--fix`` (``fix:safe``) or only
+    ``--unsafe-fixes`` (``fix:unsafe``) can repair the rule's findings.
+    """
+    rows = [
+        (r.code, r.name, r.severity.value, _detect(r), _fix_column(r), r.summary) for r in rules
+    ]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(5)]
     lines = []
     for row in rows:
-        cols = [value.ljust(widths[i]) for i, value in enumerate(row[:4])]
-        lines.append("  ".join([*cols, row[4]]).rstrip())
+        cols = [value.ljust(widths[i]) for i, value in enumerate(row[:5])]
+        lines.append("  ".join([*cols, row[5]]).rstrip())
     return "".join(line + "\n" for line in lines)
 
 
 def command_rules(args: argparse.Namespace) -> int:
+    from ml_lint_nb.rules.fixes import applicability
     from ml_lint_nb.rules.registry import RULES
 
     if args.format == "json":
@@ -570,6 +804,7 @@ def command_rules(args: argparse.Namespace) -> int:
         catalogue = [
             {
                 **r.metadata(),
+                "fix_applicability": applicability(r.code),
                 "thresholds": [
                     {"name": t.name, "default": t.default, "help": t.help} for t in r.thresholds
                 ],
@@ -597,7 +832,12 @@ def command_explain(args: argparse.Namespace) -> int:
 
 # -- entry point ----------------------------------------------------------------------------------
 
-COMMANDS = {"check": command_check, "rules": command_rules, "explain": command_explain}
+COMMANDS = {
+    "check": command_check,
+    "rules": command_rules,
+    "explain": command_explain,
+    "clean": command_clean,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -173,7 +173,11 @@ class EstimatorInfo:
         return self
 
     def config_key(self) -> tuple[Any, ...]:
-        return (self.qualname, tuple(sorted((k, repr(v)) for k, v in self.params.items())))
+        """Class, literal parameters and, for a pipeline or a wrapper, its steps' keys."""
+        params = tuple(sorted((k, repr(v)) for k, v in self.params.items()))
+        if not self.steps:
+            return (self.qualname, params)
+        return (self.qualname, params, tuple(s.config_key() for s in self.steps))
 
 
 @dataclass(frozen=True)

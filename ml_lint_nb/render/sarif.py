@@ -83,7 +83,10 @@ def first_paragraph(rule: type[Rule]) -> str:
 
 
 def _rule_descriptor(rule: type[Rule], docs_base: str) -> dict[str, Any]:
+    from ml_lint_nb.rules.fixes import applicability
+
     docs = f"docs/rules/{rule.code}.md"
+    fix = applicability(rule.code)
     return {
         "id": rule.code,
         "name": rule.name,
@@ -96,6 +99,7 @@ def _rule_descriptor(rule: type[Rule], docs_base: str) -> dict[str, Any]:
             "pitfalls": list(rule.pitfalls),
             "detect": sorted(rule.detect),
             "docs": docs,
+            **({"fix_applicability": fix} if fix else {}),
         },
     }
 
@@ -164,6 +168,8 @@ def _result(
     related = _related_locations(path, finding)
     if related:
         result["relatedLocations"] = related
+    if finding.fix_edit is not None and path is not None:
+        result["fixes"] = [_fix(path, finding)]
     result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
     result["properties"] = {
         **_cell_properties(loc),
@@ -175,6 +181,43 @@ def _result(
         "evidence": [json_safe(e.to_json()) for e in finding.evidence],
     }
     return result
+
+
+def _fix(path: str, finding: Finding) -> dict[str, Any]:
+    """The finding's fix as SARIF: one artifact change per edited cell.
+
+    Regions count lines within the cell, as every location of this log
+    does; the change's property bag names the cell, so a tool that knows
+    notebooks applies it to the right one.
+    """
+    fix = finding.fix_edit
+    assert fix is not None
+    changes: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for edit in fix.edits:
+        change = changes.setdefault(
+            edit.place(),
+            {
+                "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT},
+                "replacements": [],
+                "properties": {"cell": edit.cell, "cell_id": edit.cell_id},
+            },
+        )
+        change["replacements"].append(
+            {
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.col,
+                    "endLine": edit.end_line,
+                    "endColumn": edit.end_col,
+                },
+                "insertedContent": {"text": edit.content},
+            }
+        )
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": list(changes.values()),
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def _related_locations(path: str | None, finding: Finding) -> list[dict[str, Any]]:

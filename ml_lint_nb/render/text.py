@@ -107,6 +107,10 @@ def _finding_lines(path: str, finding: Finding, style: _Style, detail: bool) -> 
     if detail:
         if finding.fix:
             lines.append(f"    fix: {one_line(finding.fix)}")
+        if finding.fix_edit is not None:
+            flag = "--fix" if finding.fix_edit.applicability == "safe" else "--unsafe-fixes"
+            edit = one_line(finding.fix_edit.description)
+            lines.append(f"    {flag}: {edit}")
         for rel in finding.related:
             lines.append(f"    see: {_related_position(rel.location)} ({rel.role})")
     return lines
@@ -145,6 +149,9 @@ def _summary_lines(run: RunResult) -> list[str]:
         lines.append(f"No findings in {plural(len(linted), 'notebook')}.")
     else:
         lines.append(f"All checks passed: {plural(len(linted), 'notebook')}, no findings.")
+    fixable = _fixable(run)
+    if fixable:
+        lines.append(fixable)
     if run.error_files:
         lines.append(f"{plural(run.error_files, 'notebook')} could not be linted.")
     if skipped:
@@ -156,6 +163,19 @@ def _summary_lines(run: RunResult) -> list[str]:
         else:
             lines.append(f"Not evaluated in this mode: {codes}")
     return lines
+
+
+def _fixable(run: RunResult) -> str:
+    """``2 fixable with --fix; 5 more with --unsafe-fixes (they change results).``"""
+    kinds = [f.fix_edit.applicability for file in run.files for f in file.findings if f.fix_edit]
+    safe, unsafe = kinds.count("safe"), kinds.count("unsafe")
+    parts = []
+    if safe:
+        parts.append(f"{safe} fixable with --fix")
+    if unsafe:
+        more = " more" if safe else ""
+        parts.append(f"{unsafe}{more} with --unsafe-fixes (they change results)")
+    return "; ".join(parts) + ("." if parts else "")
 
 
 def render_text(

@@ -34,6 +34,7 @@ from ml_lint_nb.facts.static.interpreter.splits import ID_HINTS, is_time_column
 from ml_lint_nb.facts.static.mentions import baseline_cells
 from ml_lint_nb.facts.static.order import order_facts
 from ml_lint_nb.facts.static.source import Cell, NotebookSource
+from ml_lint_nb.facts.static.syntax import cell_codes
 from ml_lint_nb.facts.static.values import SHUFFLED, DataV
 from ml_lint_nb.facts.store import FactStore
 
@@ -88,6 +89,7 @@ def extract_facts(
     store = FactStore(Finaliser(interp).facts())
     store.extend(order_facts(nb, interp.cell_names))
     store.extend(baseline_cells(nb))
+    store.extend(cell_codes((c.index, c.cell_id, c.python or "", c.source, t) for c, t in parsed))
     return store, notes
 
 
