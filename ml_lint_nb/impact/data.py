@@ -174,7 +174,7 @@ def stack(a: Any, b: Any) -> Any:
         raise DataError("the two parts are not the same kind of data")
     if which == "pandas":
         pd = _pd()
-        return pd.concat([a, b], axis=0, ignore_index=False, copy=True)
+        return pd.concat([a, b], axis=0, ignore_index=False)
     if which == "polars":
         pl = _pl()
         return pl.concat([a, b], how="vertical_relaxed")

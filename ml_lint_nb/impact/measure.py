@@ -26,11 +26,21 @@ DEFAULT_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Settings:
-    """The budget (``impact_seconds``), the verdict's bars and the seed of the refits."""
+    """The time left (``seconds``), the verdict's bars and the seed of the refits.
+
+    ``budget`` is the configured ``impact_seconds`` that messages quote,
+    when ``seconds`` is what is left of it for this model.
+    """
 
     seconds: float = DEFAULT_SECONDS
     thresholds: Thresholds = field(default_factory=Thresholds)
     seed: int = 0
+    budget: float | None = None
+
+    @property
+    def configured(self) -> float:
+        """The budget as configured."""
+        return self.seconds if self.budget is None else self.budget
 
 
 @dataclass
@@ -71,7 +81,7 @@ def measure(
                 honest = STRATEGIES[leak.kind](ctx, leak)
             except BudgetExceeded:
                 left = [lk.title for lk in leaks[i:] if lk.refusal is None]
-                report.notes.append(_out_of_time(settings.seconds, left))
+                report.notes.append(_out_of_time(settings.configured, left))
                 report.out_of_time = True
                 break
             except Refusal as exc:
@@ -97,7 +107,7 @@ def measure(
         )
     except BudgetExceeded:
         report.out_of_time = True
-        report.notes.append(_out_of_time(settings.seconds, [lk.title for lk in leaks]))
+        report.notes.append(_out_of_time(settings.configured, [lk.title for lk in leaks]))
     except Refusal as exc:
         report.notes.append(f"impact of {setup.model_name} not measured: {exc}")
     except (MemoryError, RecursionError):
