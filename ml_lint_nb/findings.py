@@ -85,7 +85,8 @@ class Impact:
     ``interval`` its interval on the evaluation rows at ``confidence``.
     ``evaluation_rows`` says whether the honest score is on the ``same``
     rows, a ``subset`` of them (copies removed) or ``new`` rows (a grouped
-    or chronological split).
+    or chronological split). ``note`` qualifies the verdict (``within the
+    noise of 50 rows``).
     """
 
     metric: str
@@ -100,7 +101,8 @@ class Impact:
     n_honest: int | None = None
     difference: float | None = None
     interval: tuple[float, float] | None = None
-    confidence: float = 0.95
+    confidence: float = 0.9
+    note: str = ""
 
     @property
     def text(self) -> str:
@@ -108,6 +110,7 @@ class Impact:
         return (
             f"{self.metric} {score_text(self.leaky)} {self.leaky_label}, "
             f"{score_text(self.honest)} {self.honest_label}: {self.verdict}"
+            + (f", {self.note}" if self.note else "")
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -125,6 +128,7 @@ class Impact:
             "difference": self.difference,
             "interval": list(self.interval) if self.interval is not None else None,
             "confidence": self.confidence,
+            "note": self.note,
             "text": self.text,
         }
 
@@ -146,7 +150,8 @@ class Impact:
                 n_honest=_int_or_none(data.get("n_honest")),
                 difference=None if data.get("difference") is None else float(data["difference"]),
                 interval=None if interval is None else (float(interval[0]), float(interval[1])),
-                confidence=float(data.get("confidence", 0.95)),
+                confidence=float(data.get("confidence", 0.9)),
+                note=str(data.get("note") or ""),
             )
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None

@@ -376,7 +376,7 @@ def test_text_and_plain_show_both_scores() -> None:
     text = render_text(RunResult(files=[FileResult("nb.ipynb", findings=[f])]))
     assert (
         "    impact: ROC AUC 0.961 with 'retention_call', 0.780 without: material "
-        "(+0.181, 95% interval +0.140 to +0.220; the same 750 rows)"
+        "(+0.181, 90% interval +0.140 to +0.220; the same 750 rows)"
     ) in text
     assert "impact: ROC AUC 0.961" in render_plain([f], title="impact on model")
     assert render_plain([f], title="impact on model").startswith("ml-lint-nb — impact on model:")

@@ -162,6 +162,12 @@ def _add_check(sub: Any) -> None:
         action="store_true",
         help="a failing cell is a note, not an error (exit code unaffected)",
     )
+    run.add_argument(
+        "--impact",
+        action="store_true",
+        help="after the last cell, measure what each leak costs (%%mlcheck impact): both "
+        "scores and a verdict on the findings",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -506,9 +512,9 @@ def command_check(args: argparse.Namespace) -> int:
     if args.execute:
         from ml_lint_nb.cli.execute import ExecuteOptions
 
-        _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors)
-    elif args.kernel or args.allow_errors:
-        _err("--kernel and --allow-errors go with --execute")
+        _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors, args.impact)
+    elif args.kernel or args.allow_errors or args.impact:
+        _err("--kernel, --allow-errors and --impact go with --execute")
         return EXIT_ERROR
     from ml_lint_nb.config import ConfigError
     from ml_lint_nb.engine import not_evaluated

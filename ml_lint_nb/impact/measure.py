@@ -19,7 +19,13 @@ from ml_lint_nb.impact import data
 from ml_lint_nb.impact.plan import Leak, Refusal, Setup
 from ml_lint_nb.impact.refits import BudgetExceeded, Progress, Refits, clone_of, unseeded
 from ml_lint_nb.impact.strategies import PLANNED, STRATEGIES, Context, Honest
-from ml_lint_nb.impact.verdict import Thresholds, difference_interval, judge
+from ml_lint_nb.impact.verdict import (
+    Thresholds,
+    difference_interval,
+    interval_level,
+    judge,
+    within_noise,
+)
 
 DEFAULT_SECONDS = 60.0
 
@@ -191,6 +197,9 @@ def _impact(ctx: Context, honest: Honest, settings: Settings) -> Impact | None:
     thresholds = replace(settings.thresholds, bootstrap_seconds=seconds)
     interval = difference_interval(leaky_arm, honest.arm, metric, sign, thresholds, settings.seed)
     verdict = judge(metric, leaky, honest_score, interval, thresholds)
+    note = ""
+    if verdict == "small" and within_noise(metric, leaky, honest_score, interval, thresholds):
+        note = f"within the noise of {_rows(len(honest.arm.y))}"
     return Impact(
         metric=metric.label,
         leaky=round(leaky, 6),
@@ -204,7 +213,8 @@ def _impact(ctx: Context, honest: Honest, settings: Settings) -> Impact | None:
         n_honest=int(len(honest.arm.y)),
         difference=round(sign * (leaky - honest_score), 6),
         interval=None if interval is None else (round(interval[0], 6), round(interval[1], 6)),
-        confidence=thresholds.confidence,
+        confidence=interval_level(thresholds),
+        note=note,
     )
 
 
@@ -221,6 +231,10 @@ def _not_reproduced(setup: Setup, seed: int) -> str:
         "exactly as the notebook's does (was it fitted with more: sample weights, an eval set, "
         "a refit in place?)"
     )
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} evaluation row" + ("" if n == 1 else "s")
 
 
 def _out_of_time(seconds: float, left: list[str]) -> str:

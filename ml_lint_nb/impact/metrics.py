@@ -61,6 +61,13 @@ ALIASES = {
     "mae": "mean_absolute_error",
     "neg_mean_absolute_error": "mean_absolute_error",
     "mcc": "matthews_corrcoef",
+    # per-class reports give no one number; accuracy is the one they all print
+    "classification_report": "accuracy_score",
+    "confusion_matrix": "accuracy_score",
+    "multilabel_confusion_matrix": "accuracy_score",
+    "precision_recall_fscore_support": "accuracy_score",
+    "from_predictions": "accuracy_score",
+    "from_estimator": "accuracy_score",
 }
 SHORT_AVERAGE = {"f1_macro": "macro", "f1_weighted": "weighted"}
 # keyword arguments of a metric call that are copied when literal

@@ -407,6 +407,7 @@ def without_copies(ctx: Context, leak: Leak) -> Honest:
     if not keep.any():
         raise Refusal(f"every row of {setup.eval_label} is a copy of a row of {setup.fit_label}")
     rows = np.flatnonzero(keep)
+    _classes_kept(ctx, rows, n_copies)
     arm = Arm(ctx.y_eval[rows], np.asarray(ctx.leaky_pred)[rows], "eval", rows, ctx.n_eval)
     return Honest(
         arm=arm,
@@ -419,6 +420,23 @@ def without_copies(ctx: Context, leak: Leak) -> Honest:
         leaky_label=f"on all {_rows(ctx.n_eval)}",
         honest_label=f"without the {n_copies:,} " + ("copy" if n_copies == 1 else "copies"),
     )
+
+
+def _classes_kept(ctx: Context, rows: Any, n_copies: int) -> None:
+    """The rows left still hold every class: else a class metric on them means something else."""
+    import numpy as np
+
+    if ctx.metric.prediction == "value":
+        return
+    lost = sorted(set(np.unique(ctx.y_eval).tolist()) - set(np.unique(ctx.y_eval[rows]).tolist()))
+    if lost:
+        setup = ctx.setup
+        which = ", ".join(repr(c) for c in lost[:3])
+        raise Refusal(
+            f"every row of class {which} in {setup.eval_label} is a copy of a row of "
+            f"{setup.fit_label} ({n_copies:,} copies), so {ctx.metric.label} without them cannot "
+            "be compared: split before duplicating rows, then score"
+        )
 
 
 # -- a model fitted on its evaluation rows (ML204) ----------------------------------------------

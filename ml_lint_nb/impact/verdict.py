@@ -7,12 +7,18 @@ evaluation rows are drawn with replacement (the same draw for both scores
 when they are on the same rows, so their shared noise cancels), both scores
 recomputed, and the difference's percentile interval read off.
 
-- ``material``: the leak flatters the score beyond that noise (the
-  interval excludes zero) and by at least :attr:`Thresholds.material_gap`;
-- ``none``: the honest refit scores better beyond that noise: the leak
-  flatters nothing;
+The question is one-sided (does the leak flatter the score?), so the
+verdict reads one end of the central interval at ``2 * confidence - 1``
+(90% for a confidence of 95%): its lower end is the one-sided bound.
+
+- ``material``: the leak flatters the score beyond that noise (the lower
+  end is above zero) and by at least :attr:`Thresholds.material_gap`;
+- ``none``: the honest refit scores better beyond that noise (the upper
+  end is below zero): the leak flatters nothing;
 - ``small``: everything between, a leak that changes nothing included
-  (the same predictions): it is reported, not alarmed about.
+  (the same predictions): it is reported, not alarmed about. A large
+  difference that the evaluation rows are too few to tell from noise is
+  ``small`` too, and says so (:func:`within_noise`).
 """
 
 from __future__ import annotations
@@ -52,8 +58,8 @@ class Thresholds:
     ``material_gap``: the least inflation that is material, in score
     points for scores on a 0-to-1 scale (0.01 = one point of accuracy or
     AUC) and as a share of the honest value for errors (MSE, log loss).
-    ``confidence``: of the interval. ``resamples``: bootstrap draws, within
-    ``bootstrap_seconds``.
+    ``confidence``: one-sided, that the leak flatters (or does not flatter)
+    the score. ``resamples``: bootstrap draws, within ``bootstrap_seconds``.
     """
 
     material_gap: float = 0.01
@@ -117,7 +123,7 @@ def difference_interval(
                 break
     if len(diffs) < MIN_RESAMPLES:
         return None
-    tail = (1.0 - thresholds.confidence) / 2.0
+    tail = 1.0 - thresholds.confidence  # each end one-sided at the confidence
     lo, hi = np.quantile(np.asarray(diffs), [tail, 1.0 - tail])
     return float(lo), float(hi)
 
@@ -181,6 +187,26 @@ def _weighted_auc(y: Any, score: Any, w: Any) -> float:
     return float(pairs / total)
 
 
+def interval_level(thresholds: Thresholds) -> float:
+    """The central level of the interval whose ends are the one-sided bounds (0.90 for 0.95)."""
+    return round(2 * thresholds.confidence - 1, 6)
+
+
+def within_noise(
+    metric: Metric,
+    leaky: float,
+    honest: float,
+    interval: tuple[float, float] | None,
+    thresholds: Thresholds,
+) -> bool:
+    """A difference as large as the material gap that the evaluation rows cannot tell from noise."""
+    sign = 1.0 if metric.higher_is_better else -1.0
+    gain = sign * (leaky - honest)
+    return abs(gain) >= needed_gap(metric, honest, thresholds) and (
+        interval is None or interval[0] <= 0 <= interval[1]
+    )
+
+
 def needed_gap(metric: Metric, honest: float, thresholds: Thresholds) -> float:
     """The least inflation that is material for this metric and honest score."""
     if metric.function in POINT_SCALE:
@@ -213,4 +239,12 @@ def judge(
     return "small"
 
 
-__all__ = ["Arm", "Thresholds", "difference_interval", "judge", "needed_gap"]
+__all__ = [
+    "Arm",
+    "Thresholds",
+    "difference_interval",
+    "interval_level",
+    "judge",
+    "needed_gap",
+    "within_noise",
+]

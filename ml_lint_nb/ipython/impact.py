@@ -72,7 +72,8 @@ def impact(session: LiveSession, names: list[str], options: dict[str, str]) -> N
         except Refusal as exc:
             if explicit and len(names) == 1:
                 raise Refusal(f"impact of {name}: {exc}") from None
-            notes.append(f"{name} not measured: {exc}")
+            if explicit or _named_by_a_finding(session, name):
+                notes.append(f"{name} not measured: {exc}")
             continue
         if not leaks:
             if explicit:
@@ -100,6 +101,15 @@ def impact(session: LiveSession, names: list[str], options: dict[str, str]) -> N
         )
     for note in notes:
         print(f"ml-lint-nb: {note}")
+
+
+def _named_by_a_finding(session: LiveSession, name: str) -> bool:
+    """An open finding names the model (its subject or its message), so its refusal matters.
+
+    Without names, every model of the session is tried; one that no finding
+    is about (a helper model, a search never scored) stays silent.
+    """
+    return any(name in f.subject or f" {name} " in f" {f.message} " for f in session.open.values())
 
 
 def _keep(session: LiveSession, measured: list[Finding]) -> None:

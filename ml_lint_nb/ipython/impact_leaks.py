@@ -228,11 +228,20 @@ def _transformer_leak(session: LiveSession, resolved: Resolved, f: Finding) -> L
     fit_d = resolved.fit.args.get("X") if resolved.fit is not None else None
     if not tname or not isinstance(fit_d, DataV):
         return None
+    cls = _evidence(f, ("estimator",))
+    fitted_on = _evidence(f, ("fitted_on",))
     proto = None
     for p in reversed(session.interp.protos):
         info = p.args.get("estimator") if p.kind == "fit" else None
-        named = info is not None and (info.binding or info.cls) == tname
-        if named and info.est_id in fit_d.applied:
+        if info is None or info.est_id not in fit_d.applied:
+            continue  # its output never reached this model's fit data
+        X = p.args.get("X")
+        named = (info.binding or info.cls) == tname or (
+            "pseudo" in info.kinds  # a statistic: the finding names the data it was computed on
+            and cls == info.cls
+            and getattr(X, "label", None) in (tname, fitted_on)
+        )
+        if named:
             proto = p
             break
     if proto is None:

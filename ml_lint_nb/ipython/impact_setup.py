@@ -194,10 +194,13 @@ def data_of(session: LiveSession, d: Any, proto: Proto, position: int) -> tuple[
         if same and data.kind(ns[d.name]) is not None:
             return ns[d.name], d.name
     node = _argument(session, proto, position)
+    label = d.label if node is None else expressions.label(node)
     if node is not None:
         obj = expressions.resolve(node, ns)
+        if obj is None:
+            obj = _stacked(node, ns)
         if obj is not None:
-            return obj, expressions.label(node)
+            return obj, label
     text = _as_expression(session, d)
     if text is not None:
         try:
@@ -207,7 +210,43 @@ def data_of(session: LiveSession, d: Any, proto: Proto, position: int) -> tuple[
         obj = expressions.resolve(node, ns) if node is not None else None
         if obj is not None:
             return obj, text
-    return None, d.label
+    return None, label
+
+
+STACKING = frozenset({"concat", "vstack", "concatenate", "row_stack"})
+
+
+def _stacked(node: ast.AST, ns: dict[str, Any]) -> Any:
+    """``pd.concat([X_train, X_test])`` / ``np.vstack([a, b])``: the parts stacked, as a new object.
+
+    Only row-wise stacking of parts the safe evaluator resolves; the parts
+    are read, never changed (:func:`ml_lint_nb.impact.data.stack` makes a
+    new object).
+    """
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    if node.func.attr not in STACKING or len(node.args) != 1:
+        return None
+    kwargs = {k.arg: k.value for k in node.keywords}
+    axis = kwargs.pop("axis", None)
+    kwargs.pop("ignore_index", None)
+    if kwargs or (
+        axis is not None and not (isinstance(axis, ast.Constant) and axis.value in (0, "index"))
+    ):
+        return None
+    items = node.args[0]
+    if not isinstance(items, ast.List | ast.Tuple) or not items.elts:
+        return None
+    parts = [expressions.resolve(e, ns) for e in items.elts]
+    if any(p is None or data.kind(p) is None for p in parts):
+        return None
+    try:
+        out = parts[0]
+        for part in parts[1:]:
+            out = data.stack(out, part)
+        return out if len(parts) > 1 else data.copy(out)
+    except Exception:
+        return None
 
 
 def _as_expression(session: LiveSession, d: DataV) -> str | None:
@@ -241,18 +280,25 @@ def _cell_tree(session: LiveSession, proto: Proto) -> ast.AST | None:
 
 
 def _call_at(session: LiveSession, proto: Proto) -> ast.Call | None:
-    """The call a dataflow event records, found at its line and column in its cell."""
+    """The call a dataflow event records, at its line and column in its cell, by its name.
+
+    A fit made inside a helper function is located at the helper's call
+    (``clf = train_model(train_df)``), whose arguments are not the fit's:
+    only a call named as the event (``fit``, ``roc_auc_score``) counts.
+    """
     tree = _cell_tree(session, proto)
     if tree is None:
         return None
     line, col = proto.location.line, proto.location.col
-    best = None
+    name = proto.args.get("metric") if proto.kind == "evaluation" else proto.args.get("method")
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node, "lineno", None) == line:
-            if col is None or node.col_offset + 1 == col:
-                return node
-            best = best or node
-    return best if col is None else None
+        if not isinstance(node, ast.Call) or getattr(node, "lineno", None) != line:
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if called == name and (col is None or node.col_offset + 1 == col):
+            return node
+    return None
 
 
 def _argument(session: LiveSession, proto: Proto, position: int) -> ast.AST | None:

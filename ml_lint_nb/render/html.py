@@ -58,7 +58,7 @@ from ml_lint_nb.findings import (
     score_text,
 )
 from ml_lint_nb.render.json_format import json_safe
-from ml_lint_nb.render.text import plural, rows_text, signed
+from ml_lint_nb.render.text import difference_text, plural, rows_text
 
 # (foreground, background): white on dark red/blue, near-black on amber; all >= 4.5:1.
 _BADGE_COLORS = {
@@ -133,13 +133,9 @@ def impact_block(impact: Impact) -> str:
         f'<td style="{_SCORE_STYLE}">{escape(score_text(impact.honest))}</td>'
         f'<td style="{_CELL_STYLE}">{_verdict_badge(impact.verdict)}</td>'
     )
-    detail = []
-    if impact.difference is not None:
-        detail.append(f"difference {signed(impact.difference)}")
-    if impact.interval is not None:
-        lo, hi = impact.interval
-        detail.append(f"{impact.confidence:.0%} interval {signed(lo)} to {signed(hi)}")
-    detail.append(rows_text(impact))
+    detail = [difference_text(impact), rows_text(impact)]
+    if impact.note:
+        detail.insert(0, impact.note)
     return (
         f'<div style="margin:6px 0 2px 0"><b>Impact</b>: {escape(impact.metric)}</div>'
         f'<table class="ml-lint-nb-impact" style="{_TABLE_STYLE}">'

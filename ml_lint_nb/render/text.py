@@ -124,19 +124,26 @@ def rows_text(impact: Impact) -> str:
     return f"{impact.evaluation_rows} rows"
 
 
-def impact_line(impact: Impact) -> str:
-    """The impact in one line: both scores and the verdict, then the difference and its noise.
-
-    ``ROC AUC 0.953 with 'retention_call', 0.715 without: material (+0.238,
-    95% interval +0.185 to +0.300; the same 750 rows)``.
-    """
+def difference_text(impact: Impact) -> str:
+    """``+0.238, 90% interval +0.185 to +0.300``; ``no difference`` when the two agree exactly."""
+    if impact.difference == 0 and impact.interval in (None, (0.0, 0.0)):
+        return "no difference"
     parts = []
     if impact.difference is not None:
         parts.append(signed(impact.difference))
     if impact.interval is not None:
         lo, hi = impact.interval
         parts.append(f"{impact.confidence:.0%} interval {signed(lo)} to {signed(hi)}")
-    detail = ", ".join(parts)
+    return ", ".join(parts)
+
+
+def impact_line(impact: Impact) -> str:
+    """The impact in one line: both scores and the verdict, then the difference and its noise.
+
+    ``ROC AUC 0.953 with 'retention_call', 0.715 without: material (+0.238,
+    95% interval +0.185 to +0.300; the same 750 rows)``.
+    """
+    detail = difference_text(impact)
     rows = rows_text(impact)
     return f"{impact.text} ({detail}; {rows})" if detail else f"{impact.text} ({rows})"
 
