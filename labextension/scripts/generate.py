@@ -31,6 +31,7 @@ INTERFACES = {
     "evidence": "IEvidence",
     "note": "INote",
     "file": "IFileEntry",
+    "impact": "IImpact",
 }
 ALIASES = {"code": "Code", "cell": "Cell", "cell_id": "CellId", "line": "Line"}
 

@@ -14,6 +14,7 @@ Nothing here runs from the hook: only ``%mlcheck impact`` (and
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -151,38 +152,48 @@ def models_of(session: LiveSession) -> list[str]:
 
 
 class ProgressLine:
-    """A progress line under the prompt, shown only once the refits have run for a second."""
+    """A progress line under the prompt, shown only once the refits have run for a second.
 
-    def __init__(self) -> None:
-        """Nothing shown yet."""
-        self.start = time.perf_counter()
+    It advances between refits (a refit itself cannot report progress) and
+    ends as one muted line saying what ran and for how long.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        """Nothing shown yet; ``clock`` tells the seconds."""
+        self.clock = clock
+        self.start = clock()
         self.handle: Any = None
+        self.done = 0
 
     def __call__(self, done: int, total: int, what: str) -> None:
         """Show (or update) the line when the measurement has run for a second."""
-        elapsed = time.perf_counter() - self.start
+        self.done = max(self.done, done)
+        elapsed = self.clock() - self.start
         if self.handle is False or (self.handle is None and elapsed < SHOW_PROGRESS_AFTER):
             return
         text = f"ml-lint-nb impact: {_bar(done, total)} {done}/{total} refits, {elapsed:.0f} s · {what}"
-        self._show(text, done, total)
+        self._show(text, 0 if total <= 0 else min(1.0, done / total))
 
     def close(self) -> None:
-        """Leave one muted line saying how long it took (nothing if nothing was shown)."""
+        """Leave one muted line saying what ran (nothing if nothing was shown)."""
         if not self.handle:
             return
-        elapsed = time.perf_counter() - self.start
-        self._show(f"ml-lint-nb impact: done in {elapsed:.1f} s", 1, 1)
+        elapsed = self.clock() - self.start
+        refits = f"{self.done} refit" + ("" if self.done == 1 else "s")
+        self._show(f"ml-lint-nb impact: {refits} in {elapsed:.1f} s", None)
 
-    def _show(self, text: str, done: int, total: int) -> None:
+    def _show(self, text: str, share: float | None) -> None:
+        """Display (first time) or update the line; a bar while ``share`` is given."""
         from html import escape
 
-        share = 0 if total <= 0 else min(100, round(100 * done / total))
-        html = (
-            '<div style="font-size:0.85em;opacity:0.8">'
-            '<span style="display:inline-block;width:120px;height:8px;border:1px solid '
-            f'rgba(127,127,127,0.6);margin-right:6px"><span style="display:block;height:8px;'
-            f'width:{share}%;background:rgba(127,127,127,0.8)"></span></span>{escape(text)}</div>'
-        )
+        bar = ""
+        if share is not None:
+            bar = (
+                '<span style="display:inline-block;width:120px;height:8px;border:1px solid '
+                'rgba(127,127,127,0.6);margin-right:6px"><span style="display:block;height:8px;'
+                f'width:{round(100 * share)}%;background:rgba(127,127,127,0.8)"></span></span>'
+            )
+        html = f'<div style="font-size:0.85em;opacity:0.8">{bar}{escape(text)}</div>'
         bundle = {"text/plain": text, "text/html": html}
         try:
             if self.handle is None:
