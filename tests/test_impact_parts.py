@@ -405,3 +405,26 @@ def test_html_of_an_impact_passes_jupyterlabs_sanitizer() -> None:
     for verdict in ("material", "small", "none"):
         f = replace(finding("ML202", "c"), impact=impact(verdict=verdict))
         assert _lab_rejections(render_html([f], title="impact on model")) == []
+
+
+def test_sarif_and_github_carry_the_impact() -> None:
+    from ml_lint_nb.render.github import render_github
+    from ml_lint_nb.render.sarif import render_sarif
+
+    f = replace(finding("ML202", "retention_call"), impact=impact())
+    run = RunResult(files=[FileResult("nb.ipynb", findings=[f])])
+    sarif = json.loads(render_sarif(run, [], "0.1"))
+    assert sarif["runs"][0]["results"][0]["properties"]["impact"]["verdict"] == "material"
+    assert "%0AImpact: ROC AUC 0.961 with 'retention_call', 0.780 without" in render_github(run)
+
+
+def test_impact_settings_from_the_configuration(tmp_path) -> None:
+    from ml_lint_nb.config import find_config
+    from ml_lint_nb.ipython.session import LiveSession
+
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.ml-lint-nb.live]\nimpact_seconds = 5\nimpact_material_gap = 0.02\n"
+    )
+    session = LiveSession(shell=None, config=find_config(tmp_path), recorder=None)
+    assert session.limits.impact_seconds == 5.0
+    assert session.limits.impact_material_gap == 0.02
