@@ -282,12 +282,23 @@ def test_data_changed_after_the_fit_is_refused(shell, capsys) -> None:
         ("impact fresh", "impact of fresh: it is not fitted"),
         ("impact model --X X_test", "--X and --y go together"),
         ("impact model --metric bogus", "bogus is not a metric impact can apply again"),
+        ("impact odd", "impact of odd: it cannot be cloned (TypeError: "),
     ],
 )
 def test_mistakes_are_one_line(shell, capsys, line: str, message: str) -> None:
     for code in (CHURN, CHURN_SPLIT, CHURN_MODEL):
         run(shell, code)
     run(shell, "fresh = LogisticRegression()")
+    run(
+        shell,
+        "class Odd:\n"
+        "    def fit(self, X, y):\n"
+        "        self.coef_ = np.ones(3)\n"
+        "        return self\n"
+        "    def get_params(self, deep=True):\n"
+        "        return {'weird': 1}\n"
+        "odd = Odd().fit(X_train, y_train)\n",
+    )
     found, out = impact(shell, capsys, line)
     assert found == []
     assert out.startswith("%mlcheck: ") and out.count("\n") == 1, out
@@ -422,3 +433,75 @@ def test_a_model_with_no_leak_says_so(shell, capsys) -> None:
     found, out = impact(shell, capsys, "impact model")
     assert found == []
     assert "model: no leak or evaluation finding is attached to it" in out
+
+
+def test_an_array_column_is_named_by_what_it_was(shell, capsys) -> None:
+    """Fitted on the scaler's output (an array): 'x3' is shown with the frame's column name."""
+    run(shell, CHURN)
+    run(
+        shell,
+        "from sklearn.preprocessing import StandardScaler\n"
+        "from sklearn.neighbors import KNeighborsClassifier\n"
+        "features = ['tenure', 'monthly_charges', 'support_calls', 'retention_call']\n"
+        "scaler = StandardScaler()\n"
+        "X = scaler.fit_transform(customers[features])\n"
+        "y = customers['churned']\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0)\n",
+    )
+    run(
+        shell,
+        "knn = KNeighborsClassifier(n_neighbors=25).fit(X_train, y_train)\n"
+        "auc = roc_auc_score(y_test, knn.predict_proba(X_test)[:, 1])\n",
+    )
+    found, _ = impact(shell, capsys, "impact knn")
+    by_code = {f["code"]: f["impact"] for f in found}
+    assert by_code["ML202"]["leaky_label"] == "with 'x3' (retention_call)"
+    assert by_code["ML202"]["verdict"] == "material"
+    # the scaler fitted before the split barely moves a k-NN's ranking
+    assert by_code["ML203"]["verdict"] == "small"
+    assert by_code["ML203"]["honest_label"] == "inside a Pipeline"
+
+
+INPLACE = """
+import numpy as np, pandas as pd
+from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import train_test_split
+from sklearn.svm import SVC
+from sklearn.metrics import accuracy_score
+rng = np.random.default_rng(4)
+n = 1500
+shoppers = pd.DataFrame({"age": rng.normal(40, 12, n), "income": rng.lognormal(10, 0.6, n),
+                         "visits": rng.poisson(3, n), "member": rng.integers(0, 2, n)})
+shoppers["bought"] = ((shoppers.age - 40) / 12 + np.log(shoppers.income) - 10
+                      + 0.5 * shoppers.member + rng.normal(0, 1, n) > 0.3).astype(int)
+num = ["age", "income", "visits"]
+"""
+INPLACE_MODEL = """
+X = shoppers.drop(columns="bought")
+y = shoppers["bought"]
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=3)
+svc = SVC().fit(X_train, y_train)
+acc = accuracy_score(y_test, svc.predict(X_test))
+"""
+
+
+def test_columns_scaled_in_place_are_recovered_from_the_fitted_scaler(shell, capsys) -> None:
+    run(shell, INPLACE)
+    run(shell, "scaler = StandardScaler()\nshoppers[num] = scaler.fit_transform(shoppers[num])")
+    run(shell, INPLACE_MODEL)
+    mean = shell.user_ns["scaler"].mean_.copy()
+    found, _ = impact(shell, capsys, "impact svc")
+    (got,) = [f["impact"] for f in found if f["code"] == "ML203"]
+    assert got["leaky"] == pytest.approx(shell.user_ns["acc"], abs=1e-6)
+    assert "inverse_transform on a copy" in got["method"] and got["verdict"] == "small"
+    assert (shell.user_ns["scaler"].mean_ == mean).all()
+
+
+def test_rows_overwritten_by_an_unnamed_scaler_are_refused(shell, capsys) -> None:
+    run(shell, INPLACE)
+    run(shell, "shoppers[num] = StandardScaler().fit_transform(shoppers[num])")
+    run(shell, INPLACE_MODEL)
+    found, out = impact(shell, capsys, "impact svc")
+    assert found == []
+    assert "ML203 (StandardScaler) not measured: the rows StandardScaler was fitted on" in out
+    assert "overwritten in place" in out

@@ -428,3 +428,10 @@ def test_impact_settings_from_the_configuration(tmp_path) -> None:
     session = LiveSession(shell=None, config=find_config(tmp_path), recorder=None)
     assert session.limits.impact_seconds == 5.0
     assert session.limits.impact_material_gap == 0.02
+
+
+def test_a_difference_below_the_shown_precision_reads_as_none() -> None:
+    from ml_lint_nb.render.text import impact_line
+
+    tiny = impact(leaky=0.8981, honest=0.8979, difference=0.0002, interval=(-0.0001, 0.0004))
+    assert impact_line(tiny).endswith("(no difference; the same 750 rows)")

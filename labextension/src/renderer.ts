@@ -122,8 +122,9 @@ function rowsText(impact: IImpact): string {
 
 function differenceText(impact: IImpact): string {
   const interval = impact.interval;
-  if (impact.difference === 0 && (!interval || (interval[0] === 0 && interval[1] === 0))) {
-    return 'no difference';
+  const shown = [impact.difference, ...(Array.isArray(interval) ? interval : [])];
+  if (shown.every(v => typeof v === 'number' && Math.abs(v) < 0.0005)) {
+    return 'no difference'; // at the precision a score is shown with
   }
   const parts: string[] = [];
   if (typeof impact.difference === 'number') {

@@ -8,7 +8,7 @@ here looks at a notebook or a namespace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.findings import Finding
@@ -33,8 +33,8 @@ class Setup:
     """How the notebook fitted and evaluated one model: what the refits repeat.
 
     ``model`` and the data are the user's objects: the model is only cloned
-    (``sklearn.base.clone`` reads ``get_params()``), the data only copied.
-    ``training_score``: the evaluation rows are the fit rows themselves.
+    (``sklearn.base.clone`` reads ``get_params()``) and asked to predict on a
+    copy (whether the leaky refit reproduces it), the data only copied.
     """
 
     model_name: str
@@ -46,7 +46,6 @@ class Setup:
     fit_label: str
     eval_label: str
     metric: Metric
-    training_score: bool = False
 
 
 @dataclass
@@ -60,6 +59,8 @@ class Leak:
     and ``groups_eval``: the entity or time values of the fit and evaluation
     rows, in row order, for a grouped or chronological split on ``column``.
     ``refusal``: why it cannot be measured, decided before any refit.
+    ``names``: what the columns of an array were called before they became
+    one (``x4`` -> ``sent_to_collections``), for the words only.
     """
 
     finding: Finding
@@ -74,6 +75,7 @@ class Leak:
     groups_eval: Any = None
     column: str = ""
     refusal: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # an array's x4 -> the column it was
 
     @property
     def title(self) -> str:

@@ -23,6 +23,7 @@ user's objects except through the copies and clones it is handed.
 
 from __future__ import annotations
 
+import contextlib
 import copy as copying
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,8 @@ def without_columns(ctx: Context, leak: Leak) -> Honest:
         if how == "without"
         else f"with {_names(cols)} held at one value (its own steps select the column by name)"
     )
+    named = ", ".join(f"{c!r} ({leak.names[c]})" if c in leak.names else repr(c) for c in cols)
+    change = change.replace(_names(cols), named, 1)
     return Honest(
         arm=ctx.same_rows(pred),
         rows="same",
@@ -179,7 +182,7 @@ def without_columns(ctx: Context, leak: Leak) -> Honest:
             f"A clone of {setup.model_name} refitted on {setup.fit_label} {change}, scored on "
             f"the same {_rows(ctx.n_eval)} of {setup.eval_label}."
         ),
-        leaky_label=f"with {_names(cols)}",
+        leaky_label=f"with {named}",
         honest_label="without",
         same_predictions=same_predictions(pred, ctx.leaky_pred),
     )
@@ -222,13 +225,15 @@ def inside_pipeline(ctx: Context, leak: Leak) -> Honest:
         X_fit = _replaced(ctx.X_fit, inputs, raw_fit)
         X_eval = _replaced(ctx.X_eval, inputs, raw_eval)
         step = ColumnTransformer(
-            [(_step_name(name), step, list(inputs))],
+            [("transformer", step, list(inputs))],
             remainder="passthrough",
             verbose_feature_names_out=False,
         )
+        with contextlib.suppress(Exception):  # names kept for a model that selects by name
+            step.set_output(transform="pandas")
     else:
         X_fit, X_eval = raw_fit, raw_eval
-    pipe = Pipeline([(_step_name(name), step), ("model", ctx.fresh())])
+    pipe = Pipeline([("transformer", step), ("model", ctx.fresh())])
     pipe = ctx.refits.fit(pipe, X_fit, ctx.y_fit, f"{name} and {setup.model_name} in a Pipeline")
     pred = ctx.predict(pipe, X_eval)
     seen = leak.transformer_X
@@ -338,8 +343,11 @@ def _width(X: Any) -> int:
 
 
 def _select(X: Any, names: list[str]) -> Any:
-    """The named columns of a frame (a copy)."""
-    return data.drop_columns(X, [c for c in data.labels(X) if c not in names])
+    """The named columns of a frame, in the order of ``names`` (a copy)."""
+    if data.kind(X) == "polars":
+        return X.select(names)
+    by_label = {str(c): c for c in X.columns}
+    return X[[by_label[n] for n in names]].copy()
 
 
 def _replaced(X: Any, names: list[str], values: Any) -> Any:
@@ -384,10 +392,6 @@ def _close(a: Any, b: Any) -> bool:
     return a.shape == b.shape and bool(
         np.allclose(a, b, rtol=IDENTITY_TOLERANCE, atol=IDENTITY_TOLERANCE, equal_nan=True)
     )
-
-
-def _step_name(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in name).strip("_") or "transformer"
 
 
 # -- copies of fit rows among the evaluation rows (ML201) ---------------------------------------

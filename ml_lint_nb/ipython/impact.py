@@ -66,6 +66,7 @@ def impact(session: LiveSession, names: list[str], options: dict[str, str]) -> N
     notes: list[str] = []
     start = time.perf_counter()
     cancelled = False
+    measured_any = False  # a model has had its refits (the first always gets its leaky refit)
     for name in names:
         try:
             resolved = resolve(session, name, options)
@@ -81,6 +82,12 @@ def impact(session: LiveSession, names: list[str], options: dict[str, str]) -> N
                 notes.append(f"{name}: no leak or evaluation finding is attached to it")
             continue
         left = seconds - (time.perf_counter() - start)
+        if left <= 0 and measured_any:
+            notes.append(
+                f"{name} not measured: the {seconds:g} s budget went to the models before it"
+            )
+            continue
+        measured_any = True
         report = measure(resolved.setup, leaks, replace(settings, seconds=max(left, 0.0)), progress)
         measured.extend(report.measured)
         if report.measured:

@@ -59,7 +59,10 @@ def _leak(session: LiveSession, name: str, resolved: Resolved, f: Finding) -> Le
         cols = _columns(f)
         present = set(data.labels(setup.X_fit))
         hit = tuple(c for c in cols if c in present)
-        return Leak(f, COLUMN, columns=hit) if hit else None
+        if not hit:
+            return None
+        names = _array_names(session, resolved) if not data.framed(setup.X_fit) else {}
+        return Leak(f, COLUMN, columns=hit, names={c: names[c] for c in hit if c in names})
     if f.code == "ML203":
         return _transformer_leak(session, resolved, f)
     if f.code == "ML204":
@@ -89,6 +92,36 @@ def _leak(session: LiveSession, name: str, resolved: Resolved, f: Finding) -> Le
             else f"the values of {column!r} for the rows of {setup.fit_label} and {setup.eval_label} cannot be found",
         )
     return None
+
+
+def _array_names(session: LiveSession, resolved: Resolved) -> dict[str, str]:
+    """What the columns of an array the model was fitted on were called (``x4`` -> a name).
+
+    From the transformer whose output the array is (its ``get_feature_names_out()``, when
+    it was fitted on a frame), else from the literal column selection the
+    dataflow saw (``df[features].values``).
+    """
+    X = resolved.setup.X_fit
+    width = X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0
+    fit_d = resolved.fit.args.get("X") if resolved.fit is not None else None
+    if not width or not isinstance(fit_d, DataV):
+        return {}
+    names: list[str] = []
+    for p in reversed(session.interp.protos):
+        info = p.args.get("estimator") if p.kind == "fit" else None
+        if info is None or info.est_id not in fit_d.applied:
+            continue
+        T = _transformer_object(session, info)
+        try:
+            out = [str(n) for n in T.get_feature_names_out()] if T is not None else []
+        except Exception:
+            out = []
+        if len(out) == width and not all(n == f"x{j}" for j, n in enumerate(out)):
+            names = out
+            break
+    if not names and fit_d.columns is not None and len(fit_d.columns) == width:
+        names = [str(c) for c in fit_d.columns]
+    return {f"x{j}": n for j, n in enumerate(names) if n != f"x{j}"}
 
 
 def _columns(f: Finding) -> tuple[str, ...]:

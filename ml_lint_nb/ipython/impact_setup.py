@@ -77,7 +77,6 @@ def resolve(session: LiveSession, name: str, options: dict[str, str]) -> Resolve
     if data.n_rows(X_eval) != data.n_rows(y_eval):
         raise Refusal(f"{eval_label} and its labels have different numbers of rows")
     metric = _metric(model, y_eval, scoring, options.get("--metric"))
-    training = evaluation is not None and _same_object(X_eval, X_fit)
     setup = Setup(
         model_name=name,
         model=model,
@@ -88,7 +87,6 @@ def resolve(session: LiveSession, name: str, options: dict[str, str]) -> Resolve
         fit_label=fit_label,
         eval_label=eval_label,
         metric=metric,
-        training_score=training,
     )
     return Resolved(setup, fit, evaluation)
 
@@ -358,20 +356,6 @@ def _same_rows(record: Any, X: Any) -> bool:
         return True
 
 
-def _same_object(a: Any, b: Any) -> bool:
-    """The same rows: the same object, or equal shape and row fingerprints."""
-    if a is b:
-        return True
-    try:
-        if data.n_rows(a) != data.n_rows(b):
-            return False
-        import numpy as np
-
-        return bool(np.array_equal(data.row_keys(a), data.row_keys(b)))
-    except Exception:
-        return False
-
-
 def _evaluation(session: LiveSession, name: str, fit: Proto) -> tuple[Proto, Any, Any, str]:
     """The model's evaluation to repeat: the latest on held-out rows, else the latest at all."""
     est_id = getattr(fit.args.get("estimator"), "est_id", None)
@@ -383,8 +367,9 @@ def _evaluation(session: LiveSession, name: str, fit: Proto) -> tuple[Proto, Any
         est = p.args.get("estimator")
         if est is None or (est.binding != name and est.est_id != est_id):
             continue
-        if p.args.get("fit") not in (None, fit):
-            continue
+        made_by = p.args.get("fit")
+        if made_by is not None and made_by is not fit:
+            continue  # scored with the fitted state of an earlier fit
         candidates.append(p)
     if not candidates:
         raise Refusal(

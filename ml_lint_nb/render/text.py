@@ -126,8 +126,9 @@ def rows_text(impact: Impact) -> str:
 
 def difference_text(impact: Impact) -> str:
     """``+0.238, 90% interval +0.185 to +0.300``; ``no difference`` when the two agree exactly."""
-    if impact.difference == 0 and impact.interval in (None, (0.0, 0.0)):
-        return "no difference"
+    shown = [impact.difference, *(impact.interval or ())]
+    if all(v is not None and abs(v) < 0.0005 for v in shown):
+        return "no difference"  # at the precision a score is shown with
     parts = []
     if impact.difference is not None:
         parts.append(signed(impact.difference))
