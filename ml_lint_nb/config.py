@@ -49,6 +49,8 @@ LIVE_KEYS: dict[str, type] = {
     "budget_ms": float,
     "seed": int,
     "display": str,
+    "impact_seconds": float,
+    "impact_material_gap": float,
 }
 
 

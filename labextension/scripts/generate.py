@@ -33,6 +33,7 @@ INTERFACES = {
     "file": "IFileEntry",
     "fix_edit": "IFixEdit",
     "edit": "IEdit",
+    "impact": "IImpact",
 }
 ALIASES = {"code": "Code", "cell": "Cell", "cell_id": "CellId", "line": "Line"}
 

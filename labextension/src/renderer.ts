@@ -14,6 +14,7 @@ import { NotebookFindings, fetchRulePage } from './store';
 import {
   IEvidence,
   IFinding,
+  IImpact,
   MIME_TYPE,
   countBySeverity,
   countSummary,
@@ -90,6 +91,82 @@ function evidenceTable(evidence: IEvidence[]): HTMLElement {
   return table;
 }
 
+/** A score as a reader compares two: three decimals in [-1, 1], else four significant digits. */
+function scoreText(value: number): string {
+  if (value >= -1 && value <= 1) {
+    return value.toFixed(3);
+  }
+  return Math.abs(value) >= 10000 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(4);
+}
+
+function signed(value: number): string {
+  return (value >= 0 ? '+' : '-') + scoreText(Math.abs(value));
+}
+
+/** Which evaluation rows the two scores are on, as the text renderer says it. */
+function rowsText(impact: IImpact): string {
+  const n = impact.n_leaky;
+  const m = impact.n_honest;
+  const fmt = (x: number) => x.toLocaleString('en-US');
+  if (impact.evaluation_rows === 'same' && typeof n === 'number') {
+    return `the same ${fmt(n)} rows`;
+  }
+  if (impact.evaluation_rows === 'subset' && typeof n === 'number' && typeof m === 'number') {
+    return `${fmt(m)} of the ${fmt(n)} rows`;
+  }
+  if (impact.evaluation_rows === 'new' && typeof m === 'number') {
+    return `${fmt(m)} new rows for the honest score`;
+  }
+  return `${impact.evaluation_rows} rows`;
+}
+
+function differenceText(impact: IImpact): string {
+  const interval = impact.interval;
+  const shown = [impact.difference, ...(Array.isArray(interval) ? interval : [])];
+  if (shown.every(v => typeof v === 'number' && Math.abs(v) < 0.0005)) {
+    return 'no difference'; // at the precision a score is shown with
+  }
+  const parts: string[] = [];
+  if (typeof impact.difference === 'number') {
+    parts.push(signed(impact.difference));
+  }
+  if (Array.isArray(interval) && interval.length === 2) {
+    const level = Math.round((impact.confidence ?? 0.9) * 100);
+    parts.push(`${level}% interval ${signed(interval[0])} to ${signed(interval[1])}`);
+  }
+  return parts.join(', ');
+}
+
+/**
+ * What a leak costs (measured by `%mlcheck impact`): the leaky score under what
+ * it is, the honest one under its label, the verdict beside them; then the
+ * difference with its noise, and how the honest refit was made.
+ */
+function impactBlock(impact: IImpact): HTMLElement {
+  const box = el('div', 'mlnb-impact');
+  const title = box.appendChild(el('div', 'mlnb-impact-title'));
+  title.appendChild(el('b', '', 'Impact'));
+  title.appendChild(document.createTextNode(`: ${impact.metric}`));
+  const table = box.appendChild(el('table', 'mlnb-impact-table'));
+  const head = table.appendChild(el('thead')).appendChild(el('tr'));
+  for (const text of [impact.leaky_label || 'with the leak', impact.honest_label || 'without', 'verdict']) {
+    head.appendChild(el('th', '', text));
+  }
+  const row = table.appendChild(el('tbody')).appendChild(el('tr'));
+  row.appendChild(el('td', 'mlnb-impact-score mlnb-impact-leaky', scoreText(impact.leaky)));
+  row.appendChild(el('td', 'mlnb-impact-score mlnb-impact-honest', scoreText(impact.honest)));
+  row
+    .appendChild(el('td'))
+    .appendChild(el('span', `mlnb-verdict mlnb-verdict-${impact.verdict}`, impact.verdict));
+  const detail = [differenceText(impact), rowsText(impact)];
+  if (impact.note) {
+    detail.unshift(impact.note);
+  }
+  box.appendChild(el('div', 'mlnb-muted mlnb-impact-detail', detail.filter(Boolean).join('; ')));
+  box.appendChild(el('div', 'mlnb-muted mlnb-impact-method', impact.method));
+  return box;
+}
+
 export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(
     private locate: StoreLocator,
@@ -148,7 +225,9 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private drawBlock(): void {
-    const wasOpen = this.node.querySelector('details.mlnb-block')?.hasAttribute('open');
+    const previous = this.node.querySelector('details.mlnb-block');
+    const drawn = previous !== null;
+    const wasOpen = previous?.hasAttribute('open');
     const openCodes = new Set(
       [...this.node.querySelectorAll('details.mlnb-finding[open]')].map(
         d => (d as HTMLElement).dataset.key
@@ -163,7 +242,9 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     const shown = findings.filter(f => !this.store?.isSilenced(f.code));
     const notes = notesOf(this.payload);
     const block = el('details', 'mlnb-block');
-    if (wasOpen) {
+    // a measured impact is what the reader asked for (%mlcheck impact): shown open at first
+    const measured = findings.some(f => f.impact);
+    if (wasOpen || (!drawn && measured)) {
       block.open = true;
     }
     const summary = block.appendChild(el('summary', 'mlnb-summary'));
@@ -188,7 +269,7 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     summary.appendChild(el('span', 'mlnb-counts', text));
     findings.forEach((f, i) => {
       const key = `${i}:${f.code}`;
-      block.appendChild(this.findingBlock(f, key, openCodes.has(key)));
+      block.appendChild(this.findingBlock(f, key, openCodes.has(key) || (!drawn && !!f.impact)));
     });
     if (findings.length) {
       for (const n of notes) {
@@ -216,11 +297,19 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       return item;
     }
     head.appendChild(el('span', 'mlnb-message', f.message));
+    if (f.impact) {
+      head.appendChild(
+        el('span', `mlnb-verdict mlnb-verdict-${f.impact.verdict}`, `impact: ${f.impact.verdict}`)
+      );
+    }
     const body = item.appendChild(el('div', 'mlnb-body'));
     const loc = where(f);
     const sources = (f.sources ?? []).join(' + ');
     if (loc || sources) {
       body.appendChild(el('div', 'mlnb-muted', [loc, sources].filter(Boolean).join(' · ')));
+    }
+    if (f.impact) {
+      body.appendChild(impactBlock(f.impact));
     }
     if (f.evidence?.length) {
       body.appendChild(evidenceTable(f.evidence));

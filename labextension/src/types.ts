@@ -14,6 +14,7 @@ import {
   IEvidence,
   IFileEntry,
   IFinding,
+  IImpact,
   INote,
   IRelated,
   METADATA_KEY,
@@ -24,7 +25,7 @@ import {
 } from './generated';
 
 export { MIME_TYPE, METADATA_KEY, RULES };
-export type { Code, IDocument, IEvidence, IFileEntry, IFinding, INote, IRelated, Severity };
+export type { Code, IDocument, IEvidence, IFileEntry, IFinding, IImpact, INote, IRelated, Severity };
 
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
@@ -164,7 +165,10 @@ export function validateFinding(raw: unknown): IFinding | string {
     evidence: f.evidence.map(e => ({ ...e, data: cleanData(e.data) })),
     sources: [...f.sources],
     pitfalls: [...f.pitfalls],
-    subject: Array.isArray(f.subject) ? [...f.subject] : undefined
+    subject: Array.isArray(f.subject) ? [...f.subject] : undefined,
+    impact: f.impact
+      ? { ...f.impact, interval: Array.isArray(f.impact.interval) ? [...f.impact.interval] : null }
+      : undefined
   };
 }
 

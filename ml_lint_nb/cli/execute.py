@@ -6,6 +6,11 @@ findings come back as our MIME payload in each cell's outputs; they are
 mapped to cell positions and merged with the static findings of the same
 notebook into one ``"mode": "execute"`` result. The user's file is never
 written.
+
+With ``--impact``, once every cell has run, the runner types ``%mlcheck
+impact`` in the same kernel (outside the history): each leak finding
+attached to a model gets its ``impact`` (both scores and a verdict), and
+what could not be measured becomes a note.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from ml_lint_nb.protocol import FINDINGS_MIME_TYPE
 
 MIME_TYPE = FINDINGS_MIME_TYPE
 SETUP = "%load_ext ml_lint_nb"
+IMPACT = "%mlcheck impact"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class ExecuteOptions:
     kernel: str | None = None
     timeout: int = 600  # seconds per cell
     allow_errors: bool = False
+    impact: bool = False  # measure what each leak costs after the last cell
 
 
 class ExecuteUnavailable(Exception):
@@ -49,15 +56,16 @@ def execute_file(path: str, config: Config, display: str, options: ExecuteOption
     static = lint_file(path, config, display)
     if static.error is not None or static.skipped is not None:
         return replace_mode(static)
+    impacts: list[Finding] = []
     try:
-        live, notes, stopped = run_notebook(Path(path), options)
+        live, notes, stopped = run_notebook(Path(path), options, impacts)
     except ExecuteUnavailable as exc:
         result = replace_mode(static)
         result.error = str(exc)
         return result
     result = replace_mode(static)
     result.notes.extend(notes)
-    result.findings = merge(static.findings, live)
+    result.findings = with_impacts(merge(static.findings, live), impacts)
     if stopped and not options.allow_errors:
         result.error = stopped.message
     return result
@@ -95,10 +103,25 @@ def merge(static: list[Finding], live: list[Finding]) -> list[Finding]:
     return report_order(merge_findings([*static, *live]))
 
 
+def with_impacts(findings: list[Finding], measured: list[Finding]) -> list[Finding]:
+    """Each finding with the impact ``%mlcheck impact`` measured for it (same code and subject)."""
+    by_identity = {(f.code, f.subject): f.impact for f in measured if f.impact is not None}
+    return [
+        replace(f, impact=by_identity[(f.code, f.subject)])
+        if (f.code, f.subject) in by_identity
+        else f
+        for f in findings
+    ]
+
+
 def run_notebook(
-    path: Path, options: ExecuteOptions
+    path: Path, options: ExecuteOptions, impacts: list[Finding] | None = None
 ) -> tuple[list[Finding], list[Note], Stopped | None]:
-    """Execute every code cell; collect the live findings each output carries."""
+    """Execute every code cell; collect the live findings each output carries.
+
+    ``impacts`` receives the findings ``%mlcheck impact`` measured, when
+    ``options.impact`` asks for it and every cell ran.
+    """
     try:
         import nbformat
         from nbclient.exceptions import CellExecutionError, CellTimeoutError
@@ -160,6 +183,11 @@ def run_notebook(
                         f"cell {position} raised {error} under --execute; live checks stop there",
                     )
                     break
+            if options.impact and stopped is None:
+                measured, impact_notes = _measure_impact(client, options.timeout)
+                if impacts is not None:
+                    impacts.extend(measured)
+                notes.extend(impact_notes)
     except ExecuteUnavailable:
         raise
     except Exception as exc:  # no kernel, dead kernel, missing kernelspec
@@ -221,6 +249,37 @@ def _run_setup(client: Any) -> None:
         raise ExecuteUnavailable(
             "the kernel could not load ml_lint_nb (is it installed in that kernel's environment?)"
         )
+
+
+def _measure_impact(client: Any, timeout: int) -> tuple[list[Finding], list[Note]]:
+    """Type ``%mlcheck impact`` in the kernel: the findings it measured, and its other lines."""
+    from jupyter_core.utils import run_sync
+
+    measured: list[Finding] = []
+    notes: list[Note] = []
+
+    def collect(msg: dict[str, Any]) -> None:
+        kind = msg.get("msg_type")
+        content = msg.get("content", {})
+        if kind in ("display_data", "execute_result"):
+            payload = content.get("data", {}).get(MIME_TYPE)
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            for file in (payload or {}).get("files", []):
+                measured.extend(finding_from_json(d) for d in file.get("findings", []))
+                notes.extend(Note(f"impact: {n['message']}") for n in file.get("notes", []))
+        elif kind == "stream":
+            for line in str(content.get("text", "")).splitlines():
+                if line.startswith(("ml-lint-nb: ", "%mlcheck: ")):
+                    notes.append(Note("impact: " + line.split(": ", 1)[1]))
+
+    try:
+        run_sync(client.kc.execute_interactive)(
+            IMPACT, store_history=False, timeout=timeout, output_hook=collect
+        )
+    except Exception as exc:  # a kernel that dies or times out measuring: the findings stand
+        notes.append(Note(f"impact not measured: {_short(exc)}"))
+    return [f for f in measured if f.impact is not None], notes
 
 
 def _live_findings(

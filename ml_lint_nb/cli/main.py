@@ -205,6 +205,12 @@ def _add_check(sub: Any) -> None:
         action="store_true",
         help="a failing cell is a note, not an error (exit code unaffected)",
     )
+    run.add_argument(
+        "--impact",
+        action="store_true",
+        help="after the last cell, measure what each leak costs (%%mlcheck impact): both "
+        "scores and a verdict on the findings",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -641,9 +647,9 @@ def _modes(args: argparse.Namespace) -> str | None:
             )
         from ml_lint_nb.cli.execute import ExecuteOptions
 
-        _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors)
-    elif args.kernel or args.allow_errors:
-        return "--kernel and --allow-errors go with --execute"
+        _EXECUTE = ExecuteOptions(args.kernel, args.timeout, args.allow_errors, args.impact)
+    elif args.kernel or args.allow_errors or args.impact:
+        return "--kernel, --allow-errors and --impact go with --execute"
     if args.baseline and args.write_baseline:
         return "--baseline and --write-baseline: give one"
     if fixing:

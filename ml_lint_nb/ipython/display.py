@@ -30,8 +30,12 @@ def publish_findings(
     *,
     widgets: bool = False,
     on_silence: Callable[[str], None] | None = None,
+    title: str | None = None,
 ) -> None:
-    """Display the findings under the running cell (nothing when there is nothing to say)."""
+    """Display the findings under the running cell (nothing when there is nothing to say).
+
+    ``title`` names the output after ``ml-lint-nb`` (``impact on model``).
+    """
     from IPython.display import publish_display_data
 
     if not new and not still and not notes:
@@ -40,16 +44,23 @@ def publish_findings(
         view = widget_view(new, on_silence or (lambda _code: None))
         if view is not None:
             publish_display_data(data=view)
-    data, metadata = bundle(new, still, notes)
+    data, metadata = bundle(new, still, notes, title)
     publish_display_data(data=data, metadata=metadata)
 
 
-def bundle(new: list[Finding], still: list[Finding], notes: list[str]) -> tuple[dict, dict]:
+def bundle(
+    new: list[Finding], still: list[Finding], notes: list[str], title: str | None = None
+) -> tuple[dict, dict]:
     """The findings JSON, HTML and plain-text bundle (``(data, metadata)``)."""
     from ml_lint_nb.render.mimebundle import findings_bundle
 
     return findings_bundle(
-        new, notebook=None, still_present=still, notes=notes, tool_version=__version__
+        new,
+        notebook=None,
+        still_present=still,
+        notes=notes,
+        tool_version=__version__,
+        title=title,
     )
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 USAGE = (
     "usage: %mlcheck NAME [NAME ...] [--target COL | --y VAR] | %mlcheck MODEL [--X X --y y] | "
     "%mlcheck [on|off|status|debug] | %mlcheck ignore CODE | %mlcheck explain CODE | "
+    "%mlcheck impact [MODEL ...] [--metric NAME] | "
     "%mlcheck display html|widgets | %mlcheck config KEY=VALUE"
 )
 CONFIG_KEYS = {
@@ -28,8 +29,20 @@ CONFIG_KEYS = {
     "budget_ms": float,
     "seed": int,
     "lazy_check_seconds": float,
+    "impact_seconds": float,
+    "impact_material_gap": float,
 }
-SUBCOMMANDS = ("on", "off", "status", "ignore", "explain", "display", "config", "debug")
+SUBCOMMANDS = (
+    "on",
+    "off",
+    "status",
+    "ignore",
+    "explain",
+    "impact",
+    "display",
+    "config",
+    "debug",
+)
 
 
 class UsageError(Exception):
@@ -494,6 +507,29 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
         print(f"ml-lint-nb: {name}: no model findings.")
 
 
+def impact(session: LiveSession, rest: list[str]) -> None:
+    """``%mlcheck impact [MODEL ...]``: what each leak attached to the models costs.
+
+    Clones are refitted the honest way on copies of the data (never the
+    user's objects), within ``impact_seconds``; Ctrl-C cancels. Without a
+    name, every fitted model of the session with a leak finding.
+    """
+    from ml_lint_nb.impact.plan import Refusal
+    from ml_lint_nb.ipython.impact import OPTIONS
+    from ml_lint_nb.ipython.impact import impact as measure_impact
+
+    names, options = _options(rest, OPTIONS)
+    ns = session.shell.user_ns
+    for name in names:
+        obj = _defined(ns, name)
+        if _kind(obj) != "model":
+            raise UsageError(f"{name} is {_what(obj)}, not a model")
+    try:
+        measure_impact(session, names, options)
+    except Refusal as exc:
+        raise UsageError(str(exc)) from None
+
+
 def check_df(session: LiveSession, rest: list[str]) -> None:
     """``%mlcheck df NAME`` (the earlier spelling): the same as ``%mlcheck NAME``."""
     check_names(session, rest)
@@ -539,6 +575,7 @@ COMMANDS = {
     "explain": explain,
     "display": display_mode,
     "config": config,
+    "impact": impact,
     "df": check_df,
     "model": check_model,
 }

@@ -547,13 +547,14 @@ class LiveSession:
         *,
         record: bool = True,
         check: str | None = None,
+        title: str | None = None,
     ) -> None:
         """Show ``new`` in full under the running cell.
 
         Called by ``%mlcheck`` commands too: what they find is recorded as
         open (``record``), merged by identity, with the prompt number the user
         sees. ``still`` is kept for callers of the older signature and shown
-        as one line.
+        as one line. ``title`` names the output (``impact on model``).
         """
         if record:
             new = self.record(merge_findings(new), check)
@@ -567,6 +568,7 @@ class LiveSession:
             notes,
             widgets=self.display_mode == "widgets",
             on_silence=self.ignored.add,
+            title=title,
         )
 
     def _note(self, text: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ml_lint_nb.findings import Finding, RunResult, Severity
 from ml_lint_nb.render.json_format import ordered_files, ordered_findings
-from ml_lint_nb.render.text import printable
+from ml_lint_nb.render.text import impact_line, printable
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -45,6 +45,8 @@ def _finding_command(path: str | None, finding: Finding) -> str:
     message = finding.message
     if loc.cell is not None:
         message = f"cell {loc.cell}: {message}"
+    if finding.impact is not None:
+        message += f"\nImpact: {impact_line(finding.impact)}"
     if finding.fix:
         message += f"\nFix: {finding.fix}"
     return _command(_COMMAND[finding.severity], props, message)

@@ -48,9 +48,17 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from ml_lint_nb.findings import Evidence, Finding, Location, Severity, report_order
+from ml_lint_nb.findings import (
+    Evidence,
+    Finding,
+    Impact,
+    Location,
+    Severity,
+    report_order,
+    score_text,
+)
 from ml_lint_nb.render.json_format import json_safe
-from ml_lint_nb.render.text import plural
+from ml_lint_nb.render.text import difference_text, plural, rows_text
 
 # (foreground, background): white on dark red/blue, near-black on amber; all >= 4.5:1.
 _BADGE_COLORS = {
@@ -82,6 +90,13 @@ _TEXT_CELL_STYLE = _CELL_STYLE.replace("overflow-wrap:break-word", "overflow-wra
 _MUTED_STYLE = "opacity:0.75"
 _NOTE_STYLE = "opacity:0.7;font-size:0.85em"
 _LINK_STYLE = "color:inherit;text-decoration:underline"
+# impact: the verdict's badge (foreground, background), all >= 4.5:1, and the two scores
+_VERDICT_COLORS = {
+    "material": ("#ffffff", "#b91c1c"),
+    "small": ("#ffffff", "#4b5563"),
+    "none": ("#ffffff", "#166534"),
+}
+_SCORE_STYLE = _KEY_CELL_STYLE + ";font-size:1.25em;font-weight:bold"
 
 
 def _badge(severity: Severity) -> str:
@@ -91,6 +106,43 @@ def _badge(severity: Severity) -> str:
         "font-size:0.85em;font-weight:bold;text-transform:uppercase"
     )
     return f'<span style="{style}">{escape(severity.value)}</span>'
+
+
+def _verdict_badge(verdict: str, prefix: str = "") -> str:
+    fg, bg = _VERDICT_COLORS.get(verdict, _VERDICT_COLORS["small"])
+    style = (
+        f"color:{fg};background:{bg};border-radius:3px;padding:0 5px;"
+        "font-size:0.85em;font-weight:bold"
+    )
+    return f'<span style="{style}">{escape(prefix + verdict)}</span>'
+
+
+def impact_block(impact: Impact) -> str:
+    """The two scores side by side with the verdict, then the difference, its noise and the method.
+
+    A table, since a table is what survives every front end's sanitizer:
+    the leaky score under what it is (``with 'retention_call'``), the honest
+    one under its label (``without``), the verdict beside them.
+    """
+    head = "".join(
+        f'<th style="{_KEY_CELL_STYLE}">{escape(text)}</th>'
+        for text in (impact.leaky_label, impact.honest_label, "verdict")
+    )
+    cells = (
+        f'<td style="{_SCORE_STYLE}">{escape(score_text(impact.leaky))}</td>'
+        f'<td style="{_SCORE_STYLE}">{escape(score_text(impact.honest))}</td>'
+        f'<td style="{_CELL_STYLE}">{_verdict_badge(impact.verdict)}</td>'
+    )
+    detail = [difference_text(impact), rows_text(impact)]
+    if impact.note:
+        detail.insert(0, impact.note)
+    return (
+        f'<div style="margin:6px 0 2px 0"><b>Impact</b>: {escape(impact.metric)}</div>'
+        f'<table class="ml-lint-nb-impact" style="{_TABLE_STYLE}">'
+        f'<tr style="{_ROW_STYLE}">{head}</tr><tr style="{_ROW_STYLE}">{cells}</tr></table>'
+        f'<div style="{_MUTED_STYLE}">{escape("; ".join(detail))}</div>'
+        f'<div style="{_MUTED_STYLE}">{escape(impact.method)}</div>'
+    )
 
 
 def count_summary(findings: Sequence[Finding]) -> str:
@@ -232,6 +284,8 @@ def _finding_body(finding: Finding, docs_base: str) -> str:
             f'<div style="{_MUTED_STYLE}">see {escape(_where(rel.location))} '
             f"({escape(rel.role)})</div>"
         )
+    if finding.impact is not None:
+        body.append(impact_block(finding.impact))
     if finding.evidence:
         body.append(_evidence_table(finding.evidence))
     if finding.fix:
@@ -252,13 +306,18 @@ def _finding_body(finding: Finding, docs_base: str) -> str:
 
 
 def _finding_block(finding: Finding, docs_base: str) -> str:
+    """One finding, collapsed to its summary line; open when it carries a measured impact."""
     summary = (
         f"{_badge(finding.severity)} <code>{escape(finding.code)}</code> "
         f"{escape(finding.name)} — {escape(finding.message)}"
     )
+    opened = ""
+    if finding.impact is not None:
+        summary += " " + _verdict_badge(finding.impact.verdict, "impact: ")
+        opened = " open"
     return (
-        f'<details style="{_INNER_STYLE}"><summary style="{_SUMMARY_STYLE}">{summary}</summary>'
-        f'<div style="{_BODY_STYLE}">{_finding_body(finding, docs_base)}</div></details>'
+        f'<details style="{_INNER_STYLE}"{opened}><summary style="{_SUMMARY_STYLE}">{summary}'
+        f'</summary><div style="{_BODY_STYLE}">{_finding_body(finding, docs_base)}</div></details>'
     )
 
 
@@ -311,4 +370,8 @@ def render_html(
     head = f'<summary style="{_SUMMARY_STYLE}"><b>{label}</b>: {count_summary(ordered)}</summary>'
     blocks = "".join(_finding_block(f, docs_base) for f in ordered)
     tail = _trailer(still_present, notes)
-    return f'<details class="ml-lint-nb" style="{_OUTER_STYLE}">{head}{blocks}{tail}</details>'
+    # measured on request (%mlcheck impact): the scores are what the reader asked to see
+    opened = " open" if any(f.impact is not None for f in ordered) else ""
+    return (
+        f'<details class="ml-lint-nb" style="{_OUTER_STYLE}"{opened}>{head}{blocks}{tail}</details>'
+    )

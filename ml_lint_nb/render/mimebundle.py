@@ -26,7 +26,7 @@ from ml_lint_nb.findings import FileResult, Finding, Note, RunResult, report_ord
 from ml_lint_nb.protocol import FINDINGS_MIME_TYPE, METADATA_KEY
 from ml_lint_nb.render.html import count_summary, render_html, still_present_text
 from ml_lint_nb.render.json_format import findings_document
-from ml_lint_nb.render.text import one_line
+from ml_lint_nb.render.text import impact_line, one_line
 
 MIME_TYPE = FINDINGS_MIME_TYPE
 METADATA_VERSION = 1
@@ -75,11 +75,14 @@ def _note_text(note: str | Note) -> str:
     return note.message if isinstance(note, Note) else str(note)
 
 
-def summary_line(findings: Sequence[Finding], still_present: Sequence[Finding] = ()) -> str:
+def summary_line(
+    findings: Sequence[Finding], still_present: Sequence[Finding] = (), title: str | None = None
+) -> str:
     """The collapsed line: ``ml-lint-nb: 1 error, 2 warnings`` or ``ml-lint-nb: ML203 still present (cell 4)``."""
+    label = SUMMARY_LABEL if title is None else f"{SUMMARY_LABEL} — {one_line(title)}"
     if not findings and still_present:
-        return f"{SUMMARY_LABEL}: {still_present_text(still_present)}"
-    return f"{SUMMARY_LABEL}: {count_summary(findings)}"
+        return f"{label}: {still_present_text(still_present)}"
+    return f"{label}: {count_summary(findings)}"
 
 
 def render_plain(
@@ -87,17 +90,21 @@ def render_plain(
     *,
     still_present: Sequence[Finding] = (),
     notes: Sequence[str | Note] = (),
+    title: str | None = None,
 ) -> str:
     """Short text for terminal IPython: summary, ``CODE [severity] message``, indented fix.
 
     Each finding stays on one line (messages are folded) so the output is as
-    greppable as the CLI's; the evidence table is left to the rich views.
+    greppable as the CLI's; the evidence table is left to the rich views. A
+    measured impact follows its finding: both scores and the verdict.
     """
     ordered = report_order(findings)
     only_notes = not ordered and not still_present and bool(notes)
-    lines = [SUMMARY_LABEL if only_notes else summary_line(ordered, still_present)]
+    lines = [SUMMARY_LABEL if only_notes else summary_line(ordered, still_present, title)]
     for f in ordered:
         lines.append(f"{f.code} [{f.severity.value}] {one_line(f.message)}")
+        if f.impact is not None:
+            lines.append(f"    impact: {one_line(impact_line(f.impact))}")
         if f.fix:
             lines.append(f"    fix: {one_line(f.fix)}")
     if ordered and still_present:
@@ -113,6 +120,7 @@ def findings_bundle(
     still_present: Sequence[Finding] = (),
     notes: Sequence[str | Note] = (),
     tool_version: str,
+    title: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(data, metadata)`` for ``publish_display_data`` / ``display(data, raw=True, metadata=...)``.
 
@@ -129,7 +137,9 @@ def findings_bundle(
             notes=notes,
             tool_version=tool_version,
         ),
-        "text/html": render_html(findings, still_present=still_present, notes=note_texts),
-        "text/plain": render_plain(findings, still_present=still_present, notes=notes),
+        "text/html": render_html(
+            findings, still_present=still_present, notes=note_texts, title=title
+        ),
+        "text/plain": render_plain(findings, still_present=still_present, notes=notes, title=title),
     }
     return data, output_metadata()

@@ -180,6 +180,8 @@ def _result(
         "pitfalls": list(finding.pitfalls),
         "evidence": [json_safe(e.to_json()) for e in finding.evidence],
     }
+    if finding.impact is not None:  # measured on request (check --execute --impact)
+        result["properties"]["impact"] = json_safe(finding.impact.to_json())
     return result
 
 

@@ -28,3 +28,7 @@ class LiveLimits:
     lazy_check_seconds: float = 60.0
     # and at most this many sampled rows a side come to the driver (chance estimate of ML201)
     lazy_sample_rows: int = 2_000
+    # %mlcheck impact (never the hook): the time its refits may take, and the least inflation of
+    # a score that is material (score points on 0-to-1 metrics, a share of the honest error else)
+    impact_seconds: float = 60.0
+    impact_material_gap: float = 0.01
