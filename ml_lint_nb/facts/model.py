@@ -168,12 +168,17 @@ class EstimatorInfo:
             # a stateless last stage (Spark's VectorAssembler, IndexToString) fits nothing
             doing = [s for s in self.steps if "stateless" not in s.kinds]
             return (doing or list(self.steps))[-1].final
-        if "search" in self.kinds and self.steps:
-            return self.steps[0].final
+        if self.kinds & {"search", "wrapper"} and self.steps:
+            return self.steps[0].final  # a search or wrapper predicts with what it wraps
         return self
 
     def config_key(self) -> tuple[Any, ...]:
-        return (self.qualname, tuple(sorted((k, repr(v)) for k, v in self.params.items())))
+        """What makes two constructions one configuration: class, parameters, and the same of
+        every step or wrapped estimator (two Pipelines differ by what they hold)."""
+        own = (self.qualname, tuple(sorted((k, repr(v)) for k, v in self.params.items())))
+        if not self.steps:
+            return own
+        return (*own, tuple(s.config_key() for s in self.steps))
 
 
 @dataclass(frozen=True)
@@ -309,7 +314,7 @@ class SelectionFact(Fact):
 
     ``how`` is ``early stopping`` / ``best checkpoint`` (the fit itself keeps the
     iteration that scores best on ``data``) or ``max`` / ``argmax`` / ``sort`` /
-    ``keeps the best`` / ``best_ variable`` (code that picks among computed
+    ``keeps the best`` / ``kept in best_k`` (code that picks among computed
     scores). ``evaluations`` are the evaluations picked among (empty for early
     stopping).
     """

@@ -514,7 +514,9 @@ def iter_element(it: V) -> V:
         return it
     d = data_of(it)
     if d is not None:
-        return d.derive()
+        # each row, or each value of an array (``for C in np.logspace(-3, 3, 7)``): several
+        # values, how many unknown, so a model built from one is tuned over it
+        return MultiV([d.derive()], d.n_rows)
     return UNKNOWN
 
 

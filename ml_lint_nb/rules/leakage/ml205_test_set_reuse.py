@@ -45,9 +45,31 @@ def named_validation(ref: DataRef | None) -> bool:
 
 def shown_class(info: EstimatorInfo) -> str:
     """The model's class; a pipeline over several alternative models keeps its own name."""
-    if info.configs > 1 and info.final is not info:
+    if info.configs > 1 and info.final is not info and info.final.configs <= 1:
         return info.cls
     return info.final.cls
+
+
+def _loop_variants(evs: list[EvaluationFact], chosen: set[int]) -> set[int]:
+    """Evaluations in a loop, picked among by a choice, whose loop shows one configuration.
+
+    ``for cols in feature_sets: ... scores.append(model.score(X_test[cols]))`` then
+    ``max(scores)`` picks among variants the model's parameters do not show; a loop
+    over several models shows each of them already.
+    """
+    by_place: dict[tuple, set[tuple]] = {}
+    for ev in evs:
+        if ev.in_loop and id(ev) in chosen and ev.estimator is not None:
+            place = (ev.location.cell, ev.location.execution_count, ev.location.line)
+            by_place.setdefault(place, set()).add(config_of(ev.estimator))
+    return {
+        id(ev)
+        for ev in evs
+        if ev.in_loop
+        and id(ev) in chosen
+        and len(by_place.get((ev.location.cell, ev.location.execution_count, ev.location.line), ()))
+        == 1
+    }
 
 
 class TestSetReuse(Rule):
@@ -118,9 +140,13 @@ class TestSetReuse(Rule):
                 continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))
+        chosen = {id(e) for s in selections for e in s.evaluations}
         for evs in groups.values():
             configs: dict[tuple, int] = {}
             trigger = None
+            # a loop whose one model varies in what the code does not show as a parameter
+            # (a feature subset, a seed, data): its variants count when a choice is made
+            variants = _loop_variants(evs, chosen)
             for ev in evs:
                 info = ev.estimator
                 if "search" in info.kinds:  # the search chose by CV; its model counts once
@@ -129,6 +155,8 @@ class TestSetReuse(Rule):
                     # a model of several configurations scored outside any loop is the one
                     # kept (``best = rf`` in a loop over validation scores): one on the test set
                     n = max(info.configs, 1) if ev.in_loop else 1
+                    if id(ev) in variants:
+                        n = max(n, 2)
                     key = config_of(info) if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n

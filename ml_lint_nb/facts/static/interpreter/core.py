@@ -732,6 +732,9 @@ class Interpreter:
                 rows = rows.union(d.rows)
             out = datas[0].derive(rows=rows, column=None, applied=applied_of(datas))
             return statistics.apply_stat(self, out, st, node) if stats else out
+        scores = selection.scores_of(SeqV(values)) if self.scored else []
+        if scores:  # pd.Series([m.score(X_test, y_test) for m in models]): still the scores
+            return ScoreV(scores)
         return DataV(RowSet.root(self.root_id(node)))
 
     def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:

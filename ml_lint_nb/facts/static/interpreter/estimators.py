@@ -37,13 +37,9 @@ from ml_lint_nb.facts.static.values import (
 )
 
 INFINITIES = ("numpy.inf", "math.inf", "numpy.Inf", "numpy.infty")
-# wrappers that take one estimator and are built around it (their steps are that estimator)
-WRAPPERS = (
-    "CalibratedClassifierCV",
-    "BaggingClassifier",
-    "AdaBoostClassifier",
-    "OneVsRestClassifier",
-)
+# the keywords that give a meta-estimator the estimator it wraps (``regressor=`` of a
+# TransformedTargetRegressor; its ``transformer=`` rescales the target, not the features)
+WRAPPED_ARGS = ("estimator", "base_estimator", "regressor", "classifier")
 
 
 def params_of(interp: Interp, kwargs: dict[str, V], node: ast.Call) -> tuple[dict[str, Any], int]:
@@ -133,10 +129,10 @@ def construct(
             )
         )
         configs = max(configs, grid_size(grid))
-    elif "calibrated" in kinds or short in WRAPPERS:
-        est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
-        if isinstance(est, EstV):
-            steps = (est.info,)
+    elif kinds & {"wrapper", "ensemble", "selector"}:
+        members, n = wrapped(args, kwargs, "ensemble" in kinds)
+        steps = tuple(m.info for m in members)
+        configs *= n
     info = EstimatorInfo(
         est_id=interp.new_id("E"),
         cls=short,
@@ -154,6 +150,35 @@ def construct(
     if not kinds & {"evaluator", "builder"}:  # a metric, a parameter grid: no fits
         interp.record("estimator", node, estimator=info, holder=ev)
     return ev
+
+
+def wrapped(args: list[V], kwargs: dict[str, V], ensemble: bool) -> tuple[list[EstV], int]:
+    """The estimators a meta-estimator is built around, and how many configurations they span.
+
+    A wrapper (``CalibratedClassifierCV(svc)``, ``OneVsRestClassifier(...)``,
+    ``SelectFromModel(lasso)``, ``TransformedTargetRegressor(regressor=...)``)
+    wraps its first argument or its ``estimator=``; an ensemble
+    (``VotingClassifier(estimators=[("svc", svc), ...])``, stacking, bagging)
+    its members. A loop variable over models is one wrapper per model.
+    """
+    given: list[V] = list(args[:1])
+    given += [kwargs[k] for k in WRAPPED_ARGS if k in kwargs]
+    if ensemble and "estimators" in kwargs:
+        given.append(kwargs["estimators"])
+    members: list[EstV] = []
+    configs = 1
+    for v in given:
+        items = v.items if isinstance(v, SeqV) and ensemble else [v]
+        for item in items:
+            if isinstance(item, SeqV) and item.kind == "tuple" and item.items:
+                item = item.items[-1]  # ("svc", SVC())
+            if isinstance(item, MultiV):
+                configs *= item.n
+            est = first(item)
+            if isinstance(est, EstV):
+                members.append(est)
+                configs *= max(est.info.configs, 1)
+    return members, configs
 
 
 def subject(info: EstimatorInfo, X: DataV | None) -> tuple[str, ...]:

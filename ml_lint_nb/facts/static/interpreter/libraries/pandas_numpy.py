@@ -14,6 +14,7 @@ standard library's ``random`` module too where the names coincide.
 from __future__ import annotations
 
 import ast
+import math
 
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
@@ -387,6 +388,30 @@ def reader(interp: Interp, call: Call) -> V:
             if isinstance(item, LitV) and isinstance(item.value, str):
                 interp.time_columns.add(item.value)
     return DataV(RowSet.root(interp.root_id(call.node)))
+
+
+@function("numpy", ("arange", "linspace", "logspace", "geomspace"))
+def grid_of_values(interp: Interp, call: Call) -> V:
+    """``np.logspace(-3, 3, 7)``: fresh values, as many as the literal arguments say.
+
+    A loop over them (``for C in np.logspace(...)``) then knows how many
+    values a hyper-parameter takes.
+    """
+    lits = [a.value for a in call.args if isinstance(a, LitV)]
+    if len(lits) != len(call.args) or not all(isinstance(v, int | float) for v in lits):
+        return NEXT
+    n: int | None = None
+    if call.name == "arange" and lits:
+        start, stop, step = (
+            (0, lits[0], 1) if len(lits) == 1 else (*lits[:2], lits[2] if len(lits) > 2 else 1)
+        )
+        n = max(0, math.ceil((stop - start) / step)) if step else None
+    elif call.name != "arange":
+        num = call.kwargs.get("num")
+        n = lits[2] if len(lits) > 2 else (num.value if isinstance(num, LitV) else 50)
+    if not isinstance(n, int) or isinstance(n, bool):
+        return NEXT
+    return DataV(RowSet.root(interp.root_id(call.node)), n_rows=n)
 
 
 @function(PANDAS_NUMPY, ELEMENTWISE)

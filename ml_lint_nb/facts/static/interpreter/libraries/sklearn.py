@@ -314,6 +314,7 @@ def composite(interp: Interp, call: Call) -> V:
         for alt in alts:
             if isinstance(alt, EstV):
                 steps.append(alt.info)
+                configs *= max(alt.info.configs, 1)  # a step tuned over a loop variable
             elif not (isinstance(alt, LitV) and alt.value in ("passthrough", "drop", None)):
                 unresolved = True
     kinds = catalog.kinds_of(short)
@@ -576,6 +577,17 @@ def set_params(interp: Interp, call: Call) -> V:
         est.info, params={**est.info.params, **params}, configs=est.info.configs * configs
     )
     return est
+
+
+@method(ESTIMATOR, ANY)
+def configured(interp: Interp, call: Call) -> V:
+    """``set_output(transform="pandas")``, ``set_fit_request(...)``: the estimator itself.
+
+    scikit-learn's ``set_*`` methods configure the estimator and return it,
+    so ``StandardScaler().set_output(transform="pandas").fit_transform(X)``
+    is the scaler's fit_transform.
+    """
+    return call.recv if call.name.startswith("set_") else NEXT
 
 
 @method(ESTIMATOR, ("split", "get_n_splits"))
