@@ -112,6 +112,9 @@ class DataRef:
     dataset: str | None = None  # e.g. "load_wine", "make_classification", "read_csv"
     origin: str | None = None  # the named value an unnamed expression derives from
     applied: frozenset[str] = frozenset()  # est_ids of the fitted transformers it came out of
+    # the rows come from a name the notebook never assigns: what the code shows of where
+    # ("X comes from outside this notebook (%run prepare.py in cell 2); its size is unknown")
+    outside: str | None = None
 
     @property
     def label(self) -> str:

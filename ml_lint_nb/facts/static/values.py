@@ -271,6 +271,18 @@ class IndexV(V):
 
 
 @dataclass(eq=False)
+class FreeV(V):
+    """A name the notebook never assigns (a ``%run``, an earlier notebook, a star import).
+
+    Used as data it is data of unknown size (``data``); asked to fit or
+    predict it is an unknown model (see :mod:`.interpreter.outside`).
+    """
+
+    name: str
+    data: DataV
+
+
+@dataclass(eq=False)
 class MaskV(V):
     """A boolean mask over a frame's column (``df.date < cutoff``)."""
 
@@ -416,7 +428,7 @@ def data_of(v: V) -> DataV | None:
     v = first(v)
     if isinstance(v, DataV):
         return v
-    if isinstance(v, IndexerV | IndexV):
+    if isinstance(v, IndexerV | IndexV | FreeV):
         return v.data
     if isinstance(v, StatV):
         return None

@@ -10,7 +10,7 @@ from ml_lint_nb.facts.model import DataRef, EstimatorInfo
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Finding, Location, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, observed
+from ml_lint_nb.rules.common import data_label, est_label, observed, outside_note
 from ml_lint_nb.rules.design.fits import fits_of
 
 
@@ -154,7 +154,8 @@ class UnscaledFeatures(Rule):
         if X.scale_ratio is None:
             finding = self.finding(
                 f"{label} is fitted on {data_label(X)} with no scaler before it; it is "
-                "scale-sensitive, and the code does not show whether the features share a scale.",
+                "scale-sensitive, and the code does not show whether the features share a scale."
+                + outside_note(X),
                 loc,
                 subject=(final.cls, data_label(X)),
                 severity=Severity.INFO,

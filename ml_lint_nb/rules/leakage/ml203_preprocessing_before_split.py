@@ -16,7 +16,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths, is_preprocessor, label_driven
 
 
@@ -244,7 +244,8 @@ class PreprocessingBeforeSplit(Rule):
             *rows_seen_evidence(store, info, split),
         ]
         return self.finding(
-            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}",
+            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}"
+            f"{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,
             related=related(split, "split") + [Related(loc, "also") for loc in fit.also],
@@ -270,7 +271,7 @@ class PreprocessingBeforeSplit(Rule):
         )
         return self.finding(
             f"{text}: each fold's held-out rows already shaped {learns}, so the cross-validated "
-            "score is optimistic.",
+            f"score is optimistic.{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,
             related=related(cv, "cross-validation") + [Related(loc, "also") for loc in fit.also],

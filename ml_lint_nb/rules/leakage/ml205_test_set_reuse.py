@@ -9,7 +9,7 @@ from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, Selec
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
 
@@ -197,7 +197,7 @@ class TestSetReuse(Rule):
                 severity = Severity.INFO
                 extra = []
             yield self.finding(
-                message,
+                message + outside_note(data),
                 trigger.location,
                 subject=(data_label(data),),
                 related=extra

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.static.interpreter.records import (
     Display,
+    OutsideState,
     Proto,
     SplitState,
     SplitToken,
@@ -42,6 +43,7 @@ class Interp(Protocol):
     cur_stmt: ast.stmt | None  # the notebook statement being read
     split_state: SplitState
     stat_state: StatState
+    outside: OutsideState  # names from outside the notebook, and what may bring them
 
     def loc(self, node: ast.AST) -> Location:
         """Where ``node`` is in the notebook (the outermost call site when inlining)."""

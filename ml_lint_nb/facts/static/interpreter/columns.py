@@ -15,6 +15,7 @@ import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.values import (
     DataV,
+    FreeV,
     V,
     data_of,
     first,
@@ -35,6 +36,13 @@ def assign_column(interp: Interp, target: ast.expr, value: V, node: ast.AST) -> 
     if name is None:
         return
     frame = interp.env.get(name)
+    if frame is None:  # df["age"] = ... on a df from outside the notebook
+        base = target
+        while isinstance(base, ast.Subscript | ast.Attribute):
+            base = base.value
+        frame = interp.ev(base)
+    if isinstance(frame, FreeV):
+        frame = frame.data
     if not isinstance(frame, DataV) or frame.pred_est is not None:
         return
     st = stat_of(value) if not isinstance(first(value), DataV) else None

@@ -31,6 +31,7 @@ from typing import Any
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
 import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
+import ml_lint_nb.facts.static.interpreter.outside as outside
 import ml_lint_nb.facts.static.interpreter.registry as registry
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
@@ -40,6 +41,7 @@ from ml_lint_nb.facts.model import RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.interpreter.records import (
     Display,
+    OutsideState,
     Proto,
     SplitState,
     SplitToken,
@@ -51,6 +53,7 @@ from ml_lint_nb.facts.static.values import (
     DataV,
     EstV,
     FoldIndexV,
+    FreeV,
     FuncV,
     GroupByV,
     IndexerV,
@@ -118,6 +121,7 @@ class Interpreter:
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
         self.stat_state = StatState()  # see statistics.py
+        self.outside = OutsideState()  # see outside.py
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
         self.deadline: Deadline | None = None  # checked at each statement
@@ -131,8 +135,12 @@ class Interpreter:
         *,
         cell_key: str | None = None,
         execution_count: int | None = None,
+        raw: str | None = None,
     ) -> list[Display]:
-        """Interpret one cell. ``cell_key`` names the cell across re-runs (live mode)."""
+        """Interpret one cell. ``cell_key`` names the cell across re-runs (live mode);
+        ``raw`` is its source before IPython syntax was neutralised (``%run`` lines)."""
+        if raw is not None:
+            outside.note_cell_source(self, raw, cell_index)
         self.cell_index = cell_index
         self.cell_id = cell_id
         self.cell_key = cell_key if cell_key is not None else str(cell_index)
@@ -231,6 +239,7 @@ class Interpreter:
         for alias in node.names:
             if alias.name == "*":
                 self.define("*", node)  # may bring any name (ML502 stays silent on them)
+                outside.note_star_import(self, mod, node)
                 continue
             self.env[alias.asname or alias.name] = RefV(
                 f"{mod}.{alias.name}" if mod else alias.name
@@ -432,7 +441,12 @@ class Interpreter:
                 self.env[node.id] = found  # defined before the session began watching
                 return found
         predefined = registry.PREDEFINED.get(node.id)  # spark in Databricks
-        return RefV(predefined) if predefined is not None else UNKNOWN
+        if predefined is not None:
+            return RefV(predefined)
+        if self.resolve_free is None:  # static: a name from outside the notebook
+            qual = outside.library_name(self, node.id)
+            return RefV(qual) if qual is not None else outside.free_name(self, node.id)
+        return UNKNOWN
 
     def e_Attribute(self, node: ast.Attribute) -> V:
         """``base.attr``."""
@@ -451,6 +465,8 @@ class Interpreter:
             return RefV(f"{base.qualname}.{attr}")
         if isinstance(base, StatV):
             return base  # df.mean().values, .iloc, .loc: still the statistic
+        if isinstance(base, FreeV):
+            base = base.data
         if isinstance(base, EstV):
             kind = registry.ESTIMATOR
         elif isinstance(base, DataV):
@@ -478,6 +494,8 @@ class Interpreter:
         """An item of a sequence; columns or rows of data (rows maybe one side of a split)."""
         if isinstance(base, MultiV):
             return MultiV([self.subscript(a, index, node) for a in base.alts], base.count)
+        if isinstance(base, FreeV):
+            base = base.data
         if isinstance(base, SeqV):
             idx = self.ev(index)
             if isinstance(idx, LitV):
@@ -803,6 +821,8 @@ class Interpreter:
             return MultiV(results, recv.count)
         if isinstance(recv, RefV):
             return self.call_ref(f"{recv.qualname}.{meth}", args, kwargs, node)
+        if isinstance(recv, FreeV):  # data from outside, unless asked what a model is asked
+            recv = UNKNOWN if meth in outside.ESTIMATOR_METHODS else recv.data
         if isinstance(recv, DataV):
             kinds: tuple[str, ...] = (registry.DATA,)
         elif isinstance(recv, EstV):
@@ -840,6 +860,9 @@ class Interpreter:
         splits.confirm_masks(self)
         splits.orient_splits(self)
         statistics.emit_group_fits(self)
+        if self.outside.free:
+            defined = {n: c for c, _, defs, _ in self.cell_names for n in defs}
+            outside.settle(self, defined)
 
 
 def _as_load(target: ast.expr) -> ast.expr:

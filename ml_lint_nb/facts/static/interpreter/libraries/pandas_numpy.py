@@ -345,8 +345,24 @@ def stacked(interp: Interp, call: Call) -> V:
 
 @function(PANDAS_NUMPY, ("hstack", "column_stack"))
 def side_by_side(interp: Interp, call: Call) -> V:
-    """``np.hstack([X, extra])``: the same rows, more columns."""
-    return interp.generic_call(call.args, {}, call.node)
+    """``np.hstack([X, extra])``: the same rows, more columns.
+
+    Every part has the first part's rows (hstack requires as many), so the
+    rows are the first part's; the fitted state of every part reaches the
+    result. Columns added beside data whose scales are known keep them
+    known: the spread of scales can only grow.
+    """
+    parts = call.args[0] if len(call.args) == 1 else SeqV(list(call.args), "tuple")
+    items = parts.items if isinstance(parts, SeqV) else [parts]
+    datas = [d for d in (data_of(i) for i in items) if d is not None]
+    if not datas:
+        return interp.generic_call(call.args, {}, call.node)
+    applied = datas[0].applied
+    for d in datas[1:]:
+        applied = applied | d.applied
+    return datas[0].derive(
+        column=None, n_features=0, applied=applied, scaled=all(d.scaled for d in datas)
+    )
 
 
 @function(PANDAS_NUMPY, "get_dummies")
