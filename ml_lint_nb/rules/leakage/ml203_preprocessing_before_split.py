@@ -264,8 +264,10 @@ class PreprocessingBeforeSplit(Rule):
         assert fit.X is not None
         learns = "what it selects" if "selector" in info.kinds else "what it learns"
         severity = None if label_driven(fit) else Severity.WARNING
+        pseudo = "pseudo" in info.kinds and "resampler" not in info.kinds
+        verb = "computes its statistic on" if pseudo else f"is fitted ({fit.method}) on"
         text = (
-            f"{est_label(info)} is fitted ({fit.method}) on {data_label(fit.X)} "
+            f"{est_label(info)} {verb} {data_label(fit.X)} "
             f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
             f"cross-validates its output on the same rows"
         )

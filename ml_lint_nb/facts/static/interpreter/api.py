@@ -73,6 +73,10 @@ class Interp(Protocol):
         """What an unknown call gives: data derived from its data arguments, or fresh rows."""
         ...
 
+    def arith(self, left: V, right: V, op: ast.operator, node: ast.AST) -> V:
+        """``left op right`` on values, as the ``+ - * /`` operators read them."""
+        ...
+
     def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
         """Call a library function by its qualified name (through the handler tables)."""
         ...

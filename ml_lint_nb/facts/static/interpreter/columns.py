@@ -16,6 +16,9 @@ from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.values import (
     DataV,
     FreeV,
+    LitV,
+    MultiV,
+    SeqV,
     V,
     data_of,
     first,
@@ -57,9 +60,15 @@ def assign_column(interp: Interp, target: ast.expr, value: V, node: ast.AST) -> 
     d = data_of(value)
     if d is not None and d.scaled and isinstance(target, ast.Subscript):
         # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
-        names = [col] if col is not None else strings(interp.ev(target.slice))
+        idx = interp.ev(target.slice) if col is None else LitV(col)
+        if isinstance(idx, SeqV) and idx.kind == "tuple" and idx.items:
+            idx = idx.items[-1]  # X[:, i]
+        alts = idx.alts if isinstance(idx, MultiV) else [idx]
+        names = [n for a in alts for n in strings(a)]
         if names:
             new.scaled_cols = frame.scaled_cols | frozenset(names)
+        elif isinstance(idx, MultiV):  # for i in range(X.shape[1]): X[:, i] = ...: every column
+            new.scaled = True
     interp.env[name] = new
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
-import operator
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
 import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
@@ -536,9 +536,12 @@ class Interpreter:
             idx = self.ev(index)
             col = idx.value if isinstance(idx, LitV) and isinstance(idx.value, str) else None
             return GroupByV(base.data, base.keys, col)
-        self.ev(index)
-        if isinstance(base, StatV):
-            return base  # df.mode()[0], df.quantile([.01, .99])[0.99]
+        idx = self.ev(index)
+        if isinstance(base, StatV):  # df.mode()[0], df.quantile([.01, .99])[0.99]
+            named = idx.value if isinstance(idx, LitV) else None
+            if isinstance(named, str) and named in base.stat.split("/") and named != base.stat:
+                return StatV(base.data, named)  # df.describe().loc["mean"]: the mean
+            return base
         return UNKNOWN
 
     def e_Compare(self, node: ast.Compare) -> V:
@@ -576,40 +579,11 @@ class Interpreter:
 
     def e_BinOp(self, node: ast.BinOp) -> V:
         """Arithmetic: on literals, scores, lists of steps, statistics (a fit) or data (rows)."""
-        left, right = self.ev(node.left), self.ev(node.right)
-        if isinstance(left, LitV) and isinstance(right, LitV):
-            try:
-                return LitV(_binop(node.op, left.value, right.value))
-            except Exception:
-                return UNKNOWN
-        if isinstance(left, ScoreV) or isinstance(right, ScoreV):
-            return ScoreV(selection.scores_of(left) + selection.scores_of(right))
-        if (
-            isinstance(node.op, ast.Add)
-            and isinstance(left, SeqV)
-            and isinstance(right, SeqV)
-            and left.kind in ("list", "tuple")
-            and right.kind == left.kind
-            and left.split is None
-            and right.split is None
-        ):  # stages = indexers + [encoder, assembler]: one list of steps
-            return SeqV([*left.items, *right.items], left.kind, comp=left.comp or right.comp)
-        if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
-            return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
+        return self.arith(self.ev(node.left), self.ev(node.right), node.op, node)
 
-        if isinstance(left, MaskV) or isinstance(right, MaskV):
-            return left if isinstance(left, MaskV) else right
-        sl, sr = first(left), first(right)
-        if isinstance(sl, StatV) or isinstance(sr, StatV):
-            return statistics.stat_binop(self, left, right, node)
-        dl, dr = data_of(left), data_of(right)
-        if dl is not None and dr is not None and (dl.rows != dr.rows or dl.applied != dr.applied):
-            return dl.derive(rows=dl.rows.union(dr.rows), applied=dl.applied | dr.applied)
-        if dl is not None:
-            return dl.derive()
-        if dr is not None:
-            return dr.derive()
-        return UNKNOWN
+    def arith(self, left: V, right: V, op: ast.operator, node: ast.AST) -> V:
+        """``left op right`` on values (also ``df.sub(mu)``, ``np.divide(X, sd)``)."""
+        return arithmetic.arith(self, left, right, op, node)
 
     def e_Tuple(self, node: ast.Tuple) -> V:
         """A tuple of values."""
@@ -871,27 +845,3 @@ def _as_load(target: ast.expr) -> ast.expr:
     for child in ast.walk(node):
         ast.copy_location(child, target)
     return node
-
-
-_BINOPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-    ast.FloorDiv: operator.floordiv,
-}
-
-
-def _binop(op: ast.operator, a: Any, b: Any) -> Any:
-    """Arithmetic on two literals (others raise, and the result is unknown)."""
-    return _BINOPS[type(op)](a, b)
-
-
-def _is_pixel_division(op: ast.operator, right: V) -> bool:
-    """``X / 255``: pixel intensities brought to one 0-1 scale."""
-    return (
-        isinstance(op, ast.Div)
-        and isinstance(right, LitV)
-        and right.value in (255, 255.0, 256, 256.0, 65535, 65535.0)
-    )

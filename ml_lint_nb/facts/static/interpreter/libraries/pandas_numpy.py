@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import math
 
+import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
@@ -430,6 +431,14 @@ def grid_of_values(interp: Interp, call: Call) -> V:
     return DataV(RowSet.root(interp.root_id(call.node)), n_rows=n)
 
 
+@function("numpy", ("add", "subtract", "multiply", "divide", "true_divide", "power"))
+def np_arithmetic(interp: Interp, call: Call) -> V:
+    """``np.divide(np.subtract(X, mu), sd)``: the operators spelled as functions."""
+    if len(call.args) < 2:
+        return NEXT
+    return interp.arith(call.args[0], call.args[1], arithmetic.SPELLED[call.name], call.node)
+
+
 @function(PANDAS_NUMPY, ELEMENTWISE)
 def elementwise(interp: Interp, call: Call) -> V:
     """``np.log1p(X)``, ``pd.DataFrame(X)``: the rows of the data arguments."""
@@ -477,14 +486,40 @@ def window(interp: Interp, call: Call) -> V:
 
 @method(DATA, STATS)
 def reduction(interp: Interp, call: Call) -> V:
-    """``df.age.mean()``: a statistic of the rows (per row with ``axis=1`` or in a window)."""
+    """``df.age.mean()``, ``X.mean(0)``: a statistic of the rows (per row with ``axis=1``, or
+    in a window). The axis comes first among the positional arguments (after ``q``)."""
     d: DataV = call.recv
-    if call.args and call.name != "quantile":
+    pos = 1 if call.name == "quantile" else 0
+    axis = call.kwargs.get("axis", call.args[pos] if len(call.args) > pos else None)
+    if axis is not None and not isinstance(axis, LitV):
         return NEXT
-    axis = call.kwargs.get("axis")
     if d.window or isinstance(axis, LitV) and axis.value in ROW_AXES:
         return d.derive(column=d.column if d.window else None)  # a feature of each row
     return StatV(d, call.name)
+
+
+@method(DATA, ("sub", "subtract", "mul", "multiply", "div", "divide", "truediv", "add", "pow"))
+def spelled_operator(interp: Interp, call: Call) -> V:
+    """``df.sub(df.mean()).div(df.std())``: the operators spelled as methods."""
+    if not call.args:
+        return NEXT
+    return interp.arith(call.recv, call.args[0], arithmetic.SPELLED[call.name], call.node)
+
+
+@method(DATA, ("agg", "aggregate"))
+def named_aggregate(interp: Interp, call: Call) -> V:
+    """``df.agg("mean")``, ``df.agg(["min", "max"])``: statistics of the rows, by name."""
+    names = strings(call.args[0] if call.args else call.kwargs.get("func"))
+    axis = call.kwargs.get("axis")
+    if not names or not set(names) <= STATS or isinstance(axis, LitV) and axis.value in ROW_AXES:
+        return NEXT
+    return StatV(call.recv, "/".join(names))
+
+
+@method(DATA, "describe")
+def described(interp: Interp, call: Call) -> V:
+    """``df.describe()``: a table of statistics of the rows (``desc.loc["mean"]`` is one)."""
+    return StatV(call.recv, "mean/std/min/max/quantile")
 
 
 @method(DATA, ("fillna", "clip", "replace", "where", "mask"))
@@ -559,7 +594,10 @@ def apply_function(
     if meth == "pipe" and rd is not None:
         return rd
     applied = d.applied | rd.applied if rd is not None else d.applied
-    return d.derive(column=d.column, applied=applied)
+    scaled = (
+        rd.scaled if rd is not None else d.scaled
+    )  # df.apply(lambda c: (c - c.mean()) / c.std())
+    return d.derive(column=d.column, applied=applied, scaled=scaled)
 
 
 @method(DATA, ("head", "tail"))
