@@ -246,6 +246,27 @@ class StatV(V):
 
 
 @dataclass(eq=False)
+class ExprV(V):
+    """A column expression: polars ``pl.col("x") - pl.col("x").mean()``, Spark ``F.mean("x")``.
+
+    What it computes is known only where a frame evaluates it
+    (``df.with_columns(...)``, ``df.select(...)``, ``df.withColumn(...)``):
+    its ``aggs`` are then statistics of that frame's rows, its ``stats``
+    statistics computed elsewhere, of their own rows (see
+    :mod:`.interpreter.expressions`).
+    """
+
+    columns: tuple[str, ...] = ()  # the columns it reads, when the code spells them
+    aggs: tuple[str, ...] = ()  # statistics it takes of the rows it is evaluated on
+    stats: tuple[StatV, ...] = ()  # statistics computed elsewhere, of their own rows
+    rowwise: bool = True  # one value per row (False: an aggregate such as pl.col("x").mean())
+    scaled: bool = False  # (x - mean) / std, (x - min) / (max - min)
+    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic
+    over: tuple[str, ...] | None = None  # its aggregates are taken per group (.over("city"))
+    mask: tuple[str | None, str, str] | None = None  # a comparison: (column, op, other)
+
+
+@dataclass(eq=False)
 class GroupByV(V):
     """``df.groupby(keys)[column]``: its aggregates are statistics per group."""
 

@@ -12,12 +12,14 @@ import ast
 import operator
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.expressions as expressions
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
     DataV,
+    ExprV,
     LitV,
     MaskV,
     ScoreV,
@@ -70,6 +72,8 @@ def arith(interp: Interp, left: V, right: V, op: ast.operator, node: ast.AST) ->
     if isinstance(left, MaskV) or isinstance(right, MaskV):
         return left if isinstance(left, MaskV) else right
     sl, sr = first(left), first(right)
+    if isinstance(sl, ExprV) or isinstance(sr, ExprV):  # pl.col("x") - pl.col("x").mean()
+        return expressions.binop(left, right, op)
     if isinstance(sl, StatV) or isinstance(sr, StatV):
         return statistics.stat_binop(interp, left, right, op, node)
     dl, dr = data_of(left), data_of(right)

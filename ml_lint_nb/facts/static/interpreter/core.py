@@ -30,6 +30,7 @@ from typing import Any
 import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
+import ml_lint_nb.facts.static.interpreter.expressions as expressions
 import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
 import ml_lint_nb.facts.static.interpreter.outside as outside
 import ml_lint_nb.facts.static.interpreter.registry as registry
@@ -52,6 +53,7 @@ from ml_lint_nb.facts.static.values import (
     UNKNOWN,
     DataV,
     EstV,
+    ExprV,
     FoldIndexV,
     FreeV,
     FuncV,
@@ -549,6 +551,8 @@ class Interpreter:
         left = self.ev(node.left)
         rights = [self.ev(c) for c in node.comparators]
         selection.note_best_kept(self, left, rights, node)
+        if isinstance(left, ExprV) and len(rights) == 1:  # pl.col("date") < cutoff
+            return expressions.compare(left, rights[0], node.ops[0], node)
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -805,6 +809,8 @@ class Interpreter:
             kinds = (registry.SEQ,)
         elif isinstance(recv, GroupByV):
             kinds = (registry.GROUPBY,)
+        elif isinstance(recv, ExprV):
+            kinds = (registry.EXPR,)
         elif isinstance(recv, IndexV):
             return UNKNOWN
         else:

@@ -612,7 +612,7 @@ def sample(interp: Interp, call: Call) -> V:
     """``df.sample(frac=0.8)``: one side of a split; ``frac=1`` shuffles; ``replace=True`` duplicates."""
     d: DataV = call.recv
     args, kwargs = call.args, call.kwargs
-    frac = kwargs.get("frac")
+    frac = kwargs.get("frac", kwargs.get("fraction"))  # polars and Spark say fraction
     n = kwargs.get("n", args[0] if args else None)
     replace = kwargs.get("replace")
     if (isinstance(replace, LitV) and replace.value is True) or (
