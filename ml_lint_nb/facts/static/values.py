@@ -267,6 +267,18 @@ class ExprV(V):
 
 
 @dataclass(eq=False)
+class ChosenV(V):
+    """What a fit learned about the features (``rfe.support_``, ``rf.feature_importances_``,
+    ``mutual_info_classif(X, y)``): choosing columns by it is a selection fitted on ``X``
+    (with ``y``), see :mod:`.interpreter.choices`."""
+
+    label: str  # how a message names it: "rfe.support_"
+    X: DataV | None
+    y: DataV | None
+    where: Any = None  # the Location where it was learnt (the fit, the scoring call)
+
+
+@dataclass(eq=False)
 class GroupByV(V):
     """``df.groupby(keys)[column]``: its aggregates are statistics per group."""
 
@@ -543,7 +555,7 @@ def iter_element(it: V) -> V:
         if not it.items:
             return UNKNOWN
         return MultiV(list(it.items), len(it.items))
-    if isinstance(it, MultiV):
+    if isinstance(it, MultiV | ChosenV):
         return it
     d = data_of(it)
     if d is not None:
@@ -560,6 +572,8 @@ def unpack(value: V, n: int) -> list[V]:
         return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
     if isinstance(value, SeqV) and len(value.items) == n:
         return list(value.items)
+    if isinstance(value, ChosenV):  # for c, keep in zip(X.columns, rfe.support_)
+        return [value] * n
     d = data_of(value)
     if d is not None:
         return [d.derive() for _ in range(n)]

@@ -169,7 +169,9 @@ class PreprocessingBeforeSplit(Rule):
             rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
         else:
             rows = "rows"
-        if "pseudo" in info.kinds and "resampler" not in info.kinds:
+        if "pseudo" in info.kinds and "selector" in info.kinds:
+            verb = "is learnt from"  # the choice of columns by rfe.support_
+        elif "pseudo" in info.kinds and "resampler" not in info.kinds:
             verb = "computes its statistic on"
         elif "resampler" in info.kinds:
             verb = "resamples"
@@ -266,6 +268,8 @@ class PreprocessingBeforeSplit(Rule):
         severity = None if label_driven(fit) else Severity.WARNING
         pseudo = "pseudo" in info.kinds and "resampler" not in info.kinds
         verb = "computes its statistic on" if pseudo else f"is fitted ({fit.method}) on"
+        if pseudo and "selector" in info.kinds:
+            verb = "is learnt from"  # the choice of columns by rfe.support_
         text = (
             f"{est_label(info)} {verb} {data_label(fit.X)} "
             f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "

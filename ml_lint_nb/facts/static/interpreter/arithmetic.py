@@ -18,6 +18,7 @@ import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
+    ChosenV,
     DataV,
     ExprV,
     LitV,
@@ -72,6 +73,8 @@ def arith(interp: Interp, left: V, right: V, op: ast.operator, node: ast.AST) ->
     if isinstance(left, MaskV) or isinstance(right, MaskV):
         return left if isinstance(left, MaskV) else right
     sl, sr = first(left), first(right)
+    if isinstance(sl, ChosenV) or isinstance(sr, ChosenV):  # np.abs(lr.coef_) * 2
+        return sl if isinstance(sl, ChosenV) else sr
     if isinstance(sl, ExprV) or isinstance(sr, ExprV):  # pl.col("x") - pl.col("x").mean()
         return expressions.binop(left, right, op)
     if isinstance(sl, StatV) or isinstance(sr, StatV):

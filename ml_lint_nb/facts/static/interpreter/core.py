@@ -28,6 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
+import ml_lint_nb.facts.static.interpreter.choices as choices
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
 import ml_lint_nb.facts.static.interpreter.expressions as expressions
@@ -51,6 +52,7 @@ from ml_lint_nb.facts.static.interpreter.records import (
 from ml_lint_nb.facts.static.interpreter.registry import NEXT, Call
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
+    ChosenV,
     DataV,
     EstV,
     ExprV,
@@ -465,7 +467,7 @@ class Interpreter:
             return MultiV([self.attribute(a, attr, node) for a in base.alts], base.count)
         if isinstance(base, RefV):
             return RefV(f"{base.qualname}.{attr}")
-        if isinstance(base, StatV):
+        if isinstance(base, StatV | ChosenV):
             return base  # df.mean().values, .iloc, .loc: still the statistic
         if isinstance(base, FreeV):
             base = base.data
@@ -508,9 +510,13 @@ class Interpreter:
             return UNKNOWN
         if isinstance(base, IndexerV):
             rows_index = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
-            return splits.select_rows(
+            out = splits.select_rows(
                 self, base.data, rows_index, node, positional=base.kind == "iloc"
             )
+            if isinstance(index, ast.Tuple) and len(index.elts) > 1 and isinstance(out, DataV):
+                chooser = choices.chooser_in(self.ev(index.elts[1]))  # X.loc[:, rfe.support_]
+                return choices.choose(self, out, chooser, node) if chooser else out
+            return out
         if isinstance(base, DataV):
             if base.pred_est is not None:
                 return base  # predict_proba(X)[:, 1] stays predictions
@@ -533,7 +539,8 @@ class Interpreter:
                 return splits.select_rows(self, base, index, node, positional=False, mask=idx)
             if isinstance(first(idx), FoldIndexV):
                 return splits.fold_rows(base, first(idx))  # type: ignore[arg-type]
-            return base.derive()
+            chooser = choices.chooser_in(idx)  # X[X.columns[selector.get_support()]]
+            return choices.choose(self, base, chooser, node) if chooser else base.derive()
         if isinstance(base, GroupByV):
             idx = self.ev(index)
             col = idx.value if isinstance(idx, LitV) and isinstance(idx.value, str) else None
@@ -543,7 +550,12 @@ class Interpreter:
             named = idx.value if isinstance(idx, LitV) else None
             if isinstance(named, str) and named in base.stat.split("/") and named != base.stat:
                 return StatV(base.data, named)  # df.describe().loc["mean"]: the mean
+            if isinstance(named, str) and base.stat == "corr":
+                by = base.data.derive(column=named, name=base.data.name)  # df.corr()["target"]
+                return StatV(by, "corr")
             return base
+        if isinstance(base, ChosenV) or isinstance(first(idx), ChosenV):
+            return base if isinstance(base, ChosenV) else first(idx)  # X.columns[rfe.support_]
         return UNKNOWN
 
     def e_Compare(self, node: ast.Compare) -> V:
@@ -553,6 +565,8 @@ class Interpreter:
         selection.note_best_kept(self, left, rights, node)
         if isinstance(left, ExprV) and len(rights) == 1:  # pl.col("date") < cutoff
             return expressions.compare(left, rights[0], node.ops[0], node)
+        if isinstance(first(left), ChosenV):
+            return first(left)  # mutual_info_classif(X, y) > 0.01
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -731,6 +745,9 @@ class Interpreter:
         scores = selection.scores_of(SeqV(values)) if self.scored else []
         if scores:  # pd.Series([m.score(X_test, y_test) for m in models]): still the scores
             return ScoreV(scores)
+        chosen = choices.chooser_in(SeqV(values))
+        if isinstance(chosen, ChosenV):  # np.argsort(rf.feature_importances_)
+            return chosen
         return DataV(RowSet.root(self.root_id(node)))
 
     def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -792,7 +809,7 @@ class Interpreter:
         tables decide, with a default when no handler answers.
         """
         selection.method_hooks(self, recv, meth, args, kwargs, node)
-        if isinstance(recv, ScoreV | StatV):
+        if isinstance(recv, ScoreV | StatV | ChosenV):
             return recv  # round(score), df.mean().round(2): still the score or the statistic
         if isinstance(recv, MultiV):
             results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
@@ -840,6 +857,7 @@ class Interpreter:
         splits.confirm_masks(self)
         splits.orient_splits(self)
         statistics.emit_group_fits(self)
+        choices.settle(self)
         if self.outside.free:
             defined = {n: c for c, _, defs, _ in self.cell_names for n in defs}
             outside.settle(self, defined)

@@ -96,7 +96,7 @@ class StatState:
     already turned into fits.
     """
 
-    __slots__ = ("fits", "protos", "group_stats", "emitted")
+    __slots__ = ("fits", "protos", "group_stats", "emitted", "correlations")
 
     def __init__(self) -> None:
         """Empty bookkeeping, before the first cell."""
@@ -104,6 +104,8 @@ class StatState:
         self.protos: dict[str, Proto] = {}
         self.group_stats: list[tuple[GroupByV, Location, str]] = []
         self.emitted: set[str] = set()
+        # column choices by correlation, and the column: a target's makes them label-driven
+        self.correlations: list[tuple[Proto, str | None]] = []
 
 
 class OutsideState:

@@ -516,6 +516,17 @@ def named_aggregate(interp: Interp, call: Call) -> V:
     return StatV(call.recv, "/".join(names))
 
 
+@method(DATA, ("corr", "corrwith"))
+def correlation(interp: Interp, call: Call) -> V:
+    """``df.corr()``, ``X.corrwith(y)``: correlations over the rows; choosing the columns most
+    correlated with the target by them is a selection (see :mod:`..choices`)."""
+    d: DataV = call.recv
+    other = data_of(call.args[0]) if call.name == "corrwith" and call.args else None
+    if other is not None and other.column:
+        return StatV(d.derive(column=other.column), "corr")
+    return StatV(d, "corr")
+
+
 @method(DATA, "describe")
 def described(interp: Interp, call: Call) -> V:
     """``df.describe()``: a table of statistics of the rows (``desc.loc["mean"]`` is one)."""

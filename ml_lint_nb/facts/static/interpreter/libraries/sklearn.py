@@ -19,6 +19,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.choices as choices
 import ml_lint_nb.facts.static.interpreter.estimators as estimators
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
@@ -40,6 +41,7 @@ from ml_lint_nb.facts.static.interpreter.rows import rows_of
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
+    ChosenV,
     DataV,
     EstV,
     FoldIndexV,
@@ -659,6 +661,33 @@ def bunch_data(interp: Interp, d: DataV, attr: str, node: ast.AST) -> V:
 def wrapped_estimator(interp: Interp, est: EstV, attr: str, node: ast.AST) -> V:
     """``search.best_estimator_``: the estimator a search wraps, fitted by the search."""
     return est.inner if est.inner is not None else NEXT
+
+
+@attribute(ESTIMATOR, choices.LEARNED_ATTRIBUTES)
+def learned_attribute(interp: Interp, est: EstV, attr: str, node: ast.AST) -> V:
+    """``rfe.support_``, ``rf.feature_importances_``: what the fit learned about the features."""
+    found = choices.learned(est, attr)
+    return found if found is not None else NEXT
+
+
+@method(ESTIMATOR, choices.LEARNED_METHODS)
+def learned_method(interp: Interp, call: Call) -> V:
+    """``selector.get_support()``: the features the fit chose."""
+    found = choices.learned(call.recv, call.name + "()")
+    return found if found is not None else NEXT
+
+
+@function("sklearn", choices.SCORING_FUNCTIONS)
+def feature_scores(interp: Interp, call: Call) -> V:
+    """``mutual_info_classif(X, y)``: each feature scored against the labels on X's rows.
+
+    ``permutation_importance(model, X, y)`` scores them through a model.
+    """
+    args = call.args[1:] if call.name == "permutation_importance" else call.args
+    X, y = estimators.x_and_y(args, call.kwargs)
+    if X is None:
+        return NEXT
+    return ChosenV(f"{call.name}({X.label}, ...)", X, y, interp.loc(call.node))
 
 
 @attribute(ESTIMATOR, "best_params_")
