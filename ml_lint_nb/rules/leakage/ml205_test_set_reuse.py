@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, SelectionFact
+from ml_lint_nb.facts.model import (
+    DataRef,
+    EstimatorInfo,
+    EvaluationFact,
+    PredictFact,
+    SelectionFact,
+)
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
@@ -72,6 +78,26 @@ def _loop_variants(evs: list[EvaluationFact], chosen: set[int]) -> set[int]:
     }
 
 
+def _only_scored_on(store: FactStore, model: str, data: DataRef) -> EvaluationFact | None:
+    """The evaluation of ``model`` on ``data``'s rows when it is scored or predicted on no
+    other held-out rows (a Kaggle model predicting test.csv is; this one is not)."""
+    found = None
+    for ev in store.of(EvaluationFact):
+        rows = (ev.X or ev.y_true).rows if (ev.X or ev.y_true) is not None else None
+        if ev.estimator is None or ev.estimator.binding != model or rows is None:
+            continue
+        if rows.paths == data.rows.paths:
+            found = found or ev
+        elif rows.known and rows.roles() != {"train"}:
+            return None
+    for pr in store.of(PredictFact):
+        if pr.estimator.binding != model or pr.X is None or not pr.X.rows.known:
+            continue
+        if pr.X.rows.paths != data.rows.paths and pr.X.rows.roles() != {"train"}:
+            return None
+    return found
+
+
 class TestSetReuse(Rule):
     """What it does
     Finds the test set choosing the model. A warning when a choice is made
@@ -128,7 +154,7 @@ class TestSetReuse(Rule):
         scores makes it a warning, side-by-side scores with no choice are info.
         """
         selections = list(store.of(SelectionFact))
-        yield from self.stopped_on_test(selections)
+        yield from self.stopped_on_test(store, selections)
         groups: dict[frozenset, list[EvaluationFact]] = {}
         for ev in store.of(EvaluationFact):
             data = ev.X or ev.y_true
@@ -214,23 +240,45 @@ class TestSetReuse(Rule):
                 severity=severity,
             )
 
-    def stopped_on_test(self, selections: list[SelectionFact]) -> Iterator[Finding]:
-        """A fit that keeps its best iteration on the test set: one line, many configurations."""
+    def stopped_on_test(
+        self, store: FactStore, selections: list[SelectionFact]
+    ) -> Iterator[Finding]:
+        """A fit that keeps its best iteration on the test set: one line, many configurations.
+
+        A set named as a validation set is there to stop on, unless it is also the
+        only data the stopped model is scored on: then it is the test set by
+        another name.
+        """
         for sel in selections:
             data = sel.data
             if data is None or not data.rows.known or data.rows.roles() != {"test"}:
                 continue
+            also_scored = None
             if named_validation(data):
-                continue
+                also_scored = _only_scored_on(store, sel.model, data)
+                if also_scored is None:
+                    continue
             what = {
                 "best checkpoint": "saves its best checkpoint",
                 "best iteration": "keeps its best iteration (CatBoost's use_best_model)",
             }.get(sel.how, "stops early")
+            if also_scored is not None:
+                text = (
+                    f"{sel.model} {what} by its score on {data_label(data)}, and the same rows "
+                    f"give its reported score ({also_scored.metric}, {where(also_scored.location)}): "
+                    "this validation set is the test set, so the score is the best of many "
+                    "models."
+                )
+            else:
+                text = (
+                    f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
+                    "the number of rounds or epochs, so the test score is the best of many models."
+                )
             yield self.finding(
-                f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
-                "the number of rounds or epochs, so the test score is the best of many models.",
+                text,
                 sel.location,
                 subject=(sel.model, data_label(data)),
+                related=related(also_scored, "evaluation"),
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )

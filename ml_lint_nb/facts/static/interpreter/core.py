@@ -728,6 +728,12 @@ class Interpreter:
         on their rows and applied to it.
         """
         values = [*args, *(v for k, v in kwargs.items() if k not in SIZE_ARGS)]
+        # pd.DataFrame({"rf": p_rf, "gb": p_gb}): the columns of a dict are its values
+        values = [
+            i
+            for v in values
+            for i in (v.items if isinstance(v, SeqV) and v.kind == "dict" else [v])
+        ]
         datas = [d for d in (data_of(a) for a in values) if d is not None]
         stats = [s for s in (first(a) for a in values) if isinstance(s, StatV)]
         if stats:  # np.random.randint(avg - std, avg + std), np.where(m, mean, x)
