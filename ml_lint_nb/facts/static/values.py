@@ -75,6 +75,9 @@ class DataV(V):
     # only those columns gives scaled features
     scaled_cols: frozenset[str] = frozenset()
     order: tuple[str, str] | None = None  # ("sorted", column)
+    # the lineage roots of a concatenation of separately loaded frames, in stacking order
+    # (pd.concat([train, test])): slicing it back restores them
+    stacked: tuple[str, ...] | None = None
     # predictions of a model
     pred_est: EstV | None = None
     pred_method: str | None = None
