@@ -24,13 +24,13 @@ import ast
 import builtins
 import itertools
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
 import ml_lint_nb.facts.static.interpreter.choices as choices
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
+import ml_lint_nb.facts.static.interpreter.estimators as estimators
 import ml_lint_nb.facts.static.interpreter.expressions as expressions
 import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
 import ml_lint_nb.facts.static.interpreter.outside as outside
@@ -394,6 +394,8 @@ class Interpreter:
         """Bind a name: data gets the name and a version, an estimator its binding."""
         loc = self.loc(node)
         self.define(name, node)
+        if isinstance(value, SeqV) and value.comp and data_of(value) is not None:
+            value = data_of(value)  # text = [doc.lower() for doc in text]: text is the data
         if isinstance(value, DataV):
             cell = loc.cell if loc.cell is not None else f"[{loc.execution_count}]"
             named = DataV(
@@ -402,11 +404,11 @@ class Interpreter:
             splits.name_part(self, value, named, loc)
             value = named
         elif isinstance(value, EstV) and value.info.binding is None:
-            value.info = replace(value.info, binding=name)
+            estimators.name_estimator(value, name)
         elif isinstance(value, MultiV):
             for a in value.alts:
                 if isinstance(a, EstV) and a.info.binding is None:
-                    a.info = replace(a.info, binding=name)
+                    estimators.name_estimator(a, name)
         self.env[name] = value
 
     def flush_splits(self) -> None:

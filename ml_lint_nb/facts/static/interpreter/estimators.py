@@ -13,6 +13,7 @@ remembers the fitted state it came out of (:func:`transformed`).
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Any
 
 from ml_lint_nb.facts import catalog
@@ -179,6 +180,17 @@ def wrapped(args: list[V], kwargs: dict[str, V], ensemble: bool) -> tuple[list[E
                 members.append(est)
                 configs *= max(est.info.configs, 1)
     return members, configs
+
+
+def name_estimator(est: EstV, name: str) -> None:
+    """``vect = CountVectorizer().fit(text)``: the estimator gets its name, and so does the fit
+    recorded before the name was bound (messages and subjects name ``vect``)."""
+    old = est.info
+    est.info = replace(old, binding=name)
+    rec = est.fit_record
+    if rec is not None and rec.args.get("estimator") is old:
+        rec.args["estimator"] = est.info
+        rec.args["subject"] = subject(est.info, rec.args.get("X"))
 
 
 def subject(info: EstimatorInfo, X: DataV | None) -> tuple[str, ...]:
