@@ -35,6 +35,7 @@ from ml_lint_nb.facts.static.values import (
     Varies,
     data_of,
     first,
+    strings,
 )
 
 INFINITIES = ("numpy.inf", "math.inf", "numpy.Inf", "numpy.infty")
@@ -227,12 +228,15 @@ def record_fit(
         tuned_by=est.tuned_by,
     )
     est.fitted_on, est.fitted_y, est.fit_record = X, y, rec
-    if info.cls == "OneHotEncoder" and X is not None:
+    if X is not None:
         cols = X.columns or ((X.column,) if X.column else ())
-        bounded = any(info.params.get(p) is not None for p in ("max_categories", "min_frequency"))
-        interp.record(
-            "encoding", node, method="OneHotEncoder", data=X, columns=cols, bounded=bounded
-        )
+        for enc, enc_cols in encoders_in(est, cols):
+            bounded = any(
+                enc.params.get(p) is not None for p in ("max_categories", "min_frequency")
+            )
+            interp.record(
+                "encoding", node, method="OneHotEncoder", data=X, columns=enc_cols, bounded=bounded
+            )
     if "search" in info.kinds:
         interp.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
         if est.inner is not None:
@@ -241,6 +245,33 @@ def record_fit(
     if y is not None and y.column and y.column != "<target>":
         interp.target_columns.add(y.column)
     return rec
+
+
+def encoders_in(est: EstV, cols: tuple[str, ...]) -> list[tuple[EstimatorInfo, tuple[str, ...]]]:
+    """The one-hot encoders a fit fits, each with the columns it encodes.
+
+    A ``OneHotEncoder`` encodes the columns it is given; inside a
+    ColumnTransformer (``("cat", OneHotEncoder(), ["zip_code"])``) or a
+    pipeline, the columns its step names.
+    """
+    if est.info.cls == "OneHotEncoder":
+        return [(est.info, cols)]
+    out: list[tuple[EstimatorInfo, tuple[str, ...]]] = []
+    if est.parts is None or not est.info.kinds & {"pipeline", "composite"}:
+        return out
+    for item in est.parts.items:
+        step, step_cols = first(item), cols
+        if isinstance(step, SeqV) and step.kind == "tuple":
+            # ("cat", OneHotEncoder(), ["zip"]) / (OneHotEncoder(), ["zip"]) / ("scale", est):
+            # the columns, when given, follow the estimator
+            items = [first(i) for i in step.items]
+            at = next((i for i, v in enumerate(items) if isinstance(v, EstV)), None)
+            step = items[at] if at is not None else UNKNOWN
+            if at is not None and at + 1 < len(items) and strings(items[at + 1]):
+                step_cols = tuple(strings(items[at + 1]))
+        if isinstance(step, EstV):
+            out.extend(encoders_in(step, step_cols))
+    return out
 
 
 def record_predict(interp: Interp, est: EstV, meth: str, X: DataV | None, node: ast.Call) -> Proto:

@@ -439,6 +439,82 @@ def np_arithmetic(interp: Interp, call: Call) -> V:
     return interp.arith(call.args[0], call.args[1], arithmetic.SPELLED[call.name], call.node)
 
 
+@function(("pandas", "polars"), "DataFrame")
+def frame_of_columns(interp: Interp, call: Call) -> V:
+    """``pd.DataFrame({"user_id": rng.integers(0, 20_000, n), ...})``: a new frame.
+
+    Columns drawn afresh (random draws, ranges) make one new set of rows, and
+    how many distinct values a column can take is what the code shows of its
+    cardinality (a one-hot encoding of it, ML107). Columns that come from data
+    already read (predictions on a test part) keep those rows.
+    """
+    node = call.node
+    table = call.args[0] if call.args else None
+    if not (node.args and isinstance(node.args[0], ast.Dict) and isinstance(table, SeqV)):
+        return NEXT
+    datas = [d for d in (data_of(v) for v in table.items) if d is not None]
+    fresh = all(
+        len(d.rows.paths) == 1
+        and len(next(iter(d.rows.paths))) == 1
+        and not d.applied
+        and d.pred_est is None
+        for d in datas
+    )
+    if not fresh:
+        return NEXT
+    root = interp.root_id(node)
+    for key, value in zip(node.args[0].keys, node.args[0].values, strict=False):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            continue
+        n = drawn_levels(interp, value)
+        if n is not None:
+            text = f"the code draws '{key.value}' from {n:,} distinct values"
+            interp.knowledge.setdefault((root, key.value), {})["levels"] = (
+                n,
+                text,
+                interp.loc(value),
+            )
+    return DataV(RowSet.root(root))
+
+
+def drawn_levels(interp: Interp, expr: ast.expr) -> int | None:
+    """How many distinct values a generated column can take, when the code spells it.
+
+    ``rng.integers(0, 20_000, n)`` / ``np.random.randint(lo, hi, size)``: the range
+    (capped by the size); ``np.arange(n)`` / ``range(n)``: ``n``;
+    ``rng.choice(5_000, n)``: 5,000.
+    """
+    if not isinstance(expr, ast.Call):
+        return None
+    name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(expr.func, "id", "")
+    args = [interp.ev(a) for a in expr.args]
+    lits = [a.value for a in args if isinstance(a, LitV) and isinstance(a.value, int)]
+    if len(lits) != len(args) or not lits:
+        return None
+    size = next(
+        (
+            v.value
+            for k in expr.keywords
+            if k.arg == "size"
+            and isinstance(v := interp.ev(k.value), LitV)
+            and isinstance(v.value, int)
+        ),
+        None,
+    )
+    if name in ("integers", "randint"):
+        lo, hi = (0, lits[0]) if len(lits) == 1 else (lits[0], lits[1])
+        size = size if size is not None else (lits[2] if len(lits) > 2 else None)
+        n = hi - lo
+    elif name in ("arange", "range"):
+        return len(range(*lits[:3]))
+    elif name == "choice":
+        n = lits[0]
+        size = size if size is not None else (lits[1] if len(lits) > 1 else None)
+    else:
+        return None
+    return min(n, size) if size is not None else n
+
+
 @function(PANDAS_NUMPY, ELEMENTWISE)
 def elementwise(interp: Interp, call: Call) -> V:
     """``np.log1p(X)``, ``pd.DataFrame(X)``: the rows of the data arguments."""

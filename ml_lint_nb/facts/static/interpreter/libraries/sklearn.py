@@ -281,6 +281,7 @@ def composite(interp: Interp, call: Call) -> V:
     parts: SeqV | None = None
     if short in ("make_pipeline", "make_union", "make_column_transformer"):
         items: list[V] = list(args)
+        parts = SeqV(list(args), "list")  # what the encodings and steps are read from
     else:
         seq = (
             args[0]
