@@ -17,6 +17,7 @@ from rule_fixtures import fixture_files, fixture_to_notebook_json
 
 from ml_lint_nb.config import Config
 from ml_lint_nb.engine import lint_source
+from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.notebook import parse_notebook
 from ml_lint_nb.rules.leakage.ml205_test_set_reuse import VALIDATION_WORDS
 
@@ -36,7 +37,7 @@ def _user_names(nb_json: dict) -> set[str]:
     for cell in nb_json["cells"]:
         if cell["cell_type"] != "code":
             continue
-        tree = ast.parse(cell["source"])
+        tree = ast.parse(neutralise(cell["source"])[0] or "")  # %run lines are not Python
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 bound.add(node.id)

@@ -75,6 +75,19 @@ FUNCTIONAL_TRANSFORMS = {
     "power_transform": "PowerTransformer",
 }
 PIPELINES = _names("Pipeline make_pipeline")
+# meta-estimators that delegate fitting and predicting to the one estimator they wrap
+# (``estimator=`` / ``regressor=`` / the first argument): what they fit is what it fits
+WRAPPERS = _names(
+    "CalibratedClassifierCV OneVsRestClassifier OneVsOneClassifier OutputCodeClassifier "
+    "MultiOutputClassifier MultiOutputRegressor ClassifierChain RegressorChain "
+    "TransformedTargetRegressor SelfTrainingClassifier FixedThresholdClassifier "
+    "TunedThresholdClassifierCV"
+)
+# ensembles of the estimators they are given (each member learns from the same features)
+ENSEMBLES = _names(
+    "VotingClassifier VotingRegressor StackingClassifier StackingRegressor BaggingClassifier "
+    "BaggingRegressor AdaBoostClassifier AdaBoostRegressor BalancedBaggingClassifier"
+)
 COMPOSITES = _names("ColumnTransformer make_column_transformer FeatureUnion make_union")
 SEARCHES = _names(
     "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV "
@@ -188,6 +201,8 @@ TABLES: tuple[tuple[str, frozenset[str]], ...] = (
     ("undersampling", UNDERSAMPLERS),
     ("cleaning", CLEANERS),
     ("pipeline", PIPELINES),
+    ("wrapper", WRAPPERS),
+    ("ensemble", ENSEMBLES),
     ("composite", COMPOSITES),
     ("search", SEARCHES),
     ("splitter", SPLITTERS),

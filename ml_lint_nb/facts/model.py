@@ -112,6 +112,9 @@ class DataRef:
     dataset: str | None = None  # e.g. "load_wine", "make_classification", "read_csv"
     origin: str | None = None  # the named value an unnamed expression derives from
     applied: frozenset[str] = frozenset()  # est_ids of the fitted transformers it came out of
+    # the rows come from a name the notebook never assigns: what the code shows of where
+    # ("X comes from outside this notebook (%run prepare.py in cell 2); its size is unknown")
+    outside: str | None = None
 
     @property
     def label(self) -> str:
@@ -168,16 +171,17 @@ class EstimatorInfo:
             # a stateless last stage (Spark's VectorAssembler, IndexToString) fits nothing
             doing = [s for s in self.steps if "stateless" not in s.kinds]
             return (doing or list(self.steps))[-1].final
-        if "search" in self.kinds and self.steps:
-            return self.steps[0].final
+        if self.kinds & {"search", "wrapper"} and self.steps:
+            return self.steps[0].final  # a search or wrapper predicts with what it wraps
         return self
 
     def config_key(self) -> tuple[Any, ...]:
-        """Class, literal parameters and, for a pipeline or a wrapper, its steps' keys."""
-        params = tuple(sorted((k, repr(v)) for k, v in self.params.items()))
+        """What makes two constructions one configuration: class, parameters, and the same of
+        every step or wrapped estimator (two Pipelines differ by what they hold)."""
+        own = (self.qualname, tuple(sorted((k, repr(v)) for k, v in self.params.items())))
         if not self.steps:
-            return (self.qualname, params)
-        return (self.qualname, params, tuple(s.config_key() for s in self.steps))
+            return own
+        return (*own, tuple(s.config_key() for s in self.steps))
 
 
 @dataclass(frozen=True)
@@ -313,7 +317,7 @@ class SelectionFact(Fact):
 
     ``how`` is ``early stopping`` / ``best checkpoint`` (the fit itself keeps the
     iteration that scores best on ``data``) or ``max`` / ``argmax`` / ``sort`` /
-    ``keeps the best`` / ``best_ variable`` (code that picks among computed
+    ``keeps the best`` / ``kept in best_k`` (code that picks among computed
     scores). ``evaluations`` are the evaluations picked among (empty for early
     stopping).
     """

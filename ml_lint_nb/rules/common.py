@@ -63,3 +63,12 @@ def pct(x: float) -> str:
 def shares_text(shares: tuple[float, ...]) -> str:
     """Class shares, largest first: 97% / 3%."""
     return " / ".join(pct(s) for s in sorted(shares, reverse=True))
+
+
+def outside_note(*refs: DataRef | None) -> str:
+    """`` X comes from outside this notebook (...); its size is unknown.`` for data that
+    does, else nothing: a finding about rows the notebook never loads says where they are from."""
+    for ref in refs:
+        if ref is not None and ref.outside:
+            return f" {ref.outside}."  # it starts with the user's name, spelt as they spell it
+    return ""

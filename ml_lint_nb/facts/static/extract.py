@@ -79,7 +79,7 @@ def extract_facts(
             deadline.check()
         parsed.append((cell, tree))
         try:
-            displays = interp.run_cell(tree, cell.index, cell.cell_id)
+            displays = interp.run_cell(tree, cell.index, cell.cell_id, raw=cell.source)
         except RecursionError:
             notes.append(Note("cell too deeply nested to analyse; cell skipped", cell.index))
             continue
@@ -381,6 +381,7 @@ class Finaliser:
             dataset=base.get("dataset"),
             origin=d.origin,
             applied=frozenset(d.applied),
+            outside=next((t for r in roots if (t := kn.get((r, None), {}).get("outside"))), None),
         )
         self._refs[id(d)] = ref
         return ref

@@ -75,6 +75,9 @@ class DataV(V):
     # only those columns gives scaled features
     scaled_cols: frozenset[str] = frozenset()
     order: tuple[str, str] | None = None  # ("sorted", column)
+    # the lineage roots of a concatenation of separately loaded frames, in stacking order
+    # (pd.concat([train, test])): slicing it back restores them
+    stacked: tuple[str, ...] | None = None
     # predictions of a model
     pred_est: EstV | None = None
     pred_method: str | None = None
@@ -246,6 +249,39 @@ class StatV(V):
 
 
 @dataclass(eq=False)
+class ExprV(V):
+    """A column expression: polars ``pl.col("x") - pl.col("x").mean()``, Spark ``F.mean("x")``.
+
+    What it computes is known only where a frame evaluates it
+    (``df.with_columns(...)``, ``df.select(...)``, ``df.withColumn(...)``):
+    its ``aggs`` are then statistics of that frame's rows, its ``stats``
+    statistics computed elsewhere, of their own rows (see
+    :mod:`.interpreter.expressions`).
+    """
+
+    columns: tuple[str, ...] = ()  # the columns it reads, when the code spells them
+    aggs: tuple[str, ...] = ()  # statistics it takes of the rows it is evaluated on
+    stats: tuple[StatV, ...] = ()  # statistics computed elsewhere, of their own rows
+    rowwise: bool = True  # one value per row (False: an aggregate such as pl.col("x").mean())
+    scaled: bool = False  # (x - mean) / std, (x - min) / (max - min)
+    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic
+    over: tuple[str, ...] | None = None  # its aggregates are taken per group (.over("city"))
+    mask: tuple[str | None, str, str] | None = None  # a comparison: (column, op, other)
+
+
+@dataclass(eq=False)
+class ChosenV(V):
+    """What a fit learned about the features (``rfe.support_``, ``rf.feature_importances_``,
+    ``mutual_info_classif(X, y)``): choosing columns by it is a selection fitted on ``X``
+    (with ``y``), see :mod:`.interpreter.choices`."""
+
+    label: str  # how a message names it: "rfe.support_"
+    X: DataV | None
+    y: DataV | None
+    where: Any = None  # the Location where it was learnt (the fit, the scoring call)
+
+
+@dataclass(eq=False)
 class GroupByV(V):
     """``df.groupby(keys)[column]``: its aggregates are statistics per group."""
 
@@ -267,6 +303,18 @@ class IndexerV(V):
 class IndexV(V):
     """``df.index`` of some data (used in ``df.drop(train.index)``)."""
 
+    data: DataV
+
+
+@dataclass(eq=False)
+class FreeV(V):
+    """A name the notebook never assigns (a ``%run``, an earlier notebook, a star import).
+
+    Used as data it is data of unknown size (``data``); asked to fit or
+    predict it is an unknown model (see :mod:`.interpreter.outside`).
+    """
+
+    name: str
     data: DataV
 
 
@@ -416,7 +464,7 @@ def data_of(v: V) -> DataV | None:
     v = first(v)
     if isinstance(v, DataV):
         return v
-    if isinstance(v, IndexerV | IndexV):
+    if isinstance(v, IndexerV | IndexV | FreeV):
         return v.data
     if isinstance(v, StatV):
         return None
@@ -510,11 +558,13 @@ def iter_element(it: V) -> V:
         if not it.items:
             return UNKNOWN
         return MultiV(list(it.items), len(it.items))
-    if isinstance(it, MultiV):
+    if isinstance(it, MultiV | ChosenV):
         return it
     d = data_of(it)
     if d is not None:
-        return d.derive()
+        # each row, or each value of an array (``for C in np.logspace(-3, 3, 7)``): several
+        # values, how many unknown, so a model built from one is tuned over it
+        return MultiV([d.derive()], d.n_rows)
     return UNKNOWN
 
 
@@ -525,6 +575,8 @@ def unpack(value: V, n: int) -> list[V]:
         return [MultiV([p[i] for p in per_alt], value.count) for i in range(n)]
     if isinstance(value, SeqV) and len(value.items) == n:
         return list(value.items)
+    if isinstance(value, ChosenV):  # for c, keep in zip(X.columns, rfe.support_)
+        return [value] * n
     d = data_of(value)
     if d is not None:
         return [d.derive() for _ in range(n)]

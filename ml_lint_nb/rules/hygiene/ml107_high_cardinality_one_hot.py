@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import EncodingFact
@@ -11,10 +12,21 @@ from ml_lint_nb.rules.base import BOTH, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, observed
 
 
+def identifier(column: str) -> bool:
+    """A column named as an identifier (one level per entity): id, user_id, order_uuid,
+    customerID, CustomerId."""
+    return bool(re.search(r"(?:^|[_\s])(?:id|uuid|guid)$", column, re.IGNORECASE)) or bool(
+        re.search(r"[a-z](?:ID|Id)$", column)
+    )
+
+
 class HighCardinalityOneHot(Rule):
     """What it does
-    Flags one-hot encoding (``pd.get_dummies``, ``OneHotEncoder``) of a
-    column with thousands of levels, when the notebook shows the count.
+    Flags one-hot encoding (``pd.get_dummies``, ``OneHotEncoder``, also
+    inside a ColumnTransformer) of a column with thousands of levels, when
+    the notebook shows the count: a printed ``nunique()``, or a column the
+    code generates from that many values. A column named as an identifier
+    (``customer_id``) encoded with no count shown is advice (``info``).
 
     Why is this bad?
     Thousands of sparse dummy columns multiply memory and training time,
@@ -53,6 +65,17 @@ class HighCardinalityOneHot(Rule):
             if enc.bounded:
                 continue
             big = {c: n for c, n in enc.levels.items() if n >= limit}
+            ids = [c for c in enc.columns if c not in enc.levels and identifier(c)]
+            if not big and ids:
+                yield self.finding(
+                    f"{enc.method} one-hot encodes '{ids[0]}' of {data_label(enc.data)}, which is "
+                    "named as an identifier: one column per id, and an id not seen in training "
+                    "gets none; the code does not show how many there are.",
+                    enc.location,
+                    subject=(ids[0],),
+                    severity=Severity.INFO,
+                )
+                continue
             if not big:
                 continue
             col, n = max(big.items(), key=lambda kv: kv[1])

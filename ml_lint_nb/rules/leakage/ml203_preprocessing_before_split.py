@@ -9,14 +9,16 @@ from ml_lint_nb.facts.model import (
     CrossValFact,
     DataRef,
     EstimatorInfo,
+    EvaluationFact,
     FitFact,
     FittedFact,
+    PredictFact,
     SplitFact,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths, is_preprocessor, label_driven
 
 
@@ -53,6 +55,54 @@ def concatenated_files(split: SplitFact) -> bool:
         return False
     roots = {p[0] for p in split.inputs[0].rows.paths}
     return len(roots) >= 2
+
+
+def learnt(info: EstimatorInfo) -> str:
+    """What a fit learns, as a message says it: a vocabulary, a selection, statistics."""
+    if "selector" in info.kinds:
+        return "what it selects"
+    if "vectorizer" in info.kinds:
+        return "its vocabulary"
+    return "what it learns"
+
+
+def fold_severity(store: FactStore, fit: FitFact, paths: FitPaths) -> Severity | None | bool:
+    """One verdict for a transformer fitted before the folds that score its output.
+
+    Fitted with the labels (a selection, a target encoding): the rule's error
+    (None). Unsupervised (a scaler, an imputer, a vectorizer), each held-out
+    fold's statistics or vocabulary leak in by a little: a warning when the
+    fit saw every row the notebook has, so the cross-validated score is its
+    only estimate; advice (info) when it saw a training set (a split's
+    training part, or a training file beside a test set the notebook scores
+    or predicts), as textbooks do knowingly. A rescaling that only feeds trees
+    moves no score: nothing (False).
+    """
+    if label_driven(fit):
+        return None
+    if paths.rescales_for_trees_only(fit):
+        return False
+    assert fit.X is not None
+    if fit.X.rows.roles() != {"all"} or held_out_elsewhere(store, fit):
+        return Severity.INFO
+    return Severity.WARNING
+
+
+def held_out_elsewhere(store: FactStore, fit: FitFact) -> bool:
+    """The fit's output also reaches a model scored or predicting on other rows (a test file
+    the transformer is applied to), so the fit's rows are a training set."""
+    assert fit.X is not None
+    roots = {p[0] for p in fit.X.rows.paths}
+    est_id = fit.estimator.est_id
+    uses = [e.X for e in store.of(EvaluationFact)]
+    uses += [p.X for p in store.of(PredictFact) if p.method != "transform"]
+    return any(
+        d is not None
+        and est_id in d.applied
+        and d.rows.known
+        and not roots & {p[0] for p in d.rows.paths}
+        for d in uses
+    )
 
 
 class PreprocessingBeforeSplit(Rule):
@@ -130,31 +180,28 @@ class PreprocessingBeforeSplit(Rule):
             if fit.estimator.kinds & COPYING:
                 continue  # copies and synthetic rows across the split: ML201
             hit = paths.hit(fit)
-            # an unsupervised scaler or imputer fitted on a training part before a
-            # fold loop over it is the textbook way (as with cross_val_score): silent
-            # a per-feature rescaling before folds scored by trees moves no score: silent
-            if (
-                hit is not None
-                and fold_split(hit[0])
-                and not label_driven(fit)
-                and (fit.X.rows.roles() != {"all"} or paths.rescales_for_trees_only(fit))
-            ):
+            # folds: one verdict however they are spelled (a fold loop, cross_val_score,
+            # a search); see fold_severity. A per-feature rescaling before folds scored
+            # by trees moves no score: silent
+            folds = hit is not None and fold_split(hit[0])
+            severity = fold_severity(store, fit, paths) if folds else None
+            if folds and severity is False:
                 hit = None
             if hit is not None:
-                yield self.split_finding(store, fit, *hit)
+                yield self.split_finding(store, fit, *hit, severity=severity or None)
                 continue
-            # label-driven fits leak into the folds' held-out rows. An unsupervised scaler
-            # or imputer fitted on a training part before cross-validating it moves a score
-            # by a hair, and textbooks do just that: silent. One fitted on every row before
-            # a cross-validation (the notebook's only estimate) is a warning, as in a
-            # hand-written fold loop
-            on_all = fit.X.rows.roles() == {"all"} and not paths.rescales_for_trees_only(fit)
-            cv = paths.cross_validated(fit) if label_driven(fit) or on_all else None
-            if cv is not None:
-                yield self.cv_finding(fit, cv)
+            cv = paths.cross_validated(fit)
+            severity = fold_severity(store, fit, paths) if cv is not None else False
+            if cv is not None and severity is not False:
+                yield self.cv_finding(fit, cv, severity)
 
     def split_finding(
-        self, store: FactStore, fit: FitFact, split: SplitFact, part: DataRef
+        self,
+        store: FactStore,
+        fit: FitFact,
+        split: SplitFact,
+        part: DataRef,
+        severity: Severity | None = None,
     ) -> Finding:
         """The finding for a fit that saw the rows a split holds out.
 
@@ -169,7 +216,9 @@ class PreprocessingBeforeSplit(Rule):
             rows = f"all {fit.X.n_rows:,} rows" if fit.X.n_rows else "all rows"
         else:
             rows = "rows"
-        if "pseudo" in info.kinds and "resampler" not in info.kinds:
+        if "pseudo" in info.kinds and "selector" in info.kinds:
+            verb = "is learnt from"  # the choice of columns by rfe.support_
+        elif "pseudo" in info.kinds and "resampler" not in info.kinds:
             verb = "computes its statistic on"
         elif "resampler" in info.kinds:
             verb = "resamples"
@@ -184,7 +233,6 @@ class PreprocessingBeforeSplit(Rule):
         if fold_split(split) and when == "before":
             loop = split.method.removesuffix(".split")
             tail = f"before the {loop} loop ({where(split.location)}) scores on folds of them"
-        severity = None
         fix = None
         if "undersampling" in info.kinds:
             severity = Severity.INFO
@@ -213,12 +261,11 @@ class PreprocessingBeforeSplit(Rule):
                 "imblearn.pipeline.Pipeline (scikit-learn's Pipeline rejects samplers)."
             )
         elif fold_split(split):
+            slightly = "slightly " if severity is Severity.INFO else ""
             consequence = (
-                "each fold's held-out rows leak into what it learns, so the cross-validated "
-                "score is optimistic."
+                f"each fold's held-out rows leak into {learnt(info)}, so the cross-validated "
+                f"score is {slightly}optimistic."
             )
-            if not label_driven(fit):
-                severity = Severity.WARNING  # a scaler's statistics move a fold score by a little
             fix = (
                 "Fit it inside the loop on the fold's training rows only, or put it in a "
                 "Pipeline with the model and cross-validate the pipeline."
@@ -244,7 +291,8 @@ class PreprocessingBeforeSplit(Rule):
             *rows_seen_evidence(store, info, split),
         ]
         return self.finding(
-            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}",
+            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}"
+            f"{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,
             related=related(split, "split") + [Related(loc, "also") for loc in fit.also],
@@ -253,24 +301,28 @@ class PreprocessingBeforeSplit(Rule):
             fix=fix,
         )
 
-    def cv_finding(self, fit: FitFact, cv: CrossValFact) -> Finding:
+    def cv_finding(self, fit: FitFact, cv: CrossValFact, severity: Severity | None) -> Finding:
         """The finding for a fit whose output is cross-validated on rows it saw.
 
         A fit that uses the labels (selection, target encoding) keeps the rule's
-        error; a scaler or imputer moves a fold score only a little: a warning.
+        error; an unsupervised one is a warning or advice (see fold_severity).
         """
         info = fit.estimator
         assert fit.X is not None
-        learns = "what it selects" if "selector" in info.kinds else "what it learns"
-        severity = None if label_driven(fit) else Severity.WARNING
+        learns = learnt(info)
+        pseudo = "pseudo" in info.kinds and "resampler" not in info.kinds
+        verb = "computes its statistic on" if pseudo else f"is fitted ({fit.method}) on"
+        if pseudo and "selector" in info.kinds:
+            verb = "is learnt from"  # the choice of columns by rfe.support_
         text = (
-            f"{est_label(info)} is fitted ({fit.method}) on {data_label(fit.X)} "
+            f"{est_label(info)} {verb} {data_label(fit.X)} "
             f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
             f"cross-validates its output on the same rows"
         )
         return self.finding(
             f"{text}: each fold's held-out rows already shaped {learns}, so the cross-validated "
-            "score is optimistic.",
+            f"score is {'slightly ' if severity is Severity.INFO else ''}optimistic."
+            f"{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,
             related=related(cv, "cross-validation") + [Related(loc, "also") for loc in fit.also],

@@ -16,7 +16,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
 from ml_lint_nb.rules.data_evidence import live_facts
 
 
@@ -190,7 +190,8 @@ class TestDataInTraining(Rule):
                     else f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the "
                     f"rows of {data_label(data)} that it is evaluated on ({how}, "
                     f"{where(use.location)}); the score measures memory, not generalisation."
-                ),
+                )
+                + outside_note(fit.X, data),
                 fit.location,
                 subject=fit.subject,
                 related=related(use, "evaluation") + (related(found[0], "split") if found else []),

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, SelectionFact
+from ml_lint_nb.facts.model import (
+    DataRef,
+    EstimatorInfo,
+    EvaluationFact,
+    PredictFact,
+    SelectionFact,
+)
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
 
@@ -45,9 +51,51 @@ def named_validation(ref: DataRef | None) -> bool:
 
 def shown_class(info: EstimatorInfo) -> str:
     """The model's class; a pipeline over several alternative models keeps its own name."""
-    if info.configs > 1 and info.final is not info:
+    if info.configs > 1 and info.final is not info and info.final.configs <= 1:
         return info.cls
     return info.final.cls
+
+
+def _loop_variants(evs: list[EvaluationFact], chosen: set[int]) -> set[int]:
+    """Evaluations in a loop, picked among by a choice, whose loop shows one configuration.
+
+    ``for cols in feature_sets: ... scores.append(model.score(X_test[cols]))`` then
+    ``max(scores)`` picks among variants the model's parameters do not show; a loop
+    over several models shows each of them already.
+    """
+    by_place: dict[tuple, set[tuple]] = {}
+    for ev in evs:
+        if ev.in_loop and id(ev) in chosen and ev.estimator is not None:
+            place = (ev.location.cell, ev.location.execution_count, ev.location.line)
+            by_place.setdefault(place, set()).add(config_of(ev.estimator))
+    return {
+        id(ev)
+        for ev in evs
+        if ev.in_loop
+        and id(ev) in chosen
+        and len(by_place.get((ev.location.cell, ev.location.execution_count, ev.location.line), ()))
+        == 1
+    }
+
+
+def _only_scored_on(store: FactStore, model: str, data: DataRef) -> EvaluationFact | None:
+    """The evaluation of ``model`` on ``data``'s rows when it is scored or predicted on no
+    other held-out rows (a Kaggle model predicting test.csv is; this one is not)."""
+    found = None
+    for ev in store.of(EvaluationFact):
+        rows = (ev.X or ev.y_true).rows if (ev.X or ev.y_true) is not None else None
+        if ev.estimator is None or ev.estimator.binding != model or rows is None:
+            continue
+        if rows.paths == data.rows.paths:
+            found = found or ev
+        elif rows.known and rows.roles() != {"train"}:
+            return None
+    for pr in store.of(PredictFact):
+        if pr.estimator.binding != model or pr.X is None or not pr.X.rows.known:
+            continue
+        if pr.X.rows.paths != data.rows.paths and pr.X.rows.roles() != {"train"}:
+            return None
+    return found
 
 
 class TestSetReuse(Rule):
@@ -106,7 +154,7 @@ class TestSetReuse(Rule):
         scores makes it a warning, side-by-side scores with no choice are info.
         """
         selections = list(store.of(SelectionFact))
-        yield from self.stopped_on_test(selections)
+        yield from self.stopped_on_test(store, selections)
         groups: dict[frozenset, list[EvaluationFact]] = {}
         for ev in store.of(EvaluationFact):
             data = ev.X or ev.y_true
@@ -118,9 +166,13 @@ class TestSetReuse(Rule):
                 continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))
+        chosen = {id(e) for s in selections for e in s.evaluations}
         for evs in groups.values():
             configs: dict[tuple, int] = {}
             trigger = None
+            # a loop whose one model varies in what the code does not show as a parameter
+            # (a feature subset, a seed, data): its variants count when a choice is made
+            variants = _loop_variants(evs, chosen)
             for ev in evs:
                 info = ev.estimator
                 if "search" in info.kinds:  # the search chose by CV; its model counts once
@@ -129,6 +181,8 @@ class TestSetReuse(Rule):
                     # a model of several configurations scored outside any loop is the one
                     # kept (``best = rf`` in a loop over validation scores): one on the test set
                     n = max(info.configs, 1) if ev.in_loop else 1
+                    if id(ev) in variants:
+                        n = max(n, 2)
                     key = config_of(info) if n == 1 else (info.est_id,)
                 if key not in configs:
                     configs[key] = n
@@ -169,7 +223,7 @@ class TestSetReuse(Rule):
                 severity = Severity.INFO
                 extra = []
             yield self.finding(
-                message,
+                message + outside_note(data),
                 trigger.location,
                 subject=(data_label(data),),
                 related=extra
@@ -186,23 +240,45 @@ class TestSetReuse(Rule):
                 severity=severity,
             )
 
-    def stopped_on_test(self, selections: list[SelectionFact]) -> Iterator[Finding]:
-        """A fit that keeps its best iteration on the test set: one line, many configurations."""
+    def stopped_on_test(
+        self, store: FactStore, selections: list[SelectionFact]
+    ) -> Iterator[Finding]:
+        """A fit that keeps its best iteration on the test set: one line, many configurations.
+
+        A set named as a validation set is there to stop on, unless it is also the
+        only data the stopped model is scored on: then it is the test set by
+        another name.
+        """
         for sel in selections:
             data = sel.data
             if data is None or not data.rows.known or data.rows.roles() != {"test"}:
                 continue
+            also_scored = None
             if named_validation(data):
-                continue
+                also_scored = _only_scored_on(store, sel.model, data)
+                if also_scored is None:
+                    continue
             what = {
                 "best checkpoint": "saves its best checkpoint",
                 "best iteration": "keeps its best iteration (CatBoost's use_best_model)",
             }.get(sel.how, "stops early")
+            if also_scored is not None:
+                text = (
+                    f"{sel.model} {what} by its score on {data_label(data)}, and the same rows "
+                    f"give its reported score ({also_scored.metric}, {where(also_scored.location)}): "
+                    "this validation set is the test set, so the score is the best of many "
+                    "models."
+                )
+            else:
+                text = (
+                    f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
+                    "the number of rounds or epochs, so the test score is the best of many models."
+                )
             yield self.finding(
-                f"{sel.model} {what} by its score on {data_label(data)}: the test set chooses "
-                "the number of rounds or epochs, so the test score is the best of many models.",
+                text,
                 sel.location,
                 subject=(sel.model, data_label(data)),
+                related=related(also_scored, "evaluation"),
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.static.interpreter.records import (
     Display,
+    OutsideState,
     Proto,
     SplitState,
     SplitToken,
@@ -42,6 +43,7 @@ class Interp(Protocol):
     cur_stmt: ast.stmt | None  # the notebook statement being read
     split_state: SplitState
     stat_state: StatState
+    outside: OutsideState  # names from outside the notebook, and what may bring them
 
     def loc(self, node: ast.AST) -> Location:
         """Where ``node`` is in the notebook (the outermost call site when inlining)."""
@@ -69,6 +71,10 @@ class Interp(Protocol):
 
     def generic_call(self, args: list[V], kwargs: dict[str, V], node: ast.AST) -> V:
         """What an unknown call gives: data derived from its data arguments, or fresh rows."""
+        ...
+
+    def arith(self, left: V, right: V, op: ast.operator, node: ast.AST) -> V:
+        """``left op right`` on values, as the ``+ - * /`` operators read them."""
         ...
 
     def call_ref(self, qual: str, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:

@@ -15,6 +15,10 @@ import ml_lint_nb.facts.static.interpreter.statistics as statistics
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.values import (
     DataV,
+    FreeV,
+    LitV,
+    MultiV,
+    SeqV,
     V,
     data_of,
     first,
@@ -35,6 +39,13 @@ def assign_column(interp: Interp, target: ast.expr, value: V, node: ast.AST) -> 
     if name is None:
         return
     frame = interp.env.get(name)
+    if frame is None:  # df["age"] = ... on a df from outside the notebook
+        base = target
+        while isinstance(base, ast.Subscript | ast.Attribute):
+            base = base.value
+        frame = interp.ev(base)
+    if isinstance(frame, FreeV):
+        frame = frame.data
     if not isinstance(frame, DataV) or frame.pred_est is not None:
         return
     st = stat_of(value) if not isinstance(first(value), DataV) else None
@@ -49,9 +60,15 @@ def assign_column(interp: Interp, target: ast.expr, value: V, node: ast.AST) -> 
     d = data_of(value)
     if d is not None and d.scaled and isinstance(target, ast.Subscript):
         # df[num_cols] = scaler.fit_transform(df[num_cols]): those columns are scaled
-        names = [col] if col is not None else strings(interp.ev(target.slice))
+        idx = interp.ev(target.slice) if col is None else LitV(col)
+        if isinstance(idx, SeqV) and idx.kind == "tuple" and idx.items:
+            idx = idx.items[-1]  # X[:, i]
+        alts = idx.alts if isinstance(idx, MultiV) else [idx]
+        names = [n for a in alts for n in strings(a)]
         if names:
             new.scaled_cols = frame.scaled_cols | frozenset(names)
+        elif isinstance(idx, MultiV):  # for i in range(X.shape[1]): X[:, i] = ...: every column
+            new.scaled = True
     interp.env[name] = new
 
 

@@ -23,14 +23,17 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
-import operator
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
+import ml_lint_nb.facts.static.interpreter.choices as choices
 import ml_lint_nb.facts.static.interpreter.columns as columns
 import ml_lint_nb.facts.static.interpreter.displays as displays
+import ml_lint_nb.facts.static.interpreter.estimators as estimators
+import ml_lint_nb.facts.static.interpreter.expressions as expressions
 import ml_lint_nb.facts.static.interpreter.libraries  # noqa: F401 (fills the tables)
+import ml_lint_nb.facts.static.interpreter.outside as outside
 import ml_lint_nb.facts.static.interpreter.registry as registry
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
@@ -40,6 +43,7 @@ from ml_lint_nb.facts.model import RowSet
 from ml_lint_nb.facts.static.deadline import Deadline
 from ml_lint_nb.facts.static.interpreter.records import (
     Display,
+    OutsideState,
     Proto,
     SplitState,
     SplitToken,
@@ -48,9 +52,12 @@ from ml_lint_nb.facts.static.interpreter.records import (
 from ml_lint_nb.facts.static.interpreter.registry import NEXT, Call
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
+    ChosenV,
     DataV,
     EstV,
+    ExprV,
     FoldIndexV,
+    FreeV,
     FuncV,
     GroupByV,
     IndexerV,
@@ -118,6 +125,7 @@ class Interpreter:
         self._defs: dict[str, int] = {}
         self._uses: dict[str, tuple[int, int]] = {}
         self.stat_state = StatState()  # see statistics.py
+        self.outside = OutsideState()  # see outside.py
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
         self.deadline: Deadline | None = None  # checked at each statement
@@ -131,8 +139,12 @@ class Interpreter:
         *,
         cell_key: str | None = None,
         execution_count: int | None = None,
+        raw: str | None = None,
     ) -> list[Display]:
-        """Interpret one cell. ``cell_key`` names the cell across re-runs (live mode)."""
+        """Interpret one cell. ``cell_key`` names the cell across re-runs (live mode);
+        ``raw`` is its source before IPython syntax was neutralised (``%run`` lines)."""
+        if raw is not None:
+            outside.note_cell_source(self, raw, cell_index)
         self.cell_index = cell_index
         self.cell_id = cell_id
         self.cell_key = cell_key if cell_key is not None else str(cell_index)
@@ -231,6 +243,7 @@ class Interpreter:
         for alias in node.names:
             if alias.name == "*":
                 self.define("*", node)  # may bring any name (ML502 stays silent on them)
+                outside.note_star_import(self, mod, node)
                 continue
             self.env[alias.asname or alias.name] = RefV(
                 f"{mod}.{alias.name}" if mod else alias.name
@@ -381,6 +394,8 @@ class Interpreter:
         """Bind a name: data gets the name and a version, an estimator its binding."""
         loc = self.loc(node)
         self.define(name, node)
+        if isinstance(value, SeqV) and value.comp and data_of(value) is not None:
+            value = data_of(value)  # text = [doc.lower() for doc in text]: text is the data
         if isinstance(value, DataV):
             cell = loc.cell if loc.cell is not None else f"[{loc.execution_count}]"
             named = DataV(
@@ -389,11 +404,11 @@ class Interpreter:
             splits.name_part(self, value, named, loc)
             value = named
         elif isinstance(value, EstV) and value.info.binding is None:
-            value.info = replace(value.info, binding=name)
+            estimators.name_estimator(value, name)
         elif isinstance(value, MultiV):
             for a in value.alts:
                 if isinstance(a, EstV) and a.info.binding is None:
-                    a.info = replace(a.info, binding=name)
+                    estimators.name_estimator(a, name)
         self.env[name] = value
 
     def flush_splits(self) -> None:
@@ -432,7 +447,12 @@ class Interpreter:
                 self.env[node.id] = found  # defined before the session began watching
                 return found
         predefined = registry.PREDEFINED.get(node.id)  # spark in Databricks
-        return RefV(predefined) if predefined is not None else UNKNOWN
+        if predefined is not None:
+            return RefV(predefined)
+        if self.resolve_free is None:  # static: a name from outside the notebook
+            qual = outside.library_name(self, node.id)
+            return RefV(qual) if qual is not None else outside.free_name(self, node.id)
+        return UNKNOWN
 
     def e_Attribute(self, node: ast.Attribute) -> V:
         """``base.attr``."""
@@ -449,8 +469,10 @@ class Interpreter:
             return MultiV([self.attribute(a, attr, node) for a in base.alts], base.count)
         if isinstance(base, RefV):
             return RefV(f"{base.qualname}.{attr}")
-        if isinstance(base, StatV):
+        if isinstance(base, StatV | ChosenV):
             return base  # df.mean().values, .iloc, .loc: still the statistic
+        if isinstance(base, FreeV):
+            base = base.data
         if isinstance(base, EstV):
             kind = registry.ESTIMATOR
         elif isinstance(base, DataV):
@@ -478,6 +500,8 @@ class Interpreter:
         """An item of a sequence; columns or rows of data (rows maybe one side of a split)."""
         if isinstance(base, MultiV):
             return MultiV([self.subscript(a, index, node) for a in base.alts], base.count)
+        if isinstance(base, FreeV):
+            base = base.data
         if isinstance(base, SeqV):
             idx = self.ev(index)
             if isinstance(idx, LitV):
@@ -488,9 +512,13 @@ class Interpreter:
             return UNKNOWN
         if isinstance(base, IndexerV):
             rows_index = index.elts[0] if isinstance(index, ast.Tuple) and index.elts else index
-            return splits.select_rows(
+            out = splits.select_rows(
                 self, base.data, rows_index, node, positional=base.kind == "iloc"
             )
+            if isinstance(index, ast.Tuple) and len(index.elts) > 1 and isinstance(out, DataV):
+                chooser = choices.chooser_in(self.ev(index.elts[1]))  # X.loc[:, rfe.support_]
+                return choices.choose(self, out, chooser, node) if chooser else out
+            return out
         if isinstance(base, DataV):
             if base.pred_est is not None:
                 return base  # predict_proba(X)[:, 1] stays predictions
@@ -513,14 +541,23 @@ class Interpreter:
                 return splits.select_rows(self, base, index, node, positional=False, mask=idx)
             if isinstance(first(idx), FoldIndexV):
                 return splits.fold_rows(base, first(idx))  # type: ignore[arg-type]
-            return base.derive()
+            chooser = choices.chooser_in(idx)  # X[X.columns[selector.get_support()]]
+            return choices.choose(self, base, chooser, node) if chooser else base.derive()
         if isinstance(base, GroupByV):
             idx = self.ev(index)
             col = idx.value if isinstance(idx, LitV) and isinstance(idx.value, str) else None
             return GroupByV(base.data, base.keys, col)
-        self.ev(index)
-        if isinstance(base, StatV):
-            return base  # df.mode()[0], df.quantile([.01, .99])[0.99]
+        idx = self.ev(index)
+        if isinstance(base, StatV):  # df.mode()[0], df.quantile([.01, .99])[0.99]
+            named = idx.value if isinstance(idx, LitV) else None
+            if isinstance(named, str) and named in base.stat.split("/") and named != base.stat:
+                return StatV(base.data, named)  # df.describe().loc["mean"]: the mean
+            if isinstance(named, str) and base.stat == "corr":
+                by = base.data.derive(column=named, name=base.data.name)  # df.corr()["target"]
+                return StatV(by, "corr")
+            return base
+        if isinstance(base, ChosenV) or isinstance(first(idx), ChosenV):
+            return base if isinstance(base, ChosenV) else first(idx)  # X.columns[rfe.support_]
         return UNKNOWN
 
     def e_Compare(self, node: ast.Compare) -> V:
@@ -528,6 +565,10 @@ class Interpreter:
         left = self.ev(node.left)
         rights = [self.ev(c) for c in node.comparators]
         selection.note_best_kept(self, left, rights, node)
+        if isinstance(left, ExprV) and len(rights) == 1:  # pl.col("date") < cutoff
+            return expressions.compare(left, rights[0], node.ops[0], node)
+        if isinstance(first(left), ChosenV):
+            return first(left)  # mutual_info_classif(X, y) > 0.01
         d = data_of(left)
         if d is not None and len(node.ops) == 1 and isinstance(left, DataV):
             op = type(node.ops[0]).__name__
@@ -558,40 +599,11 @@ class Interpreter:
 
     def e_BinOp(self, node: ast.BinOp) -> V:
         """Arithmetic: on literals, scores, lists of steps, statistics (a fit) or data (rows)."""
-        left, right = self.ev(node.left), self.ev(node.right)
-        if isinstance(left, LitV) and isinstance(right, LitV):
-            try:
-                return LitV(_binop(node.op, left.value, right.value))
-            except Exception:
-                return UNKNOWN
-        if isinstance(left, ScoreV) or isinstance(right, ScoreV):
-            return ScoreV(selection.scores_of(left) + selection.scores_of(right))
-        if (
-            isinstance(node.op, ast.Add)
-            and isinstance(left, SeqV)
-            and isinstance(right, SeqV)
-            and left.kind in ("list", "tuple")
-            and right.kind == left.kind
-            and left.split is None
-            and right.split is None
-        ):  # stages = indexers + [encoder, assembler]: one list of steps
-            return SeqV([*left.items, *right.items], left.kind, comp=left.comp or right.comp)
-        if _is_pixel_division(node.op, right) and isinstance(first(left), DataV):
-            return first(left).derive(scaled=True)  # X / 255: pixel intensities on one 0-1 scale
+        return self.arith(self.ev(node.left), self.ev(node.right), node.op, node)
 
-        if isinstance(left, MaskV) or isinstance(right, MaskV):
-            return left if isinstance(left, MaskV) else right
-        sl, sr = first(left), first(right)
-        if isinstance(sl, StatV) or isinstance(sr, StatV):
-            return statistics.stat_binop(self, left, right, node)
-        dl, dr = data_of(left), data_of(right)
-        if dl is not None and dr is not None and (dl.rows != dr.rows or dl.applied != dr.applied):
-            return dl.derive(rows=dl.rows.union(dr.rows), applied=dl.applied | dr.applied)
-        if dl is not None:
-            return dl.derive()
-        if dr is not None:
-            return dr.derive()
-        return UNKNOWN
+    def arith(self, left: V, right: V, op: ast.operator, node: ast.AST) -> V:
+        """``left op right`` on values (also ``df.sub(mu)``, ``np.divide(X, sd)``)."""
+        return arithmetic.arith(self, left, right, op, node)
 
     def e_Tuple(self, node: ast.Tuple) -> V:
         """A tuple of values."""
@@ -718,6 +730,12 @@ class Interpreter:
         on their rows and applied to it.
         """
         values = [*args, *(v for k, v in kwargs.items() if k not in SIZE_ARGS)]
+        # pd.DataFrame({"rf": p_rf, "gb": p_gb}): the columns of a dict are its values
+        values = [
+            i
+            for v in values
+            for i in (v.items if isinstance(v, SeqV) and v.kind == "dict" else [v])
+        ]
         datas = [d for d in (data_of(a) for a in values) if d is not None]
         stats = [s for s in (first(a) for a in values) if isinstance(s, StatV)]
         if stats:  # np.random.randint(avg - std, avg + std), np.where(m, mean, x)
@@ -732,6 +750,12 @@ class Interpreter:
                 rows = rows.union(d.rows)
             out = datas[0].derive(rows=rows, column=None, applied=applied_of(datas))
             return statistics.apply_stat(self, out, st, node) if stats else out
+        scores = selection.scores_of(SeqV(values)) if self.scored else []
+        if scores:  # pd.Series([m.score(X_test, y_test) for m in models]): still the scores
+            return ScoreV(scores)
+        chosen = choices.chooser_in(SeqV(values))
+        if isinstance(chosen, ChosenV):  # np.argsort(rf.feature_importances_)
+            return chosen
         return DataV(RowSet.root(self.root_id(node)))
 
     def inline(self, func: FuncV, args: list[V], kwargs: dict[str, V], node: ast.Call) -> V:
@@ -793,13 +817,15 @@ class Interpreter:
         tables decide, with a default when no handler answers.
         """
         selection.method_hooks(self, recv, meth, args, kwargs, node)
-        if isinstance(recv, ScoreV | StatV):
+        if isinstance(recv, ScoreV | StatV | ChosenV):
             return recv  # round(score), df.mean().round(2): still the score or the statistic
         if isinstance(recv, MultiV):
             results = [self.method_call(a, meth, args, kwargs, node) for a in recv.alts]
             return MultiV(results, recv.count)
         if isinstance(recv, RefV):
             return self.call_ref(f"{recv.qualname}.{meth}", args, kwargs, node)
+        if isinstance(recv, FreeV):  # data from outside, unless asked what a model is asked
+            recv = UNKNOWN if meth in outside.ESTIMATOR_METHODS else recv.data
         if isinstance(recv, DataV):
             kinds: tuple[str, ...] = (registry.DATA,)
         elif isinstance(recv, EstV):
@@ -808,6 +834,8 @@ class Interpreter:
             kinds = (registry.SEQ,)
         elif isinstance(recv, GroupByV):
             kinds = (registry.GROUPBY,)
+        elif isinstance(recv, ExprV):
+            kinds = (registry.EXPR,)
         elif isinstance(recv, IndexV):
             return UNKNOWN
         else:
@@ -837,6 +865,10 @@ class Interpreter:
         splits.confirm_masks(self)
         splits.orient_splits(self)
         statistics.emit_group_fits(self)
+        choices.settle(self)
+        if self.outside.free:
+            defined = {n: c for c, _, defs, _ in self.cell_names for n in defs}
+            outside.settle(self, defined)
 
 
 def _as_load(target: ast.expr) -> ast.expr:
@@ -845,27 +877,3 @@ def _as_load(target: ast.expr) -> ast.expr:
     for child in ast.walk(node):
         ast.copy_location(child, target)
     return node
-
-
-_BINOPS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-    ast.FloorDiv: operator.floordiv,
-}
-
-
-def _binop(op: ast.operator, a: Any, b: Any) -> Any:
-    """Arithmetic on two literals (others raise, and the result is unknown)."""
-    return _BINOPS[type(op)](a, b)
-
-
-def _is_pixel_division(op: ast.operator, right: V) -> bool:
-    """``X / 255``: pixel intensities brought to one 0-1 scale."""
-    return (
-        isinstance(op, ast.Div)
-        and isinstance(right, LitV)
-        and right.value in (255, 255.0, 256, 256.0, 65535, 65535.0)
-    )

@@ -13,6 +13,7 @@ remembers the fitted state it came out of (:func:`transformed`).
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from typing import Any
 
 from ml_lint_nb.facts import catalog
@@ -34,16 +35,13 @@ from ml_lint_nb.facts.static.values import (
     Varies,
     data_of,
     first,
+    strings,
 )
 
 INFINITIES = ("numpy.inf", "math.inf", "numpy.Inf", "numpy.infty")
-# wrappers that take one estimator and are built around it (their steps are that estimator)
-WRAPPERS = (
-    "CalibratedClassifierCV",
-    "BaggingClassifier",
-    "AdaBoostClassifier",
-    "OneVsRestClassifier",
-)
+# the keywords that give a meta-estimator the estimator it wraps (``regressor=`` of a
+# TransformedTargetRegressor; its ``transformer=`` rescales the target, not the features)
+WRAPPED_ARGS = ("estimator", "base_estimator", "regressor", "classifier")
 
 
 def params_of(interp: Interp, kwargs: dict[str, V], node: ast.Call) -> tuple[dict[str, Any], int]:
@@ -133,10 +131,10 @@ def construct(
             )
         )
         configs = max(configs, grid_size(grid))
-    elif "calibrated" in kinds or short in WRAPPERS:
-        est = first(args[0]) if args else first(kwargs.get("estimator", UNKNOWN))
-        if isinstance(est, EstV):
-            steps = (est.info,)
+    elif kinds & {"wrapper", "ensemble", "selector"}:
+        members, n = wrapped(args, kwargs, "ensemble" in kinds)
+        steps = tuple(m.info for m in members)
+        configs *= n
     info = EstimatorInfo(
         est_id=interp.new_id("E"),
         cls=short,
@@ -154,6 +152,46 @@ def construct(
     if not kinds & {"evaluator", "builder"}:  # a metric, a parameter grid: no fits
         interp.record("estimator", node, estimator=info, holder=ev)
     return ev
+
+
+def wrapped(args: list[V], kwargs: dict[str, V], ensemble: bool) -> tuple[list[EstV], int]:
+    """The estimators a meta-estimator is built around, and how many configurations they span.
+
+    A wrapper (``CalibratedClassifierCV(svc)``, ``OneVsRestClassifier(...)``,
+    ``SelectFromModel(lasso)``, ``TransformedTargetRegressor(regressor=...)``)
+    wraps its first argument or its ``estimator=``; an ensemble
+    (``VotingClassifier(estimators=[("svc", svc), ...])``, stacking, bagging)
+    its members. A loop variable over models is one wrapper per model.
+    """
+    given: list[V] = list(args[:1])
+    given += [kwargs[k] for k in WRAPPED_ARGS if k in kwargs]
+    if ensemble and "estimators" in kwargs:
+        given.append(kwargs["estimators"])
+    members: list[EstV] = []
+    configs = 1
+    for v in given:
+        items = v.items if isinstance(v, SeqV) and ensemble else [v]
+        for item in items:
+            if isinstance(item, SeqV) and item.kind == "tuple" and item.items:
+                item = item.items[-1]  # ("svc", SVC())
+            if isinstance(item, MultiV):
+                configs *= item.n
+            est = first(item)
+            if isinstance(est, EstV):
+                members.append(est)
+                configs *= max(est.info.configs, 1)
+    return members, configs
+
+
+def name_estimator(est: EstV, name: str) -> None:
+    """``vect = CountVectorizer().fit(text)``: the estimator gets its name, and so does the fit
+    recorded before the name was bound (messages and subjects name ``vect``)."""
+    old = est.info
+    est.info = replace(old, binding=name)
+    rec = est.fit_record
+    if rec is not None and rec.args.get("estimator") is old:
+        rec.args["estimator"] = est.info
+        rec.args["subject"] = subject(est.info, rec.args.get("X"))
 
 
 def subject(info: EstimatorInfo, X: DataV | None) -> tuple[str, ...]:
@@ -190,12 +228,15 @@ def record_fit(
         tuned_by=est.tuned_by,
     )
     est.fitted_on, est.fitted_y, est.fit_record = X, y, rec
-    if info.cls == "OneHotEncoder" and X is not None:
+    if X is not None:
         cols = X.columns or ((X.column,) if X.column else ())
-        bounded = any(info.params.get(p) is not None for p in ("max_categories", "min_frequency"))
-        interp.record(
-            "encoding", node, method="OneHotEncoder", data=X, columns=cols, bounded=bounded
-        )
+        for enc, enc_cols in encoders_in(est, cols):
+            bounded = any(
+                enc.params.get(p) is not None for p in ("max_categories", "min_frequency")
+            )
+            interp.record(
+                "encoding", node, method="OneHotEncoder", data=X, columns=enc_cols, bounded=bounded
+            )
     if "search" in info.kinds:
         interp.record("crossval", node, estimator=info, function=info.cls, X=X, y=y)
         if est.inner is not None:
@@ -204,6 +245,33 @@ def record_fit(
     if y is not None and y.column and y.column != "<target>":
         interp.target_columns.add(y.column)
     return rec
+
+
+def encoders_in(est: EstV, cols: tuple[str, ...]) -> list[tuple[EstimatorInfo, tuple[str, ...]]]:
+    """The one-hot encoders a fit fits, each with the columns it encodes.
+
+    A ``OneHotEncoder`` encodes the columns it is given; inside a
+    ColumnTransformer (``("cat", OneHotEncoder(), ["zip_code"])``) or a
+    pipeline, the columns its step names.
+    """
+    if est.info.cls == "OneHotEncoder":
+        return [(est.info, cols)]
+    out: list[tuple[EstimatorInfo, tuple[str, ...]]] = []
+    if est.parts is None or not est.info.kinds & {"pipeline", "composite"}:
+        return out
+    for item in est.parts.items:
+        step, step_cols = first(item), cols
+        if isinstance(step, SeqV) and step.kind == "tuple":
+            # ("cat", OneHotEncoder(), ["zip"]) / (OneHotEncoder(), ["zip"]) / ("scale", est):
+            # the columns, when given, follow the estimator
+            items = [first(i) for i in step.items]
+            at = next((i for i, v in enumerate(items) if isinstance(v, EstV)), None)
+            step = items[at] if at is not None else UNKNOWN
+            if at is not None and at + 1 < len(items) and strings(items[at + 1]):
+                step_cols = tuple(strings(items[at + 1]))
+        if isinstance(step, EstV):
+            out.extend(encoders_in(step, step_cols))
+    return out
 
 
 def record_predict(interp: Interp, est: EstV, meth: str, X: DataV | None, node: ast.Call) -> Proto:

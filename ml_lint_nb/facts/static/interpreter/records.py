@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.static.values import DataV, GroupByV
+from ml_lint_nb.facts.static.values import DataV, FreeV, GroupByV
 
 # splitting calls that always return every part (never a one-sided filter)
 WHOLE_SPLITS = frozenset({"train_test_split", "randomSplit"})
@@ -96,7 +96,7 @@ class StatState:
     already turned into fits.
     """
 
-    __slots__ = ("fits", "protos", "group_stats", "emitted")
+    __slots__ = ("fits", "protos", "group_stats", "emitted", "correlations")
 
     def __init__(self) -> None:
         """Empty bookkeeping, before the first cell."""
@@ -104,3 +104,17 @@ class StatState:
         self.protos: dict[str, Proto] = {}
         self.group_stats: list[tuple[GroupByV, Location, str]] = []
         self.emitted: set[str] = set()
+        # column choices by correlation, and the column: a target's makes them label-driven
+        self.correlations: list[tuple[Proto, str | None]] = []
+
+
+class OutsideState:
+    """What may bring names from outside, and the names read so far (kept across cells; see :mod:`.outside`)."""
+
+    __slots__ = ("sources", "libraries", "free")
+
+    def __init__(self) -> None:
+        """Nothing seen yet."""
+        self.sources: list[str] = []  # "%run prepare.py in cell 2", newest last
+        self.libraries: list[str] = []  # modules of a library star-imported, newest last
+        self.free: dict[str, FreeV] = {}

@@ -15,7 +15,7 @@ within one key in the order they were registered::
     (root, name)  ->  (root, ANY)  ->  (ANY, name)  ->  (ANY, ANY)
 
 **Methods** are keyed by (receiver kind, name): the kinds are ``"data"``,
-``"groupby"``, ``"seq"``, ``"estimator"``, and kinds a library declares for
+``"groupby"``, ``"seq"``, ``"estimator"``, ``"expr"``, and kinds a library declares for
 its own estimators (:func:`estimator_kind`, tried before ``"estimator"``).
 **Attributes** are keyed the same way; **subscripts** of a library object
 (``np.r_[a, b]``) and **predefined names** (``spark`` in Databricks) by name.
@@ -43,6 +43,7 @@ DATA = "data"  # DataV: a frame, array, series or predictions
 GROUPBY = "groupby"  # GroupByV
 SEQ = "seq"  # SeqV: a list, tuple or dict
 ESTIMATOR = "estimator"  # EstV following scikit-learn's protocol
+EXPR = "expr"  # ExprV: a polars or Spark column expression
 
 
 class _Next:

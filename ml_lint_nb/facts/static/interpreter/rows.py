@@ -38,7 +38,12 @@ def concat(interp: Interp, seq: V, node: ast.AST) -> V:
     n_rows = sum(counts) if all(c is not None for c in counts) else None  # type: ignore[misc]
     names = [d.name or d.origin for d in datas]
     origin = " + ".join(n for n in names if n) if all(names) else datas[0].origin
+    roots = [{p[0] for p in d.rows.paths} for d in datas]
+    stacked = None
+    if all(len(r) == 1 for r in roots) and len({next(iter(r)) for r in roots}) == len(roots) > 1:
+        stacked = tuple(next(iter(r)) for r in roots)
     return datas[0].derive(
+        stacked=stacked,
         rows=rows,
         scaled=all(d.scaled for d in datas),
         n_rows=n_rows,

@@ -128,7 +128,7 @@ def track_scores(interp: Interp, targets: list[ast.expr], value: V, source: ast.
                 interp.record(
                     "selection",
                     t,
-                    how="best_ variable",
+                    how=f"kept in {base.id}",
                     model="",
                     data=None,
                     evaluations=protos,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from ml_lint_nb.facts.location import Location
+from ml_lint_nb.facts.model import RowSet
 from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.interpreter.records import SplitToken
 from ml_lint_nb.facts.static.values import (
@@ -136,7 +137,14 @@ def positional_split(interp: Interp, data: DataV, part: int, node: ast.AST, meth
         )
         state.by_position[key] = tok
         interp.pending_splits.append(tok)
-    out = data.derive(rows=data.rows.part(tok.split_id, part))
+    rows = data.rows
+    if data.stacked and tok.shuffle is None:
+        # all_data[:ntrain] / all_data[ntrain:] after pd.concat([train, test]): the first
+        # frame's rows, then the others' (a median of train applied to both saw no test row)
+        first_root = data.stacked[0]
+        kept = frozenset(p for p in rows.paths if (p[0] == first_root) == (part == 0))
+        rows = RowSet(kept) if kept else rows
+    out = data.derive(rows=rows.part(tok.split_id, part))
     tok.parts.append(out)
     state.unbound[id(out)] = (tok, part, method)  # a side counts once bound to a name
     return out

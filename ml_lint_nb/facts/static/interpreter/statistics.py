@@ -34,7 +34,7 @@ def merge_stats(a: StatV, b: StatV) -> StatV:
     return StatV(a.data.derive(rows=a.data.rows.union(b.data.rows)), stat)
 
 
-def stat_binop(interp: Interp, left: V, right: V, node: ast.BinOp) -> V:
+def stat_binop(interp: Interp, left: V, right: V, op: ast.operator, node: ast.AST) -> V:
     """Arithmetic with a statistic: a number derived from it, or data scaled by it."""
     sl, sr = first(left), first(right)
     stats = [x for x in (sl, sr) if isinstance(x, StatV)]
@@ -43,7 +43,7 @@ def stat_binop(interp: Interp, left: V, right: V, node: ast.BinOp) -> V:
     if d is None or isinstance(sl, StatV) and isinstance(sr, StatV):
         return st
     if (
-        isinstance(node.op, ast.Div)
+        isinstance(op, ast.Div)
         and isinstance(sr, StatV)
         and sr.stat == "max"
         and (d.column is None and sr.data.column is None)
@@ -52,7 +52,7 @@ def stat_binop(interp: Interp, left: V, right: V, node: ast.BinOp) -> V:
         return d.derive(scaled=True)
     out = apply_stat(interp, d, st, node)
     if (
-        isinstance(node.op, ast.Div)
+        isinstance(op, ast.Div)
         and isinstance(sr, StatV)
         and not SPREADS.isdisjoint(sr.stat.split("/"))
     ):
@@ -103,7 +103,7 @@ def continues_stat_fit(interp: Interp, d: DataV, st: StatV, node: ast.AST, kind:
     second place listed as another place of it (one finding per event).
     """
     protos = interp.stat_state.protos
-    if not protos or not d.applied:
+    if not protos or not d.applied or d.scaled:  # a finished rescaling is not continued
         return False
     loc = interp.loc(node)
     for est_id in d.applied:

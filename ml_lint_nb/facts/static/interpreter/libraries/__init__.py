@@ -27,10 +27,22 @@ from ml_lint_nb.facts.static.interpreter.libraries import (
     imblearn,
     keras,
     pandas_numpy,
+    polars,
     python,
     scipy,
     sklearn,
     spark,
 )
 
-LIBRARIES = (python, callbacks, boosting, keras, spark, sklearn, scipy, imblearn, pandas_numpy)
+LIBRARIES = (
+    python,
+    callbacks,
+    boosting,
+    keras,
+    spark,
+    sklearn,
+    scipy,
+    imblearn,
+    polars,
+    pandas_numpy,
+)

@@ -14,7 +14,9 @@ standard library's ``random`` module too where the names coincide.
 from __future__ import annotations
 
 import ast
+import math
 
+import ml_lint_nb.facts.static.interpreter.arithmetic as arithmetic
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.splits as splits
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
@@ -344,8 +346,24 @@ def stacked(interp: Interp, call: Call) -> V:
 
 @function(PANDAS_NUMPY, ("hstack", "column_stack"))
 def side_by_side(interp: Interp, call: Call) -> V:
-    """``np.hstack([X, extra])``: the same rows, more columns."""
-    return interp.generic_call(call.args, {}, call.node)
+    """``np.hstack([X, extra])``: the same rows, more columns.
+
+    Every part has the first part's rows (hstack requires as many), so the
+    rows are the first part's; the fitted state of every part reaches the
+    result. Columns added beside data whose scales are known keep them
+    known: the spread of scales can only grow.
+    """
+    parts = call.args[0] if len(call.args) == 1 else SeqV(list(call.args), "tuple")
+    items = parts.items if isinstance(parts, SeqV) else [parts]
+    datas = [d for d in (data_of(i) for i in items) if d is not None]
+    if not datas:
+        return interp.generic_call(call.args, {}, call.node)
+    applied = datas[0].applied
+    for d in datas[1:]:
+        applied = applied | d.applied
+    return datas[0].derive(
+        column=None, n_features=0, applied=applied, scaled=all(d.scaled for d in datas)
+    )
 
 
 @function(PANDAS_NUMPY, "get_dummies")
@@ -387,6 +405,114 @@ def reader(interp: Interp, call: Call) -> V:
             if isinstance(item, LitV) and isinstance(item.value, str):
                 interp.time_columns.add(item.value)
     return DataV(RowSet.root(interp.root_id(call.node)))
+
+
+@function("numpy", ("arange", "linspace", "logspace", "geomspace"))
+def grid_of_values(interp: Interp, call: Call) -> V:
+    """``np.logspace(-3, 3, 7)``: fresh values, as many as the literal arguments say.
+
+    A loop over them (``for C in np.logspace(...)``) then knows how many
+    values a hyper-parameter takes.
+    """
+    lits = [a.value for a in call.args if isinstance(a, LitV)]
+    if len(lits) != len(call.args) or not all(isinstance(v, int | float) for v in lits):
+        return NEXT
+    n: int | None = None
+    if call.name == "arange" and lits:
+        start, stop, step = (
+            (0, lits[0], 1) if len(lits) == 1 else (*lits[:2], lits[2] if len(lits) > 2 else 1)
+        )
+        n = max(0, math.ceil((stop - start) / step)) if step else None
+    elif call.name != "arange":
+        num = call.kwargs.get("num")
+        n = lits[2] if len(lits) > 2 else (num.value if isinstance(num, LitV) else 50)
+    if not isinstance(n, int) or isinstance(n, bool):
+        return NEXT
+    return DataV(RowSet.root(interp.root_id(call.node)), n_rows=n)
+
+
+@function("numpy", ("add", "subtract", "multiply", "divide", "true_divide", "power"))
+def np_arithmetic(interp: Interp, call: Call) -> V:
+    """``np.divide(np.subtract(X, mu), sd)``: the operators spelled as functions."""
+    if len(call.args) < 2:
+        return NEXT
+    return interp.arith(call.args[0], call.args[1], arithmetic.SPELLED[call.name], call.node)
+
+
+@function(("pandas", "polars"), "DataFrame")
+def frame_of_columns(interp: Interp, call: Call) -> V:
+    """``pd.DataFrame({"user_id": rng.integers(0, 20_000, n), ...})``: a new frame.
+
+    Columns drawn afresh (random draws, ranges) make one new set of rows, and
+    how many distinct values a column can take is what the code shows of its
+    cardinality (a one-hot encoding of it, ML107). Columns that come from data
+    already read (predictions on a test part) keep those rows.
+    """
+    node = call.node
+    table = call.args[0] if call.args else None
+    if not (node.args and isinstance(node.args[0], ast.Dict) and isinstance(table, SeqV)):
+        return NEXT
+    datas = [d for d in (data_of(v) for v in table.items) if d is not None]
+    fresh = all(
+        len(d.rows.paths) == 1
+        and len(next(iter(d.rows.paths))) == 1
+        and not d.applied
+        and d.pred_est is None
+        for d in datas
+    )
+    if not fresh:
+        return NEXT
+    root = interp.root_id(node)
+    for key, value in zip(node.args[0].keys, node.args[0].values, strict=False):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            continue
+        n = drawn_levels(interp, value)
+        if n is not None:
+            text = f"the code draws '{key.value}' from {n:,} distinct values"
+            interp.knowledge.setdefault((root, key.value), {})["levels"] = (
+                n,
+                text,
+                interp.loc(value),
+            )
+    return DataV(RowSet.root(root))
+
+
+def drawn_levels(interp: Interp, expr: ast.expr) -> int | None:
+    """How many distinct values a generated column can take, when the code spells it.
+
+    ``rng.integers(0, 20_000, n)`` / ``np.random.randint(lo, hi, size)``: the range
+    (capped by the size); ``np.arange(n)`` / ``range(n)``: ``n``;
+    ``rng.choice(5_000, n)``: 5,000.
+    """
+    if not isinstance(expr, ast.Call):
+        return None
+    name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(expr.func, "id", "")
+    args = [interp.ev(a) for a in expr.args]
+    lits = [a.value for a in args if isinstance(a, LitV) and isinstance(a.value, int)]
+    if len(lits) != len(args) or not lits:
+        return None
+    size = next(
+        (
+            v.value
+            for k in expr.keywords
+            if k.arg == "size"
+            and isinstance(v := interp.ev(k.value), LitV)
+            and isinstance(v.value, int)
+        ),
+        None,
+    )
+    if name in ("integers", "randint"):
+        lo, hi = (0, lits[0]) if len(lits) == 1 else (lits[0], lits[1])
+        size = size if size is not None else (lits[2] if len(lits) > 2 else None)
+        n = hi - lo
+    elif name in ("arange", "range"):
+        return len(range(*lits[:3]))
+    elif name == "choice":
+        n = lits[0]
+        size = size if size is not None else (lits[1] if len(lits) > 1 else None)
+    else:
+        return None
+    return min(n, size) if size is not None else n
 
 
 @function(PANDAS_NUMPY, ELEMENTWISE)
@@ -436,14 +562,51 @@ def window(interp: Interp, call: Call) -> V:
 
 @method(DATA, STATS)
 def reduction(interp: Interp, call: Call) -> V:
-    """``df.age.mean()``: a statistic of the rows (per row with ``axis=1`` or in a window)."""
+    """``df.age.mean()``, ``X.mean(0)``: a statistic of the rows (per row with ``axis=1``, or
+    in a window). The axis comes first among the positional arguments (after ``q``)."""
     d: DataV = call.recv
-    if call.args and call.name != "quantile":
+    pos = 1 if call.name == "quantile" else 0
+    axis = call.kwargs.get("axis", call.args[pos] if len(call.args) > pos else None)
+    if axis is not None and not isinstance(axis, LitV):
         return NEXT
-    axis = call.kwargs.get("axis")
     if d.window or isinstance(axis, LitV) and axis.value in ROW_AXES:
         return d.derive(column=d.column if d.window else None)  # a feature of each row
     return StatV(d, call.name)
+
+
+@method(DATA, ("sub", "subtract", "mul", "multiply", "div", "divide", "truediv", "add", "pow"))
+def spelled_operator(interp: Interp, call: Call) -> V:
+    """``df.sub(df.mean()).div(df.std())``: the operators spelled as methods."""
+    if not call.args:
+        return NEXT
+    return interp.arith(call.recv, call.args[0], arithmetic.SPELLED[call.name], call.node)
+
+
+@method(DATA, ("agg", "aggregate"))
+def named_aggregate(interp: Interp, call: Call) -> V:
+    """``df.agg("mean")``, ``df.agg(["min", "max"])``: statistics of the rows, by name."""
+    names = strings(call.args[0] if call.args else call.kwargs.get("func"))
+    axis = call.kwargs.get("axis")
+    if not names or not set(names) <= STATS or isinstance(axis, LitV) and axis.value in ROW_AXES:
+        return NEXT
+    return StatV(call.recv, "/".join(names))
+
+
+@method(DATA, ("corr", "corrwith"))
+def correlation(interp: Interp, call: Call) -> V:
+    """``df.corr()``, ``X.corrwith(y)``: correlations over the rows; choosing the columns most
+    correlated with the target by them is a selection (see :mod:`..choices`)."""
+    d: DataV = call.recv
+    other = data_of(call.args[0]) if call.name == "corrwith" and call.args else None
+    if other is not None and other.column:
+        return StatV(d.derive(column=other.column), "corr")
+    return StatV(d, "corr")
+
+
+@method(DATA, "describe")
+def described(interp: Interp, call: Call) -> V:
+    """``df.describe()``: a table of statistics of the rows (``desc.loc["mean"]`` is one)."""
+    return StatV(call.recv, "mean/std/min/max/quantile")
 
 
 @method(DATA, ("fillna", "clip", "replace", "where", "mask"))
@@ -518,7 +681,10 @@ def apply_function(
     if meth == "pipe" and rd is not None:
         return rd
     applied = d.applied | rd.applied if rd is not None else d.applied
-    return d.derive(column=d.column, applied=applied)
+    scaled = (
+        rd.scaled if rd is not None else d.scaled
+    )  # df.apply(lambda c: (c - c.mean()) / c.std())
+    return d.derive(column=d.column, applied=applied, scaled=scaled)
 
 
 @method(DATA, ("head", "tail"))
@@ -533,7 +699,7 @@ def sample(interp: Interp, call: Call) -> V:
     """``df.sample(frac=0.8)``: one side of a split; ``frac=1`` shuffles; ``replace=True`` duplicates."""
     d: DataV = call.recv
     args, kwargs = call.args, call.kwargs
-    frac = kwargs.get("frac")
+    frac = kwargs.get("frac", kwargs.get("fraction"))  # polars and Spark say fraction
     n = kwargs.get("n", args[0] if args else None)
     replace = kwargs.get("replace")
     if (isinstance(replace, LitV) and replace.value is True) or (

@@ -15,6 +15,7 @@ from ml_lint_nb.facts.static.interpreter.api import Interp
 from ml_lint_nb.facts.static.interpreter.registry import ANY, NEXT, SEQ, Call, function, method
 from ml_lint_nb.facts.static.values import (
     UNKNOWN,
+    ChosenV,
     LitV,
     MultiV,
     ScoreV,
@@ -93,6 +94,9 @@ def range_(interp: Interp, call: Call) -> V:
 def zip_(interp: Interp, call: Call) -> V:
     """``zip(names, models)``: the pairs, when the sequences are literal."""
     args = call.args
+    chosen = next((a for a in args if isinstance(first(a), ChosenV)), None)
+    if chosen is not None:  # zip(X.columns, rfe.support_): the features and the choice
+        return first(chosen)
     seqs = [a for a in args if isinstance(a, SeqV)]
     if seqs and len(seqs) == len(args):
         n = min(len(s.items) for s in seqs)

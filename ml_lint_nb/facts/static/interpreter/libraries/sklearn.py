@@ -19,6 +19,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+import ml_lint_nb.facts.static.interpreter.choices as choices
 import ml_lint_nb.facts.static.interpreter.estimators as estimators
 import ml_lint_nb.facts.static.interpreter.selection as selection
 import ml_lint_nb.facts.static.interpreter.statistics as statistics
@@ -40,6 +41,7 @@ from ml_lint_nb.facts.static.interpreter.rows import rows_of
 from ml_lint_nb.facts.static.values import (
     SHUFFLED,
     UNKNOWN,
+    ChosenV,
     DataV,
     EstV,
     FoldIndexV,
@@ -279,6 +281,7 @@ def composite(interp: Interp, call: Call) -> V:
     parts: SeqV | None = None
     if short in ("make_pipeline", "make_union", "make_column_transformer"):
         items: list[V] = list(args)
+        parts = SeqV(list(args), "list")  # what the encodings and steps are read from
     else:
         seq = (
             args[0]
@@ -314,6 +317,7 @@ def composite(interp: Interp, call: Call) -> V:
         for alt in alts:
             if isinstance(alt, EstV):
                 steps.append(alt.info)
+                configs *= max(alt.info.configs, 1)  # a step tuned over a loop variable
             elif not (isinstance(alt, LitV) and alt.value in ("passthrough", "drop", None)):
                 unresolved = True
     kinds = catalog.kinds_of(short)
@@ -578,6 +582,17 @@ def set_params(interp: Interp, call: Call) -> V:
     return est
 
 
+@method(ESTIMATOR, ANY)
+def configured(interp: Interp, call: Call) -> V:
+    """``set_output(transform="pandas")``, ``set_fit_request(...)``: the estimator itself.
+
+    scikit-learn's ``set_*`` methods configure the estimator and return it,
+    so ``StandardScaler().set_output(transform="pandas").fit_transform(X)``
+    is the scaler's fit_transform.
+    """
+    return call.recv if call.name.startswith("set_") else NEXT
+
+
 @method(ESTIMATOR, ("split", "get_n_splits"))
 def split(interp: Interp, call: Call) -> V:
     """``cv.split(X, y)``: fold indices over X's rows (a splitter's, see :func:`fold_split`)."""
@@ -647,6 +662,33 @@ def bunch_data(interp: Interp, d: DataV, attr: str, node: ast.AST) -> V:
 def wrapped_estimator(interp: Interp, est: EstV, attr: str, node: ast.AST) -> V:
     """``search.best_estimator_``: the estimator a search wraps, fitted by the search."""
     return est.inner if est.inner is not None else NEXT
+
+
+@attribute(ESTIMATOR, choices.LEARNED_ATTRIBUTES)
+def learned_attribute(interp: Interp, est: EstV, attr: str, node: ast.AST) -> V:
+    """``rfe.support_``, ``rf.feature_importances_``: what the fit learned about the features."""
+    found = choices.learned(est, attr)
+    return found if found is not None else NEXT
+
+
+@method(ESTIMATOR, choices.LEARNED_METHODS)
+def learned_method(interp: Interp, call: Call) -> V:
+    """``selector.get_support()``: the features the fit chose."""
+    found = choices.learned(call.recv, call.name + "()")
+    return found if found is not None else NEXT
+
+
+@function("sklearn", choices.SCORING_FUNCTIONS)
+def feature_scores(interp: Interp, call: Call) -> V:
+    """``mutual_info_classif(X, y)``: each feature scored against the labels on X's rows.
+
+    ``permutation_importance(model, X, y)`` scores them through a model.
+    """
+    args = call.args[1:] if call.name == "permutation_importance" else call.args
+    X, y = estimators.x_and_y(args, call.kwargs)
+    if X is None:
+        return NEXT
+    return ChosenV(f"{call.name}({X.label}, ...)", X, y, interp.loc(call.node))
 
 
 @attribute(ESTIMATOR, "best_params_")

@@ -18,6 +18,7 @@ import ast
 from dataclasses import replace
 
 import ml_lint_nb.facts.static.interpreter.estimators as estimators
+import ml_lint_nb.facts.static.interpreter.expressions as expressions
 import ml_lint_nb.facts.static.interpreter.selection as selection
 from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.model import EstimatorInfo, RowSet
@@ -39,11 +40,13 @@ from ml_lint_nb.facts.static.values import (
     DataV,
     EstV,
     Expr,
+    ExprV,
     LitV,
     MultiV,
     RefV,
     ScoreV,
     SeqV,
+    StatV,
     V,
     Varies,
     data_of,
@@ -106,8 +109,28 @@ def spark_call(interp: Interp, call: Call) -> V:
             return DataV(RowSet.root(interp.root_id(node)))
         return UNKNOWN
     if qual.startswith("pyspark.sql.functions"):
-        return UNKNOWN
+        return column_function(short, args, call.kwargs)
     return interp.generic_call(args, {}, node)
+
+
+def column_function(short: str, args: list[V], kwargs: dict[str, V]) -> V:
+    """``F.col("x")``, ``F.mean("x")``, ``F.when(...)``: a column expression (evaluated where
+    ``select`` / ``withColumn`` / ``agg`` uses it, see :mod:`..expressions`)."""
+    if short in ("col", "column"):
+        return expressions.column(args)
+    if short in expressions.STATISTICS or short in expressions.REDUCTIONS:
+        named = args[:1] if args and isinstance(args[0], LitV) else []
+        base = expressions.column(named) if named else expressions.merge(ExprV(), args[:1])
+        return expressions.method(base, short, args[1:], {})
+    return expressions.merge(ExprV(), [*args, *kwargs.values()])
+
+
+@method(DATA, "approxQuantile")
+def approx_quantile(interp: Interp, call: Call) -> V:
+    """``df.approxQuantile("age", [0.5], 0.01)``: quantiles of the rows (a statistic)."""
+    col = call.args[0] if call.args else UNKNOWN
+    name = col.value if isinstance(col, LitV) and isinstance(col.value, str) else None
+    return StatV(call.recv.derive(column=name), "quantile")
 
 
 # -------------------------------------------------------------- frame methods
