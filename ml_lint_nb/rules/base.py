@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ml_lint_nb.facts.model import DataRef
 from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
 
 if TYPE_CHECKING:
@@ -76,14 +77,22 @@ class Rule:
         evidence: Iterable[Evidence] = (),
         severity: Severity | None = None,
         fix: str | None = None,
+        data: Iterable[DataRef | None] = (),
     ) -> Finding:
         """A finding stamped with this rule's code, name, severity, fix and pitfalls.
 
         Its sources are the kinds of its evidence (static when it has none), so
         a rule never states them separately and cannot contradict its evidence.
+        ``data`` are the values the subject names (``y_test`` as this event
+        read it): repeated events on the same values merge into one finding
+        listing their places, a rebound name stays apart. When one of them
+        has no known version the finding is scoped by its place instead.
         """
         evidence = tuple(evidence)
         sources = tuple(sorted({e.source for e in evidence})) or ("static",)
+        refs = tuple(data)
+        versions = tuple(r.version for r in refs if r is not None)
+        instance = versions if refs and len(versions) == len(refs) and all(versions) else ()
         return Finding(
             code=self.code,
             name=self.name,
@@ -96,6 +105,7 @@ class Rule:
             related=tuple(related),
             sources=sources,
             evidence=evidence,
+            instance=tuple(str(v) for v in instance),
         )
 
     def check(self, store: FactStore) -> Iterator[Finding]:  # pragma: no cover - abstract
