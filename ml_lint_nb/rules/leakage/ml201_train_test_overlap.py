@@ -10,7 +10,7 @@ from ml_lint_nb.facts.model import FitFact, OverlapFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, related
 from ml_lint_nb.rules.data_evidence import live_facts, rows_text, share
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths
 
@@ -92,8 +92,8 @@ class TrainTestOverlap(Rule):
             if hit is not None:
                 split, part = hit
                 text = (
-                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
-                    f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+                    f"{est_label(info)} {verb} {data_label(fit.X)} "
+                    f"before {split.method} holds out {data_label(part)}"
                 )
                 rel = related(split, "split")
             else:
@@ -101,8 +101,8 @@ class TrainTestOverlap(Rule):
                 if cv is None:
                     continue
                 text = (
-                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
-                    f"before {cv.function} ({where(cv.location)}) cross-validates the result"
+                    f"{est_label(info)} {verb} {data_label(fit.X)} "
+                    f"before {cv.function} cross-validates the result"
                 )
                 made = made.replace("the test set", "each held-out fold").replace(
                     "synthetic test rows", "synthetic held-out rows"

@@ -16,7 +16,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, related
 from ml_lint_nb.rules.data_evidence import live_facts
 
 
@@ -182,14 +182,12 @@ class TestDataInTraining(Rule):
             yield self.finding(
                 (
                     f"{est_label(info)} is fitted on {data_label(fit.X)} with the labels "
-                    f"{data_label(fit.y)} of the rows it is evaluated on ({how}, "
-                    f"{where(use.location)}): it has learnt the answers it is scored on (a "
+                    f"{data_label(fit.y)} of the rows it is evaluated on ({how}): it has learnt the answers it is scored on (a "
                     "stacking or blending model must learn from out-of-fold predictions for the "
                     "training rows)."
                     if labels
                     else f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the "
-                    f"rows of {data_label(data)} that it is evaluated on ({how}, "
-                    f"{where(use.location)}); the score measures memory, not generalisation."
+                    f"rows of {data_label(data)} that it is evaluated on ({how}); the score measures memory, not generalisation."
                 ),
                 fit.location,
                 subject=fit.subject,
@@ -198,8 +196,7 @@ class TestDataInTraining(Rule):
                     Evidence(
                         fit.source,
                         "fit-contains-test",
-                        f"{fit.method}({data_label(fit.X)}) at {where(fit.location)}; "
-                        f"{how} on {data_label(data)} at {where(use.location)}",
+                        f"{fit.method}({data_label(fit.X)}); {how} on {data_label(data)}",
                         {"fitted_on": data_label(fit.X), "evaluated_on": data_label(data)},
                     )
                 ],
@@ -226,8 +223,7 @@ class TestDataInTraining(Rule):
         text = (
             f"{est_label(search.estimator)} is fitted on {data_label(search.X)}, which contains "
             f"the rows of {data_label(data)}; its choice (best_params_ / best_estimator_) builds "
-            f"{est_label(fit.estimator)} ({where(fit.location)}), which is then evaluated on "
-            f"them ({how}, {where(getattr(use, 'location', None))})"
+            f"{est_label(fit.estimator)}, which is then evaluated on them ({how})"
         )
         return self.finding(
             f"{text}: the test rows picked the hyper-parameters, so the score is optimistic.",

@@ -9,7 +9,7 @@ from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, Selec
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related, where
+from ml_lint_nb.rules.common import data_label, est_label, related
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
 
@@ -147,7 +147,7 @@ class TestSetReuse(Rule):
                 message = (
                     f"{data_label(data)} scores {total} model configurations{loop} "
                     f"({', '.join(names)}) and the code picks among them by those scores "
-                    f"({choice.how} at {where(choice.location)}); choosing by test score leaks "
+                    f"({choice.how}); choosing by test score leaks "
                     "the test set into model selection."
                 )
                 severity = Severity.WARNING
@@ -178,7 +178,7 @@ class TestSetReuse(Rule):
                     Evidence(
                         ev.source,
                         "test-evaluation",
-                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)} at {where(ev.location)}",
+                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)}",
                         {"estimator": ev.estimator.cls, "configurations": ev.estimator.configs},
                     )
                     for ev in evs[:6]
