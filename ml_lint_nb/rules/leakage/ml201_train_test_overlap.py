@@ -11,7 +11,7 @@ from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, related
-from ml_lint_nb.rules.data_evidence import live_facts, rows_text, share
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject, rows_text, share
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths
 
 
@@ -165,7 +165,7 @@ class TrainTestOverlap(Rule):
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=rows_subject(store, fact.train, fact.test),
                 fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(

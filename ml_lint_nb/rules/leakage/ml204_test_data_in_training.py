@@ -17,7 +17,7 @@ from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
 from ml_lint_nb.rules.common import data_label, est_label, related
-from ml_lint_nb.rules.data_evidence import live_facts
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject
 
 
 def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None:
@@ -116,7 +116,7 @@ class TestDataInTraining(Rule):
             yield self.finding(
                 text,
                 fact.location,
-                subject=(fact.model, fact.test),
+                subject=(fact.model, *rows_subject(store, fact.test)),
                 severity=Severity.WARNING if fact.subset else Severity.INFO,
                 evidence=[
                     Evidence(
