@@ -52,11 +52,13 @@ class HiddenState(Rule):
             for cell, n in counts:
                 # equal counts (a re-saved or copied cell) say nothing about order
                 if best is not None and n < best:
-                    shown = ", ".join(f"cell {c}: [{k}]" for c, k in counts[:12])
+                    shown = "saved execution counts: " + ", ".join(
+                        f"cell {c} \u2192 {k}" for c, k in counts[:12]
+                    )
                     yield self.finding(
-                        f"this cell ran before a cell above it (execution count {n}, then "
-                        f"{best}): the saved outputs come from an order that Run All will not "
-                        "repeat.",
+                        f"this cell (execution count {n}) ran before the cell above it "
+                        f"(execution count {best}): the saved outputs come from an order that "
+                        "Run All will not repeat.",
                         Location(cell=cell, cell_id=_cell_id(order, cell), line=1),
                         subject=("execution-order",),
                         related=[
