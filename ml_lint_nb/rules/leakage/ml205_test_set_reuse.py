@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ml_lint_nb.facts.model import DataRef, EstimatorInfo, EvaluationFact, SelectionFact
 from ml_lint_nb.facts.store import FactStore
@@ -174,7 +174,7 @@ class TestSetReuse(Rule):
                 subject=(data_label(data),),
                 related=extra
                 + [r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][:5],
-                evidence=[
+                evidence=_once(  # each evaluation once: its places are the related ones
                     Evidence(
                         ev.source,
                         "test-evaluation",
@@ -182,7 +182,7 @@ class TestSetReuse(Rule):
                         {"estimator": ev.estimator.cls, "configurations": ev.estimator.configs},
                     )
                     for ev in evs[:6]
-                ],
+                ),
                 severity=severity,
             )
 
@@ -206,3 +206,12 @@ class TestSetReuse(Rule):
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )
+
+
+def _once(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Evidence without repeats, in order."""
+    out: list[Evidence] = []
+    for e in evidence:
+        if e not in out:
+            out.append(e)
+    return out
