@@ -245,3 +245,21 @@ def test_rows_names_follow_column_selections_only() -> None:
         "pd.concat([train, train])",
     ]:
         assert rows_name(label, env, ns) in (None, label), label
+
+
+def test_an_unchanged_re_run_claims_no_fix(shell) -> None:
+    """Only an edit of the cell earns a "fixed" note: running the same code again may miss
+    a finding for reasons of the kernel's own (rows it has read before), not the user's."""
+    cells = [
+        SETUP,
+        SPLIT,
+        "clf = LogisticRegression().fit(X_train, y_train)\nclf.score(X_test, y_test)",
+    ]
+    for i, cell in enumerate(cells):
+        shell.run_cell(cell, store_history=True, cell_id=f"c{i}")
+    shown(shell)
+    for _ in range(2):
+        for i, cell in enumerate(cells):
+            shell.run_cell(cell, store_history=True, cell_id=f"c{i}")
+            assert not [n for n in _notes(shell) if n.get("status") == "fixed"]
+            shown(shell)

@@ -156,7 +156,7 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     return findingsOf(this.payload)
       .map(f =>
         [
-          `${f.code}:${store.isSilenced(f.code) ?? ''}`,
+          `${f.code}:${store.isSilenced(f.code) ?? ''}:${store.entryFor(f)?.finding.severity ?? ''}`,
           placeText(store, f),
           ...(f.related ?? []).map(r => placeText(store, r, f))
         ].join(';')
@@ -185,7 +185,7 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.textContent = '';
     this.lastView = this.viewKey();
     const { findings: read, dropped } = readFindings(this.payload);
-    const findings = read.sort(
+    const findings = read.map(f => this.current(f)).sort(
       (a, b) => rank(b.severity) - rank(a.severity)
     );
     const shown = findings.filter(f => !this.store?.isSilenced(f.code));
@@ -246,6 +246,11 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     head.appendChild(el('span', 'mlnb-message', f.message));
     const body = item.appendChild(el('div', 'mlnb-body'));
     const store = this.locate(this.node) ?? this.store;
+    if (this.updated.has(f)) {
+      body.appendChild(
+        el('div', 'mlnb-muted mlnb-updated', `Now ${f.severity === 'info' ? 'info' : `a ${f.severity}`}: a later run or the saved file changed its severity.`)
+      );
+    }
     const loc = placeText(store, f);
     const sources = (f.sources ?? []).join(' + ');
     if (loc || sources) {
@@ -293,6 +298,21 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     return item;
   }
 
+  /**
+   * The finding with the severity the notebook gives it now: a later run may
+   * have changed it (scores compared here, then chosen among in a later
+   * cell), and the block, the panel and the markers tell one severity.
+   */
+  private current(f: IFinding): IFinding {
+    const now = this.store?.entryFor(f)?.finding.severity;
+    if (!now || now === f.severity) {
+      return f;
+    }
+    const g = { ...f, severity: now };
+    this.updated.add(g);
+    return g;
+  }
+
   /** A link that scrolls to a place's cell (a place with no cell of its own: the finding's). */
   private jumpLink(text: string, loc: Place, f: IFinding): HTMLElement {
     const link = el('a', 'mlnb-cell-link', text);
@@ -332,6 +352,7 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private payload: unknown = null;
+  private updated = new WeakSet<IFinding>();
   private store: NotebookFindings | null = null;
   private lastView = '';
 }

@@ -349,6 +349,7 @@ export class NotebookFindings {
         merged.set(merged.has(id) ? `${id}|${cellId}|${f.line ?? ''}` : id, this.entry(f, index, 'static'));
       }
     }
+    this.byIdentity = merged;
     const ignoredNb = this.notebookIgnored();
     this._entries = [...merged.values()]
       .filter(e => !ignoredNb.has(e.finding.code) && !this.sessionIgnored.has(e.finding.code))
@@ -360,6 +361,14 @@ export class NotebookFindings {
           a.finding.code.localeCompare(b.finding.code)
       );
     this._changed.emit();
+  }
+
+  /**
+   * The panel's entry for the fact a payload's finding is about (the latest
+   * verdict, joined with the saved file's), or null when none is open.
+   */
+  entryFor(f: IFinding): IEntry | null {
+    return this.byIdentity.get(identityOf(f, this.cellIdOf(f))) ?? null;
   }
 
   /** The cells a finding names: its own and its related places'. */
@@ -558,6 +567,7 @@ export class NotebookFindings {
   private linting = false;
   private relint = false;
   private lastLive = new Map<string, IFinding>();
+  private byIdentity = new Map<string, IEntry>();
   private _entries: IEntry[] = [];
   private _staticStatus = '';
   private timer = 0;

@@ -59,6 +59,7 @@ class CellRun:
     key: str
     execution_count: int | None
     identities: set[tuple] = field(default_factory=set)
+    source: str = ""  # a digest of the code that ran
 
 
 class LiveSession:
@@ -481,10 +482,13 @@ class LiveSession:
         now: dict[tuple, Finding] = {}
         for f in findings:
             now[self.identity(f, self._owner(f, key))] = f
+        source = _digest(raw)
+        previous = self.runs.get(key)
+        edited = previous is not None and previous.source != source
         fixed: list[Finding] = []
         for ident in [i for i, owner in self.owner_of.items() if owner == key and i not in now]:
-            if ident in self.open:
-                fixed.append(self.open[ident])
+            if edited and ident in self.open:
+                fixed.append(self.open[ident])  # the user changed this code: say what it fixed
             self._close(ident)  # fixed by this re-run
         full: list[Finding] = []
         for ident, f in now.items():
@@ -503,7 +507,7 @@ class LiveSession:
                 merged = merge_findings([old, f])
                 f = merged[0] if len(merged) == 1 else replace(f, location=old.location)
             self.open[ident] = f
-        self.runs[key] = CellRun(key, count, set(now))
+        self.runs[key] = CellRun(key, count, set(now), source)
         notes = [fixed_note(f) for f in fixed]
         if full or notes or self.notes:
             self.publish(full, [], notes, record=False)
@@ -629,9 +633,13 @@ class LiveSession:
 
 
 def fixed_note(f: Finding) -> Note:
-    """The note a re-run leaves when it no longer produces a finding it showed before."""
+    """The note an edited cell's run leaves when it no longer produces a finding located in it.
+
+    Only after an edit: an unchanged re-run that misses a finding says
+    nothing (the kernel's evidence may simply not have been read again).
+    """
     return Note(
-        f"{f.code} {f.name} fixed: this run no longer finds it",
+        f"{f.code} {f.name} no longer found: fixed by this change",
         code=f.code,
         subject=f.subject,
         status="fixed",
@@ -651,6 +659,11 @@ def _forget_superseded(protos: list[Proto], env: dict[str, Any]) -> list[Proto]:
         return protos
     dropped = set(sorted(order, key=order.__getitem__)[: len(order) - MAX_SUPERSEDED])
     return [p for p in protos if getattr(p.args.get("estimator"), "est_id", None) not in dropped]
+
+
+def _digest(raw: str) -> str:
+    """A short digest of a cell's code, to tell an edited re-run from an unchanged one."""
+    return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def cell_key(raw: str, cell_id: str | None) -> str:

@@ -270,7 +270,10 @@ def test_run_all_renders_findings_markers_and_jump(
     # The kernel says it is fixed (a note, no finding), so the saved file's static ML203 on
     # cell 12 gives way before the notebook is even saved.
     assert cell12.locator(".mlnb-finding").count() == 0
-    assert "ML203 preprocessing-before-split fixed" in cell12.locator(".mlnb-summary").inner_text()
+    assert (
+        "ML203 preprocessing-before-split no longer found"
+        in cell12.locator(".mlnb-summary").inner_text()
+    )
     assert 12 not in markers(page) and markers(page).get(15) == "error"
     assert not any(e["cell"] == 12 for e in panel_entries(page))
 
@@ -543,6 +546,17 @@ def test_one_story_in_the_panel(page: Any, lab: JupyterProcess, artefacts: Path)
     assert head.count() == 1
     assert f"mlnb-sev-{ml205['severity']}" in head.get_attribute("class")
     assert ml205["severity"] == "warning"
+    # The block under the loop (cell 8), drawn when the scores were only compared, tells the
+    # severity the notebook gives the finding now, and says why it changed.
+    cell8 = cells.nth(7)
+    cell8.scroll_into_view_if_needed()
+    cell8.locator(".mlnb-summary").click()
+    older = cell8.locator(".mlnb-finding[data-code='ML205']")
+    assert "mlnb-sev-warning" in older.get_attribute("class")
+    older.locator(".mlnb-finding-head").click()
+    assert "Now a warning" in older.inner_text()
+    assert "info" not in cell8.locator(".mlnb-summary").inner_text()
+    cell9.scroll_into_view_if_needed()
     # Its places are named by prompt and jump to their cells.
     head.locator(".mlnb-finding-head").click()
     links = head.locator(".mlnb-related .mlnb-cell-link")
