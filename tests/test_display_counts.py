@@ -100,3 +100,37 @@ def test_messages_name_no_cell_in_any_rule_fixture() -> None:
     for path in fixture_files():
         for f in lint_source(load_fixture(path)).findings:
             assert not re.search(r"\bcells? \[?\d", f.message), (path.name, f.message)
+
+
+def test_execute_lists_every_place_the_kernel_saw(tmp_path, capsys) -> None:
+    """Only the kernel can tell this target is imbalanced: the finding is shown once, under the
+    first call, yet the report names the later calls too (the session's list carries them)."""
+    pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(c)
+        for c in [
+            "import numpy as np\n"
+            "from sklearn.linear_model import LogisticRegression\n"
+            "from sklearn.metrics import accuracy_score\n"
+            "from sklearn.model_selection import train_test_split",
+            "rng = np.random.default_rng(3)\n"
+            "X = rng.normal(size=(4000, 3))\n"
+            "y = (X[:, 0] + rng.normal(size=4000) * 2 > 3.3).astype(int)\n"
+            "X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y, random_state=0)",
+            "model = LogisticRegression().fit(X_tr, y_tr)\n"
+            "print(accuracy_score(y_te, model.predict(X_te)))",
+            "print(accuracy_score(y_te, model.predict(X_te)))",
+            "print(accuracy_score(y_te, model.predict(X_te)))",
+        ]
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "numpy_only.ipynb"
+    nbformat.write(nb, path)
+    assert not _ml402(json.loads(_check(path, capsys, "--format", "json")))
+    (live,) = _ml402(json.loads(_check(path, capsys, "--execute", "--format", "json")))
+    assert (live["cell"], [r["cell"] for r in live["related"]]) == (3, [4, 5])

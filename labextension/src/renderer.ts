@@ -273,9 +273,13 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     if (f.related?.length) {
       const related = body.appendChild(el('div', 'mlnb-related'));
       related.appendChild(el('span', 'mlnb-muted', 'Related: '));
+      const shown = new Set<string>();
       for (const r of f.related) {
-        const text = placeText(store, r, f) || 'this cell';
-        related.appendChild(this.jumpLink(`${text}${r.role ? ` (${r.role})` : ''}`, r, f));
+        const text = `${placeText(store, r, f) || 'this cell'}${r.role ? ` (${r.role})` : ''}`;
+        if (!shown.has(text)) {
+          shown.add(text); // two places on one line (two calls) read as one
+          related.appendChild(this.jumpLink(text, r, f));
+        }
       }
     }
     const actions = body.appendChild(el('div', 'mlnb-actions'));

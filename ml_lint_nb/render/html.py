@@ -229,11 +229,10 @@ def _finding_body(finding: Finding, docs_base: str) -> str:
         f'<div style="{_MUTED_STYLE}">{escape(_where(finding.location))}'
         f" · {escape(' + '.join(finding.sources))} evidence</div>"
     ]
-    for rel in finding.related:
-        body.append(
-            f'<div style="{_MUTED_STYLE}">see {escape(_where(rel.location))} '
-            f"({escape(rel.role)})</div>"
-        )
+    for line in dict.fromkeys(  # two places on one line (two calls) read as one
+        f"see {_where(rel.location)} ({rel.role})" for rel in finding.related
+    ):
+        body.append(f'<div style="{_MUTED_STYLE}">{escape(line)}</div>')
     if finding.evidence:
         body.append(_evidence_table(finding.evidence))
     if finding.fix:

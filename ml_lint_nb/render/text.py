@@ -107,8 +107,12 @@ def _finding_lines(path: str, finding: Finding, style: _Style, detail: bool) -> 
     if detail:
         if finding.fix:
             lines.append(f"    fix: {one_line(finding.fix)}")
-        for rel in finding.related:
-            lines.append(f"    see: {_related_position(rel.location)} ({rel.role})")
+        seen: set[str] = set()
+        for rel in finding.related:  # two places on one line (two calls) read as one
+            line = f"    see: {_related_position(rel.location)} ({one_line(rel.role)})"
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
     return lines
 
 
