@@ -160,10 +160,10 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
 
     Findings with the same identity (see :meth:`Finding.identity`) become one:
     the highest severity; the place the static reader found (the code to
-    change), else the earliest; the message of the measured (live) side when
-    there is one, since it quotes what the kernel saw rather than what the
-    code or a saved output suggested; evidence, sources and related places
-    united. The other places become ``related`` entries with role ``also``,
+    change), else the earliest, and that place's fix; the message of the
+    measured (live) side when there is one, since it quotes what the kernel
+    saw rather than what the code or a saved output suggested; evidence,
+    sources and related places united. The other places become ``related`` entries with role ``also``,
     so a pattern repeated on the same data (three ``accuracy_score`` calls on
     ``y_test``) is one finding listing its places, in a static run and in the
     kernel alike, and frames that carry the same problem are named together
@@ -290,6 +290,7 @@ def _merge_group(group: list[Finding]) -> Finding:
         worded,
         severity=severity,
         message=_carriers_message(worded.message, group),
+        fix=placed.fix,  # the edit belongs to the place: the code to change
         location=placed.location,
         evidence=tuple(evidence),
         related=tuple(related),

@@ -134,3 +134,44 @@ def test_execute_lists_every_place_the_kernel_saw(tmp_path, capsys) -> None:
     assert not _ml402(json.loads(_check(path, capsys, "--format", "json")))
     (live,) = _ml402(json.loads(_check(path, capsys, "--execute", "--format", "json")))
     assert (live["cell"], [r["cell"] for r in live["related"]]) == (3, [4, 5])
+
+
+def test_copies_read_from_the_code_and_counted_in_the_kernel_are_one_finding(
+    tmp_path, capsys
+) -> None:
+    """Up-sampling before the split: the static reader sees the resampler, the kernel counts the
+    copies in the test part; one ML201 at the resampler, with the counts and the static fix."""
+    pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(c)
+        for c in [
+            "import numpy as np, pandas as pd\n"
+            "from sklearn.utils import resample\n"
+            "from sklearn.model_selection import train_test_split\n"
+            "from sklearn.ensemble import RandomForestClassifier",
+            "rng = np.random.default_rng(5)\n"
+            "machines = pd.DataFrame({'temp': rng.normal(60, 5, 3000), 'vib': rng.normal(1, .2, 3000)})\n"
+            "machines['failed'] = (rng.random(3000) < 0.05).astype(int)",
+            "ok = machines[machines.failed == 0]\n"
+            "rare = resample(machines[machines.failed == 1], replace=True, n_samples=len(ok), random_state=0)\n"
+            "balanced = pd.concat([ok, rare])\n"
+            "X_tr, X_te, y_tr, y_te = train_test_split(\n"
+            "    balanced.drop(columns='failed'), balanced['failed'], random_state=0)\n"
+            "forest = RandomForestClassifier(random_state=0).fit(X_tr, y_tr)\n"
+            "print(forest.score(X_te, y_te))",
+        ]
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "upsampled.ipynb"
+    nbformat.write(nb, path)
+    executed = json.loads(_check(path, capsys, "--execute", "--format", "json"))
+    (ml201,) = [f for file in executed["files"] for f in file["findings"] if f["code"] == "ML201"]
+    assert ml201["sources"] == ["live", "static"]
+    assert (ml201["cell"], ml201["line"]) == (3, 2)  # the resampler: the code to change
+    assert ml201["subject"] == ["X_tr", "X_te"]
+    assert "over-sample only the training part" in ml201["fix"]
