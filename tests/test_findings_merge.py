@@ -286,3 +286,18 @@ def test_related_places_carry_the_prompt_number_when_known() -> None:
     static = _accuracy(4)
     static = replace(static, related=(Related(Location(cell=5, line=1), "also"),))
     assert "execution_count" not in static.to_json()["related"][0]
+
+
+def test_an_expression_nobody_bound_is_the_same_data_over_the_same_rows() -> None:
+    """``accuracy_score(test['y'], ...)`` twice: one finding; over a reloaded ``test``: two."""
+    from ml_lint_nb.facts.model import DataRef, RowSet
+    from ml_lint_nb.rules.evaluation.ml402_accuracy_on_imbalanced import AccuracyOnImbalanced
+
+    rule = AccuracyOnImbalanced()
+
+    def at(cell: int, root: str) -> Finding:
+        y = DataRef(name="test['y']", version=None, rows=RowSet.root(root))
+        return rule.finding("m", Location(cell=cell, line=1), subject=("test['y']",), data=(y,))
+
+    assert len(merge_findings([at(4, "r2.2"), at(5, "r2.2")])) == 1
+    assert len(merge_findings([at(4, "r2.2"), at(9, "r8.1")])) == 2

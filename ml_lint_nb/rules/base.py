@@ -86,13 +86,12 @@ class Rule:
         ``data`` are the values the subject names (``y_test`` as this event
         read it): repeated events on the same values merge into one finding
         listing their places, a rebound name stays apart. When one of them
-        has no known version the finding is scoped by its place instead.
+        is unknown the finding is scoped by its place instead.
         """
         evidence = tuple(evidence)
         sources = tuple(sorted({e.source for e in evidence})) or ("static",)
-        refs = tuple(data)
-        versions = tuple(r.version for r in refs if r is not None)
-        instance = versions if refs and len(versions) == len(refs) and all(versions) else ()
+        versions = tuple(_version(r) for r in data)
+        instance = versions if versions and all(versions) else ()
         return Finding(
             code=self.code,
             name=self.name,
@@ -123,6 +122,18 @@ class Rule:
             "detect": sorted(cls.detect),
             "summary": cls.summary,
         }
+
+
+def _version(ref: DataRef | None) -> str | None:
+    """Which value a data reference is: its binding's version, else (an expression nobody
+    bound, ``test['y']``) its text over the rows it came from; None when neither is known."""
+    if ref is None:
+        return None
+    if ref.version:
+        return ref.version
+    if ref.name and ref.rows.known:
+        return f"{ref.name}@{sorted(map(repr, ref.rows.paths))}"
+    return None
 
 
 STATIC = frozenset({"static"})
