@@ -46,12 +46,21 @@ class Related:
     role: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """``cell``, ``cell_id``, ``line``, ``role``, and the prompt number of a kernel's place.
+
+        ``execution_count`` (added in 1.2, written only when known: a place in
+        a kernel session) lets a notebook front end name the place by the
+        prompt the user sees (``[7]``) and jump to it.
+        """
+        out: dict[str, Any] = {
             "cell": self.location.cell,
             "cell_id": self.location.cell_id,
             "line": self.location.line,
             "role": self.role,
         }
+        if self.location.execution_count is not None:
+            out["execution_count"] = self.location.execution_count
+        return out
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,10 @@ class Finding:
     # the fix as edits of the cell sources, when the rule can make one (edits.py)
     fix_edit: FixEdit | None = None
     impact: Impact | None = None  # what the leak costs, when measured (%mlcheck impact)
+    # Which values the subject's names held (the static reader's binding versions), when
+    # the rule knows them: two static findings with one subject are about the same data
+    # only when these agree (``X_train`` of two splits is other data). Not in the JSON.
+    instance: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -255,13 +268,15 @@ def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
 
     Findings with the same identity (see :meth:`Finding.identity`) become one:
     the highest severity; the place the static reader found (the code to
-    change), else the earliest; the message of the measured (live) side when
-    there is one, since it quotes what the kernel saw rather than what the
-    code or a saved output suggested; evidence, sources and related places
-    united. The other places become ``related`` entries with role ``also``,
-    and frames that carry the same problem are named together in the message
-    (``df, X_train, X_test: ...``). Input order is kept for the first of each
-    identity, so callers still sort for display.
+    change), else the earliest, and that place's fix; the message of the
+    measured (live) side when there is one, since it quotes what the kernel
+    saw rather than what the code or a saved output suggested; evidence,
+    sources and related places united. The other places become ``related`` entries with role ``also``,
+    so a pattern repeated on the same data (three ``accuracy_score`` calls on
+    ``y_test``) is one finding listing its places, in a static run and in the
+    kernel alike, and frames that carry the same problem are named together
+    in the message (``df, X_train, X_test: ...``). Input order is kept for the
+    first of each identity, so callers still sort for display.
     """
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     for f in findings:
@@ -276,33 +291,53 @@ def _static_place(f: Finding) -> tuple[Any, ...]:
     return (loc.cell_id if loc.cell_id else loc.cell, loc.line)
 
 
+_DATA = "data"  # a static group scoped by the versions of the subject's data
+_PLACE = "place"  # ... or, when the rule does not know them, by its place
+
+
 def _group_key(f: Finding) -> tuple[Any, ...]:
-    """The identity, with the place added for code-only findings about a name.
+    """The identity, scoped to the data for static findings about a name.
 
     Names are rebound: ``X_train`` of one split in cell 5 and of another in
     cell 9 are different data, so two static findings whose subject is a
-    binding name are one only at the same place. Column problems and
-    measured (live) findings keep the identity alone.
+    binding name are one only when they are about the same value of it
+    (``instance``, the binding versions the rule read), else only at the
+    same place. Column problems and measured (live) findings keep the
+    identity alone.
     """
     key = f.identity()
     if f.sources == ("static",) and f.subject and f.subject[:1] != (COLUMNS,):
-        return (*key, *_static_place(f))
+        if f.instance:
+            return (*key, _DATA, f.instance)
+        return (*key, _PLACE, *_static_place(f))
     return key
 
 
+def _scoped(key: tuple[Any, ...]) -> bool:
+    """A static group's key: an identity with a subject, scoped by data or place."""
+    return len(key) > 2 and isinstance(key[1], tuple) and key[2] in (_DATA, _PLACE)
+
+
 def _join_measured_to_static(groups: dict[tuple[Any, ...], list[Finding]]) -> None:
-    """A measured finding joins the static finding of the same identity (its cell's, if several)."""
+    """A measured finding joins the static finding of the same identity.
+
+    When several static findings share the identity (a name rebound), it
+    joins the one that lists its cell among its places, else the first.
+    """
     by_identity: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for key in groups:
-        if len(key) == 4:
+        if _scoped(key):
             by_identity.setdefault(key[:2], []).append(key)
     for identity, static_keys in by_identity.items():
         measured = groups.get(identity)
         if not measured:
             continue
         for f in measured:
-            place = _static_place(f)
-            host = next((k for k in static_keys if k[2] == place[0]), static_keys[0])
+            cell = _static_place(f)[0]
+            host = next(
+                (k for k in static_keys if cell in {_static_place(g)[0] for g in groups[k]}),
+                static_keys[0],
+            )
             groups[host].append(f)
         del groups[identity]
 
@@ -363,6 +398,7 @@ def _merge_group(group: list[Finding]) -> Finding:
         worded,
         severity=severity,
         message=_carriers_message(worded.message, group),
+        fix=placed.fix,  # the edit belongs to the place: the code to change
         location=placed.location,
         evidence=tuple(evidence),
         related=tuple(related),
@@ -387,8 +423,8 @@ def _carriers_message(message: str, group: list[Finding]) -> str:
     names: list[str] = []
     for f in sorted(group, key=Finding.sort_key):
         m = _CARRIER.match(f.message)
-        if m is None:
-            return message
+        if m is None or f.message[m.end() :] != message[first.end() :]:
+            return message  # each frame measured other numbers: its place says it, not the text
         if m.group(1) not in names:
             names.append(m.group(1))
     if len(names) < 2:
@@ -448,7 +484,12 @@ def finding_from_json(data: dict[str, Any]) -> Finding:
     )
     related = tuple(
         Related(
-            Location(cell=r.get("cell"), cell_id=r.get("cell_id"), line=r.get("line")),
+            Location(
+                cell=r.get("cell"),
+                cell_id=r.get("cell_id"),
+                line=r.get("line"),
+                execution_count=r.get("execution_count"),
+            ),
             r.get("role", ""),
         )
         for r in data.get("related", [])

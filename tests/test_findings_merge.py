@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 
 from ml_lint_nb.cli import execute
 from ml_lint_nb.findings import (
@@ -187,7 +188,6 @@ def test_execute_maps_kernel_places_to_notebook_cells() -> None:
 
 def test_a_related_place_back_from_the_kernel_is_not_listed_twice() -> None:
     """--execute maps a kernel's place to its cell without the column: still the same place."""
-    from dataclasses import replace
 
     from ml_lint_nb.findings import Related
 
@@ -201,3 +201,103 @@ def test_a_related_place_back_from_the_kernel_is_not_listed_twice() -> None:
     )
     (f,) = merge_findings([static, live])
     assert [(r.location.cell, r.location.line, r.role) for r in f.related] == [(8, 3, "fit")]
+
+
+def _accuracy(cell: int, source: str = "static", version: str = "y_test@3:1") -> Finding:
+    return Finding(
+        "ML402",
+        "accuracy-on-imbalanced",
+        Severity.WARNING,
+        "accuracy_score on y_test, where the majority class alone is 95%",
+        Location(cell=cell, line=1),
+        "Report class-aware metrics.",
+        (78,),
+        subject=("y_test",),
+        sources=(source,),
+        instance=(version,) if source == "static" else (),
+    )
+
+
+def test_a_pattern_repeated_on_the_same_data_is_one_finding_listing_its_places() -> None:
+    """Three accuracy_score calls on one y_test: one finding, the other calls as ``also``."""
+    (f,) = merge_findings([_accuracy(6), _accuracy(4), _accuracy(5)])
+    assert f.location.cell == 4
+    assert [(r.location.cell, r.role) for r in f.related] == [(6, "also"), (5, "also")]
+
+
+def test_the_same_name_rebound_stays_apart_and_the_kernel_joins_its_own_cell() -> None:
+    first = _accuracy(4, version="y_test@3:1")
+    second = _accuracy(9, version="y_test@8:1")
+    assert len(merge_findings([first, second])) == 2
+    kernel = replace(_accuracy(9, source="live"), message="accuracy_score on y_test: 96% measured")
+    merged = merge_findings([first, second, kernel])
+    assert [(f.location.cell, f.sources) for f in merged] == [
+        (4, ("static",)),
+        (9, ("live", "static")),
+    ]
+
+
+def test_the_same_count_before_and_after_a_save() -> None:
+    """The kernel reported the pattern once; the saved file's static run, three times: one finding."""
+    kernel = replace(
+        _accuracy(4, source="live"),
+        location=Location(cell=None, cell_id="c4", line=1, execution_count=4),
+    )
+    statics = [
+        replace(_accuracy(c), location=Location(cell=c, cell_id=f"c{c}", line=1)) for c in (4, 5, 6)
+    ]
+    assert len(merge_findings([kernel])) == len(merge_findings([*statics, kernel])) == 1
+
+
+def test_frames_with_other_numbers_are_places_not_carriers() -> None:
+    """``df`` and ``X_train`` measured the same target on other rows: one finding, the
+    message of the first frame only (its numbers), the second frame a place."""
+
+    def imbalance(frame: str, cell: int, rows: str) -> Finding:
+        return Finding(
+            "ML108",
+            "class-imbalance",
+            Severity.INFO,
+            f"{frame}: 'y' is imbalanced: class '1' holds 6.8% of {rows} rows",
+            Location(cell=cell, line=1),
+            "f",
+            (),
+            subject=("target", "y"),
+            sources=("live",),
+        )
+
+    (f,) = merge_findings([imbalance("df", 2, "4,000"), imbalance("X_train", 4, "3,000")])
+    assert f.message.startswith("df: 'y' is imbalanced") and "4,000" in f.message
+    assert [r.role for r in f.related] == ["also X_train"]
+
+
+def test_related_places_carry_the_prompt_number_when_known() -> None:
+    from ml_lint_nb.findings import Related, finding_from_json
+
+    kernel = replace(
+        _accuracy(4, source="live"),
+        related=(Related(Location(cell_id="c9", line=2, execution_count=9), "also"),),
+    )
+    data = kernel.to_json()
+    assert data["related"] == [
+        {"cell": None, "cell_id": "c9", "line": 2, "role": "also", "execution_count": 9}
+    ]
+    assert finding_from_json(data).related == kernel.related
+    static = _accuracy(4)
+    static = replace(static, related=(Related(Location(cell=5, line=1), "also"),))
+    assert "execution_count" not in static.to_json()["related"][0]
+
+
+def test_an_expression_nobody_bound_is_the_same_data_over_the_same_rows() -> None:
+    """``accuracy_score(test['y'], ...)`` twice: one finding; over a reloaded ``test``: two."""
+    from ml_lint_nb.facts.model import DataRef, RowSet
+    from ml_lint_nb.rules.evaluation.ml402_accuracy_on_imbalanced import AccuracyOnImbalanced
+
+    rule = AccuracyOnImbalanced()
+
+    def at(cell: int, root: str) -> Finding:
+        y = DataRef(name="test['y']", version=None, rows=RowSet.root(root))
+        return rule.finding("m", Location(cell=cell, line=1), subject=("test['y']",), data=(y,))
+
+    assert len(merge_findings([at(4, "r2.2"), at(5, "r2.2")])) == 1
+    assert len(merge_findings([at(4, "r2.2"), at(9, "r8.1")])) == 2

@@ -142,9 +142,22 @@ def test_json_still_present_and_notes_are_notes() -> None:
     _validate(doc)
     [file] = doc["files"]
     assert [f["code"] for f in file["findings"]] == ["ML402"]
+    still_present = {"status": "still-present"}
     assert file["notes"] == [
-        {"cell": 4, "message": "ML203 preprocessing-before-split still present"},
-        {"cell": 6, "message": "ML301 unscaled-features still present"},
+        {
+            "cell": 4,
+            "message": "ML203 preprocessing-before-split still present",
+            "code": "ML203",
+            "subject": list(still[1].subject),
+            **still_present,
+        },
+        {
+            "cell": 6,
+            "message": "ML301 unscaled-features still present",
+            "code": "ML301",
+            "subject": list(still[0].subject),
+            **still_present,
+        },
         {"cell": 9, "message": "cell failed"},
         {"cell": None, "message": "sampled 100,000 of 1,000,000 rows"},
     ]

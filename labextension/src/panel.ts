@@ -94,10 +94,8 @@ export class PitfallsPanel extends Widget {
     button.dataset.cellIndex = String(e.cellIndex);
     const where = button.appendChild(document.createElement('span'));
     where.className = 'mlnb-entry-where';
-    where.textContent =
-      e.cellIndex >= 0
-        ? `cell ${e.cellIndex + 1}` + (e.finding.line ? `:${e.finding.line}` : '')
-        : 'cell ?';
+    // the cell as the notebook shows it: its prompt once it ran, its position before
+    where.textContent = store.placeLabel(e.cellIndex, e.finding.line);
     for (const kind of ['static', 'live'] as const) {
       if (e[kind]) {
         const tag = button.appendChild(document.createElement('span'));

@@ -43,18 +43,36 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function where(f: { cell?: number | null; line?: number | null; col?: number | null; execution_count?: number | null }): string {
-  const parts: string[] = [];
-  if (typeof f.cell === 'number') {
-    parts.push(`cell ${f.cell}`);
+type Place = {
+  cell?: number | null;
+  cell_id?: string | null;
+  line?: number | null;
+  execution_count?: number | null;
+};
+
+/**
+ * How the notebook names a place: by the prompt of its cell as the user sees
+ * it now (`cell [7], line 2`), by its position before it ran (`cell 8`);
+ * from the payload alone when the notebook is not at hand. Never both.
+ */
+export function placeText(store: NotebookFindings | null, loc: Place, fallback?: Place): string {
+  const line = typeof loc.line === 'number' ? `, line ${loc.line}` : '';
+  if (store) {
+    let index = store.indexOf(loc);
+    if (index < 0 && fallback && loc.cell == null && !loc.cell_id && loc.execution_count == null) {
+      index = store.indexOf(fallback); // a related place with no cell of its own is in the finding's
+    }
+    if (index >= 0) {
+      return store.placeLabel(index, loc.line);
+    }
   }
-  if (typeof f.line === 'number') {
-    parts.push(`line ${f.line}` + (typeof f.col === 'number' ? `, col ${f.col}` : ''));
+  if (typeof loc.execution_count === 'number') {
+    return `cell [${loc.execution_count}]${line}`;
   }
-  if (typeof f.execution_count === 'number') {
-    parts.push(`execution [${f.execution_count}]`);
+  if (typeof loc.cell === 'number') {
+    return `cell ${loc.cell}${line}`;
   }
-  return parts.join(', ');
+  return line ? `line ${loc.line}` : '';
 }
 
 function dataText(value: unknown): string {
@@ -198,18 +216,28 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private onStoreChanged(): void {
-    const silenced = this.silencedKey();
-    if (silenced !== this.lastSilenced) {
+    if (this.viewKey() !== this.lastView) {
       this.draw();
     }
   }
 
-  private silencedKey(): string {
-    if (!this.store) {
+  /**
+   * What the drawing depends on besides the payload: which codes are silenced,
+   * and how the notebook names each place now (a cell run again has a new prompt).
+   */
+  private viewKey(): string {
+    const store = this.store;
+    if (!store) {
       return '';
     }
     return findingsOf(this.payload)
-      .map(f => `${f.code}:${this.store!.isSilenced(f.code) ?? ''}`)
+      .map(f =>
+        [
+          `${f.code}:${store.isSilenced(f.code) ?? ''}:${store.entryFor(f)?.finding.severity ?? ''}`,
+          placeText(store, f),
+          ...(f.related ?? []).map(r => placeText(store, r, f))
+        ].join(';')
+      )
       .join(',');
   }
 
@@ -234,9 +262,9 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       )
     );
     this.node.textContent = '';
-    this.lastSilenced = this.silencedKey();
+    this.lastView = this.viewKey();
     const { findings: read, dropped } = readFindings(this.payload);
-    const findings = read.sort(
+    const findings = read.map(f => this.current(f)).sort(
       (a, b) => rank(b.severity) - rank(a.severity)
     );
     const shown = findings.filter(f => !this.store?.isSilenced(f.code));
@@ -303,10 +331,22 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
       );
     }
     const body = item.appendChild(el('div', 'mlnb-body'));
-    const loc = where(f);
+    const store = this.locate(this.node) ?? this.store;
+    if (this.updated.has(f)) {
+      body.appendChild(
+        el('div', 'mlnb-muted mlnb-updated', `Now ${f.severity === 'info' ? 'info' : `a ${f.severity}`}: a later run or the saved file changed its severity.`)
+      );
+    }
+    const loc = placeText(store, f);
     const sources = (f.sources ?? []).join(' + ');
     if (loc || sources) {
-      body.appendChild(el('div', 'mlnb-muted', [loc, sources].filter(Boolean).join(' · ')));
+      const line = body.appendChild(el('div', 'mlnb-muted mlnb-where'));
+      if (loc) {
+        line.appendChild(this.jumpLink(loc, f, f));
+      }
+      if (sources) {
+        line.appendChild(document.createTextNode(`${loc ? ' · ' : ''}${sources}`));
+      }
     }
     if (f.impact) {
       body.appendChild(impactBlock(f.impact));
@@ -322,27 +362,19 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     if (f.related?.length) {
       const related = body.appendChild(el('div', 'mlnb-related'));
       related.appendChild(el('span', 'mlnb-muted', 'Related: '));
+      const shown = new Set<string>();
       for (const r of f.related) {
-        const link = related.appendChild(
-          el('a', 'mlnb-cell-link', `${where(r) || 'cell'}${r.role ? ` (${r.role})` : ''}`)
-        );
-        link.href = '#';
-        link.onclick = event => {
-          event.preventDefault();
-          const store = this.locate(this.node);
-          if (store) {
-            // A related place with no cell of its own is in the finding's cell.
-            const index = store.indexOf(r);
-            store.jumpTo(index >= 0 ? index : store.indexOf(f), r.line);
-          }
-        };
+        const text = `${placeText(store, r, f) || 'this cell'}${r.role ? ` (${r.role})` : ''}`;
+        if (!shown.has(text)) {
+          shown.add(text); // two places on one line (two calls) read as one
+          related.appendChild(this.jumpLink(text, r, f));
+        }
       }
     }
     const actions = body.appendChild(el('div', 'mlnb-actions'));
     const page = el('div', 'mlnb-rule-page');
     const ruleButton = actions.appendChild(el('button', 'mlnb-button mlnb-rule-button', 'Rule page'));
     ruleButton.onclick = () => void this.toggleRulePage(f.code, page, ruleButton);
-    const store = this.locate(this.node) ?? this.store;
     if (store) {
       const session = actions.appendChild(
         el('button', 'mlnb-button mlnb-silence-session', 'Silence for this session')
@@ -357,6 +389,36 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
     }
     body.appendChild(page);
     return item;
+  }
+
+  /**
+   * The finding with the severity the notebook gives it now: a later run may
+   * have changed it (scores compared here, then chosen among in a later
+   * cell), and the block, the panel and the markers tell one severity.
+   */
+  private current(f: IFinding): IFinding {
+    const now = this.store?.entryFor(f)?.finding.severity;
+    if (!now || now === f.severity) {
+      return f;
+    }
+    const g = { ...f, severity: now };
+    this.updated.add(g);
+    return g;
+  }
+
+  /** A link that scrolls to a place's cell (a place with no cell of its own: the finding's). */
+  private jumpLink(text: string, loc: Place, f: IFinding): HTMLElement {
+    const link = el('a', 'mlnb-cell-link', text);
+    link.href = '#';
+    link.onclick = event => {
+      event.preventDefault();
+      const store = this.locate(this.node);
+      if (store) {
+        const index = store.indexOf(loc);
+        store.jumpTo(index >= 0 ? index : store.indexOf(f), loc.line);
+      }
+    };
+    return link;
   }
 
   private async toggleRulePage(code: string, page: HTMLElement, button: HTMLElement): Promise<void> {
@@ -383,6 +445,7 @@ export class FindingsRenderer extends Widget implements IRenderMime.IRenderer {
   }
 
   private payload: unknown = null;
+  private updated = new WeakSet<IFinding>();
   private store: NotebookFindings | null = null;
-  private lastSilenced = '';
+  private lastView = '';
 }

@@ -13,6 +13,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { applyPlaced, placeFix } from './fixes';
 import {
   IFinding,
+  INote,
   METADATA_KEY,
   MIME_TYPE,
   RULES,
@@ -34,7 +35,33 @@ export interface IEntry {
   live: boolean;
 }
 
+/** Notes of kernels before notes named their finding: `ML203 name still present`. */
 const STILL_PRESENT = /^(ML\d+)\s+(\S+)\s+still present/;
+
+/**
+ * What the kernel's outputs last said about one finding: the finding, or
+ * `null` when a re-run found it fixed. `order` is the execution count of
+ * the cell whose output said it: the later output is the later verdict.
+ */
+interface IVerdict {
+  finding: IFinding | null;
+  index: number;
+  order: number;
+}
+
+/**
+ * A finding's identity, as the Python merge has it: its code and subject;
+ * without a subject, its code and cell (and its text when it has no cell).
+ */
+export function identityOf(
+  f: { code: string; subject?: string[]; message?: string },
+  cellId: string | null
+): string {
+  if (f.subject && f.subject.length) {
+    return `${f.code}|${JSON.stringify(f.subject)}`;
+  }
+  return `${f.code}|@${cellId ?? '?'}|${cellId ? '' : f.message ?? ''}`;
+}
 
 /** The JSON the server answers for `GET ml-lint-nb/lint?path=...`. */
 export async function fetchStatic(path: string): Promise<unknown> {
@@ -270,7 +297,7 @@ export class NotebookFindings {
       this._staticStatus = problems.length
         ? problems.map(n => n.message).join('; ')
         : `static: saved file linted at ${new Date().toLocaleTimeString()}`;
-      // Static findings are about the saved code; live runs since then still win per cell.
+      // Static findings are about the saved code; the kernel's verdicts since then win per finding.
     } catch (err) {
       this.staticFindings = [];
       this._staticStatus = `static lint unavailable (${(err as Error).message})`;
@@ -284,14 +311,23 @@ export class NotebookFindings {
     this.timer = window.setTimeout(() => this.recompute(), 80);
   }
 
+  /**
+   * The panel's entries: the kernel's latest verdict on each finding (read
+   * from the findings outputs in the notebook) and the saved file's static
+   * findings, one entry per identity. A static finding gives way only to a
+   * verdict about the same identity: the live finding (one entry with both
+   * sources, the higher severity, the static place and the measured words)
+   * or a note that a re-run fixed it. A cell merely having run decides
+   * nothing: what `ml-lint-nb check` on the saved file reports stays listed
+   * until the kernel says otherwise or the file is saved again.
+   */
   recompute(): void {
     const model = this.panel.model;
     if (!model) {
       return;
     }
-    const merged = new Map<string, IEntry>();
     const cells = model.cells;
-    // Live: every findings output currently in the notebook.
+    const verdicts = new Map<string, IVerdict>();
     for (let i = 0; i < cells.length; i++) {
       const cell = cells.get(i) as any;
       if (cell.type !== 'code' || !cell.outputs) {
@@ -299,22 +335,47 @@ export class NotebookFindings {
       }
       for (let k = 0; k < cell.outputs.length; k++) {
         try {
-          this.readOutput(cell, k, i, merged);
+          this.readOutput(cell, k, i, verdicts);
         } catch (err) {
           // one unreadable output must not blank the panel: the others still count
           console.warn('ml-lint-nb: a findings output could not be read', err);
         }
       }
     }
-    // Static: dropped for cells the kernel has run since, where live evidence decides.
+    const merged = new Map<string, IEntry>();
+    for (const [id, v] of verdicts) {
+      if (v.finding) {
+        merged.set(id, this.entry(v.finding, v.index, 'live'));
+      }
+    }
+    // Static: each joins the live entry of its identity (the one in its cell first: a name
+    // rebound makes two static findings with one identity), else stands alone.
+    const waiting: [IFinding, number, string][] = [];
+    const joined = new Set<string>();
     for (const f of this.staticFindings) {
       const index = this.indexOf(f);
-      const id = index >= 0 ? cells.get(index).id : null;
-      if (id && this.liveActive && this.executed.has(id) && !merged.has(this.key(f, id))) {
-        continue;
+      const id = identityOf(f, index >= 0 ? cells.get(index).id : null);
+      const verdict = verdicts.get(id);
+      if (verdict && verdict.finding === null) {
+        continue; // a re-run found it fixed since the file was saved
       }
-      this.add(merged, f, index, 'static');
+      if (verdict && !joined.has(id) && this.places(f).includes(verdict.index)) {
+        joined.add(id);
+        this.join(merged.get(id)!, f, index);
+      } else {
+        waiting.push([f, index, id]);
+      }
     }
+    for (const [f, index, id] of waiting) {
+      if (merged.has(id) && !joined.has(id)) {
+        joined.add(id);
+        this.join(merged.get(id)!, f, index);
+      } else {
+        const cellId = index >= 0 ? cells.get(index).id : '?';
+        merged.set(merged.has(id) ? `${id}|${cellId}|${f.line ?? ''}` : id, this.entry(f, index, 'static'));
+      }
+    }
+    this.byIdentity = merged;
     const ignoredNb = this.notebookIgnored();
     this._entries = [...merged.values()]
       .filter(e => !ignoredNb.has(e.finding.code) && !this.sessionIgnored.has(e.finding.code))
@@ -328,38 +389,93 @@ export class NotebookFindings {
     this._changed.emit();
   }
 
-  /** The findings of output `k` of the code cell at `host` (live ones, and "still present" notes). */
-  private readOutput(
-    cell: any,
-    k: number,
-    host: number,
-    merged: Map<string, IEntry>
-  ): void {
+  /**
+   * The panel's entry for the fact a payload's finding is about (the latest
+   * verdict, joined with the saved file's), or null when none is open.
+   */
+  entryFor(f: IFinding): IEntry | null {
+    return this.byIdentity.get(identityOf(f, this.cellIdOf(f))) ?? null;
+  }
+
+  /** The cells a finding names: its own and its related places'. */
+  private places(f: IFinding): number[] {
+    return [this.indexOf(f), ...(f.related ?? []).map(r => this.indexOf(r))].filter(i => i >= 0);
+  }
+
+  /**
+   * The saved file's finding `f` joins the kernel's entry about the same fact:
+   * the static place (the code to change), the higher severity, the measured
+   * words, both sources.
+   */
+  private join(entry: IEntry, f: IFinding, index: number): void {
+    const live = entry.finding;
+    const severity = rank(f.severity) > rank(live.severity) ? f.severity : live.severity;
+    entry.static = true;
+    // the static side's fix stays: edits come only from the server's lint of the file
+    entry.finding = { ...live, severity, fix_edit: f.fix_edit ?? live.fix_edit };
+    if (index >= 0) {
+      entry.finding = { ...entry.finding, cell: f.cell, cell_id: f.cell_id, line: f.line, col: f.col };
+      entry.cellIndex = index;
+      entry.cellId = this.panel.model!.cells.get(index).id;
+    }
+  }
+
+  private entry(f: IFinding, index: number, source: 'static' | 'live'): IEntry {
+    return {
+      finding: f,
+      cellId: index >= 0 ? this.panel.model!.cells.get(index).id : null,
+      cellIndex: index,
+      static: source === 'static',
+      live: source === 'live'
+    };
+  }
+
+  /** Keep the later verdict about an identity (on a tie, a finding over a fix). */
+  private static offer(verdicts: Map<string, IVerdict>, id: string, verdict: IVerdict): void {
+    const prev = verdicts.get(id);
+    if (
+      !prev ||
+      verdict.order > prev.order ||
+      (verdict.order === prev.order && prev.finding === null && verdict.finding !== null)
+    ) {
+      verdicts.set(id, verdict);
+    }
+  }
+
+  /** What output `k` of the code cell at `host` says: live findings, and notes about findings. */
+  private readOutput(cell: any, k: number, host: number, verdicts: Map<string, IVerdict>): void {
     const data = cell.outputs.get(k).data as { [mime: string]: unknown };
     if (!data || typeof data !== 'object' || !(MIME_TYPE in data)) {
       return;
     }
     const payload = data[MIME_TYPE];
+    const cells = this.panel.model!.cells;
+    const order = typeof cell.executionCount === 'number' ? cell.executionCount : 0;
     for (const saved of findingsOf(payload)) {
       // Edits are taken only from the server's lint of the file, never from a saved output
       // (anyone can forge one): "Apply fix" then only moves the notebook's own code around.
       const f: IFinding = { ...saved, fix_edit: undefined };
       const index = this.placeLive(f, host);
-      this.lastLive.set(`${cell.id}|${f.code}`, f);
       if (this.rerunSince(index, host)) {
         continue; // its own cell ran again after this output: the kernel re-decided there
       }
-      this.add(merged, f, index, 'live');
+      const id = identityOf(f, index >= 0 ? cells.get(index).id : null);
+      this.lastLive.set(id, f);
+      NotebookFindings.offer(verdicts, id, { finding: f, index, order });
     }
     for (const note of notesOf(payload)) {
-      const m = STILL_PRESENT.exec(note.message);
-      const code = m ? registeredCode(m[1]) : null;
-      if (code === null) {
+      const said = this.noteVerdict(note, cell.id);
+      if (said === null) {
         continue;
       }
-      const saved = this.staticFindings.find(f => f.code === code);
+      const [id, status, code] = said;
+      if (status === 'fixed') {
+        NotebookFindings.offer(verdicts, id, { finding: null, index: host, order });
+        continue;
+      }
+      const saved = this.staticFindings.find(f => identityOf(f, this.cellIdOf(f)) === id);
       const still = `${code} ${RULES[code].name} still present`;
-      const known: IFinding = this.lastLive.get(`${cell.id}|${code}`) ??
+      const known: IFinding = this.lastLive.get(id) ??
         (saved ? { ...saved, message: still } : null) ?? {
           code,
           name: RULES[code].name,
@@ -377,52 +493,65 @@ export class NotebookFindings {
           pitfalls: [],
           url: ''
         };
-      this.add(merged, known, this.placeLive(known, host), 'live');
+      NotebookFindings.offer(verdicts, id, {
+        finding: known,
+        index: this.placeLive(known, host),
+        order
+      });
     }
   }
 
-  /** Mark a cell as run in this kernel session (its static findings give way to live ones). */
-  markExecuted(cellId: string): void {
-    this.executed.add(cellId);
-    if (!this.liveActive) {
-      void this.probeKernel();
+  /**
+   * A note's verdict about a finding: its identity, `fixed` or `still-present`,
+   * and its code; null for other notes. Notes of older kernels name only a
+   * code (`ML203 name still present`): the saved finding of that code stands in.
+   */
+  private noteVerdict(note: INote, hostId: string): [string, string, string] | null {
+    if (note.code && note.status) {
+      return [identityOf({ code: note.code, subject: note.subject }, hostId), note.status, note.code];
     }
+    const m = STILL_PRESENT.exec(note.message);
+    const code = m ? registeredCode(m[1]) : null;
+    if (code === null) {
+      return null;
+    }
+    const saved = this.staticFindings.find(f => f.code === code);
+    return [saved ? identityOf(saved, this.cellIdOf(saved)) : identityOf({ code }, hostId), 'still-present', code];
+  }
+
+  private cellIdOf(f: IFinding): string | null {
+    const index = this.indexOf(f);
+    return index >= 0 ? this.panel.model!.cells.get(index).id : null;
+  }
+
+  /** A cell ran: its outputs change, and with them the kernel's verdicts. */
+  markExecuted(_cellId: string): void {
+    this.schedule();
+  }
+
+  /** A new kernel forgets what was silenced for its session. */
+  resetSession(): void {
+    this.sessionIgnored.clear();
     this.schedule();
   }
 
   /**
-   * Whether the kernel has the ml_lint_nb hook loaded: without it a run says
-   * nothing, so static findings must not give way. Asked with a silent,
-   * history-free request that evaluates one expression and runs no user code.
+   * How the notebook names the cell at `index`: its prompt `[7]` when it has
+   * run (what the user sees beside it), else its position (`cell 8`).
    */
-  private async probeKernel(): Promise<void> {
-    const kernel = this.panel.sessionContext.session?.kernel;
-    if (!kernel) {
-      return;
+  cellLabel(index: number): string {
+    const cells = this.panel.model?.cells;
+    if (!cells || index < 0 || index >= cells.length) {
+      return 'cell ?';
     }
-    try {
-      const reply = await kernel.requestExecute({
-        code: '',
-        silent: true,
-        store_history: false,
-        user_expressions: {
-          mlnb: "'ml_lint_nb' in get_ipython().extension_manager.loaded"
-        }
-      }).done;
-      const expr = (reply.content as any).user_expressions?.mlnb;
-      this.liveActive = expr?.status === 'ok' && expr.data?.['text/plain'] === 'True';
-    } catch {
-      this.liveActive = false;
-    }
-    this.schedule();
+    const cell = cells.get(index) as any;
+    const count = cell.type === 'code' ? cell.executionCount : null;
+    return typeof count === 'number' && count > 0 ? `cell [${count}]` : `cell ${index + 1}`;
   }
 
-  /** A new kernel forgets what was run and silenced. */
-  resetSession(): void {
-    this.executed.clear();
-    this.liveActive = false;
-    this.sessionIgnored.clear();
-    this.schedule();
+  /** `cell [7], line 3` (or `cell 8, line 3` before it ran). */
+  placeLabel(index: number, line?: number | null): string {
+    return this.cellLabel(index) + (typeof line === 'number' ? `, line ${line}` : '');
   }
 
   /**
@@ -446,37 +575,6 @@ export class NotebookFindings {
     return index >= 0 ? index : hostIndex;
   }
 
-  /** Same rule on the same cell is one entry with both sources (subjects may be spelled apart). */
-  private key(f: IFinding, cellId: string | null): string {
-    return `${f.code}|${cellId ?? '?'}|${cellId ? '' : f.message}`;
-  }
-
-  private add(
-    merged: Map<string, IEntry>,
-    f: IFinding,
-    index: number,
-    source: 'static' | 'live'
-  ): void {
-    const cellId = index >= 0 ? this.panel.model!.cells.get(index).id : null;
-    const key = this.key(f, cellId);
-    const prev = merged.get(key);
-    if (prev) {
-      prev[source] = true;
-      if (rank(f.severity) > rank(prev.finding.severity) || source === 'live') {
-        const fix_edit = prev.finding.fix_edit ?? f.fix_edit; // the static side's fix stays
-        prev.finding = { ...f, severity: rank(f.severity) > rank(prev.finding.severity) ? f.severity : prev.finding.severity, fix_edit };
-      }
-      return;
-    }
-    merged.set(key, {
-      finding: f,
-      cellId,
-      cellIndex: index,
-      static: source === 'static',
-      live: source === 'live'
-    });
-  }
-
   private connect(): void {
     const model = this.panel.model!;
     model.contentChanged.connect(() => this.schedule());
@@ -498,9 +596,8 @@ export class NotebookFindings {
   private staticFindings: IFinding[] = [];
   private linting = false;
   private relint = false;
-  private executed = new Set<string>();
-  private liveActive = false;
   private lastLive = new Map<string, IFinding>();
+  private byIdentity = new Map<string, IEntry>();
   private _entries: IEntry[] = [];
   private _staticStatus = '';
   private timer = 0;

@@ -226,7 +226,19 @@ export function notesOf(doc: unknown): INote[] {
     }
     for (const n of Array.isArray(file.notes) ? file.notes.slice(0, MAX_ITEMS) : []) {
       if (schemaProblem(SCHEMA_DEFS.note, n, 'note') === null) {
-        out.push({ cell: (n as INote).cell, message: (n as INote).message });
+        const note = n as INote;
+        const code = registeredCode(note.code);
+        out.push(
+          code === null
+            ? { cell: note.cell, message: note.message }
+            : {
+                cell: note.cell,
+                message: note.message,
+                code,
+                subject: Array.isArray(note.subject) ? [...note.subject] : [],
+                status: note.status
+              }
+        );
       } else if (isObject(n) && typeof n.message === 'string') {
         out.push({ cell: null, message: n.message.slice(0, MAX_TEXT) }); // a bad cell: keep the text
       }

@@ -183,6 +183,7 @@ def run_notebook(
                         f"cell {position} raised {error} under --execute; live checks stop there",
                     )
                     break
+            findings.extend(_open_findings(client, by_count))
             if options.impact and stopped is None:
                 measured, impact_notes = _measure_impact(client, options.timeout)
                 if impacts is not None:
@@ -280,6 +281,47 @@ def _measure_impact(client: Any, timeout: int) -> tuple[list[Finding], list[Note
     except Exception as exc:  # a kernel that dies or times out measuring: the findings stand
         notes.append(Note(f"impact not measured: {_short(exc)}"))
     return [f for f in measured if f.impact is not None], notes
+
+
+def _open_findings(client: Any, by_count: dict[int, tuple[int, str | None]]) -> list[Finding]:
+    """The session's open findings at the end of the run, as ``%mlcheck`` lists them.
+
+    A finding is shown once, under the cell that first completed its
+    evidence; the cells that repeat it (three ``accuracy_score`` calls on one
+    ``y_test``) add places to it in the session, and the list carries them,
+    so the report names every place as the static run does. Asked outside
+    the history; nothing is printed.
+    """
+    from jupyter_core.utils import run_sync
+
+    payloads: list[Any] = []
+
+    def keep(msg: dict[str, Any]) -> None:
+        if msg.get("msg_type") in ("display_data", "execute_result"):
+            data = msg.get("content", {}).get("data")
+            if isinstance(data, dict) and MIME_TYPE in data:
+                payloads.append(data[MIME_TYPE])
+
+    try:
+        run_sync(client.kc.execute_interactive)(
+            "%mlcheck", store_history=False, timeout=60, output_hook=keep
+        )
+    except Exception:  # the per-cell outputs already hold every finding once
+        return []
+    out: list[Finding] = []
+    for payload in payloads:
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        for file in payload.get("files", []):
+            for data in file.get("findings", []):
+                f = finding_from_json(data)
+                related = tuple(
+                    replace(r, location=_in_notebook(r.location, by_count, None)) for r in f.related
+                )
+                out.append(
+                    replace(f, location=_in_notebook(f.location, by_count, None), related=related)
+                )
+    return out
 
 
 def _live_findings(

@@ -45,10 +45,22 @@ def same_cell(a: Location, b: Location) -> bool:
 
 @dataclass(frozen=True)
 class Note:
-    """Something the user should know that is not a finding (a skipped cell, ...)."""
+    """Something the user should know that is not a finding (a skipped cell, ...).
+
+    A kernel's note about a finding it showed before (``still-present``, or
+    ``fixed`` when a re-run of its cell no longer produces it) names that
+    finding by ``code`` and ``subject``, so a front end can match it to the
+    same finding read from the saved file.
+    """
 
     message: str
     cell: int | None = None
+    code: str | None = None
+    subject: tuple[str, ...] = ()
+    status: str | None = None  # "still-present" | "fixed"
 
     def to_json(self) -> dict[str, Any]:
-        return {"cell": self.cell, "message": self.message}
+        out: dict[str, Any] = {"cell": self.cell, "message": self.message}
+        if self.code is not None:
+            out.update(code=self.code, subject=list(self.subject), status=self.status)
+        return out

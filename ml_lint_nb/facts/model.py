@@ -422,6 +422,20 @@ class FitRowsEvaluationFact(Fact):
 
 
 @dataclass(frozen=True)
+class DataNameFact(Fact):
+    """The frame whose rows a data expression holds, as the notebook names it.
+
+    ``train[["a", "b"]]``, ``X_train = train.drop(columns="y")`` and ``train``
+    hold the same rows, so a finding about those rows (copies shared with a
+    test set, drift, time order) names them ``train`` in its subject whichever
+    spelling a model call or ``%mlcheck`` used: the same fact is one finding.
+    """
+
+    label: str  # the expression as a fact quotes it (``train[['a', 'b']]``)
+    rows: str  # the name of the frame its rows are (``train``)
+
+
+@dataclass(frozen=True)
 class TemporalSplitFact(Fact):
     """A random split over time-stamped rows: test rows earlier than training's latest."""
 

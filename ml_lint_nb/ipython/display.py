@@ -17,16 +17,16 @@ it with plain callbacks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from ml_lint_nb.findings import Finding
+from ml_lint_nb.findings import Finding, Note
 from ml_lint_nb.version import __version__
 
 
 def publish_findings(
     new: list[Finding],
     still: list[Finding],
-    notes: list[str],
+    notes: Sequence[str | Note],
     *,
     widgets: bool = False,
     on_silence: Callable[[str], None] | None = None,
@@ -49,7 +49,10 @@ def publish_findings(
 
 
 def bundle(
-    new: list[Finding], still: list[Finding], notes: list[str], title: str | None = None
+    new: list[Finding],
+    still: list[Finding],
+    notes: Sequence[str | Note],
+    title: str | None = None,
 ) -> tuple[dict, dict]:
     """The findings JSON, HTML and plain-text bundle (``(data, metadata)``)."""
     from ml_lint_nb.render.mimebundle import findings_bundle

@@ -60,7 +60,7 @@ def run(session: LiveSession, line: str) -> None:
 def dispatch(session: LiveSession, line: str) -> None:
     """A word naming a variable of the notebook is a name; the subcommands are the others."""
     try:
-        args = shlex.split(line)
+        args = shlex.split(line, comments=True)  # a trailing noqa comment is no argument
     except ValueError as exc:
         raise UsageError(f"cannot read the arguments: {exc}") from None
     if not args:
@@ -70,7 +70,7 @@ def dispatch(session: LiveSession, line: str) -> None:
     if cmd.startswith("--"):
         raise UsageError(f"{cmd} needs a name before it, e.g. %mlcheck train {cmd} ...")
     if cmd in ns and not cmd.startswith("_"):
-        return check_names(session, args)
+        return check_names(session, args, line)
     handler = COMMANDS.get(cmd)
     if handler is None:
         raise UsageError(
@@ -278,13 +278,14 @@ def _defined(ns: dict[str, Any], name: str) -> Any:
     return ns[name]
 
 
-def check_names(session: LiveSession, args: list[str]) -> None:
+def check_names(session: LiveSession, args: list[str], line: str = "") -> None:
     """``%mlcheck NAME [NAME ...]``: checks chosen by what the names hold.
 
     A frame or array gets the data checks; two or more also get the cross
     checks (overlap, time order, drift) of each against the first, and the
     leaking features measured on the first; a fitted model gets its
-    fitted-state checks, scored on ``--X``/``--y`` when given.
+    fitted-state checks, scored on ``--X``/``--y`` when given. ``line`` is
+    the magic's line as typed, for a ``# noqa`` on it.
     """
     positional, options = _options(args, {"--target", "--y", "--X"})
     if not positional:
@@ -302,12 +303,12 @@ def check_names(session: LiveSession, args: list[str]) -> None:
             raise UsageError("check one model at a time; give its data as --X X --y y")
         if "--target" in options:
             raise UsageError("a model takes its data as --X X --y y, not --target")
-        return _check_model(session, positional[0], objs[0], options)
+        return _check_model(session, positional[0], objs[0], options, line)
     if "--X" in options:
         raise UsageError("--X goes with a model (%mlcheck clf --X X_test --y y_test)")
     if "lazy" in kinds:
-        return _check_lazy(session, positional, objs, kinds, options)
-    return _check_data(session, positional, objs, kinds, options)
+        return _check_lazy(session, positional, objs, kinds, options, line)
+    return _check_data(session, positional, objs, kinds, options, line)
 
 
 def _target_values(session: LiveSession, first: str, obj: Any, options: dict[str, str]) -> Any:
@@ -344,6 +345,7 @@ def _check_data(
     objs: list[Any],
     kinds: list[Any],
     options: dict[str, str],
+    line: str = "",
 ) -> None:
     """Frames and arrays: each one's data checks (exact up to a million rows), then each
     later one's overlap, time order and drift against the first."""
@@ -392,7 +394,7 @@ def _check_data(
             )
         except Exception:
             session._internal_error()
-    if not session.check_on_demand("%mlcheck " + " ".join(names), facts):
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts, line=line):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
 
 
@@ -402,6 +404,7 @@ def _check_lazy(
     objs: list[Any],
     kinds: list[Any],
     options: dict[str, str],
+    line: str = "",
 ) -> None:
     """Spark DataFrames and polars LazyFrames: the data checks run as jobs where the data lives.
 
@@ -457,13 +460,15 @@ def _check_lazy(
             continue
         facts.extend(more)
         notes.extend(more_notes)
-    if not session.check_on_demand("%mlcheck " + " ".join(names), facts, notes):
+    if not session.check_on_demand("%mlcheck " + " ".join(names), facts, notes, line=line):
         print(f"ml-lint-nb: {', '.join(shapes)}: no data findings.")
         for note in notes:
             print(f"ml-lint-nb: {note}")
 
 
-def _check_model(session: LiveSession, name: str, model: Any, options: dict[str, str]) -> None:
+def _check_model(
+    session: LiveSession, name: str, model: Any, options: dict[str, str], line: str = ""
+) -> None:
     """Fitted-state checks of one estimator, scored on ``--X``/``--y`` when given."""
     ns = session.shell.user_ns
     if ("--X" in options) != ("--y" in options):
@@ -503,7 +508,7 @@ def _check_model(session: LiveSession, name: str, model: Any, options: dict[str,
             )
         except Exception:
             session._internal_error()
-    if not session.check_on_demand(f"%mlcheck {name}", facts):
+    if not session.check_on_demand(f"%mlcheck {name}", facts, line=line):
         print(f"ml-lint-nb: {name}: no model findings.")
 
 

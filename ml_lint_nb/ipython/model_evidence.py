@@ -327,6 +327,9 @@ class ModelEvidence:
         if fact is None:
             return []
         fact = replaced(fact, location=where)
+        if fact.class_counts and fact.target is None:
+            # the labels' name, so ML108 about them is one finding with the frame's (df['y'])
+            fact = replaced(fact, target=self._target_name(call.y))
         if checked:
             fact = replaced(
                 fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
@@ -338,6 +341,19 @@ class ModelEvidence:
             fact = replaced(fact, duplicate_rows=None, duplicate_examples=())
         frames.summarised.add(name)
         return [fact]
+
+    def _target_name(self, node: Any) -> str | None:
+        """The target a fit's labels are: the column (``train["churn"]``, ``y_train`` cut from
+        ``df["churn"]``) or, for a loader's ``y``, the name the labels were first bound to."""
+        column = _target_column(node)
+        if column is not None:
+            return column
+        value = self._named_value(node)
+        if not isinstance(value, DataV):
+            return None
+        if value.column and value.column != "<target>":
+            return value.column
+        return value.origin or value.name if value.column == "<target>" else None
 
     def _resampled(self) -> bool:
         """The session ran a resampler (``resample``, ``fit_resample``): fit rows repeat on purpose."""

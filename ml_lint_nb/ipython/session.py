@@ -33,11 +33,12 @@ from ml_lint_nb.facts.static.interpreter import Interpreter, Proto, SplitToken
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
 from ml_lint_nb.facts.static.values import DataV, EstV, LitV
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import COLUMNS, Finding, Location, merge_findings
+from ml_lint_nb.findings import COLUMNS, Finding, Location, Note, merge_findings
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.collect import Collector
+from ml_lint_nb.ipython.data_names import data_name_facts
 from ml_lint_nb.ipython.display import publish_findings
-from ml_lint_nb.suppressions import parse_noqa
+from ml_lint_nb.suppressions import parse_cell_disable, parse_noqa
 
 # a column taken inline, as the static reader names it: test['churn']
 _COLUMN_OF = re.compile(r"^([A-Za-z_]\w*)\[(['\"])(.+)\2\]$")
@@ -46,6 +47,7 @@ __all__ = ["MISS", "LiveSession", "cell_key"]
 
 MAX_PROTOS = 5000  # the session's dataflow memory; older events are forgotten first
 MAX_SUPERSEDED = 30  # estimators no name holds any more whose events are remembered
+MAX_SEEN_VERSIONS = 2000  # binding versions whose measured summaries are remembered
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLAIN_NUMBERS = (int, float, bool, type(None))
 
@@ -57,6 +59,7 @@ class CellRun:
     key: str
     execution_count: int | None
     identities: set[tuple] = field(default_factory=set)
+    source: str = ""  # a digest of the code that ran
 
 
 class LiveSession:
@@ -92,6 +95,9 @@ class LiveSession:
         self.shown_under: dict[tuple, str | None] = {}
         self.last_count: int | None = None  # the prompt number of the last cell run
         self.on_demand: dict[str, set[tuple]] = {}  # "%mlcheck df" -> the findings it opened
+        # counts, class shares and scales the kernel measured for each binding version (small
+        # summaries, never the objects), oldest first
+        self._seen_versions: dict[str, LiveData | None] = {}
 
     # ------------------------------------------------------------- set-up
     @property
@@ -246,7 +252,9 @@ class LiveSession:
         by the live rules. The configuration picks the rules; a rule that
         fails is kept for ``%mlcheck debug``.
         """
-        store = FactStore(facts, modes=modes)
+        ns = getattr(self.shell, "user_ns", None)
+        names = data_name_facts(facts, self.interp.env, ns if isinstance(ns, dict) else {})
+        store = FactStore([*facts, *names], modes=modes)
         rules, _ = rules_for(self.config, None, "live")
         if "static" in modes:
             static_rules, _ = rules_for(self.config, None, "static")
@@ -257,14 +265,19 @@ class LiveSession:
             self.errors.append(n.message)
         return found
 
-    def check_on_demand(self, check: str, facts: list[Fact], notes: Sequence[str] = ()) -> bool:
+    def check_on_demand(
+        self, check: str, facts: list[Fact], notes: Sequence[str] = (), line: str = ""
+    ) -> bool:
         """``%mlcheck``'s facts judged like a cell's, shown under the prompt and kept as open.
 
         ``check`` names the on-demand check (``"%mlcheck df"``): running it
         again replaces what it found before, so a fixed frame leaves the open
-        list. False when nothing was found (the caller says so in its words).
+        list. The session's ignores, the configuration's selection and
+        severities, and a ``# noqa`` on the magic's ``line`` apply as they do
+        to a cell's findings. False when nothing was found (the caller says so
+        in its words).
         """
-        found = self.findings_of(facts, modes=("live",))
+        found = self._suppress(self.findings_of(facts, modes=("live",)), noqa_line=line)
         if not found:
             self.record([], check)  # what an earlier run of this check found is fixed
             return False
@@ -284,6 +297,10 @@ class LiveSession:
             return None
         current = self.interp.env.get(d.name)
         if not isinstance(current, DataV) or current.version != d.version:
+            # rebound since (a split run again): what the kernel saw of this version still
+            # holds for the events that used it, so their verdicts do not change
+            if d.version in self._seen_versions:
+                return self._seen_versions[d.version]
             return self._resolve_column(d)
         ns = getattr(self.shell, "user_ns", {})
         obj = ns.get(d.name)
@@ -296,6 +313,10 @@ class LiveSession:
         as_target = d.column is not None or safe.ndim(obj, 2) == 1
         seen = safe.call(describe_value, obj, d.name, as_target, self.limits)
         self.cache_put(cache_key, obj, seen)
+        if d.version is not None:
+            self._seen_versions[d.version] = seen
+            while len(self._seen_versions) > MAX_SEEN_VERSIONS:
+                del self._seen_versions[next(iter(self._seen_versions))]
         return seen
 
     def _resolve_column(self, d: DataV) -> LiveData | None:
@@ -406,18 +427,31 @@ class LiveSession:
         if len(self.interp.splits) > MAX_PROTOS // 10:
             self.interp.splits = self.interp.splits[-(MAX_PROTOS // 10) :]
 
-    def _suppress(self, findings: list[Finding]) -> list[Finding]:
-        """Session ignores, configuration, and ``# noqa`` on the finding's line in its own cell."""
+    def _suppress(self, findings: list[Finding], noqa_line: str | None = None) -> list[Finding]:
+        """What the notebook's static run silences, silenced here too (one story everywhere).
+
+        Session ignores, the configuration, a ``# ml-lint-nb: disable=...``
+        header of the finding's own cell and a ``# noqa`` on its line, read
+        the way :func:`~ml_lint_nb.suppressions.filter_suppressed` reads them.
+        ``noqa_line`` is the line of an on-demand check (``%mlcheck train test
+        # noqa: ML209``), where its findings are located.
+        """
         enabled = self.config.enabled_codes(None)
         out = []
         for f in findings:
             if f.code in self.ignored or f.code not in enabled:
                 continue
-            lines = self.sources.get(self.count_to_key.get(f.location.execution_count, ""), [])
-            line = f.location.line
-            if line is not None and 0 < line <= len(lines):
-                codes = parse_noqa(lines[line - 1])
-                if codes is not None and (not codes or f.code in codes):
+            if noqa_line is not None:
+                text: str | None = noqa_line
+            else:
+                lines = self.sources.get(self.count_to_key.get(f.location.execution_count, ""), [])
+                if f.code in parse_cell_disable("\n".join(lines)):
+                    continue
+                line = f.location.line
+                text = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+            if text is not None:
+                codes = parse_noqa(text)
+                if codes is not None and f.code in codes:
                     continue
             override = self.config.severity_override(f.code)
             out.append(replace(f, severity=override) if override is not None else f)
@@ -434,8 +468,13 @@ class LiveSession:
         cell completed its evidence). A re-run of the cell that showed it,
         Run All without a restart included, shows it in full again, so the
         saved output under that cell always explains itself. Other cells stay
-        silent about it. A re-run of the cell a finding is located in that no
-        longer produces it fixes it: it leaves the session's open list.
+        silent about it, unless this cell changed its severity (a choice made
+        on scores shown before turns "info" into "warning"): then it is shown
+        in full here, so the latest output, the panel and ``%mlcheck`` tell
+        one severity. A re-run of the cell a finding is located in that no
+        longer produces it fixes it: it leaves the session's open list, and a
+        note under the cell says so (a front end drops the finding's static
+        twin on it).
         """
         if findings is None:
             return
@@ -443,27 +482,35 @@ class LiveSession:
         now: dict[tuple, Finding] = {}
         for f in findings:
             now[self.identity(f, self._owner(f, key))] = f
+        source = _digest(raw)
+        previous = self.runs.get(key)
+        edited = previous is not None and previous.source != source
+        fixed: list[Finding] = []
         for ident in [i for i, owner in self.owner_of.items() if owner == key and i not in now]:
+            if edited and ident in self.open:
+                fixed.append(self.open[ident])  # the user changed this code: say what it fixed
             self._close(ident)  # fixed by this re-run
         full: list[Finding] = []
         for ident, f in now.items():
             if ident not in self.open and self._covered(ident):
                 continue  # a slice of a frame whose finding already names these columns
-            if ident not in self.open:
+            old = self.open.get(ident)
+            if old is None:
                 self.shown_under[ident] = key
                 self.owner_of[ident] = self._owner(f, key)
+            elif old.severity != f.severity:
+                self.shown_under[ident] = key  # its verdict changed here: shown here
             if self.shown_under.get(ident) == key:
                 full.append(f)
-            old = self.open.get(ident)
-            if old is not None and self.shown_under.get(ident) != key:
-                # refreshed from another cell: it keeps the prompt where the user saw it
-                f = replace(
-                    f, location=replace(f.location, execution_count=old.location.execution_count)
-                )
+            elif old is not None:
+                # seen again from another cell: the finding the user saw, with this place added
+                merged = merge_findings([old, f])
+                f = merged[0] if len(merged) == 1 else replace(f, location=old.location)
             self.open[ident] = f
-        self.runs[key] = CellRun(key, count, set(now))
-        if full or self.notes:
-            self.publish(full, [], record=False)
+        self.runs[key] = CellRun(key, count, set(now), source)
+        notes = [fixed_note(f) for f in fixed]
+        if full or notes or self.notes:
+            self.publish(full, [], notes, record=False)
 
     def _covered(self, ident: tuple) -> bool:
         """An open finding of the same code already covers these columns (same merge rule)."""
@@ -543,7 +590,7 @@ class LiveSession:
         self,
         new: list[Finding],
         still: list[Finding] | None = None,
-        notes: list[str] | None = None,
+        notes: Sequence[str | Note] | None = None,
         *,
         record: bool = True,
         check: str | None = None,
@@ -587,6 +634,20 @@ class LiveSession:
             )
 
 
+def fixed_note(f: Finding) -> Note:
+    """The note an edited cell's run leaves when it no longer produces a finding located in it.
+
+    Only after an edit: an unchanged re-run that misses a finding says
+    nothing (the kernel's evidence may simply not have been read again).
+    """
+    return Note(
+        f"{f.code} {f.name} no longer found: fixed by this change",
+        code=f.code,
+        subject=f.subject,
+        status="fixed",
+    )
+
+
 def _forget_superseded(protos: list[Proto], env: dict[str, Any]) -> list[Proto]:
     """``protos`` without the events of all but the last ``MAX_SUPERSEDED`` unbound estimators."""
     current = {v.info.est_id for v in env.values() if isinstance(v, EstV)}
@@ -600,6 +661,11 @@ def _forget_superseded(protos: list[Proto], env: dict[str, Any]) -> list[Proto]:
         return protos
     dropped = set(sorted(order, key=order.__getitem__)[: len(order) - MAX_SUPERSEDED])
     return [p for p in protos if getattr(p.args.get("estimator"), "est_id", None) not in dropped]
+
+
+def _digest(raw: str) -> str:
+    """A short digest of a cell's code, to tell an edited re-run from an unchanged one."""
+    return hashlib.sha1(raw.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def cell_key(raw: str, cell_id: str | None) -> str:

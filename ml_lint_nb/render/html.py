@@ -164,11 +164,11 @@ def count_summary(findings: Sequence[Finding]) -> str:
 
 
 def _short_where(loc: Location) -> str:
-    """``cell 4``, else ``cell [7]`` (the prompt), else empty: enough to find a known finding."""
-    if loc.cell is not None:
-        return f"cell {loc.cell}"
+    """``cell [7]`` (the prompt), else ``cell 4``, else empty: enough to find a known finding."""
     if loc.execution_count is not None:
         return f"cell [{loc.execution_count}]"
+    if loc.cell is not None:
+        return f"cell {loc.cell}"
     return ""
 
 
@@ -191,16 +191,18 @@ def still_present_text(findings: Sequence[Finding]) -> str:
 
 
 def _where(loc: Location) -> str:
-    """``cell 4, line 2, col 5`` or ``cell [7], line 2``: what a reader can find on screen.
+    """``cell [7], line 2`` or ``cell 4, line 2, col 5``: what a reader can find on screen.
 
-    Cell ids stay in the JSON: no front end shows them. A live finding has no
-    cell position, so its cell is named by the prompt number (``[7]``).
+    This block is shown in a notebook, where a cell is named the way the user
+    sees it: by its prompt (``[7]``) when it ran, else by its position. Never
+    both: one front end, one way of naming cells. Cell ids stay in the JSON:
+    no front end shows them.
     """
     parts = []
-    if loc.cell is not None:
-        parts.append(f"cell {loc.cell}")
-    elif loc.execution_count is not None:
+    if loc.execution_count is not None:
         parts.append(f"cell [{loc.execution_count}]")
+    elif loc.cell is not None:
+        parts.append(f"cell {loc.cell}")
     if loc.line is not None:
         parts.append(f"line {loc.line}")
         if loc.col is not None:
@@ -279,11 +281,10 @@ def _finding_body(finding: Finding, docs_base: str) -> str:
         f'<div style="{_MUTED_STYLE}">{escape(_where(finding.location))}'
         f" · {escape(' + '.join(finding.sources))} evidence</div>"
     ]
-    for rel in finding.related:
-        body.append(
-            f'<div style="{_MUTED_STYLE}">see {escape(_where(rel.location))} '
-            f"({escape(rel.role)})</div>"
-        )
+    for line in dict.fromkeys(  # two places on one line (two calls) read as one
+        f"see {_where(rel.location)} ({rel.role})" for rel in finding.related
+    ):
+        body.append(f'<div style="{_MUTED_STYLE}">{escape(line)}</div>')
     if finding.impact is not None:
         body.append(impact_block(finding.impact))
     if finding.evidence:

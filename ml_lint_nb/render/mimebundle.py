@@ -46,7 +46,13 @@ def _notes(still_present: Sequence[Finding], notes: Sequence[str | Note]) -> lis
     finding the session showed earlier is a thing to know, not a new finding.
     """
     out = [
-        Note(f"{f.code} {f.name} still present", cell=f.location.cell)
+        Note(
+            f"{f.code} {f.name} still present",
+            cell=f.location.cell,
+            code=f.code,
+            subject=f.subject,
+            status="still-present",
+        )
         for f in report_order(still_present)
     ]
     out.extend(n if isinstance(n, Note) else Note(str(n)) for n in notes)

@@ -163,8 +163,12 @@ def _finding_lines(path: str, finding: Finding, style: _Style, detail: bool) -> 
             flag = "--fix" if finding.fix_edit.applicability == "safe" else "--unsafe-fixes"
             edit = one_line(finding.fix_edit.description)
             lines.append(f"    {flag}: {edit}")
-        for rel in finding.related:
-            lines.append(f"    see: {_related_position(rel.location)} ({rel.role})")
+        seen: set[str] = set()
+        for rel in finding.related:  # two places on one line (two calls) read as one
+            line = f"    see: {_related_position(rel.location)} ({one_line(rel.role)})"
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
     return lines
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ml_lint_nb.facts.model import DataRef
 from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
 
 if TYPE_CHECKING:
@@ -76,14 +77,21 @@ class Rule:
         evidence: Iterable[Evidence] = (),
         severity: Severity | None = None,
         fix: str | None = None,
+        data: Iterable[DataRef | None] = (),
     ) -> Finding:
         """A finding stamped with this rule's code, name, severity, fix and pitfalls.
 
         Its sources are the kinds of its evidence (static when it has none), so
         a rule never states them separately and cannot contradict its evidence.
+        ``data`` are the values the subject names (``y_test`` as this event
+        read it): repeated events on the same values merge into one finding
+        listing their places, a rebound name stays apart. When one of them
+        is unknown the finding is scoped by its place instead.
         """
         evidence = tuple(evidence)
         sources = tuple(sorted({e.source for e in evidence})) or ("static",)
+        versions = tuple(_version(r) for r in data)
+        instance = versions if versions and all(versions) else ()
         return Finding(
             code=self.code,
             name=self.name,
@@ -96,6 +104,7 @@ class Rule:
             related=tuple(related),
             sources=sources,
             evidence=evidence,
+            instance=tuple(str(v) for v in instance),
         )
 
     def check(self, store: FactStore) -> Iterator[Finding]:  # pragma: no cover - abstract
@@ -113,6 +122,18 @@ class Rule:
             "detect": sorted(cls.detect),
             "summary": cls.summary,
         }
+
+
+def _version(ref: DataRef | None) -> str | None:
+    """Which value a data reference is: its binding's version, else (an expression nobody
+    bound, ``test['y']``) its text over the rows it came from; None when neither is known."""
+    if ref is None:
+        return None
+    if ref.version:
+        return ref.version
+    if ref.name and ref.rows.known:
+        return f"{ref.name}@{sorted(map(repr, ref.rows.paths))}"
+    return None
 
 
 STATIC = frozenset({"static"})

@@ -1,9 +1,14 @@
-"""Small helpers the rule families share: wording of data and estimators, related locations."""
+"""Small helpers the rule families share: wording of data and estimators, related locations.
+
+Messages never name a cell: each front end names places its own way (a
+position in the CLI, the prompt ``[7]`` in a notebook), so a rule puts the
+places of a finding in its ``related`` locations, each with a role.
+"""
 
 from __future__ import annotations
 
 from ml_lint_nb.facts.model import DataRef, EstimatorInfo, Fact, Observation
-from ml_lint_nb.findings import Evidence, Location, Related
+from ml_lint_nb.findings import Evidence, Related
 
 
 def est_label(info: EstimatorInfo) -> str:
@@ -16,19 +21,6 @@ def est_label(info: EstimatorInfo) -> str:
 def data_label(ref: DataRef | None) -> str:
     """The data's label as the notebook names it, or the data when unknown."""
     return "the data" if ref is None else ref.label
-
-
-def where(loc: Location | None) -> str:
-    """``cell 4 line 2`` in a notebook file; ``cell [7] line 2`` (execution count) in a kernel."""
-    if loc is None:
-        return "an earlier cell"
-    if loc.cell is not None:
-        cell = f"cell {loc.cell}"
-    elif loc.execution_count is not None:
-        cell = f"cell [{loc.execution_count}]"
-    else:
-        return "this cell" + (f" line {loc.line}" if loc.line else "")
-    return cell + (f" line {loc.line}" if loc.line else "")
 
 
 def related(fact: Fact | None, role: str) -> list[Related]:

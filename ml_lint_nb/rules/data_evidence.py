@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from ml_lint_nb.facts.model import Fact, FrameFact
+from ml_lint_nb.facts.model import DataNameFact, Fact, FrameFact
 from ml_lint_nb.facts.store import FactStore
 
 F = TypeVar("F", bound=Fact)
@@ -28,6 +28,18 @@ def live_facts(store: FactStore, kind: type[F], key: tuple[str, ...]) -> Iterato
             continue
         seen.add(ident)
         yield fact
+
+
+def rows_subject(store: FactStore, *labels: str) -> tuple[str, ...]:
+    """The subject of a finding about rows: the frames they are, whatever expression quoted them.
+
+    ``train[['a', 'b']]`` (a model call) and ``train`` (``%mlcheck train test``)
+    are the same rows, so their findings share one subject and merge
+    (:class:`~ml_lint_nb.facts.model.DataNameFact`); an expression nobody
+    named keeps its own text.
+    """
+    names = {f.label: f.rows for f in store.of(DataNameFact)}
+    return tuple(names.get(label, label) for label in labels)
 
 
 def frames(store: FactStore, min_rows: int = MIN_ROWS) -> Iterator[FrameFact]:

@@ -65,6 +65,7 @@ class AccuracyOnImbalanced(Rule):
                 f"predicting it always scores {majority:.2f}.",
                 ev.location,
                 subject=(data_label(y),),
+                data=(y,),
                 evidence=observed(
                     y.class_shares_seen, "class-shares", majority_share=round(majority, 4)
                 ),

@@ -99,4 +99,5 @@ class OverallMetricOnly(Rule):
                 "and the notebook reports no per-class metric for it; the weakest class stays hidden.",
                 ev.location,
                 subject=(data_label(y),),
+                data=(y,),
             )

@@ -6,12 +6,12 @@ import math
 import re
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import FitFact, OverlapFact, SplitFact
+from ml_lint_nb.facts.model import DataRef, FitFact, OverlapFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related, where
-from ml_lint_nb.rules.data_evidence import live_facts, rows_text, share
+from ml_lint_nb.rules.common import data_label, est_label, related
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject, rows_text, share
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths
 
 
@@ -92,26 +92,28 @@ class TrainTestOverlap(Rule):
             if hit is not None:
                 split, part = hit
                 text = (
-                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
-                    f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+                    f"{est_label(info)} {verb} {data_label(fit.X)} "
+                    f"before {split.method} holds out {data_label(part)}"
                 )
                 rel = related(split, "split")
+                subject = _split_pair(split, part) or fit.subject
             else:
                 cv = paths.cross_validated(fit)
                 if cv is None:
                     continue
                 text = (
-                    f"{est_label(info)} {verb} {data_label(fit.X)} ({where(fit.location)}) "
-                    f"before {cv.function} ({where(cv.location)}) cross-validates the result"
+                    f"{est_label(info)} {verb} {data_label(fit.X)} "
+                    f"before {cv.function} cross-validates the result"
                 )
                 made = made.replace("the test set", "each held-out fold").replace(
                     "synthetic test rows", "synthetic held-out rows"
                 )
                 rel = related(cv, "cross-validation")
+                subject = fit.subject
             yield self.finding(
                 f"{text}: {made}, so the score grades rows the model has already seen.",
                 fit.location,
-                subject=fit.subject,
+                subject=subject,
                 related=rel,
                 evidence=[
                     Evidence(
@@ -165,7 +167,7 @@ class TrainTestOverlap(Rule):
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=rows_subject(store, fact.train, fact.test),
                 fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(
@@ -194,6 +196,31 @@ class TrainTestOverlap(Rule):
         if fact.n_expected is None:
             return True
         return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _split_pair(split: SplitFact, held_out: DataRef) -> tuple[str, str] | None:
+    """The training part and the held-out part of a split, as the notebook names them.
+
+    The same pair the kernel measures the copies on (``X_train``, ``X_test``),
+    so the premise read from the code and the copies counted in the kernel
+    are one finding.
+    """
+    parts = list(split.parts)
+    if held_out not in parts or not held_out.name:
+        return None
+    before = parts[: parts.index(held_out)]
+    train = next((p for p in reversed(before) if _side(p, split.split_id) == {0}), None)
+    return (train.name, held_out.name) if train is not None and train.name else None
+
+
+def _side(part: DataRef, split_id: str) -> set[int]:
+    """Which sides of the split ``split_id`` a part's rows were cut to (0: training)."""
+    return {
+        step[1]
+        for path in part.rows.paths
+        for step in path[1:]
+        if isinstance(step, tuple) and step[0] == split_id
+    }
 
 
 def _base(label: str) -> str:

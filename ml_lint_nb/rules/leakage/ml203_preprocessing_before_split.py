@@ -18,7 +18,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths, is_preprocessor, label_driven
 
 
@@ -226,13 +226,13 @@ class PreprocessingBeforeSplit(Rule):
             verb = f"is fitted ({fit.method}) on"
         when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
         tail = (
-            f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
+            f"before {split.method} holds out {data_label(part)}"
             if when == "before"
-            else f"which still include {data_label(part)}, held out by {split.method} ({where(split.location)})"
+            else f"which still include {data_label(part)}, held out by {split.method}"
         )
         if fold_split(split) and when == "before":
             loop = split.method.removesuffix(".split")
-            tail = f"before the {loop} loop ({where(split.location)}) scores on folds of them"
+            tail = f"before the {loop} loop scores on folds of them"
         fix = None
         if "undersampling" in info.kinds:
             severity = Severity.INFO
@@ -280,8 +280,8 @@ class PreprocessingBeforeSplit(Rule):
             Evidence(
                 fit.source,
                 "fit-includes-test",
-                f"{fit.method} on {data_label(fit.X)} ({where(fit.location)}) sees the rows "
-                f"that {split.method} ({where(split.location)}) holds out as {data_label(part)}",
+                f"{fit.method} on {data_label(fit.X)} sees the rows "
+                f"that {split.method} holds out as {data_label(part)}",
                 {
                     "estimator": info.cls,
                     "fitted_on": data_label(fit.X),
@@ -315,9 +315,8 @@ class PreprocessingBeforeSplit(Rule):
         if pseudo and "selector" in info.kinds:
             verb = "is learnt from"  # the choice of columns by rfe.support_
         text = (
-            f"{est_label(info)} {verb} {data_label(fit.X)} "
-            f"({where(fit.location)}), and {cv.function} ({where(cv.location)}) then "
-            f"cross-validates its output on the same rows"
+            f"{est_label(info)} {verb} {data_label(fit.X)}, and "
+            f"{cv.function} then cross-validates its output on the same rows"
         )
         return self.finding(
             f"{text}: each fold's held-out rows already shaped {learns}, so the cross-validated "

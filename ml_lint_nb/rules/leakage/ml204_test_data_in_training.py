@@ -16,8 +16,8 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
-from ml_lint_nb.rules.data_evidence import live_facts
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject
 
 
 def split_of(store: FactStore, rows: RowSet) -> tuple[SplitFact, DataRef] | None:
@@ -116,7 +116,7 @@ class TestDataInTraining(Rule):
             yield self.finding(
                 text,
                 fact.location,
-                subject=(fact.model, fact.test),
+                subject=(fact.model, *rows_subject(store, fact.test)),
                 severity=Severity.WARNING if fact.subset else Severity.INFO,
                 evidence=[
                     Evidence(
@@ -182,14 +182,13 @@ class TestDataInTraining(Rule):
             yield self.finding(
                 (
                     f"{est_label(info)} is fitted on {data_label(fit.X)} with the labels "
-                    f"{data_label(fit.y)} of the rows it is evaluated on ({how}, "
-                    f"{where(use.location)}): it has learnt the answers it is scored on (a "
+                    f"{data_label(fit.y)} of the rows it is evaluated on ({how}): it has learnt the answers it is scored on (a "
                     "stacking or blending model must learn from out-of-fold predictions for the "
                     "training rows)."
                     if labels
                     else f"{est_label(info)} is fitted on {data_label(fit.X)}, which contains the "
-                    f"rows of {data_label(data)} that it is evaluated on ({how}, "
-                    f"{where(use.location)}); the score measures memory, not generalisation."
+                    f"rows of {data_label(data)} that it is evaluated on ({how}); "
+                    "the score measures memory, not generalisation."
                 )
                 + outside_note(fit.X, data),
                 fit.location,
@@ -199,8 +198,7 @@ class TestDataInTraining(Rule):
                     Evidence(
                         fit.source,
                         "fit-contains-test",
-                        f"{fit.method}({data_label(fit.X)}) at {where(fit.location)}; "
-                        f"{how} on {data_label(data)} at {where(use.location)}",
+                        f"{fit.method}({data_label(fit.X)}); {how} on {data_label(data)}",
                         {"fitted_on": data_label(fit.X), "evaluated_on": data_label(data)},
                     )
                 ],
@@ -227,8 +225,7 @@ class TestDataInTraining(Rule):
         text = (
             f"{est_label(search.estimator)} is fitted on {data_label(search.X)}, which contains "
             f"the rows of {data_label(data)}; its choice (best_params_ / best_estimator_) builds "
-            f"{est_label(fit.estimator)} ({where(fit.location)}), which is then evaluated on "
-            f"them ({how}, {where(getattr(use, 'location', None))})"
+            f"{est_label(fit.estimator)}, which is then evaluated on them ({how})"
         )
         return self.finding(
             f"{text}: the test rows picked the hyper-parameters, so the score is optimistic.",

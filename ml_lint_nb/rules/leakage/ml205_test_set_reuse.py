@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ml_lint_nb.facts.model import (
     DataRef,
@@ -15,7 +15,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, where
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
 
 LITERAL_PARAM = (int, float, str, bool, type(None), list, tuple)
 
@@ -201,7 +201,7 @@ class TestSetReuse(Rule):
                 message = (
                     f"{data_label(data)} scores {total} model configurations{loop} "
                     f"({', '.join(names)}) and the code picks among them by those scores "
-                    f"({choice.how} at {where(choice.location)}); choosing by test score leaks "
+                    f"({choice.how}); choosing by test score leaks "
                     "the test set into model selection."
                 )
                 severity = Severity.WARNING
@@ -228,15 +228,15 @@ class TestSetReuse(Rule):
                 subject=(data_label(data),),
                 related=extra
                 + [r for ev in evs if ev is not trigger for r in related(ev, "evaluation")][:5],
-                evidence=[
+                evidence=_once(  # each evaluation once: its places are the related ones
                     Evidence(
                         ev.source,
                         "test-evaluation",
-                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)} at {where(ev.location)}",
+                        f"{ev.metric} of {est_label(ev.estimator)} on {data_label(data)}",
                         {"estimator": ev.estimator.cls, "configurations": ev.estimator.configs},
                     )
                     for ev in evs[:6]
-                ],
+                ),
                 severity=severity,
             )
 
@@ -265,7 +265,7 @@ class TestSetReuse(Rule):
             if also_scored is not None:
                 text = (
                     f"{sel.model} {what} by its score on {data_label(data)}, and the same rows "
-                    f"give its reported score ({also_scored.metric}, {where(also_scored.location)}): "
+                    f"give its reported score ({also_scored.metric}): "
                     "this validation set is the test set, so the score is the best of many "
                     "models."
                 )
@@ -282,3 +282,12 @@ class TestSetReuse(Rule):
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )
+
+
+def _once(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Evidence without repeats, in order."""
+    out: list[Evidence] = []
+    for e in evidence:
+        if e not in out:
+            out.append(e)
+    return out

@@ -12,7 +12,7 @@ from ml_lint_nb.facts.model import TemporalSplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import LIVE, Rule, Threshold
-from ml_lint_nb.rules.data_evidence import share
+from ml_lint_nb.rules.data_evidence import rows_subject, share
 
 
 class TemporalLeakage(Rule):
@@ -74,7 +74,7 @@ class TemporalLeakage(Rule):
             yield self.finding(
                 f"{text}: the model trains on the future to predict the past.",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=rows_subject(store, fact.train, fact.test),
                 evidence=[
                     Evidence(
                         "live",

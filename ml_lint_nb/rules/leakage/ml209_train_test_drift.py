@@ -9,7 +9,7 @@ from ml_lint_nb.facts.model import DriftFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import LIVE, Rule, Threshold
-from ml_lint_nb.rules.data_evidence import live_facts
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject
 
 
 class TrainTestDrift(Rule):
@@ -80,7 +80,7 @@ class TrainTestDrift(Rule):
                 f"{len(drifted)} feature{'s' if len(drifted) > 1 else ''} of {fact.test} "
                 f"{'differ' if len(drifted) > 1 else 'differs'} from {fact.train}: {listed}{sampled}.",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=rows_subject(store, fact.train, fact.test),
                 evidence=[
                     Evidence(
                         "live",

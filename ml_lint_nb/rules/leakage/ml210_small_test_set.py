@@ -9,7 +9,7 @@ from ml_lint_nb.facts.model import OverlapFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import LIVE, Rule, Threshold
-from ml_lint_nb.rules.data_evidence import live_facts
+from ml_lint_nb.rules.data_evidence import live_facts, rows_subject
 
 # Targets with more classes than this get no minority-count check (ML210).
 MAX_CLASSES_FOR_SIZE = 20
@@ -78,7 +78,7 @@ class SmallTestSet(Rule):
                 )
                 + ".",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=rows_subject(store, fact.train, fact.test),
                 evidence=[
                     Evidence(
                         "live",

@@ -12,7 +12,6 @@ from ml_lint_nb.facts.model import CellOrderFact, UseBeforeDefFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Location, Related, Severity
 from ml_lint_nb.rules.base import STATIC, Rule
-from ml_lint_nb.rules.common import where
 
 
 class HiddenState(Rule):
@@ -53,12 +52,21 @@ class HiddenState(Rule):
             for cell, n in counts:
                 # equal counts (a re-saved or copied cell) say nothing about order
                 if best is not None and n < best:
-                    shown = ", ".join(f"cell {c}: [{k}]" for c, k in counts[:12])
+                    shown = "saved execution counts: " + ", ".join(
+                        f"cell {c} \u2192 {k}" for c, k in counts[:12]
+                    )
                     yield self.finding(
-                        f"cell {cell} was run as [{n}], before cell {best_cell} above it ([{best}]): "
-                        "the saved outputs come from an order that Run All will not repeat.",
+                        f"this cell (execution count {n}) ran before the cell above it "
+                        f"(execution count {best}): the saved outputs come from an order that "
+                        "Run All will not repeat.",
                         Location(cell=cell, cell_id=_cell_id(order, cell), line=1),
                         subject=("execution-order",),
+                        related=[
+                            Related(
+                                Location(cell=best_cell, cell_id=_cell_id(order, best_cell)),
+                                "ran later, above it",
+                            )
+                        ],
                         evidence=[
                             Evidence(
                                 "static",
@@ -83,8 +91,8 @@ class HiddenState(Rule):
             )
             verb = "is" if len(names) == 1 else "are"
             yield self.finding(
-                f"{shown} {verb} used here but first defined in {where(first.defined_at)}, "
-                "further down; Run All fails here or uses a stale value.",
+                f"{shown} {verb} used here but first defined in a cell further down; Run All "
+                "fails here or uses a stale value.",
                 first.location,
                 subject=tuple(names),
                 related=[Related(first.defined_at, "definition")]
