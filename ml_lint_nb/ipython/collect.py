@@ -293,7 +293,9 @@ class Collector:
             fact = self.cache.get(key, obj)
             if fact is MISS:
                 loc = at_line(where, line)
-                fact = safe.call(summarise_frame, name, obj, loc, self.limits, target)
+                # the features are judged against the target at each fit, on the columns
+                # that reach the model (a column dropped on the way is not a leak)
+                fact = safe.call(summarise_frame, name, obj, loc, self.limits, target, None, False)
                 self.cache.put(key, obj, fact)
             if fact is not None:
                 frames.summarised.add(name)

@@ -37,6 +37,7 @@ from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import FrameMemory, ModelMemory
 
 FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
+MAX_SOURCE_KEYS = 20  # columns of a fit's source frame offered as the groups of a statistic
 SUBSET_SHARE = 0.9  # evaluated rows fewer than this share of the fit rows: a part of them
 
 FitCache = tuple[tuple, Any] | None  # (key, root object) the work on a fit's data is cached under
@@ -321,8 +322,13 @@ class ModelEvidence:
         # within the hook's budget: a seeded sample, which every message states
         sample = replace(limits, max_rows=min(limits.max_rows, FIT_ROWS))
         name = expressions.label(call.X)
+        keys = safe.call(self._source_keys, value, X) or []
         fact = self._cached(
-            cache, "frame", lambda: safe.call(summarise_frame, name, X, where, sample, None, y)
+            cache,
+            "frame",
+            lambda: safe.call(
+                lambda X, y: summarise_frame(name, X, where, sample, None, y, True, keys), X, y
+            ),
         )
         if fact is None:
             return []
@@ -332,12 +338,61 @@ class ModelEvidence:
                 fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
             )
         if root is not None and (root, _target_column(call.y)) in frames.targets_checked:
-            # train[features] fitted on train["target"]: train was checked against that target
-            fact = replaced(fact, class_counts=(), predictive=())
+            # train[features] fitted on train["target"]: its class balance was checked on train
+            fact = replaced(fact, class_counts=())
+        target = self._target_name(call)
+        if target is not None and fact.target is None:
+            fact = replaced(fact, target=target)  # one ML108 per target, whichever frame
         if self._resampled():  # deliberate copies of minority rows are not a data problem
             fact = replaced(fact, duplicate_rows=None, duplicate_examples=())
         frames.summarised.add(name)
         return [fact]
+
+    def _source_keys(self, value: Any, X: Any) -> list[tuple[str, Any]]:
+        """Columns of the frame the fit's rows came from that did not reach the model.
+
+        A group statistic's groups (``zip`` behind ``zip_churn_rate``) are
+        often dropped from the features; the source frame still has them,
+        aligned through the index. pandas only; at most :data:`MAX_SOURCE_KEYS`.
+        """
+        source = None
+        env, seen = self.interp.env, 0
+        while isinstance(value, DataV) and value.origin and seen < 10:
+            seen += 1  # the farthest named ancestor: X_train <- X <- df
+            candidate = self.ns.get(value.origin)
+            if getattr(candidate, "columns", None) is not None:
+                source = candidate
+            value = env.get(value.origin)
+        index = getattr(X, "index", None)
+        columns = getattr(X, "columns", None)
+        src_index = getattr(source, "index", None)
+        if source is None or index is None or columns is None or src_index is None:
+            return []
+        if source is X or not src_index.is_unique or not index.isin(src_index).all():
+            return []
+        have = {str(c) for c in columns} | set(self.interp.target_columns)
+        out = []
+        for c in list(getattr(source, "columns", []))[: 4 * MAX_SOURCE_KEYS]:
+            if str(c) in have:
+                continue
+            out.append((str(c), source[c].reindex(index).to_numpy()))
+            if len(out) >= MAX_SOURCE_KEYS:
+                break
+        return out
+
+    def _target_name(self, call: ModelCall) -> str | None:
+        """The target column a fit's labels are (``y_train`` cut from ``df["churned"]``), if known."""
+        node = call.y
+        if node is None:
+            return None
+        column = _target_column(node)
+        if column is not None:
+            return column
+        if isinstance(node, ast.Name):
+            value = self.interp.env.get(node.id)
+            if isinstance(value, DataV) and value.column and value.column != "<target>":
+                return value.column
+        return None
 
     def _resampled(self) -> bool:
         """The session ran a resampler (``resample``, ``fit_resample``): fit rows repeat on purpose."""
