@@ -502,6 +502,24 @@ def _identifier(col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: A
     return float(np.abs(observed - expected).max()) <= ID_MAX_UNIFORM_KS
 
 
+def looks_like_identifier(values: Any, label: str, np: Any) -> bool:
+    """An integer column that is an identifier by its values (or its name), for other rules.
+
+    ML301 leaves such a column out of a frame's feature scales: a
+    ``customer_id`` is not a scaling problem.
+    """
+    try:
+        vals = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        return False
+    finite = vals[np.isfinite(vals)]
+    if len(finite) < ID_MIN_ROWS:
+        return False
+    n_levels = len(np.unique(finite))
+    col = Column(str(label), str(vals.dtype), "numeric", ~np.isfinite(vals), vals)
+    return _identifier(col, vals, None, n_levels, len(vals), np)
+
+
 def _words(label: str) -> set[str]:
     """The words of a column name: ``customerID`` and ``customer_id`` both hold ``id``."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(label))
@@ -549,4 +567,4 @@ def row_orders(positions: Any, series: Any, n: int, np: Any, pd: Any) -> list[An
     return orders
 
 
-__all__ = ["LEAK_SHAPES", "Judgement", "judge_features", "row_orders"]
+__all__ = ["LEAK_SHAPES", "Judgement", "judge_features", "looks_like_identifier", "row_orders"]

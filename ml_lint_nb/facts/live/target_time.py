@@ -10,8 +10,9 @@ of the rows ``d`` steps before and after it.
 :func:`time_shapes` does that on the inspected rows, ordered by each
 candidate order (the rows' positions in the user's object, its index, and
 either of those within the groups of an entity-like column, as per-store
-lags are), with the order whose target is most autocorrelated taken as
-time. Only exact relations are reported: a shifted copy of the target, or
+lags are); an order in which the target is autocorrelated reads as time,
+and the first in which a feature has an exact relation to the target of
+its neighbours gives its answer. Only exact relations are reported: a shifted copy of the target, or
 a linear window over it (R² at least :data:`WINDOW_R2`). NumPy is the
 user's, passed in.
 """
@@ -121,22 +122,20 @@ def time_shapes(
     }
     if not candidates:
         return {}
-    best: _Order | None = None
-    best_ac = MIN_AUTOCORR
+    timed: list[_Order] = []
     group_codes = _group_candidates(groups, n, np)
-    for key in orders:
-        for g in [None, *group_codes]:
+    for g in [None, *group_codes]:  # whole rows first, then within each entity-like column
+        for key in orders:
             order = _Order(key, g, np)
-            ac = order.autocorr(y, np)
-            if ac > best_ac:
-                best, best_ac = order, ac
-    if best is None:
-        return {}
+            if order.autocorr(y, np) >= MIN_AUTOCORR:
+                timed.append(order)
     out: dict[str, tuple[str, int, float]] = {}
     for label, v in candidates.items():
-        got = _shape(v, y, best, np)
-        if got is not None:
-            out[label] = got
+        for order in timed:  # an exact relation in any order that reads as time is evidence
+            got = _shape(v, y, order, np)
+            if got is not None:
+                out[label] = got
+                break
     return out
 
 

@@ -168,10 +168,11 @@ def describe(v: FeatureVerdict, target: str) -> str:
     if v.how == "future":
         offset = int(d.get("offset", 0))
         if float(d.get("weight_share", 1.0)) >= 1.0:
-            return f"{v.feature!r} equals {target} of the row {offset} step(s) later"
+            later = "the next row" if offset == 1 else f"the row {offset} rows later"
+            return f"{v.feature!r} equals {target} of {later} (in the rows' time order)"
         return (
             f"{v.feature!r} is a window over {target} that reaches into later rows "
-            f"({float(d.get('weight_share', 0)):.0%} of its weight, up to {offset} step(s) ahead)"
+            f"({float(d.get('weight_share', 0)):.0%} of its weight, up to {offset} rows ahead)"
         )
     if v.how == "own-window":
         return (
