@@ -49,6 +49,7 @@ from ml_lint_nb.facts.live.two_sample import MAX_CLASSES
 REPORT_POWER = 0.9  # plain features reported from this power alone (the rule applies its own)
 FLAG_MIN_COVERAGE = 0.4  # a flag candidate holds at least this share of its class
 FLAG_MAX_OTHERS = 0.1  # ... and at most this share of the other rows
+FLAG_SPIKE = 5.0  # a many-valued feature's flag value is this many times as frequent as the next
 GROUP_MIN_CONSISTENCY = 0.8  # correlation of a column with its groups' target means
 GROUP_MIN_GAIN = 0.05  # power lost without each row's own label, reported from here
 ID_MIN_ROWS = 50  # rows an identifier needs before its values say anything
@@ -301,16 +302,19 @@ def _flag(
     """One value (or the top values) of a feature holding most of one class and few other rows.
 
     Low-cardinality features: their levels ordered by the class's rate, the
-    best leading set. Others: the most frequent value, and nulls, either
+    best leading set. Others: a value far more frequent than any other (a
+    0 or a null that stands for a state, not a rounded measurement), either
     way round (``refund == 0`` for the stayers is ``refund != 0`` for the
     churners). The best candidate by coverage minus other rows is kept.
     """
     indicators: list[tuple[Any, str]] = []
     if not (small and codes is not None) and vals is not None:
         uniq, counts = np.unique(vals, return_counts=True)
-        mode = uniq[np.argmax(counts)]
-        inside = vals == mode
-        indicators += [(inside, f"= {_num(mode)}"), (~inside, f"!= {_num(mode)}")]
+        top = np.sort(counts)[::-1]
+        if len(top) > 1 and top[0] >= FLAG_SPIKE * top[1]:  # one value stands for a state
+            mode = uniq[np.argmax(counts)]
+            inside = vals == mode
+            indicators += [(inside, f"= {_num(mode)}"), (~inside, f"!= {_num(mode)}")]
     best = None
     for which, positive in enumerate(t.classes):
         n_pos = int(positive.sum())

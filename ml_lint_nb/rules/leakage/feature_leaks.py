@@ -20,6 +20,7 @@ DEFAULTS = {
     "min_gap": 0.1,
     "flag_coverage": 0.5,
     "flag_others": 0.05,
+    "flag_pure_others": 0.01,
     "min_own_label_gain": 0.1,
     "identifier_power": 0.75,
 }
@@ -52,10 +53,11 @@ def verdicts(fact: FrameFact, limits: Mapping[str, float] | None = None) -> list
             if float(d.get("own_label_gain", 0.0)) >= t["min_own_label_gain"]:
                 verdict = "leak"
         elif how == "flag":
-            if (
-                float(d.get("coverage", 0.0)) >= t["flag_coverage"]
-                and float(d.get("others", 1.0)) <= t["flag_others"]
-                and stands_out
+            others_share = float(d.get("others", 1.0))
+            above = others is None or score > float(others)
+            if float(d.get("coverage", 0.0)) >= t["flag_coverage"] and (
+                (others_share <= t["flag_pure_others"] and above)
+                or (others_share <= t["flag_others"] and stands_out)
             ):
                 verdict = "leak"
         elif how == "identifier":

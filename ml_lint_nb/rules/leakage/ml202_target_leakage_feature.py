@@ -79,6 +79,11 @@ class TargetLeakageFeature(Rule):
             "share of the other rows a flag's value(s) may hold at most",
         ),
         Threshold(
+            "flag_pure_others",
+            DEFAULTS["flag_pure_others"],
+            "share of the other rows at or below which a flag needs not stand above the others",
+        ),
+        Threshold(
             "min_own_label_gain",
             DEFAULTS["min_own_label_gain"],
             "power a group statistic loses without each row's own label, from which it leaks",
