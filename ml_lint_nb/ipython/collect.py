@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from ml_lint_nb.facts.live import safe
+from ml_lint_nb.facts.live.encodings import encoding_facts
 from ml_lint_nb.facts.live.estimators import fitted_fact
 from ml_lint_nb.facts.live.fit_records import FitRecord
 from ml_lint_nb.facts.live.frames import summarise_frame
@@ -98,6 +99,7 @@ class Collector:
         if splits:
             facts.extend(self._earlier_transformers(protos))
         facts.extend(self._scores(protos))
+        facts.extend(safe.call(lambda: encoding_facts(protos, self.ns)) or [])  # ML107's levels
         key = _run_key(where)
         return [_keyed(f, key) for f in facts] if key is not None else facts
 
