@@ -1,0 +1,182 @@
+"""ML202 as a judgement: shapes of leaking features against what honest features reach."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn.datasets import (  # noqa: E402
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+
+from ml_lint_nb.facts.live.frames import summarise_frame  # noqa: E402
+from ml_lint_nb.facts.live.limits import LiveLimits  # noqa: E402
+from ml_lint_nb.facts.location import Location  # noqa: E402
+from ml_lint_nb.findings import Severity  # noqa: E402
+from ml_lint_nb.rules.leakage import TargetLeakageFeature  # noqa: E402
+from ml_lint_nb.rules.leakage.feature_leaks import verdicts  # noqa: E402
+
+WHERE = Location(cell=1, line=1)
+
+
+def judged(X, y, keys=None):
+    fact = summarise_frame("X_train", X, WHERE, LiveLimits(), None, y, True, keys)
+    assert fact is not None
+    return fact, {v.feature: v for v in verdicts(fact)}
+
+
+def findings(X, y):
+    from ml_lint_nb.facts.store import FactStore
+
+    fact = summarise_frame("X_train", X, WHERE, LiveLimits(), None, y)
+    return list(TargetLeakageFeature().check(FactStore([fact])))
+
+
+@pytest.mark.parametrize(
+    "loader", [load_iris, load_wine, load_digits, load_breast_cancer, load_diabetes]
+)
+def test_silent_on_honest_datasets(loader) -> None:
+    data = loader(as_frame=True)
+    fact, found = judged(data.data, data.target)
+    assert found == {}
+    assert fact.best_power is not None
+
+
+@pytest.mark.parametrize("rows", [slice(0, 100), slice(50, 150)])
+def test_silent_on_separable_iris_pairs(rows) -> None:
+    """Setosa/versicolor: petal length and width are perfect, and honest."""
+    data = load_iris(as_frame=True)
+    _fact, found = judged(data.data[rows], data.target[rows])
+    assert found == {}
+
+
+def churn(n=6_000, seed=7):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(
+        {
+            "tenure": rng.integers(1, 72, n),
+            "fee": rng.normal(60, 15, n).round(2),
+            "tickets": rng.poisson(1.0, n),
+        }
+    )
+    logit = -2.8 - 0.03 * X["tenure"] + 0.4 * X["tickets"]
+    y = pd.Series((rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int), name="churned")
+    return rng, X, y
+
+
+def test_post_outcome_flag_against_the_base_rate() -> None:
+    """Set for 90 % of churners and 2 % of the others: AUC about 0.94, far above the rest."""
+    rng, X, y = churn()
+    X["retention_offer_sent"] = np.where(
+        y == 1, rng.random(len(y)) < 0.9, rng.random(len(y)) < 0.02
+    )
+    _fact, found = judged(X, y)
+    v = found["retention_offer_sent"]
+    assert v.how == "flag" and v.verdict == "leak"
+    assert v.detail["coverage"] > 0.85 and v.detail["others"] < 0.04
+    assert 0.9 < v.score < 0.99  # below the old fixed bar
+    [f] = findings(X, y)
+    assert "holds" in f.message and "of the other rows" in f.message and "best other" in f.message
+
+
+def test_honest_binary_feature_that_shifts_the_odds_is_silent() -> None:
+    rng, X, y = churn()
+    X["complained"] = rng.random(len(y)) < np.where(y == 1, 0.6, 0.15)
+    _fact, found = judged(X, y)
+    assert found == {}
+
+
+def test_target_encoding_over_all_rows_with_its_key_dropped() -> None:
+    """The postcode is not among the features; the source frame's column finds the groups."""
+    rng, X, y = churn()
+    zips = pd.Series(rng.integers(0, 800, len(y)))
+    X["zip_rate"] = y.groupby(zips).transform("mean")
+    fact, found = judged(X, y, [("zip", zips.to_numpy())])
+    v = found["zip_rate"]
+    assert v.how == "group-stat" and v.verdict == "leak"
+    assert v.detail["group_column"] == "zip" and v.detail["own_label_gain"] > 0.2
+
+
+def test_group_rate_over_large_groups_is_silent() -> None:
+    rng, X, y = churn()
+    region = pd.Series(rng.integers(0, 5, len(y)))
+    X["region"] = region
+    X["region_rate"] = y.groupby(region).transform("mean")
+    _fact, found = judged(X, y)
+    assert "region_rate" not in found
+
+
+def test_identifier_is_named_as_such() -> None:
+    rng, X, y = churn()
+    X["customer_id"] = rng.permutation(np.arange(100_000, 100_000 + len(y)))
+    _fact, found = judged(X, y)
+    assert found["customer_id"].verdict == "identifier"
+    [f] = findings(X, y)
+    assert f.severity == Severity.INFO and "is an identifier" in f.message
+    # ids handed out in outcome order predict it: a warning
+    order = np.argsort(y.to_numpy() + rng.random(len(y)) * 0.5, kind="stable")
+    X["customer_id"] = np.empty(len(y), dtype=int)
+    X.loc[order, "customer_id"] = np.arange(len(y))
+    _fact, found = judged(X, y)
+    assert found["customer_id"].verdict == "predictive-identifier"
+
+
+def series(n=900, seed=3):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    sales = 100 + 0.1 * t + 15 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 4, n)
+    return pd.DataFrame({"sales": sales.round(1), "weekday": t % 7})
+
+
+@pytest.mark.parametrize(
+    "make, how",
+    [
+        (lambda s: s.shift(-1), "future"),
+        (lambda s: s.shift(-3), "future"),
+        (lambda s: s.rolling(7, center=True).mean(), "future"),
+        (lambda s: s.rolling(7).mean(), "own-window"),
+    ],
+)
+def test_values_from_the_future_are_leaks(make, how) -> None:
+    df = series()
+    df["lag_7"] = df["sales"].shift(7)
+    df["feature"] = make(df["sales"])
+    df = df.dropna()
+    _fact, found = judged(df[["weekday", "lag_7", "feature"]], df["sales"])
+    assert found["feature"].how == how and found["feature"].verdict == "leak"
+    assert "lag_7" not in found
+
+
+def test_future_values_found_through_the_index_after_a_random_split() -> None:
+    df = series()
+    df["next_day"] = df["sales"].shift(-1)
+    df = df.dropna().sample(frac=0.7, random_state=0)
+    _fact, found = judged(df[["weekday", "next_day"]], df["sales"])
+    assert found["next_day"].how == "future"
+
+
+def test_strong_lags_and_trailing_means_are_silent() -> None:
+    df = series()
+    df["lag_1"] = df["sales"].shift(1)
+    df["lag_7"] = df["sales"].shift(7)
+    df["mean_7"] = df["sales"].shift(1).rolling(7).mean()
+    df = df.dropna()
+    _fact, found = judged(df[["weekday", "lag_1", "lag_7", "mean_7"]], df["sales"])
+    assert found == {}
+
+
+def test_near_perfect_feature_far_above_the_rest_is_a_leak() -> None:
+    rng = np.random.default_rng(0)
+    n = 3_000
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    y = pd.Series(2 * X["a"] + rng.normal(size=n))
+    X["invoice_total"] = y * 3 + rng.normal(0, 0.05, n)
+    _fact, found = judged(X, y)
+    assert found["invoice_total"].verdict == "leak" and found["invoice_total"].how == "corr"
