@@ -59,6 +59,8 @@ ID_ENTITY_MIN_LEVELS = 20  # a named id repeated per entity needs this many enti
 MAX_TARGET_CLASSES = 20  # a numeric target with more values is judged as a regression target
 MAX_FEATURES = 200  # features judged, first ones first
 MAX_REPORTED = 12
+JUDGE_ROWS = 5_000  # rows the features are judged on (a seeded sample above)
+JUDGE_SEED = 202
 MAX_KEY_COLUMNS = 30  # columns tried as the grouping key of a group statistic
 
 _ID_WORDS = {"id", "ids", "uuid", "guid", "key", "identifier"}
@@ -113,6 +115,8 @@ def judge_features(
     may define the groups of a group statistic (the source frame's columns
     that did not reach the model: ``zip`` behind ``zip_churn_rate``).
     """
+    if len(rows) > JUDGE_ROWS:  # within the hook's budget: a seeded sample, in row order
+        rows = np.sort(np.random.RandomState(JUDGE_SEED).choice(rows, JUDGE_ROWS, replace=False))
     y = target[rows]
     t = _target(y, np)
     if t is None:
@@ -120,10 +124,11 @@ def judge_features(
     keep = t.pop("keep")
     rows = rows[keep]
     tgt: _Target = t["target"]
+    n_judged = len(rows)
     judged: list[_Feature] = []
     numeric_values: dict[str, Any] = {}
     group_codes: list[tuple[str, Any]] = []
-    key_codes = _key_codes(features, keys or [], rows, np)
+    key_codes = _Keys(features, keys or [], rows, np)
     for col in features[:MAX_FEATURES]:
         got = guarded(lambda col=col: _judge(col, rows, tgt, key_codes, np), None)
         if got is None:
@@ -144,7 +149,9 @@ def judge_features(
             if got is not None:
                 feat.shape = got[0]
                 feat.detail.update(offset=got[1], weight_share=round(got[2], 4))
-    return _assemble(judged)
+    out = _assemble(judged)
+    out.details = [(label, (*items, ("rows", n_judged))) for label, items in out.details]
+    return out
 
 
 def _assemble(judged: list[_Feature]) -> Judgement:
@@ -203,8 +210,31 @@ def _target(y: Any, np: Any) -> dict[str, Any] | None:
     return {"keep": keep, "target": _Target(codes, levels, numeric, None, classes)}
 
 
-def _vector(col: Column, rows: Any, np: Any) -> tuple[Any, Any, list[Any], int]:
-    """A numeric score per row (nulls lowest), the codes of a non-numeric column, its level count."""
+@dataclass
+class _Sorted:
+    """One sort of a numeric feature, shared by every measure: ranks, levels, their counts."""
+
+    ranks: Any  # average ranks (ties share one)
+    uniq: Any  # distinct values, ascending
+    counts: Any  # rows per distinct value
+    inverse: Any  # each row's index into ``uniq``
+
+
+def _sorted(vals: Any, np: Any) -> _Sorted:
+    """Ranks, distinct values, counts and codes of ``vals`` from a single argsort."""
+    order = np.argsort(vals)
+    ordered = vals[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(vals)])
+    ranks = np.empty(len(vals), dtype="float64")
+    ranks[order] = np.repeat(starts + (counts + 1) / 2.0, counts)
+    inverse = np.empty(len(vals), dtype=np.int64)
+    inverse[order] = np.repeat(np.arange(len(starts)), counts)
+    return _Sorted(ranks, ordered[starts], counts, inverse)
+
+
+def _vector(col: Column, rows: Any, np: Any) -> tuple[Any, Any, list[Any], Any]:
+    """A numeric score per row (nulls lowest) with its sort, or the codes of a non-numeric column."""
     if col.values is not None and col.kind in ("numeric", "bool", "datetime"):
         vals = col.values[rows].astype("float64")
         if col.kind == "datetime":
@@ -213,27 +243,39 @@ def _vector(col: Column, rows: Any, np: Any) -> tuple[Any, Any, list[Any], int]:
         if nan.any():
             low = np.nanmin(vals) - 1.0 if (~nan).any() else 0.0
             vals = np.where(nan, low, vals)
-        ordered = np.sort(vals)
-        n_levels = int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1
-        return vals, None, [], n_levels
+        return vals, None, [], _sorted(vals, np)
     raw = col.series.iloc[rows] if col.series is not None else col.values[rows]
     codes, levels = factorize(raw)
-    return None, codes, levels, len(levels)
+    return None, codes, levels, None
+
+
+class _Keys:
+    """Columns that may group rows, factorized only when a group statistic asks for them."""
+
+    def __init__(self, features: list[Column], keys: list[Any], rows: Any, np: Any) -> None:
+        self._args = (features, keys, rows, np)
+        self._codes: list[tuple[str, Any]] | None = None
+
+    def codes(self) -> list[tuple[str, Any]]:
+        if self._codes is None:
+            self._codes = _key_codes(*self._args)
+        return self._codes
 
 
 def _judge(
-    col: Column, rows: Any, t: _Target, keys: list[tuple[str, Any]], np: Any
+    col: Column, rows: Any, t: _Target, keys: _Keys, np: Any
 ) -> tuple[_Feature, Any, Any] | None:
     """One feature: its power alone and its shape; with its numeric values and level codes."""
-    vals, codes, levels, n_levels = _vector(col, rows, np)
+    vals, codes, levels, srt = _vector(col, rows, np)
+    n_levels = len(srt.uniq) if srt is not None else len(levels)
     if n_levels < 2:
         return None
     feat = _Feature(col.label)
     n = len(rows)
     small = n_levels <= MAX_LEVELS and n_levels * MIN_LEVEL_ROWS <= n
-    if codes is None and (small or n_levels <= n // 5):
-        codes, levels = factorize(vals)
-    ident = _identifier(col, vals, codes, n_levels, n, np)
+    if srt is not None and (small or n_levels <= n // 5):
+        codes, levels = srt.inverse, list(srt.uniq)
+    ident = _identifier(col, vals, codes, n_levels, n, np, srt)
     if t.codes is not None:
         if n_levels == len(t.levels) and codes is not None and bijective(codes, t.codes, np):
             feat.power, feat.shape = 1.0, "copy"
@@ -244,9 +286,10 @@ def _judge(
                 feat.shape = "identifier" if ident else None
                 return (feat, None, codes) if ident else None
             score = None
-        feat.power, cls = _class_power(score, codes if score is None else None, t, np)
+        ranks = srt.ranks if srt is not None else None
+        feat.power, cls = _class_power(ranks, codes if score is None else None, t, np)
         feat.detail["measure"] = "auc"
-        flag = _flag(vals, codes, levels, small, t, np)
+        flag = _flag(vals, codes, levels, small, t, np, srt)
         if flag is not None and cls is not None:
             feat.shape = "flag"
             feat.power = max(feat.power or 0.0, flag.pop("power"))
@@ -258,16 +301,17 @@ def _judge(
                 feat.shape = "identifier" if ident else None
                 return (feat, None, codes) if ident else None
             vals_for_corr = level_means(codes, y, np)
+            ranks = average_ranks(vals_for_corr, np)
         else:
-            vals_for_corr = vals
-        spearman = abs(corr(average_ranks(vals_for_corr, np), t.ranks, np))
+            vals_for_corr, ranks = vals, srt.ranks
+        spearman = abs(corr(ranks, t.ranks, np))
         if spearman >= 1.0 - 1e-9 and n_levels >= 0.99 * len(np.unique(y)):
             feat.power, feat.shape = 1.0, "copy"
             return feat, vals, codes
         feat.power = max(spearman, abs(corr(vals_for_corr, y, np)))
         feat.detail["measure"] = "corr"
     if feat.shape is None and vals is not None and (t.binary or t.codes is None):
-        group = _group_statistic(col.label, vals, t, keys, np)
+        group = _group_statistic(col.label, vals, srt, t, keys, np)
         if group is not None:
             feat.shape = "group-stat"
             feat.detail.update(group)
@@ -276,10 +320,13 @@ def _judge(
     return feat, vals, codes
 
 
-def _class_power(vals: Any, codes: Any, t: _Target, np: Any) -> tuple[float | None, int | None]:
-    """AUC alone (binary) or the best one-vs-rest AUC (multi-class), and for which class."""
+def _class_power(ranks: Any, codes: Any, t: _Target, np: Any) -> tuple[float | None, int | None]:
+    """AUC alone (binary) or the best one-vs-rest AUC (multi-class), and for which class.
+
+    ``ranks`` are a numeric feature's average ranks; a categorical one (``codes``) is
+    scored by the class rate of its level.
+    """
     best, which = None, None
-    ranks = average_ranks(vals, np) if vals is not None else None
     masks = t.classes if not t.binary else t.classes[:1]
     for k, positive in enumerate(masks):
         n_pos = int(positive.sum())
@@ -297,7 +344,7 @@ def _class_power(vals: Any, codes: Any, t: _Target, np: Any) -> tuple[float | No
 
 
 def _flag(
-    vals: Any, codes: Any, levels: list[Any], small: bool, t: _Target, np: Any
+    vals: Any, codes: Any, levels: list[Any], small: bool, t: _Target, np: Any, srt: Any = None
 ) -> dict[str, Any] | None:
     """One value (or the top values) of a feature holding most of one class and few other rows.
 
@@ -309,7 +356,9 @@ def _flag(
     """
     indicators: list[tuple[Any, str]] = []
     if not (small and codes is not None) and vals is not None:
-        uniq, counts = np.unique(vals, return_counts=True)
+        uniq, counts = (
+            (srt.uniq, srt.counts) if srt is not None else np.unique(vals, return_counts=True)
+        )
         top = np.sort(counts)[::-1]
         if len(top) > 1 and top[0] >= FLAG_SPIKE * top[1]:  # one value stands for a state
             mode = uniq[np.argmax(counts)]
@@ -397,7 +446,7 @@ def _key_codes(
 
 
 def _group_statistic(
-    label: str, vals: Any, t: _Target, keys: list[tuple[str, Any]], np: Any
+    label: str, vals: Any, srt: _Sorted, t: _Target, keys: _Keys, np: Any
 ) -> dict[str, Any] | None:
     """A per-group mean of the target that includes each row's own label, measured by its loss.
 
@@ -410,7 +459,7 @@ def _group_statistic(
     label loses it.
     """
     y = (t.classes[0] if t.binary else t.numeric).astype("float64")
-    levels, codes = np.unique(vals, return_inverse=True)
+    levels, codes = srt.uniq, srt.inverse
     n_levels = len(levels)
     if n_levels < 3 or n_levels * 2 > len(vals):
         return None
@@ -425,7 +474,7 @@ def _group_statistic(
     if consistency < GROUP_MIN_CONSISTENCY:
         return None
     key = None
-    for name, key_codes in keys:
+    for name, key_codes in keys.codes():
         if name != label and _constant_within(vals, key_codes, np):
             key = name
             codes = key_codes.copy()
@@ -475,7 +524,9 @@ def _constant_within(vals: Any, codes: Any, np: Any) -> bool:
     return bool(np.mean(spread <= 1e-9 * max(1.0, float(np.abs(v).max()))) >= 0.99)
 
 
-def _identifier(col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: Any) -> bool:
+def _identifier(
+    col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: Any, srt: Any = None
+) -> bool:
     """Unique per row (or per entity, when its name says id) by its values: not a measurement.
 
     Text: distinct on (nearly) every row. Integers: distinct on nearly every
@@ -490,6 +541,11 @@ def _identifier(col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: A
         return n_levels >= ID_UNIQUE_SHARE * n or (named and n_levels >= ID_ENTITY_MIN_LEVELS)
     if col.kind not in ("numeric",):
         return False
+    entity = named and n_levels >= max(ID_ENTITY_MIN_LEVELS, n // 50)
+    if not entity and n_levels < ID_UNIQUE_SHARE * n:
+        return False  # the common case, decided without touching the values
+    if not np.all(np.mod(vals[:100], 1) == 0):
+        return False  # not integers: decided on the first rows
     finite = vals[np.isfinite(vals)]
     if len(finite) < ID_MIN_ROWS or not np.all(np.mod(finite, 1) == 0):
         return False
@@ -500,7 +556,7 @@ def _identifier(col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: A
     lo, hi = float(finite.min()), float(finite.max())
     if hi <= lo:
         return False
-    s = np.sort(finite)
+    s = srt.uniq if srt is not None and len(srt.uniq) == len(finite) else np.sort(finite)
     expected = (s - lo) / (hi - lo)
     observed = np.arange(1, len(s) + 1) / len(s)
     return float(np.abs(observed - expected).max()) <= ID_MAX_UNIFORM_KS

@@ -116,9 +116,16 @@ class TargetLeakageFeature(Rule):
                     "score": round(v.score, 4),
                     "how": v.how,
                 }
-                data.update({k: val for k, val in v.detail.items() if k != "measure"})
+                data.update({k: val for k, val in v.detail.items() if k not in ("measure", "rows")})
+                rows = int(v.detail.get("rows", 0) or 0)
+                data["rows_judged"] = rows or None
+                note = (
+                    f" (on a seeded sample of {rows:,} of {fact.n_rows:,} rows)"
+                    if 0 < rows < fact.n_rows
+                    else detail_note(fact)
+                )
                 yield self.finding(
-                    f"{fact.name}: {text}{detail_note(fact)}: {self._why(v)}.",
+                    f"{fact.name}: {text}{note}: {self._why(v)}.",
                     fact.location,
                     subject=(v.feature,),
                     evidence=[Evidence("live", "single-feature-predictiveness", text, data)],
