@@ -180,3 +180,36 @@ def test_near_perfect_feature_far_above_the_rest_is_a_leak() -> None:
     X["invoice_total"] = y * 3 + rng.normal(0, 0.05, n)
     _fact, found = judged(X, y)
     assert found["invoice_total"].verdict == "leak" and found["invoice_total"].how == "corr"
+
+
+def test_a_feature_that_only_tracks_a_smooth_target_is_no_window() -> None:
+    """A covariate of a random walk is best predicted by a smoothing filter over the target's
+    neighbours; it equals no window of them, so it is not a value from the future."""
+    rng = np.random.default_rng(4)
+    n = 2_000
+    x = np.cumsum(rng.normal(size=n))
+    X = pd.DataFrame({"x": x, "hour": np.arange(n) % 24})
+    y = pd.Series(2 * x + rng.normal(0, 2, n))
+    _fact, found = judged(X, y)
+    assert found == {}
+
+
+def test_one_feature_tutorial_is_silent() -> None:
+    """y = 4 + 3x + noise: a near-perfect feature with nothing beside it to stand out from."""
+    rng = np.random.default_rng(0)
+    x = rng.random(200) * 2
+    _fact, found = judged(pd.DataFrame({"x": x}), pd.Series(4 + 3 * x + rng.normal(0, 0.1, 200)))
+    assert found == {}
+
+
+def test_a_pure_level_of_a_many_level_category_needs_to_stand_out() -> None:
+    """One level of a categorical measurement that only one class takes (a mushroom's foul
+    odour) is judged against the other features, like any strong honest feature."""
+    rng = np.random.default_rng(9)
+    n = 4_000
+    y = pd.Series((rng.random(n) < 0.5).astype(int))
+    odour = np.where(y == 1, rng.choice(["foul", "fishy", "none"], n, p=[0.55, 0.3, 0.15]), "none")
+    odour = np.where((y == 0) & (rng.random(n) < 0.3), "almond", odour)
+    X = pd.DataFrame({"odour": odour, "gill": rng.normal(y * 2.5, 1.0)})
+    _fact, found = judged(X, y)
+    assert "odour" not in found

@@ -354,7 +354,7 @@ def _flag(
     way round (``refund == 0`` for the stayers is ``refund != 0`` for the
     churners). The best candidate by coverage minus other rows is kept.
     """
-    indicators: list[tuple[Any, str]] = []
+    indicators: list[tuple[Any, str, bool]] = []  # (rows, how, a two-state feature)
     if not (small and codes is not None) and vals is not None:
         uniq, counts = (
             (srt.uniq, srt.counts) if srt is not None else np.unique(vals, return_counts=True)
@@ -363,7 +363,7 @@ def _flag(
         if len(top) > 1 and top[0] >= FLAG_SPIKE * top[1]:  # one value stands for a state
             mode = uniq[np.argmax(counts)]
             inside = vals == mode
-            indicators += [(inside, f"= {_num(mode)}"), (~inside, f"!= {_num(mode)}")]
+            indicators += [(inside, f"= {_num(mode)}", True), (~inside, f"!= {_num(mode)}", True)]
     best = None
     for which, positive in enumerate(t.classes):
         n_pos = int(positive.sum())
@@ -373,7 +373,7 @@ def _flag(
         candidates = list(indicators)
         if small and codes is not None:
             candidates += _top_levels(codes, levels, positive, np)
-        for inside, how in candidates:
+        for inside, how, two_state in candidates:
             size = int(inside.sum())
             if size < MIN_CLASS_ROWS:
                 continue
@@ -389,6 +389,7 @@ def _flag(
                     "base_rate": round(n_pos / len(positive), 4),
                     "precision": round(hits / size, 4),
                     "value": how,
+                    "two_state": two_state,
                     "class": _class_name(t, positive, which, np),
                     "power": (coverage + 1.0 - others) / 2.0,
                 }
@@ -403,7 +404,9 @@ def _class_name(t: _Target, positive: Any, which: int, np: Any) -> str:
     return _text(t.levels[int(codes[0])])
 
 
-def _top_levels(codes: Any, levels: list[Any], positive: Any, np: Any) -> list[tuple[Any, str]]:
+def _top_levels(
+    codes: Any, levels: list[Any], positive: Any, np: Any
+) -> list[tuple[Any, str, bool]]:
     """Indicators of the leading levels by the class's rate: each prefix of that order."""
     valid = codes >= 0
     k = int(codes.max()) + 1 if valid.any() else 0
@@ -419,7 +422,7 @@ def _top_levels(codes: Any, levels: list[Any], positive: Any, np: Any) -> list[t
         inside = inside | (codes == level)
         chosen = [_text(levels[c]) for c in order[: m + 1]] if len(levels) == k else []
         how = (f"= {chosen[0]}" if m == 0 else "in (" + ", ".join(chosen) + ")") if chosen else ""
-        out.append((inside.copy(), how))
+        out.append((inside.copy(), how, k == 2))
     return out
 
 

@@ -12,9 +12,10 @@ candidate order (the rows' positions in the user's object, its index, and
 either of those within the groups of an entity-like column, as per-store
 lags are); an order in which the target is autocorrelated reads as time,
 and the first in which a feature has an exact relation to the target of
-its neighbours gives its answer. Only exact relations are reported: a shifted copy of the target, or
-a linear window over it (R² at least :data:`WINDOW_R2`). NumPy is the
-user's, passed in.
+its neighbours gives its answer. Only exact relations are reported: a
+shifted copy of the target, or the mean (or sum) of a contiguous window of
+it, up to the feature's own rounding; a feature that merely tracks the
+target is none of these. NumPy is the user's, passed in.
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ from typing import Any
 MAX_OFFSET = 10  # steps before and after each row that are compared
 MIN_PAIRS = 100  # pairs of rows one step apart that an order needs to be judged
 MIN_AUTOCORR = 0.2  # target autocorrelation at one step for an order to be read as time
-WINDOW_R2 = 0.98  # R² of a feature on the target's window from which it is that window
 SHIFT_MATCH = 0.95  # share of rows whose feature equals the target d steps away
-WEIGHT_SHARE = 0.1  # share of a window's weight on a future (or the row's own) target
 MAX_GROUP_COLUMNS = 2  # entity-like columns tried as the groups of per-group lags
 CANDIDATE_CORR = 0.3  # features less correlated with the target are not examined
 
@@ -160,7 +159,14 @@ def _shape(v: Any, y: Any, order: _Order, np: Any) -> tuple[str, int, float] | N
 
 
 def _window(v: Any, y: Any, order: _Order, np: Any) -> tuple[str, int, float] | None:
-    """A linear window of the target (a rolling mean): where its weight lies, or None."""
+    """The contiguous window of the target whose mean (or sum) the feature equals, if any.
+
+    ``rolling(7).mean()``, ``rolling(5, center=True).sum()`` and their shifts
+    are exact functions of the target's neighbours: the feature equals the
+    window's mean (or sum) on nearly every row, up to the feature's own
+    rounding. A feature that merely tracks the target (a denoised copy, a
+    smooth covariate) equals no window exactly, whatever its correlation.
+    """
     offsets = [d for d in range(-MAX_OFFSET, MAX_OFFSET + 1) if d == 0 or d in order.pairs]
     if len(offsets) < 3:
         return None
@@ -172,32 +178,51 @@ def _window(v: Any, y: Any, order: _Order, np: Any) -> tuple[str, int, float] | 
         else:
             i, j = order.pairs[d]
             cols[i, k] = y[j]
-    ok = np.isfinite(cols).all(axis=1) & np.isfinite(v)
-    if ok.sum() < max(2 * MIN_PAIRS, 4 * len(offsets)):
+    fin = np.isfinite(v)
+    if fin.sum() < MIN_PAIRS:
         return None
-    A = np.column_stack([cols[ok], np.ones(int(ok.sum()))])
-    target = v[ok]
-    w, *_ = np.linalg.lstsq(A, target, rcond=None)
-    fitted = A @ w
-    resid = float(((target - fitted) ** 2).sum())
-    total = float(((target - target.mean()) ** 2).sum())
-    if total <= 0 or 1.0 - resid / total < WINDOW_R2:
+    tol = _tolerance(v[fin], np)
+    prefix = np.concatenate([np.zeros((n, 1)), np.cumsum(cols, axis=1)], axis=1)
+    position = {d: k for k, d in enumerate(offsets)}
+    best = None
+    for a in offsets:
+        for b in offsets:
+            if b <= a or b - a + 1 != position[b] - position[a] + 1:
+                continue  # a window of consecutive offsets only
+            total = prefix[:, position[b] + 1] - prefix[:, position[a]]
+            ok = fin & np.isfinite(total)
+            if ok.sum() < MIN_PAIRS:
+                continue
+            width = b - a + 1
+            for value in (total / width, total):
+                same = np.abs(v[ok] - value[ok]) <= tol
+                if same.mean() >= SHIFT_MATCH:
+                    best = (a, b)
+                    break
+            if best is not None:
+                break
+        if best is not None:
+            break
+    if best is None:
         return None
-    weights = np.abs(w[:-1])
-    weights = weights / weights.sum() if weights.sum() > 0 else weights
-    shares = dict(zip(offsets, weights, strict=True))
-    used = [d for d, s in shares.items() if s >= 0.02]
-    if len(used) < 2:
-        return None  # one offset only: a transform of one target, judged by its power alone
-    future = float(sum(s for d, s in shares.items() if d > 0))
-    own = float(shares.get(0, 0.0))
-    if future >= WEIGHT_SHARE:
-        return "future", max(used), future
-    if own >= WEIGHT_SHARE:
-        return "own-window", 0, own
-    if max(used) < 0:
-        return "lag", max(used), 1.0 - future - own
-    return None
+    a, b = best
+    width = b - a + 1
+    if b > 0:
+        return "future", b, max(b, 0) / width
+    if b == 0:
+        return "own-window", 0, 1.0 / width
+    return "lag", b, 1.0
+
+
+def _tolerance(v: Any, np: Any) -> float:
+    """How far a feature may sit from a window's value: its own rounding, or float error."""
+    scale = float(np.abs(v).max()) if len(v) else 1.0
+    uniq = np.unique(v)
+    gaps = np.diff(uniq)
+    gaps = gaps[gaps > 0]
+    step = float(gaps.min()) if len(gaps) else 0.0
+    rounded = step if step > 1e-6 * max(scale, 1.0) and len(uniq) < 0.9 * len(v) else 0.0
+    return max(1e-9 * max(scale, 1.0), 0.51 * rounded)
 
 
 __all__ = ["time_shapes"]

@@ -17,6 +17,7 @@ from ml_lint_nb.facts.model import FrameFact
 
 DEFAULTS = {
     "min_auc": 0.99,
+    "min_corr": 0.999,
     "min_gap": 0.1,
     "flag_coverage": 0.5,
     "flag_others": 0.05,
@@ -56,14 +57,19 @@ def verdicts(fact: FrameFact, limits: Mapping[str, float] | None = None) -> list
             others_share = float(d.get("others", 1.0))
             above = others is None or score > float(others)
             if float(d.get("coverage", 0.0)) >= t["flag_coverage"] and (
-                (others_share <= t["flag_pure_others"] and above)
+                (others_share <= t["flag_pure_others"] and above and d.get("two_state", True))
                 or (others_share <= t["flag_others"] and stands_out)
             ):
                 verdict = "leak"
         elif how == "identifier":
             verdict = "predictive-identifier" if score >= t["identifier_power"] else "identifier"
-        elif score >= t["min_auc"] and (stands_out or not details):
-            verdict = "leak"
+        else:
+            bar = t["min_corr"] if how == "corr" else t["min_auc"]
+            # a near-perfect feature is judged against the others: with none beside it (a
+            # one-feature tutorial) there is nothing it could stand out from
+            compared = others is not None and score - float(others) >= t["min_gap"]
+            if score >= bar and (compared or not details):
+                verdict = "leak"
         if verdict is not None:
             out.append(FeatureVerdict(feature, score, how, verdict, d))
     return out

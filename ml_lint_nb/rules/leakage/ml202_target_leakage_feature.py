@@ -61,7 +61,13 @@ class TargetLeakageFeature(Rule):
         Threshold(
             "min_auc",
             DEFAULTS["min_auc"],
-            "single-feature AUC (or |correlation|) from which a feature that stands out is a leak",
+            "single-feature AUC from which a feature that stands out is a leak",
+        ),
+        Threshold(
+            "min_corr",
+            DEFAULTS["min_corr"],
+            "single-feature |correlation| with a numeric target from which a feature that "
+            "stands out is a leak",
         ),
         Threshold(
             "min_gap",
@@ -116,7 +122,13 @@ class TargetLeakageFeature(Rule):
                     "score": round(v.score, 4),
                     "how": v.how,
                 }
-                data.update({k: val for k, val in v.detail.items() if k not in ("measure", "rows")})
+                data.update(
+                    {
+                        k: val
+                        for k, val in v.detail.items()
+                        if k not in ("measure", "rows", "two_state")
+                    }
+                )
                 rows = int(v.detail.get("rows", 0) or 0)
                 data["rows_judged"] = rows or None
                 note = (
@@ -174,7 +186,8 @@ def describe(v: FeatureVerdict, target: str) -> str:
         )
         return (
             f"{v.feature!r} is the mean of {target} over {groups} (median "
-            f"{int(d.get('median_group_rows', 0))} rows) and alone predicts it ({v.score:.3f}); "
+            f"{int(d.get('median_group_rows', 0))} rows) and alone predicts it ({measure} "
+            f"{v.score:.3f}); "
             f"with each row's own label left out it reaches {float(d.get('loo_power', 0)):.3f}"
         )
     if v.how == "future":
