@@ -131,6 +131,7 @@ class ModelEvidence:
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
                 models.inside[key[:4]] = inside[0]
+        out.extend(safe.call(self._crossval_fits, protos, calls, where, limits) or [])
         out.extend(safe.call(self._model_scores, tree, where, limits) or [])
         out.extend(safe.call(self._fit_rows_evaluations, protos, tree, where, limits) or [])
         return out
@@ -178,6 +179,43 @@ class ModelEvidence:
             out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
             self._describe_fit_data(protos, call, X, limits, cache)
         self.models.remember(obj, record)
+        return out
+
+    def _crossval_fits(
+        self, protos: list[Proto], calls: list[ModelCall], where: Location, limits: LiveLimits
+    ) -> list[Fact]:
+        """``cross_val_score(model, X, y)`` fits on ``X`` and ``y``: their fit-time checks too.
+
+        Notebooks that only cross-validate never call ``fit``; the data the
+        folds are cut from is judged as a fit's data (ML202 on its columns),
+        once per data and target this cell did not also fit on.
+        """
+        fitted = {(expressions.label(c.X), expressions.label(c.y)) for c in calls if c.is_fit}
+        out: list[Fact] = []
+        for p in protos:
+            if p.kind != "crossval":
+                continue
+            x_text = self._as_expression(p.args.get("X"))
+            y_text = self._as_expression(p.args.get("y"))
+            if x_text is None or y_text is None:
+                continue
+            try:
+                x_node = ast.parse(x_text, mode="eval").body
+                y_node = ast.parse(y_text, mode="eval").body
+            except SyntaxError:
+                continue
+            if (expressions.label(x_node), expressions.label(y_node)) in fitted:
+                continue
+            fitted.add((expressions.label(x_node), expressions.label(y_node)))
+            X = expressions.resolve(x_node, self.ns)
+            y = expressions.resolve(y_node, self.ns)
+            if X is None or y is None:
+                continue
+            call = ModelCall("<cross-validation>", "fit", x_node, y_node, p.location.line or 1)
+            cache = self._fit_cache(call, X, y, limits)
+            value = p.args.get("X")
+            loc = at_line(where, p.location.line)
+            out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
         return out
 
     def _helper_fits(self, protos: list[Proto], calls: list[ModelCall]) -> list[ModelCall]:
