@@ -360,14 +360,15 @@ class ModelEvidence:
         # within the hook's budget: a seeded sample, which every message states
         sample = replace(limits, max_rows=min(limits.max_rows, FIT_ROWS))
         name = expressions.label(call.X)
-        keys = safe.call(self._source_keys, value, X) or []
-        fact = self._cached(
-            cache,
-            "frame",
-            lambda: safe.call(
+
+        def summary() -> Any:
+            """The fit data summarised and its features judged (computed once per fit data)."""
+            keys = safe.call(self._source_keys, value, X) or []
+            return safe.call(
                 lambda X, y: summarise_frame(name, X, where, sample, None, y, True, keys), X, y
-            ),
-        )
+            )
+
+        fact = self._cached(cache, "frame", summary)
         if fact is None:
             return []
         fact = replaced(fact, location=where)
