@@ -207,7 +207,9 @@ def test_ml202_post_outcome_flag() -> None:
     X["refund_issued"] = np.where((y == 1) & (rng.rand(len(y)) < 0.7), 1, 0)
     [finding] = leak_rules(X, y)
     assert finding.subject == ("refund_issued",)
-    assert "'refund_issued' = 1 holds 68% of the rows where the target is 1" in finding.message
+    assert "the rows where 'refund_issued' = 1 hold 68% of those where the target is 1" in (
+        finding.message
+    )
     X["refund_issued"] = np.where(rng.rand(len(y)) < 0.3 + 0.4 * y, 1, 0)  # honest: shifts odds
     assert leak_rules(X, y) == []
 

@@ -83,7 +83,8 @@ def test_post_outcome_flag_against_the_base_rate() -> None:
     assert v.detail["coverage"] > 0.85 and v.detail["others"] < 0.04
     assert 0.9 < v.score < 0.99  # below the old fixed bar
     [f] = findings(X, y)
-    assert "holds" in f.message and "of the other rows" in f.message and "best other" in f.message
+    assert "the rows where 'retention_offer_sent' = 1 hold" in f.message
+    assert "of the others" in f.message and "best other" in f.message
 
 
 def test_honest_binary_feature_that_shifts_the_odds_is_silent() -> None:
@@ -213,3 +214,13 @@ def test_a_pure_level_of_a_many_level_category_needs_to_stand_out() -> None:
     X = pd.DataFrame({"odour": odour, "gill": rng.normal(y * 2.5, 1.0)})
     _fact, found = judged(X, y)
     assert "odour" not in found
+
+
+def test_a_date_set_only_after_the_outcome_is_a_flag_on_its_nulls() -> None:
+    rng, X, y = churn()
+    X["cancelled_on"] = pd.to_datetime("2024-01-01") + pd.to_timedelta(
+        rng.integers(0, 300, len(y)), "D"
+    )
+    X.loc[y == 0, "cancelled_on"] = pd.NaT
+    [f] = findings(X, y)
+    assert "the rows where 'cancelled_on' is present hold 100%" in f.message

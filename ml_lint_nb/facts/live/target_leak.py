@@ -218,6 +218,7 @@ class _Sorted:
     uniq: Any  # distinct values, ascending
     counts: Any  # rows per distinct value
     inverse: Any  # each row's index into ``uniq``
+    null_value: float | None = None  # the value standing for nulls (ranked lowest), if any
 
 
 def _sorted(vals: Any, np: Any) -> _Sorted:
@@ -240,10 +241,13 @@ def _vector(col: Column, rows: Any, np: Any) -> tuple[Any, Any, list[Any], Any]:
         if col.kind == "datetime":
             vals[col.null[rows]] = np.nan
         nan = np.isnan(vals)
+        low = None
         if nan.any():
             low = np.nanmin(vals) - 1.0 if (~nan).any() else 0.0
             vals = np.where(nan, low, vals)
-        return vals, None, [], _sorted(vals, np)
+        srt = _sorted(vals, np)
+        srt.null_value = low
+        return vals, None, [], srt
     raw = col.series.iloc[rows] if col.series is not None else col.values[rows]
     codes, levels = factorize(raw)
     return None, codes, levels, None
@@ -363,7 +367,11 @@ def _flag(
         if len(top) > 1 and top[0] >= FLAG_SPIKE * top[1]:  # one value stands for a state
             mode = uniq[np.argmax(counts)]
             inside = vals == mode
-            indicators += [(inside, f"= {_num(mode)}", True), (~inside, f"!= {_num(mode)}", True)]
+            missing = srt is not None and srt.null_value is not None and mode == srt.null_value
+            said = (
+                ("is missing", "is present") if missing else (f"= {_num(mode)}", f"!= {_num(mode)}")
+            )
+            indicators += [(inside, said[0], True), (~inside, said[1], True)]
     best = None
     for which, positive in enumerate(t.classes):
         n_pos = int(positive.sum())

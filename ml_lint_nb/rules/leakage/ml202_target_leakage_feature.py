@@ -175,10 +175,10 @@ def describe(v: FeatureVerdict, target: str) -> str:
     if v.how == "flag":
         value = f" {d['value']}" if d.get("value") else ""
         return (
-            f"{v.feature!r}{value} holds {float(d.get('coverage', 0)):.0%} of the rows where "
-            f"{target} is {d.get('class', '?')} (base rate {share(float(d.get('base_rate', 0)))}) and "
-            f"{float(d.get('others', 0)):.1%} of the other rows; alone it reaches AUC "
-            f"{v.score:.3f}{beside}"
+            f"the rows where {v.feature!r}{value} hold {float(d.get('coverage', 0)):.0%} of "
+            f"those where {target} is {d.get('class', '?')} (base rate "
+            f"{share(float(d.get('base_rate', 0)))}) and {float(d.get('others', 0)):.1%} of the "
+            f"others; alone it reaches AUC {v.score:.3f}{beside}"
         )
     if v.how == "group-stat":
         groups = (
