@@ -224,3 +224,22 @@ def test_a_date_set_only_after_the_outcome_is_a_flag_on_its_nulls() -> None:
     X.loc[y == 0, "cancelled_on"] = pd.NaT
     [f] = findings(X, y)
     assert "the rows where 'cancelled_on' is present hold 100%" in f.message
+
+
+def test_per_store_future_values_found_with_the_store_dropped_from_the_features() -> None:
+    """Rows ordered by date, then store: each store's next week is 8 x 7 rows later. The store
+    column reaches the judgement from the frame the rows came from."""
+    rng = np.random.default_rng(21)
+    days = pd.date_range("2022-01-01", periods=300, freq="D")
+    parts = []
+    for store in range(8):
+        level = 200 + 40 * store + np.cumsum(rng.normal(0, 3, len(days)))
+        parts.append(pd.DataFrame({"store": store, "date": days, "sales": level.round(1)}))
+    panel = pd.concat(parts, ignore_index=True).sort_values(["date", "store"], ignore_index=True)
+    by_store = panel.groupby("store")["sales"]
+    panel["lag_1"] = by_store.shift(1)
+    panel["next_week"] = by_store.shift(-7)
+    panel = panel.dropna()
+    X = panel[["lag_1", "next_week"]]
+    _fact, found = judged(X, panel["sales"], [("store", panel["store"].to_numpy())])
+    assert found["next_week"].how == "future" and "lag_1" not in found

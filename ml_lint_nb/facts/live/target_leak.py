@@ -141,6 +141,8 @@ def judge_features(
             group_codes.append((feat.label, codes))
     if tgt.numeric is not None and tgt.codes is None and orders:
         keys = [o[rows] for o in orders if o is not None]
+        labels = {f.label for f in judged}  # entities dropped from the features group lags too
+        group_codes += [(k, c) for k, c in key_codes.codes() if k not in labels]
         shapes = guarded(
             lambda: time_shapes(numeric_values, tgt.numeric, keys, group_codes, np), {}
         )
