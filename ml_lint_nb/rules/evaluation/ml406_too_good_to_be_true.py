@@ -17,8 +17,15 @@ def feature_score(score: float, how: str) -> str:
     """A feature's single-feature score in words: a copy, an AUC or a correlation."""
     if how == "copy":
         return "copies the target"
-    if how in ("flag", "group-stat", "future", "own-window", "identifier"):
-        return f"{how.replace('-', ' ')}, alone {score:.2f}"
+    shapes = {
+        "flag": "a flag set almost only for one class",
+        "group-stat": "a target mean that includes each row's label",
+        "future": "values from later rows",
+        "own-window": "a window over the row's own target",
+        "identifier": "an identifier",
+    }
+    if how in shapes:
+        return f"{shapes[how]}; {score:.2f} alone"
     return f"{'AUC' if how == 'auc' else 'correlation'} {score:.2f}"
 
 

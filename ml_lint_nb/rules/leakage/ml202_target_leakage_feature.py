@@ -188,7 +188,8 @@ def describe(v: FeatureVerdict, target: str) -> str:
             f"{v.feature!r} is the mean of {target} over {groups} (median "
             f"{int(d.get('median_group_rows', 0))} rows) and alone predicts it ({measure} "
             f"{v.score:.3f}); "
-            f"with each row's own label left out it reaches {float(d.get('loo_power', 0)):.3f}"
+            f"with each row's own label left out it reaches {measure} "
+            f"{float(d.get('loo_power', 0)):.3f}"
         )
     if v.how == "future":
         offset = int(d.get("offset", 0))
