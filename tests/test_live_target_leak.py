@@ -243,3 +243,14 @@ def test_per_store_future_values_found_with_the_store_dropped_from_the_features(
     X = panel[["lag_1", "next_week"]]
     _fact, found = judged(X, panel["sales"], [("store", panel["store"].to_numpy())])
     assert found["next_week"].how == "future" and "lag_1" not in found
+
+
+def test_free_text_is_not_an_identifier_but_a_code_is() -> None:
+    rng, X, y = churn(n=2_000)
+    words = np.array(["late", "bill", "great", "service", "slow", "refund", "app", "crash"])
+    X["review"] = [" ".join(rng.choice(words, 6)) + f" #{i}" for i in range(len(y))]
+    _fact, found = judged(X, y)
+    assert "review" not in found
+    X["account"] = [f"{rng.integers(1000, 9999)}-{i:05d}X" for i in range(len(y))]
+    _fact, found = judged(X, y)
+    assert found["account"].verdict == "identifier"

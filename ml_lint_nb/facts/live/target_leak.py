@@ -56,6 +56,8 @@ ID_MIN_ROWS = 50  # rows an identifier needs before its values say anything
 ID_UNIQUE_SHARE = 0.95  # distinct values per row of an identifier that is unique per row
 ID_MAX_UNIFORM_KS = 0.1  # integer ids spread evenly over their range (not a skewed amount)
 ID_ENTITY_MIN_LEVELS = 20  # a named id repeated per entity needs this many entities
+ID_TEXT_SAMPLE = 200  # distinct texts looked at to tell codes from free text
+ID_TEXT_MAX_LENGTH = 40  # median length of a text identifier
 MAX_TARGET_CLASSES = 20  # a numeric target with more values is judged as a regression target
 MAX_FEATURES = 200  # features judged, first ones first
 MAX_REPORTED = 12
@@ -281,7 +283,7 @@ def _judge(
     small = n_levels <= MAX_LEVELS and n_levels * MIN_LEVEL_ROWS <= n
     if srt is not None and (small or n_levels <= n // 5):
         codes, levels = srt.inverse, list(srt.uniq)
-    ident = _identifier(col, vals, codes, n_levels, n, np, srt)
+    ident = _identifier(col, vals, codes, n_levels, n, np, srt, levels)
     if t.codes is not None:
         if n_levels == len(t.levels) and codes is not None and bijective(codes, t.codes, np):
             feat.power, feat.shape = 1.0, "copy"
@@ -537,8 +539,25 @@ def _constant_within(vals: Any, codes: Any, np: Any) -> bool:
     return bool(np.mean(spread <= 1e-9 * max(1.0, float(np.abs(v).max()))) >= 0.99)
 
 
+def _token_like(levels: list[Any]) -> bool:
+    """Short codes without spaces (``7590-VHVEG``), not free text (a review, a name)."""
+    sample = [str(v) for v in levels[:ID_TEXT_SAMPLE]]
+    if not sample:
+        return False
+    spaced = sum(1 for v in sample if any(c.isspace() for c in v.strip()))
+    lengths = sorted(len(v) for v in sample)
+    return spaced <= 0.05 * len(sample) and lengths[len(lengths) // 2] <= ID_TEXT_MAX_LENGTH
+
+
 def _identifier(
-    col: Column, vals: Any, codes: Any, n_levels: int, n: int, np: Any, srt: Any = None
+    col: Column,
+    vals: Any,
+    codes: Any,
+    n_levels: int,
+    n: int,
+    np: Any,
+    srt: Any = None,
+    levels: list[Any] | None = None,
 ) -> bool:
     """Unique per row (or per entity, when its name says id) by its values: not a measurement.
 
@@ -551,7 +570,8 @@ def _identifier(
         return False
     named = bool(_ID_WORDS & _words(col.label))
     if vals is None:
-        return n_levels >= ID_UNIQUE_SHARE * n or (named and n_levels >= ID_ENTITY_MIN_LEVELS)
+        distinct = n_levels >= ID_UNIQUE_SHARE * n or (named and n_levels >= ID_ENTITY_MIN_LEVELS)
+        return distinct and _token_like(levels or [])
     if col.kind not in ("numeric",):
         return False
     entity = named and n_levels >= max(ID_ENTITY_MIN_LEVELS, n // 50)
