@@ -326,7 +326,8 @@ def test_ml202_honest_features_are_silent() -> None:
 def test_ml202_threshold() -> None:
     r = rng(8)
     y = (r.rand(2_000) < 0.5).astype(int)
-    df = pd.DataFrame({"strong": y * 2.0 + r.randn(2_000) * 0.8, "y": y})  # AUC about 0.96
+    strong = y * 2.0 + r.randn(2_000) * 0.8  # AUC about 0.96, far above the other feature
+    df = pd.DataFrame({"strong": strong, "weak": y * 0.3 + r.randn(2_000), "y": y})
     facts = frame_facts(df, target="y")
     assert run(leakage.TargetLeakageFeature, facts) == []
     assert only(run(leakage.TargetLeakageFeature, facts, min_auc=0.95))

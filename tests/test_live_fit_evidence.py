@@ -207,7 +207,9 @@ def test_ml202_post_outcome_flag() -> None:
     X["refund_issued"] = np.where((y == 1) & (rng.rand(len(y)) < 0.7), 1, 0)
     [finding] = leak_rules(X, y)
     assert finding.subject == ("refund_issued",)
-    assert "marks 68% of the minority class" in finding.message
+    assert "the rows where 'refund_issued' = 1 hold 68% of those where the target is 1" in (
+        finding.message
+    )
     X["refund_issued"] = np.where(rng.rand(len(y)) < 0.3 + 0.4 * y, 1, 0)  # honest: shifts odds
     assert leak_rules(X, y) == []
 
@@ -218,7 +220,8 @@ def test_ml202_target_mean_over_all_rows_including_own_label() -> None:
     X["region_rate"] = y.groupby(X["big_region"]).transform("mean")  # 1,000 rows a region
     [finding] = leak_rules(X.iloc[:4_000], y.iloc[:4_000])
     assert finding.subject == ("city_rate",)
-    assert "mean of the target over groups of rows" in finding.message
+    assert "is the mean of the target over the levels of 'city'" in finding.message
+    assert "own label left out" in finding.message
 
 
 def test_ml202_one_finding_per_column_across_frames() -> None:

@@ -263,8 +263,9 @@ def test_ml406_near_perfect_with_predictive_features() -> None:
     a = score("accuracy", 0.995, positive_rate=0.3)
     (f,) = run("ML406", s, a, leak)
     assert "roc_auc 0.999, accuracy 0.995 on X_test" in f.message
-    assert "'refund_issued' (copies the target), 'x' (correlation 0.90)" in f.message
-    assert f.evidence[-1].data["features"] == ["refund_issued", "x", "tenure"]
+    # the features ML202 judges leaks are named, not merely the strongest ones
+    assert "'refund_issued' (copies the target);" in f.message
+    assert f.evidence[-1].data["features"] == ["refund_issued"]
     assert_live([f])
     (g,) = run("ML406", s)
     assert "Check the most predictive features" in g.message

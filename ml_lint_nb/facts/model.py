@@ -371,13 +371,20 @@ class FrameFact(Fact):
     missingness: tuple[tuple[str, str, str, float, float], ...] = ()
     target: str | None = None  # the column (or binding) used as the target, when known
     class_counts: tuple[tuple[str, int], ...] = ()  # of the target, largest first
-    # single-feature predictiveness of the target: (feature, score, how) with how
-    # "auc" or "corr" or "copy"
+    # single-feature predictiveness of the target: (feature, score, how) with score the
+    # feature's power alone (AUC, one-vs-rest AUC or |correlation|) and how "auc", "corr"
+    # or a shape: "copy", "flag", "group-stat", "future", "own-window", "identifier"
     predictive: tuple[tuple[str, float, str], ...] = ()
     # rows of the category behind each ``missingness`` entry (same order, inspected rows)
     missingness_rows: tuple[int, ...] = ()
     # rows used by the sampled checks (predictiveness, missingness) when fewer than inspected
     detail_rows: int | None = None
+    # per feature of ``predictive``: what its shape was measured with (coverage of a
+    # flag, own-label gain of a group statistic, "others_best": the best power alone of
+    # the other features, leaks and identifiers left out)
+    predictive_detail: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
+    # the best power alone of any feature that has no leak shape (None: not measured)
+    best_power: float | None = None
     # "data": a frame the user made (the data rules judge it); "fit-data": the
     # rows an outlier-sensitive estimator learned from, summarised for ML303/ML305 only
     purpose: str = "data"

@@ -20,6 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from ml_lint_nb.facts.live import safe
+from ml_lint_nb.facts.live.encodings import encoding_facts
 from ml_lint_nb.facts.live.estimators import fitted_fact
 from ml_lint_nb.facts.live.fit_records import FitRecord
 from ml_lint_nb.facts.live.frames import summarise_frame
@@ -98,6 +99,7 @@ class Collector:
         if splits:
             facts.extend(self._earlier_transformers(protos))
         facts.extend(self._scores(protos))
+        facts.extend(safe.call(lambda: encoding_facts(protos, self.ns)) or [])  # ML107's levels
         key = _run_key(where)
         return [_keyed(f, key) for f in facts] if key is not None else facts
 
@@ -293,7 +295,9 @@ class Collector:
             fact = self.cache.get(key, obj)
             if fact is MISS:
                 loc = at_line(where, line)
-                fact = safe.call(summarise_frame, name, obj, loc, self.limits, target)
+                # the features are judged against the target at each fit, on the columns
+                # that reach the model (a column dropped on the way is not a leak)
+                fact = safe.call(summarise_frame, name, obj, loc, self.limits, target, None, False)
                 self.cache.put(key, obj, fact)
             if fact is not None:
                 frames.summarised.add(name)

@@ -37,6 +37,7 @@ from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import FrameMemory, ModelMemory
 
 FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
+MAX_SOURCE_KEYS = 20  # columns of a fit's source frame offered as the groups of a statistic
 SUBSET_SHARE = 0.9  # evaluated rows fewer than this share of the fit rows: a part of them
 
 FitCache = tuple[tuple, Any] | None  # (key, root object) the work on a fit's data is cached under
@@ -130,6 +131,7 @@ class ModelEvidence:
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
                 models.inside[key[:4]] = inside[0]
+        out.extend(safe.call(self._crossval_fits, protos, calls, where, limits) or [])
         out.extend(safe.call(self._model_scores, tree, where, limits) or [])
         out.extend(safe.call(self._fit_rows_evaluations, protos, tree, where, limits) or [])
         return out
@@ -177,6 +179,43 @@ class ModelEvidence:
             out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
             self._describe_fit_data(protos, call, X, limits, cache)
         self.models.remember(obj, record)
+        return out
+
+    def _crossval_fits(
+        self, protos: list[Proto], calls: list[ModelCall], where: Location, limits: LiveLimits
+    ) -> list[Fact]:
+        """``cross_val_score(model, X, y)`` fits on ``X`` and ``y``: their fit-time checks too.
+
+        Notebooks that only cross-validate never call ``fit``; the data the
+        folds are cut from is judged as a fit's data (ML202 on its columns),
+        once per data and target this cell did not also fit on.
+        """
+        fitted = {(expressions.label(c.X), expressions.label(c.y)) for c in calls if c.is_fit}
+        out: list[Fact] = []
+        for p in protos:
+            if p.kind != "crossval":
+                continue
+            x_text = self._as_expression(p.args.get("X"))
+            y_text = self._as_expression(p.args.get("y"))
+            if x_text is None or y_text is None:
+                continue
+            try:
+                x_node = ast.parse(x_text, mode="eval").body
+                y_node = ast.parse(y_text, mode="eval").body
+            except SyntaxError:
+                continue
+            if (expressions.label(x_node), expressions.label(y_node)) in fitted:
+                continue
+            fitted.add((expressions.label(x_node), expressions.label(y_node)))
+            X = expressions.resolve(x_node, self.ns)
+            y = expressions.resolve(y_node, self.ns)
+            if X is None or y is None:
+                continue
+            call = ModelCall("<cross-validation>", "fit", x_node, y_node, p.location.line or 1)
+            cache = self._fit_cache(call, X, y, limits)
+            value = p.args.get("X")
+            loc = at_line(where, p.location.line)
+            out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
         return out
 
     def _helper_fits(self, protos: list[Proto], calls: list[ModelCall]) -> list[ModelCall]:
@@ -321,9 +360,15 @@ class ModelEvidence:
         # within the hook's budget: a seeded sample, which every message states
         sample = replace(limits, max_rows=min(limits.max_rows, FIT_ROWS))
         name = expressions.label(call.X)
-        fact = self._cached(
-            cache, "frame", lambda: safe.call(summarise_frame, name, X, where, sample, None, y)
-        )
+
+        def summary() -> Any:
+            """The fit data summarised and its features judged (computed once per fit data)."""
+            keys = safe.call(self._source_keys, value, X) or []
+            return safe.call(
+                lambda X, y: summarise_frame(name, X, where, sample, None, y, True, keys), X, y
+            )
+
+        fact = self._cached(cache, "frame", summary)
         if fact is None:
             return []
         fact = replaced(fact, location=where)
@@ -335,8 +380,8 @@ class ModelEvidence:
                 fact, columns=(), duplicate_rows=None, duplicate_examples=(), missingness=()
             )
         if root is not None and (root, _target_column(call.y)) in frames.targets_checked:
-            # train[features] fitted on train["target"]: train was checked against that target
-            fact = replaced(fact, class_counts=(), predictive=())
+            # train[features] fitted on train["target"]: its class balance was checked on train
+            fact = replaced(fact, class_counts=())
         if self._resampled():  # deliberate copies of minority rows are not a data problem
             fact = replaced(fact, duplicate_rows=None, duplicate_examples=())
         frames.summarised.add(name)
@@ -345,6 +390,8 @@ class ModelEvidence:
     def _target_name(self, node: Any) -> str | None:
         """The target a fit's labels are: the column (``train["churn"]``, ``y_train`` cut from
         ``df["churn"]``) or, for a loader's ``y``, the name the labels were first bound to."""
+        if node is None:
+            return None
         column = _target_column(node)
         if column is not None:
             return column
@@ -354,6 +401,38 @@ class ModelEvidence:
         if value.column and value.column != "<target>":
             return value.column
         return value.origin or value.name if value.column == "<target>" else None
+
+    def _source_keys(self, value: Any, X: Any) -> list[tuple[str, Any]]:
+        """Columns of the frame the fit's rows came from that did not reach the model.
+
+        A group statistic's groups (``zip`` behind ``zip_churn_rate``) are
+        often dropped from the features; the source frame still has them,
+        aligned through the index. pandas only; at most :data:`MAX_SOURCE_KEYS`.
+        """
+        source = None
+        env, seen = self.interp.env, 0
+        while isinstance(value, DataV) and value.origin and seen < 10:
+            seen += 1  # the farthest named ancestor: X_train <- X <- df
+            candidate = self.ns.get(value.origin)
+            if getattr(candidate, "columns", None) is not None:
+                source = candidate
+            value = env.get(value.origin)
+        index = getattr(X, "index", None)
+        columns = getattr(X, "columns", None)
+        src_index = getattr(source, "index", None)
+        if source is None or index is None or columns is None or src_index is None:
+            return []
+        if source is X or not src_index.is_unique or not index.isin(src_index).all():
+            return []
+        have = {str(c) for c in columns} | set(self.interp.target_columns)
+        out = []
+        for c in list(getattr(source, "columns", []))[: 4 * MAX_SOURCE_KEYS]:
+            if str(c) in have:
+                continue
+            out.append((str(c), source[c].reindex(index).to_numpy()))
+            if len(out) >= MAX_SOURCE_KEYS:
+                break
+        return out
 
     def _resampled(self) -> bool:
         """The session ran a resampler (``resample``, ``fit_resample``): fit rows repeat on purpose."""

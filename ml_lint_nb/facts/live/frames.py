@@ -30,7 +30,7 @@ from typing import Any
 
 from ml_lint_nb.facts.live.column_stats import disguised_mask, summarise_column
 from ml_lint_nb.facts.live.limits import LiveLimits
-from ml_lint_nb.facts.live.predictive import MAX_LEVELS, MIN_LEVEL_ROWS, predictive_features
+from ml_lint_nb.facts.live.predictive import MAX_LEVELS, MIN_LEVEL_ROWS
 from ml_lint_nb.facts.live.row_hashes import combine, hash_rows, summary_hash
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, sample_positions, seeded_subset
@@ -43,6 +43,7 @@ from ml_lint_nb.facts.live.tables import (
     read_table,
     read_target,
 )
+from ml_lint_nb.facts.live.target_leak import Judgement, judge_features, row_orders
 from ml_lint_nb.facts.live.two_sample import class_counts
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
@@ -59,13 +60,15 @@ def summarise_frame(
     limits: LiveLimits,
     target: str | None = None,
     target_values: object | None = None,
+    judge: bool = True,
+    keys: list[tuple[str, Any]] | None = None,
 ) -> FrameFact | None:
     """Summarise a DataFrame, Series or 1-D/2-D ndarray; ``None`` for anything else.
 
     ``target`` names a column of the frame (or, for a 1-D object, the object
-    itself: pass its own name) whose class counts and single-feature
-    predictiveness are measured; ``target_values`` gives the target as a
-    separate Series/array aligned with the rows.
+    itself: pass its own name) whose class counts and, when ``judge``, the
+    features' leakage (:mod:`target_leak`) are measured; ``target_values``
+    gives the target as a separate Series/array aligned with the rows.
     """
     np = sys.modules.get("numpy")
     if np is None:
@@ -79,7 +82,9 @@ def summarise_frame(
         return None
     try:
         with np.errstate(all="ignore"):
-            return _summarise(inspected, location, limits, target, target_values, np, pd)
+            return _summarise(
+                inspected, location, limits, target, target_values, (judge, keys), np, pd
+            )
     except Exception:
         return None
 
@@ -136,6 +141,7 @@ def _summarise(
     limits: LiveLimits,
     target: str | None,
     target_values: object | None,
+    judging: tuple[bool, list[tuple[str, Any]] | None],
     np: Any,
     pd: Any,
 ) -> FrameFact:
@@ -161,10 +167,20 @@ def _summarise(
         lambda: _target(table, cols, target, target_values), (None, None)
     )
     counts = guarded(lambda: class_counts(target_vec, np), ()) if target_vec is not None else ()
-    predictive: list[tuple[str, float, str]] = []
-    if target_vec is not None:
+    judged = Judgement()
+    judge, keys = judging
+    if target_vec is not None and judge:
         features = [c for c in cols if c is not target_col]
-        predictive = guarded(lambda: predictive_features(features, target_vec, rows, np), [])
+        series = next((c.series for c in cols if c.series is not None), None)
+        orders = guarded(lambda: row_orders(table.positions, series, n, np, pd), None)
+        aligned = [
+            (label, k if table.positions is None else np.asarray(k)[table.positions])
+            for label, k in keys or []
+            if len(k) == table.n_rows
+        ]
+        judged = guarded(
+            lambda: judge_features(features, target_vec, rows, np, orders, aligned), Judgement()
+        )
     target_name = None
     if target_vec is not None:
         target_name = target or (target_col.label if target_col is not None else None)
@@ -183,8 +199,10 @@ def _summarise(
         missingness_rows=tuple(m[5] for m in missing),
         target=target_name,
         class_counts=counts,
-        predictive=tuple(predictive),
+        predictive=tuple(judged.entries),
         detail_rows=len(rows) if detail is not None else None,
+        predictive_detail=tuple(judged.details),
+        best_power=judged.best_power,
     )
 
 

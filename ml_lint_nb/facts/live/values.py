@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import seeded_subset
-from ml_lint_nb.facts.live.tables import Table, read_table
+from ml_lint_nb.facts.live.tables import Table, column_values, read_column, read_table
+from ml_lint_nb.facts.live.target_leak import looks_like_identifier
 
 MAX_CLASSES = 20
 SCALE_ROWS = 20_000  # rows a feature's spread is estimated from (within about 1%)
@@ -67,9 +69,20 @@ def _describe(table: Table, label: str, as_target: bool, limits: LiveLimits, np:
         sub = seeded_subset(seen, SCALE_ROWS, limits.seed + 2, np)
         pos = sub if pos is None else pos[sub]
     ratio = stext = None
-    spreads = table.take(pos).spreads(limits.max_columns)
+    sample = table.take(pos)
+    spreads = sample.spreads(limits.max_columns)
     if spreads is not None:
-        ratio, stext = _scale(spreads[0], spreads[1], label, np)
+        std = np.array(spreads[0], dtype=float)
+        for _ in range(3):  # an identifier is not a feature scale (customer_id): leave it out
+            ok = np.flatnonzero(np.isfinite(std) & (std > 0))
+            if len(ok) < 3:
+                break
+            hi = int(ok[np.argmax(std[ok])])
+            column = guarded(lambda hi=hi: column_values(read_column(sample.column(hi), "")), None)
+            if column is None or not looks_like_identifier(column, spreads[1][hi], np):
+                break
+            std[hi] = np.nan
+        ratio, stext = _scale(std, spreads[1], label, np)
     return LiveData(n_rows=n_rows, n_features=table.n_cols, scale_ratio=ratio, scale_text=stext)
 
 
