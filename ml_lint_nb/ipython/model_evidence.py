@@ -30,11 +30,12 @@ from ml_lint_nb.facts.live.model_calls import ModelCall
 from ml_lint_nb.facts.live.scoring import score_facts
 from ml_lint_nb.facts.live.values import describe_value
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import Fact, FitRowsEvaluationFact
+from ml_lint_nb.facts.model import DriftFact, Fact, FitRowsEvaluationFact
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import FrameMemory, ModelMemory
+from ml_lint_nb.ipython.row_evidence import RowEvidence
 
 FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
 SUBSET_SHARE = 0.9  # evaluated rows fewer than this share of the fit rows: a part of them
@@ -79,6 +80,7 @@ class ModelEvidence:
         self.cache = cache
         self.frames = frames
         self.models = models
+        self.rows = RowEvidence(shell, interp, models)
 
     @property
     def ns(self) -> dict[str, Any]:
@@ -112,24 +114,32 @@ class ModelEvidence:
             if record is None or X is None:
                 continue
             label = expressions.label(call.X)
-            if (record.data, label) in models.split_pairs:
-                continue  # the split's own facts already compare these two
             root = expressions.base_name(call.X)
             root_obj = ns.get(root) if root else None
             key = (id(obj), record.token, label, id(root_obj), str(getattr(X, "shape", None)))
             if key in models.compared:
                 continue
             models.compared.add(key)
+            if (record.data, label) in models.split_pairs:
+                # the split's own facts compare these two for copies and drift; not for entities
+                out.extend(self.rows.compare(record, call.X, X, label, loc)[0])
+                continue
             y = expressions.resolve(call.y, ns) if call.y is not None else None
             roles: list[str] = []
             inside: list[tuple[int, int]] = []
-            out.extend(
+            found = (
                 safe.call(fit_records.compare, record, label, X, y, loc, limits, roles, inside)
                 or []
             )
+            if roles and roles[0] == "test":  # held-out rows: their entities and dates
+                more, chronological = self.rows.compare(record, call.X, X, label, loc)
+                out.extend(more)
+                found = [_out_of_time(f, chronological) for f in found]
+            out.extend(found)
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
                 models.inside[key[:4]] = inside[0]
+        out.extend(safe.call(self.rows.cross_validations, tree, where, limits) or [])
         out.extend(safe.call(self._model_scores, tree, where, limits) or [])
         out.extend(safe.call(self._fit_rows_evaluations, protos, tree, where, limits) or [])
         return out
@@ -176,6 +186,12 @@ class ModelEvidence:
             value = _fit_value(protos, call) or self._named_value(call.X)
             out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
             self._describe_fit_data(protos, call, X, limits, cache)
+            if record is not None:  # the rows' entities and time, for its evaluations
+                described = self.rows.describe(
+                    call, X, y, limits, lambda part, f: self._cached(cache, part, f)
+                )
+                record = replaced(record, entities=described[0], times=described[1])
+            out.extend(self.rows.search(call, obj, X, y, loc, limits))
         self.models.remember(obj, record)
         return out
 
@@ -493,6 +509,13 @@ def _target_column(node: Any) -> str | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return node.attr
     return None
+
+
+def _out_of_time(fact: Fact, chronological: str | None) -> Fact:
+    """A drift fact of evaluation rows dated after every fit row says so (ML209 then informs)."""
+    if chronological is None or not isinstance(fact, DriftFact):
+        return fact
+    return replaced(fact, chronological=chronological)
 
 
 def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Callable[[], Any]:

@@ -17,11 +17,22 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ml_lint_nb.facts.live.entities import (
+    EntityBaseline,
+    best,
+    entity_baselines,
+    entity_keys,
+    entity_overlap,
+    fold_overlap,
+)
+from ml_lint_nb.facts.live.folds import SplitterSpec, folds
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.lineage import Context
 from ml_lint_nb.facts.live.row_hashes import column_hash, combine, float_hash, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, seeded_subset
-from ml_lint_nb.facts.live.tables import Table, floats, read_table
+from ml_lint_nb.facts.live.tables import Table, factorize, floats, read_table, read_target
+from ml_lint_nb.facts.live.time_order import TimeBaseline, time_baselines, time_order, time_text
 from ml_lint_nb.facts.live.two_sample import (
     CHANCE_ROWS,
     DRIFT_ROWS,
@@ -36,11 +47,12 @@ from ml_lint_nb.facts.live.two_sample import (
     target_counts,
 )
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
+from ml_lint_nb.facts.model import DriftFact, Fact, GroupLeakageFact, OverlapFact, TemporalSplitFact
 
 HASH_ROWS = 200_000  # fit rows hashed at most (a seeded sample above: overlap is a lower bound)
 SAMPLE_ROWS = max(DRIFT_ROWS, CHANCE_ROWS)  # the fit rows' one seeded sample serves both
 TRAINING_SHARE = 0.95  # evaluation rows this much inside the fit rows are a training score
+MIN_GROUPED_ROWS = 20  # evaluation rows, none of a fit entity: a split grouped by that entity
 
 
 @dataclass
@@ -62,6 +74,10 @@ class FitRecord:
     numeric: dict[str, Any] = field(default_factory=dict)  # label -> sampled float values
     value_hashes: dict[str, Any] = field(default_factory=dict)  # label -> sampled value hashes
     target_counts: tuple[tuple[str, int], ...] = ()
+    # columns that describe the fit rows beyond the features (:mod:`lineage`): entity
+    # columns (ML211) and the rows' time (ML207), found at the fit by :func:`describe_rows`
+    entities: tuple[EntityBaseline, ...] = ()
+    times: tuple[TimeBaseline, ...] = ()
 
 
 def fit_token(model: object) -> tuple:
@@ -406,9 +422,224 @@ def _drift(
     )
 
 
+# -- what the rows are beyond their features: entities and time (ML211, ML207) -------------------
+
+
+def describe_rows(
+    context: Context | None,
+    X: object,
+    y: object | None,
+    target_label: str | None,
+    limits: LiveLimits,
+) -> tuple[tuple[EntityBaseline, ...], tuple[TimeBaseline, ...]]:
+    """The entity columns and the time of a model's fit rows (``context``: :func:`lineage.context_of`)."""
+    np = sys.modules.get("numpy")
+    table = _table(X)
+    if np is None or context is None or table is None:
+        return (), ()
+    with np.errstate(all="ignore"):
+        found = guarded(
+            lambda: entity_baselines(context, table, y, target_label, limits.max_columns), []
+        )
+        times = guarded(lambda: time_baselines(context, y, limits.seed), [])
+    return tuple(best(found)), tuple(times)
+
+
+def compare_rows(
+    record: FitRecord,
+    eval_label: str,
+    context: Context | None,
+    location: Location,
+    how: str = "split",
+) -> tuple[list[Fact], str | None]:
+    """Entities shared with the fit rows (ML211) and rows dated before them (ML207).
+
+    Returns the facts and, when every evaluation row is dated at or after the
+    fit rows' latest, that time column (an out-of-time evaluation: its drift
+    is expected). A split that keeps an entity's rows on one side (no entity
+    of the evaluation rows among the fit rows') is a grouped split: its
+    dates may interleave by design, and no time order is reported.
+    """
+    if context is None or not (record.entities or record.times):
+        return [], None
+    facts: list[Fact] = []
+    grouped = False
+    for base in record.entities:
+        got = guarded(lambda base=base: entity_overlap(base, context), None)
+        if got is None:
+            continue
+        n_test, n_seen, shared = got
+        if n_seen == 0 and n_test >= MIN_GROUPED_ROWS:
+            grouped = True
+        if n_seen == 0:
+            continue
+        facts.append(
+            GroupLeakageFact(
+                "live",
+                location,
+                train=record.data,
+                test=eval_label,
+                column=base.column,
+                n_test=n_test,
+                n_seen=n_seen,
+                shared=shared,
+                n_entities=base.n_entities,
+                rows_per_entity=round(base.rows_per_entity, 2),
+                feature_icc=base.feature_icc,
+                target_icc=base.target_icc,
+                alike=base.alike,
+                n_features=base.n_features,
+                frame=base.frame,
+                model=record.model,
+                how=how,
+            )
+        )
+    chronological = None
+    for base in record.times:
+        got = guarded(lambda base=base: time_order(base, context), None)
+        if got is None:
+            continue
+        n_test, n_earlier, earliest = got
+        if n_earlier == 0:
+            chronological = chronological or base.column
+            continue
+        if grouped:
+            continue
+        facts.append(
+            TemporalSplitFact(
+                "live",
+                location,
+                train=record.data,
+                test=eval_label,
+                column=base.column,
+                train_max=time_text(base.latest),
+                test_min=time_text(earliest),
+                share_earlier=n_earlier / n_test,
+                model=record.model,
+                how=how,
+                n_test=n_test,
+                frame=base.frame,
+            )
+        )
+    return facts, chronological
+
+
+def fold_facts(
+    spec: SplitterSpec,
+    X: object,
+    y: object | None,
+    context: Context | None,
+    target_label: str | None,
+    label: str,
+    location: Location,
+    model: str | None,
+    limits: LiveLimits,
+) -> list[Fact]:
+    """Entities across the folds (ML211) and held-out rows dated before their folds' training
+    rows (ML207) of a cross-validation over ``X``, its folds rebuilt from ``spec``.
+
+    A group-aware splitter keeps an entity in one fold, and ``TimeSeriesSplit``
+    trains on the past only: neither is measured.
+    """
+    np = sys.modules.get("numpy")
+    pd = sys.modules.get("pandas")
+    if np is None or context is None or spec.grouped or spec.ordered:
+        return []
+    entities, times = describe_rows(context, X, y, target_label, limits)
+    if not entities and not times:
+        return []
+    labels = None
+    if y is not None:
+        values = guarded(lambda: read_target(y), None)
+        labels = None if values is None else factorize(values)[0]
+    got = guarded(lambda: folds(spec, context.n_rows, labels, limits.seed), None)
+    if not got:
+        return []
+    out: list[Fact] = []
+    for base in entities:
+        keys = guarded(
+            lambda base=base: entity_keys(context.entities[base.column][0], np, pd), None
+        )
+        if keys is None or len(keys) != context.n_rows:
+            continue
+        n_test, n_seen, shared = fold_overlap(keys, got, np)
+        if n_seen == 0:
+            continue
+        out.append(
+            GroupLeakageFact(
+                "live",
+                location,
+                train=label,
+                test=label,
+                column=base.column,
+                n_test=n_test,
+                n_seen=n_seen,
+                shared=shared,
+                n_entities=base.n_entities,
+                rows_per_entity=round(base.rows_per_entity, 2),
+                feature_icc=base.feature_icc,
+                target_icc=base.target_icc,
+                alike=base.alike,
+                n_features=base.n_features,
+                frame=base.frame,
+                model=model,
+                how="cross-validation",
+                splitter=spec.label,
+            )
+        )
+    for base in times:
+        got_order = guarded(
+            lambda base=base: _fold_order(context.times[base.column][0], got, np), None
+        )
+        if got_order is None:
+            continue
+        n_test, n_earlier, earliest = got_order
+        out.append(
+            TemporalSplitFact(
+                "live",
+                location,
+                train=label,
+                test=label,
+                column=base.column,
+                train_max=time_text(base.latest),
+                test_min=time_text(earliest),
+                share_earlier=n_earlier / n_test,
+                model=model,
+                how="cross-validation",
+                n_test=n_test,
+                frame=base.frame,
+            )
+        )
+    return out
+
+
+def _fold_order(stamps: Any, got: list[tuple[Any, Any]], np: Any) -> tuple[int, int, Any] | None:
+    """Held-out rows, those dated before their fold's latest training row, the earliest one."""
+    n_test = n_earlier = 0
+    earliest = None
+    for train, test in got:
+        fit = stamps[train]
+        fit = fit[~np.isnat(fit)]
+        held = stamps[test]
+        held = held[~np.isnat(held)]
+        if len(fit) == 0 or len(held) == 0:
+            continue
+        n_test += len(held)
+        n_earlier += int(np.sum(held < fit.max()))
+        first = held.min()
+        earliest = first if earliest is None or first < earliest else earliest
+    if n_earlier == 0 or earliest is None:
+        return None
+    return n_test, n_earlier, earliest
+
+
 __all__ = [
     "FitRecord",
+    "MIN_GROUPED_ROWS",
     "compare",
+    "compare_rows",
+    "describe_rows",
+    "fold_facts",
     "data_version",
     "fit_token",
     "record_fit",

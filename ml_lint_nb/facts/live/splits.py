@@ -18,10 +18,12 @@ from typing import Any
 
 from ml_lint_nb.facts.live.frames import DETAIL_ROWS
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.lineage import INDEX
 from ml_lint_nb.facts.live.row_hashes import HASH_MULTIPLIER, column_hash, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, sample_positions, seeded_subset
-from ml_lint_nb.facts.live.tables import Table, read_table
+from ml_lint_nb.facts.live.tables import Table, read_table, read_target
+from ml_lint_nb.facts.live.time_order import MAX_NEIGHBOUR_RATIO, follows
 from ml_lint_nb.facts.live.two_sample import (
     CHANCE_ROWS,
     DRIFT_ROWS,
@@ -88,7 +90,17 @@ def split_facts(
         facts.extend(
             guarded(
                 lambda: _temporal(
-                    train, test, pairs, time_columns, train_name, test_name, location, np, pd
+                    train,
+                    test,
+                    pairs,
+                    time_columns,
+                    train_name,
+                    test_name,
+                    location,
+                    train_target_obj,
+                    limits.seed,
+                    np,
+                    pd,
                 ),
                 [],
             )
@@ -254,36 +266,90 @@ def _temporal(
     train_name: str,
     test_name: str,
     location: Location,
+    target: object | None,
+    seed: int,
     np: Any,
     pd: Any,
 ) -> list[TemporalSplitFact]:
-    """Time columns whose test part starts before the training part ends (ML207)."""
+    """Time columns whose test part starts before the training part ends (ML207).
+
+    With the training part's target at hand, a date column counts only when
+    the target follows it (:func:`time_order.follows`: a signup date of
+    customers is an attribute, not the rows' time); a ``DatetimeIndex`` and
+    a column the notebook parsed as times count as they are.
+    """
     if pd is None:
         return []
     named = {str(c) for c in time_columns}
+    values = guarded(lambda: read_target(target), None) if target is not None else None
+    if values is not None and len(values) != train.n_rows:
+        values = None
     out = []
     for label, i, j in pairs:
-        a = guarded(lambda i=i, label=label: train.times(i, label in named), None)
-        b = guarded(lambda j=j, label=label: test.times(j, label in named), None)
-        if a is None or b is None or len(a) == 0 or len(b) == 0:
-            continue
-        latest = a.max()
-        earlier = float(np.mean(b < latest))
-        if earlier <= 0:
-            continue
-        out.append(
-            TemporalSplitFact(
-                "live",
-                location,
-                train=train_name,
-                test=test_name,
-                column=label,
-                train_max=_time_text(latest, pd),
-                test_min=_time_text(b.min(), pd),
-                share_earlier=earlier,
-            )
-        )
+        is_named = label in named
+        a = guarded(lambda i=i, is_named=is_named: train.times(i, is_named), None)
+        b = guarded(lambda j=j, is_named=is_named: test.times(j, is_named), None)
+        fact = _order(label, a, b, is_named, values, train_name, test_name, location, seed, np, pd)
+        if fact is not None:
+            out.append(fact)
+    index_a = guarded(lambda: _datetime_index(train, pd), None)
+    index_b = guarded(lambda: _datetime_index(test, pd), None)
+    fact = _order(
+        INDEX, index_a, index_b, True, None, train_name, test_name, location, seed, np, pd
+    )
+    if fact is not None:
+        out.append(fact)
     return out
+
+
+def _datetime_index(table: Table, pd: Any) -> Any:
+    """A pandas part's ``DatetimeIndex`` as naive times (UTC), without NaT; None otherwise."""
+    index = getattr(table.data, "index", None)
+    if not isinstance(index, pd.DatetimeIndex):
+        return None
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    arr = index.to_numpy()
+    return arr[~pd.isna(arr)]
+
+
+def _order(
+    label: str,
+    a: Any,
+    b: Any,
+    named: bool,
+    target: Any,
+    train_name: str,
+    test_name: str,
+    location: Location,
+    seed: int,
+    np: Any,
+    pd: Any,
+) -> TemporalSplitFact | None:
+    """The fact of one time column, when the test part has rows before the training's latest."""
+    if a is None or b is None or len(a) == 0 or len(b) == 0:
+        return None
+    if not named and target is not None and a.dtype.kind == "M":
+        ratio = (
+            guarded(lambda: follows(a, target, seed, np), None) if len(a) == len(target) else None
+        )
+        if ratio is None or ratio > MAX_NEIGHBOUR_RATIO:
+            return None  # the target does not follow this date: an attribute, not the rows' time
+    latest = a.max()
+    earlier = float(np.mean(b < latest))
+    if earlier <= 0:
+        return None
+    return TemporalSplitFact(
+        "live",
+        location,
+        train=train_name,
+        test=test_name,
+        column=label,
+        train_max=_time_text(latest, pd),
+        test_min=_time_text(b.min(), pd),
+        share_earlier=earlier,
+        n_test=len(b),
+    )
 
 
 # -- ML209: drift --------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ rows beside its evaluation rows (:mod:`fit_records`), and two lazy frames
   candidates on a few columns confirmed on whole rows
   (:func:`confirm_candidates`), and how many coincidences chance alone
   explains in a feature space of few values (:func:`expected_coincidences`);
-- **drift** (ML209): the Kolmogorov-Smirnov statistic and the population
-  stability index per numeric feature, from values (:func:`ks_statistic`,
+- **drift** (ML209): the Kolmogorov-Smirnov statistic, the population
+  stability index and the Wasserstein distance (in training standard
+  deviations) per numeric feature, from values (:func:`ks_and_wasserstein`,
   :func:`psi`) or from counts per bucket (:func:`ks_from_counts`,
-  :func:`psi_from_counts`), worst first in a :class:`DriftFact`;
+  :func:`psi_from_counts`, :func:`wasserstein_from_counts`), in a
+  :class:`DriftFact`; every path's facts are judged by ML209 alike;
 - **target counts** (ML108, ML208): the classes of each side's target.
 
 Values are NumPy arrays (hashes, floats with NaN for nulls); NumPy and
@@ -35,7 +37,7 @@ MAX_EXAMPLES = 5  # example row positions an overlap fact keeps
 FIRST_COLUMNS = 4  # columns hashed for every row; whole rows only for candidate matches
 CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
 DRIFT_ROWS = 2_000  # rows a side compared for drift: resolves a KS gap of about 0.06 at p=0.001
-MAX_DRIFT = 5  # features kept in a DriftFact, worst first
+MAX_DRIFT = 10  # features kept in a DriftFact, largest KS first
 PSI_BINS = 10
 PSI_FLOOR = 1e-4  # share given to an empty bin so the logarithm stays finite
 
@@ -149,13 +151,36 @@ def expected_coincidences(
 
 def ks_statistic(a: Any, b: Any, np: Any) -> float:
     """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the two ECDFs."""
+    return ks_and_wasserstein(a, b, np)[0]
+
+
+def ks_and_wasserstein(a: Any, b: Any, np: Any) -> tuple[float, float]:
+    """The KS statistic and the Wasserstein distance of two samples, from one sort.
+
+    The Wasserstein (earth mover's) distance is the area between the two
+    ECDFs: how far values must move, on average, to turn one sample into
+    the other. It is given in standard deviations of ``a`` (the training
+    side), the normalisation Evidently uses, so one bar fits every feature
+    (see :func:`normed`).
+    """
     a = np.sort(a)
     b = np.sort(b)
-    both = np.concatenate([a, b])
+    both = np.sort(np.concatenate([a, b]))
     gap = np.searchsorted(a, both, side="right") / len(a) - np.searchsorted(
         b, both, side="right"
     ) / len(b)
-    return float(np.abs(gap).max())
+    ks = float(np.abs(gap).max())
+    area = float(np.sum(np.abs(gap[:-1]) * np.diff(both)))
+    return ks, normed(area, float(np.std(a)), float(np.std(both)))
+
+
+def normed(distance: float, sd: float, pooled: float) -> float:
+    """A distance in standard deviations of the training side (of both sides when it is
+    constant); 0 when both sides are one constant."""
+    scale = sd if sd > 0 else pooled
+    if not scale > 0 or not math.isfinite(distance):
+        return 0.0
+    return distance / scale
 
 
 def psi(train: Any, test: Any, np: Any) -> float:
@@ -207,6 +232,29 @@ def psi_from_counts(ca: list[int], cb: list[int], na: int, nb: int, group: list[
     return total
 
 
+def wasserstein_from_counts(edges: list[float], ca: list[int], cb: list[int], sd: float) -> float:
+    """The Wasserstein distance, in training standard deviations, from counts per bucket.
+
+    ``edges`` cut the values into buckets (``ca``, ``cb``: one more count
+    than edges; bucket k holds values up to ``edges[k]``): the area between
+    the two ECDFs is read at the edges (trapezoids between them). Values
+    beyond the last edge add nothing: a lower bound, as :func:`ks_from_counts` is.
+    """
+    ta, tb = sum(ca), sum(cb)
+    if not ta or not tb or len(edges) < 2:
+        return 0.0
+    gaps = []
+    fa = fb = 0
+    for k in range(len(edges)):
+        fa += ca[k]
+        fb += cb[k]
+        gaps.append(abs(fa / ta - fb / tb))
+    area = sum(
+        0.5 * (gaps[k] + gaps[k + 1]) * (edges[k + 1] - edges[k]) for k in range(len(edges) - 1)
+    )
+    return normed(area, sd, sd)
+
+
 def drift_fact(
     columns: Iterable[tuple[str, Any, Any]],
     train_name: str,
@@ -216,12 +264,13 @@ def drift_fact(
     np: Any,
     n_excluded: int = 0,
 ) -> DriftFact | None:
-    """KS and PSI of each (label, train values, test values) column pair, worst first.
+    """KS, PSI and Wasserstein distance of each (label, train values, test values) pair.
 
     The one drift measure for in-memory rows: a split's two parts, and a
     model's fit rows beside the rows it is evaluated on. Values are floats
     with NaN for nulls; a pair with ``None`` (not numeric) or fewer than two
-    values on a side is not compared.
+    values on a side is not compared. Whether a feature drifted is ML209's
+    judgement, the same for these facts and for the lazy frames' ones.
     """
     scored = []
     n_train = n_test = 0
@@ -232,16 +281,31 @@ def drift_fact(
         if len(fa) < 2 or len(fb) < 2:
             continue
         n_train, n_test = max(n_train, len(fa)), max(n_test, len(fb))
-        scored.append((label, round(ks_statistic(fa, fb, np), 6), round(psi(a, b, np), 6)))
+        ks, wd = ks_and_wasserstein(fa, fb, np)
+        scored.append((label, round(ks, 6), round(psi(a, b, np), 6), round(wd, 6)))
+    return drift_of(scored, train_name, test_name, location, sampled, n_train, n_test, n_excluded)
+
+
+def drift_of(
+    scored: list[tuple[str, float, float, float]],
+    train_name: str,
+    test_name: str,
+    location: Location,
+    sampled: bool,
+    n_train: int,
+    n_test: int,
+    n_excluded: int = 0,
+) -> DriftFact | None:
+    """The :class:`DriftFact` of scored features (largest KS first, then distance)."""
     if not scored:
         return None
-    scored.sort(key=lambda e: (-e[1], -e[2]))
+    ordered = sorted(scored, key=lambda e: (-e[1], -e[3]))
     return DriftFact(
         "live",
         location,
         train=train_name,
         test=test_name,
-        features=tuple(scored[:MAX_DRIFT]),
+        features=tuple(ordered[:MAX_DRIFT]),
         sampled=sampled,
         n_train=n_train,
         n_test=n_test,
@@ -261,12 +325,16 @@ __all__ = [
     "confirm_candidates",
     "distinct_rows",
     "drift_fact",
+    "drift_of",
     "expected_coincidences",
     "isin",
     "ks_from_counts",
+    "ks_and_wasserstein",
     "ks_statistic",
+    "normed",
     "psi",
     "psi_from_counts",
     "repeat_share",
     "target_counts",
+    "wasserstein_from_counts",
 ]

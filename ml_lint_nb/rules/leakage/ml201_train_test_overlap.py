@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 
 from ml_lint_nb.facts.model import FitFact, OverlapFact, SplitFact
@@ -11,7 +10,7 @@ from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, related, where
-from ml_lint_nb.rules.data_evidence import live_facts, rows_text, share
+from ml_lint_nb.rules.data_evidence import base_name, live_facts, pair_subject, rows_text, share
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths
 
 
@@ -161,11 +160,11 @@ class TrainTestOverlap(Rule):
                 f"{eg}{sampled}{chance}"
             )
             # a pair met through a model, not through a split call: no advice about splitting
-            split = fact.model is None or _base(fact.test) in split_names
+            split = fact.model is None or base_name(fact.test) in split_names
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
-                subject=(fact.train, fact.test),
+                subject=pair_subject(fact.train, fact.test),
                 fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(
@@ -194,12 +193,6 @@ class TrainTestOverlap(Rule):
         if fact.n_expected is None:
             return True
         return _poisson_excess(fact.n_overlap, fact.n_expected)
-
-
-def _base(label: str) -> str:
-    """The name an expression's text starts with (``test`` in ``test[features]``)."""
-    found = re.match(r"[A-Za-z_]\w*", label)
-    return found.group(0) if found else label
 
 
 def _poisson_excess(observed: int, expected: float) -> bool:

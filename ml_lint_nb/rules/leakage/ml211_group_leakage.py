@@ -1,0 +1,167 @@
+"""ML211 group-leakage: rows of one entity on both sides of a random split or across folds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ml_lint_nb.facts.model import GroupLeakageFact, SplitFact
+from ml_lint_nb.facts.store import FactStore
+from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.rules.base import LIVE, Rule, Threshold
+from ml_lint_nb.rules.common import related
+from ml_lint_nb.rules.data_evidence import live_facts, pair_subject, share, split_of_pair
+
+
+class GroupLeakage(Rule):
+    """What it does
+    Finds an entity column (a patient, a user, a store, a device: values
+    that repeat over many rows) whose entities have rows on both sides of
+    the split a model is fitted and evaluated on, or across the folds of a
+    cross-validation, when an entity's rows are alike (intra-class
+    correlation of the features and of the target). The column may have
+    been dropped from the features: it is found in the frame the rows came
+    from, through the index. Silent with a group-aware splitter on that
+    column (GroupShuffleSplit, GroupKFold, StratifiedGroupKFold,
+    LeaveOneGroupOut: no entity is then on both sides), with one row per
+    entity (an identifier), and for an attribute of few values (a country).
+
+    Why is this bad?
+    A model that recognises the entity (its age, weight, baseline values)
+    scores the test rows of a patient it trained on by what it learnt about
+    that patient. The score then measures memory of known entities, not
+    how the model does on new ones: on visits of 700 patients a random
+    split can report a ROC AUC of 0.99 where a split by patient gives 0.66.
+
+    Example
+    ```python
+    X = visits.drop(columns=["patient_id", "readmitted"])
+    X_train, X_test, y_train, y_test = train_test_split(X, visits["readmitted"])
+    ```
+
+    Use instead
+    ```python
+    from sklearn.model_selection import GroupShuffleSplit
+    split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
+    train_idx, test_idx = next(split.split(X, y, groups=visits["patient_id"]))
+    # cross-validation: GroupKFold(5), cross_val_score(..., groups=visits["patient_id"])
+    ```
+    """
+
+    code, name, severity, pitfalls = "ML211", "group-leakage", Severity.WARNING, (27, 32, 34)
+    detect = LIVE
+    summary = (
+        "rows of the same entity on both sides of a random split or across cross-validation folds"
+    )
+    fix = (
+        "Split by entity: GroupShuffleSplit or GroupKFold (StratifiedGroupKFold for rare "
+        "classes) with groups= the entity column, so each entity's rows stay on one side."
+    )
+    thresholds = (
+        Threshold(
+            "min_entities",
+            30,
+            "distinct values a column needs to be an entity rather than an attribute (a country, "
+            "a product category)",
+        ),
+        Threshold(
+            "min_feature_icc",
+            0.5,
+            "median intra-class correlation of the numeric features within an entity: how alike "
+            "an entity's rows are (0 for rows grouped at random, 1 for repeated values)",
+        ),
+        Threshold(
+            "min_target_icc",
+            0.2,
+            "intra-class correlation of the target within an entity: below it, recognising the "
+            "entity tells the model little about the label",
+        ),
+        Threshold(
+            "min_seen_share",
+            0.1,
+            "share of evaluation rows whose entity also has training rows that triggers the rule",
+        ),
+    )
+
+    def check(self, store: FactStore) -> Iterator[Finding]:
+        """One finding per pair: its most entity-like column that passes every bar."""
+        done: set[tuple[str, str]] = set()
+        for fact in live_facts(store, GroupLeakageFact, ("train", "test", "column")):
+            subject = pair_subject(fact.train, fact.test)
+            if subject in done or not self._leaks(fact):
+                continue
+            done.add(subject)
+            yield self._finding(fact, subject, split_of_pair(store, *subject))
+
+    def _leaks(self, fact: GroupLeakageFact) -> bool:
+        """The column is an entity whose rows are alike, with enough evaluation rows seen."""
+        if fact.n_entities < self.threshold("min_entities") or fact.n_test == 0:
+            return False
+        if fact.feature_icc is None or fact.feature_icc < self.threshold("min_feature_icc"):
+            return False
+        if fact.target_icc is not None and fact.target_icc < self.threshold("min_target_icc"):
+            return False
+        return fact.n_seen / fact.n_test >= self.threshold("min_seen_share")
+
+    def _finding(
+        self, fact: GroupLeakageFact, subject: tuple[str, str], split: SplitFact | None
+    ) -> Finding:
+        """The message: entities shared, evaluation rows seen, and why rows of one are alike.
+
+        Located at the split that made the pair, when the notebook made one.
+        """
+        seen = fact.n_seen / fact.n_test
+        found = f" (in {fact.frame}, matched through the index)" if fact.frame else ""
+        alike = ", ".join(f"{name!r} {value:.2f}" for name, value in fact.alike)
+        target = f", target {fact.target_icc:.2f}" if fact.target_icc is not None else ""
+        if fact.how == "cross-validation":
+            where = (
+                f"the folds of {fact.splitter or 'the cross-validation'} over {fact.test} split "
+                f"entities: {fact.n_seen:,} of {fact.n_test:,} held-out rows ({share(seen)}) "
+                f"belong to a {fact.column!r} with rows in the training folds"
+            )
+            model = "each fold's model"
+            rows = "in the data"
+        else:
+            where = (
+                f"{fact.n_seen:,} of {fact.n_test:,} rows of {fact.test} ({share(seen)}) belong "
+                f"to a {fact.column!r} that also has rows in {fact.train}"
+            )
+            model = fact.model or "the model"
+            rows = "in the fit rows"
+        text = (
+            f"{where}{found}; {fact.shared:,} entities are on both sides "
+            f"({fact.n_entities:,} {rows}, {fact.rows_per_entity:.1f} rows each), and an "
+            f"entity's rows are alike (intra-class correlation: features {fact.feature_icc:.2f} "
+            f"median, e.g. {alike}{target})"
+        )
+        return self.finding(
+            f"{text}: {model} recognises the entities it trained on, so the score "
+            "measures memory of known entities, not how it does on new ones.",
+            split.location if split is not None else fact.location,
+            subject=subject,
+            related=related(fact, "evaluation") if split is not None else [],
+            evidence=[
+                Evidence(
+                    "live",
+                    "shared-entities",
+                    text,
+                    {
+                        "entity_column": fact.column,
+                        "shared_entities": fact.shared,
+                        "eval_rows_with_seen_entity": round(seen, 4),
+                        "eval_rows": fact.n_test,
+                        "entities": fact.n_entities,
+                        "rows_per_entity": fact.rows_per_entity,
+                        "feature_icc": fact.feature_icc,
+                        "target_icc": fact.target_icc,
+                        "frame": fact.frame,
+                        "how": fact.how,
+                    },
+                )
+            ],
+            fix=(
+                f"Split by {fact.column!r}: GroupShuffleSplit or GroupKFold with "
+                f"groups={(fact.frame or 'the data')}[{fact.column!r}] (StratifiedGroupKFold for "
+                "rare classes), so each entity's rows stay on one side."
+            ),
+        )
