@@ -373,6 +373,11 @@ class FrameFact(Fact):
     # "data": a frame the user made (the data rules judge it); "fit-data": the
     # rows an outlier-sensitive estimator learned from, summarised for ML303/ML305 only
     purpose: str = "data"
+    # duplicate rows chance alone explains, from each column's own value frequencies
+    duplicate_expected: float | None = None
+    # the resampler whose draws with replacement made the duplicates, when the code shows one
+    # (``resample(replace=True) at cell [3] line 2``); they are copies, not chance
+    copies_made_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -475,6 +480,9 @@ class DriftFact(Fact):
     # the time column when every test row is dated at or after the training rows' latest: an
     # out-of-time split, whose drift is expected (a forecast's test period differs)
     chronological: str | None = None
+    # rows come in clusters (an entity's repeated rows): n rows weigh as n / design_effect
+    # independent ones when judging what chance explains
+    design_effect: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import MAX_UNNAMED, FrameMemory, ModelMemory
 from ml_lint_nb.ipython.model_evidence import ModelEvidence, at_line, replaced
+from ml_lint_nb.ipython.row_evidence import frame_name
+from ml_lint_nb.rules.common import where
 
 MAX_EARLIER_TRANSFORMERS = 20  # transformers fitted before a split whose state is read again
 
@@ -94,6 +96,7 @@ class Collector:
         safe.call(self._spark_pairs, protos)
         facts.extend(self._frames(where))
         facts.extend(self._splits(splits))
+        facts.extend(self._resampled_then_split(splits))
         facts.extend(self.evidence.facts(protos, tree, where, self.limits))
         if splits:
             facts.extend(self._earlier_transformers(protos))
@@ -347,6 +350,40 @@ class Collector:
             )
             out.extend(facts or [])
             self.models.split_pairs.add((train.name, test.name))
+        return out
+
+    def _resampled_then_split(self, splits: list[SplitToken]) -> list[Fact]:
+        """A frame drawn with replacement and now split: its copies counted (ML101).
+
+        Up-sampling before the split puts copies of one row on both sides; the
+        resampled frame is summarised as the split divides it, located where
+        the draw was made, and its duplicates are named as the draw's copies.
+        """
+        ns = self.ns
+        interp = self.interp
+        out: list[Fact] = []
+        seen: set[str] = set()
+        for tok in splits:
+            for d in tok.inputs:
+                made = d.applied & interp.resampled
+                name = frame_name(d.name) or frame_name(d.origin)
+                if not made or not name or name in seen or name not in ns:
+                    continue
+                seen.add(name)
+                draw = next(
+                    (
+                        p
+                        for p in interp.protos
+                        if p.kind == "fit" and p.args["estimator"].est_id in made
+                    ),
+                    None,
+                )
+                if draw is None:
+                    continue
+                label = f"{draw.args['estimator'].cls} ({where(draw.location)})"
+                fact = safe.call(summarise_frame, name, ns[name], draw.location, self.limits)
+                if fact is not None:
+                    out.append(replaced(fact, copies_made_by=label))
         return out
 
     # -- scores ----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ml_lint_nb.facts.live.model_calls import ModelCall
 from ml_lint_nb.facts.live.scoring import score_facts
 from ml_lint_nb.facts.live.values import describe_value
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import DriftFact, Fact, FitRowsEvaluationFact
+from ml_lint_nb.facts.model import Fact, FitRowsEvaluationFact
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
@@ -134,7 +134,7 @@ class ModelEvidence:
             if roles and roles[0] == "test":  # held-out rows: their entities and dates
                 more, chronological = self.rows.compare(record, call.X, X, label, loc)
                 out.extend(more)
-                found = [_out_of_time(f, chronological) for f in found]
+                found = [self.rows.drift(f, record, chronological) for f in found]
             out.extend(found)
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
@@ -509,13 +509,6 @@ def _target_column(node: Any) -> str | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return node.attr
     return None
-
-
-def _out_of_time(fact: Fact, chronological: str | None) -> Fact:
-    """A drift fact of evaluation rows dated after every fit row says so (ML209 then informs)."""
-    if chronological is None or not isinstance(fact, DriftFact):
-        return fact
-    return replaced(fact, chronological=chronological)
 
 
 def _reloader(ns: dict[str, Any], node: Any, n_rows: int) -> Callable[[], Any]:

@@ -16,15 +16,17 @@ read the facts. Every reading goes through
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ml_lint_nb.facts.live import expressions, fit_records, folds, lineage, safe
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.model_calls import ModelCall
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import Fact
+from ml_lint_nb.facts.model import DriftFact, Fact
 from ml_lint_nb.facts.static.interpreter import Interpreter
 from ml_lint_nb.facts.static.values import DataV
 from ml_lint_nb.ipython.memory import ModelMemory
@@ -64,8 +66,8 @@ class RowEvidence:
         names = [root]
         value = self.interp.env.get(root)
         while isinstance(value, DataV) and len(names) < MAX_LINEAGE:
-            origin = value.origin
-            if not origin or origin in names or not origin.isidentifier():
+            origin = frame_name(value.origin)
+            if not origin or origin in names:
                 break
             names.append(origin)
             value = self.interp.env.get(origin)
@@ -106,6 +108,17 @@ class RowEvidence:
         context = safe.call(lineage.context_of, X, self.sources(node), 0)
         got = safe.call(fit_records.compare_rows, record, label, context, where)
         return got if got is not None else ([], None)
+
+    @staticmethod
+    def drift(fact: Fact, record: fit_records.FitRecord, chronological: str | None) -> Fact:
+        """A drift fact told what the rows are: dated after every fit row (an out-of-time
+        test set, ML209 informs), and clustered by entity (fewer independent rows)."""
+        if not isinstance(fact, DriftFact):
+            return fact
+        changes: dict[str, Any] = {"design_effect": fit_records.design_effect(record)}
+        if chronological is not None:
+            changes["chronological"] = chronological
+        return replace(fact, **changes)
 
     # -- cross-validation: folds rebuilt ---------------------------------------------------------
 
@@ -179,6 +192,12 @@ class RowEvidence:
         return got or []
 
 
+def frame_name(label: str | None) -> str | None:
+    """The frame a dataflow label names: ``df`` for ``df`` or ``df['a']``; None for ``a + b``."""
+    found = re.match(r"([A-Za-z_]\w*)(\[|\.|$)", label) if label else None
+    return found.group(1) if found else None
+
+
 def target_column(node: Any) -> str | None:
     """``"target"`` for ``train["target"]`` / ``train.target``; None for anything else."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
@@ -225,4 +244,4 @@ def _series_name(y: Any) -> str | None:
     return str(name) if isinstance(name, str | int) and not isinstance(name, bool) else None
 
 
-__all__ = ["MAX_LINEAGE", "RowEvidence", "is_search", "target_column"]
+__all__ = ["MAX_LINEAGE", "RowEvidence", "frame_name", "is_search", "target_column"]

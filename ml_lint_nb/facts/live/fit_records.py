@@ -40,6 +40,7 @@ from ml_lint_nb.facts.live.two_sample import (
     MAX_EXAMPLES,
     confirm_candidates,
     distinct_rows,
+    drawn_with_replacement,
     drift_fact,
     expected_coincidences,
     isin,
@@ -53,6 +54,10 @@ HASH_ROWS = 200_000  # fit rows hashed at most (a seeded sample above: overlap i
 SAMPLE_ROWS = max(DRIFT_ROWS, CHANCE_ROWS)  # the fit rows' one seeded sample serves both
 TRAINING_SHARE = 0.95  # evaluation rows this much inside the fit rows are a training score
 MIN_GROUPED_ROWS = 20  # evaluation rows, none of a fit entity: a split grouped by that entity
+MIN_CLUSTERS = 20  # entities a column needs before its rows count as clustered (design effect)
+# evaluation rows chance alone puts among the fit rows at this share: their values cannot say
+# whether they are the fit rows (a feature space of a few hundred distinct rows)
+CHANCE_INSIDE = 0.5
 
 
 @dataclass
@@ -78,6 +83,8 @@ class FitRecord:
     # columns (ML211) and the rows' time (ML207), found at the fit by :func:`describe_rows`
     entities: tuple[EntityBaseline, ...] = ()
     times: tuple[TimeBaseline, ...] = ()
+    index_keys: Any = None  # sorted hashes of the fit rows' pandas index labels
+    fresh_index: bool = False  # the fit rows' index is a RangeIndex from 0 (nothing to tell)
 
 
 def fit_token(model: object) -> tuple:
@@ -204,6 +211,10 @@ def _record(
         value_hashes[lab] = got
         parts.append(got)
     repeat = repeat_share(parts, np)
+    index = _index_of(table, pd)
+    index_keys = None
+    if index is not None and len(index) <= HASH_ROWS:
+        index_keys = np.unique(pd.util.hash_pandas_object(index, index=False).to_numpy())
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         counts = guarded(lambda: target_counts(y, np), ())
@@ -222,6 +233,10 @@ def _record(
         numeric=numeric,
         value_hashes=value_hashes,
         target_counts=counts,
+        index_keys=index_keys,
+        fresh_index=bool(
+            index is not None and isinstance(index, pd.RangeIndex) and index.start == 0
+        ),
     )
 
 
@@ -296,8 +311,26 @@ def _compare(
         return []  # candidates that cannot be verified: the fit data is gone
     n_checked = len(shared)
     n_shared = int(shared.sum())
+    chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
+    expected = (
+        guarded(lambda: _chance(record, table.take(chance_rows), picks, n_checked, np, pd), None)
+        if n_shared
+        else None
+    )
+    small = n_shared >= TRAINING_SHARE * n_checked and (expected or 0) >= CHANCE_INSIDE * n_checked
+    # a feature space so small that any row matches some fit row (weekday, month, promo: 168
+    # rows): the rows' values cannot tell whether they are the fit rows; their index may
+    role = _role_by_index(record, table, pd) if small else None
+    if role == "test":
+        shared = np.zeros(n_checked, dtype=bool)
+        n_shared = 0
     inside.append((n_shared, n_checked))
-    if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
+    if role == "all":
+        roles.append("all")
+        return []  # rows that may or may not be the fit rows: neither a training nor a test score
+    if role == "train" or (
+        role is None and n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows
+    ):
         roles.append("train")
         return []  # the fit rows (or some of them): a training score
     if rows is None and record.rows is None and n_shared >= TRAINING_SHARE * record.n_rows:
@@ -309,12 +342,6 @@ def _compare(
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         counts = guarded(lambda: target_counts(y, np), ())
-    chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
-    expected = (
-        guarded(lambda: _chance(record, table.take(chance_rows), picks, n_checked, np, pd), None)
-        if n_shared
-        else None
-    )
     facts.append(
         OverlapFact(
             "live",
@@ -339,6 +366,31 @@ def _compare(
     if drift is not None:
         facts.append(drift)
     return facts
+
+
+def _role_by_index(record: FitRecord, table: Table, pd: Any) -> str:
+    """``test`` / ``train`` when the evaluation rows' index labels are outside / inside the fit
+    rows' own; ``all`` (unknown) when the index cannot tell (no index, or both fresh
+    ``RangeIndex`` from 0, as two files read separately have)."""
+    index = _index_of(table, pd)
+    if index is None or record.index_keys is None:
+        return "all"
+    np = sys.modules["numpy"]
+    keys = pd.util.hash_pandas_object(index, index=False).to_numpy()
+    inside = float(np.isin(keys, record.index_keys).mean()) if len(keys) else 0.0
+    if inside <= 1 - TRAINING_SHARE:
+        return "test"
+    fresh = isinstance(index, pd.RangeIndex) and index.start == 0 and record.fresh_index
+    if inside >= TRAINING_SHARE and not fresh:
+        return "train"
+    return "all"
+
+
+def _index_of(table: Table, pd: Any) -> Any:
+    """A pandas table's index; None for other backends."""
+    if pd is None or not isinstance(table.data, pd.DataFrame | pd.Series):
+        return None
+    return table.data.index
 
 
 def _shared(record: FitRecord, table: Table, picks: list[int], rows: Any, np: Any, pd: Any) -> Any:
@@ -397,8 +449,13 @@ def _drift(
 
     Copied rows are ML201's finding; left in, they dilute a shifted column
     (500 copies among 1,500 test rows cut a KS of 0.31 to 0.22), so the drift
-    is measured on the rows that are new to the model.
+    is measured on the rows that are new to the model. Fit rows up-sampled
+    with replacement (:func:`two_sample.drawn_with_replacement`) hold the
+    classes in shares chosen on purpose: every feature that tells the classes
+    apart differs from natural rows, which is no drift, so none is measured.
     """
+    if drawn_with_replacement(list(record.value_hashes.values()), record.duplicate_share, np):
+        return None
     fresh = np.flatnonzero(~shared)
     if rows is not None:
         fresh = rows[fresh]
@@ -443,6 +500,23 @@ def describe_rows(
         )
         times = guarded(lambda: time_baselines(context, y, limits.seed), [])
     return tuple(best(found)), tuple(times)
+
+
+def design_effect(record: FitRecord) -> float:
+    """How many rows count as one independent row when rows come in entities.
+
+    Kish's design effect ``1 + (m - 1) * ICC`` for an entity of ``m`` rows on
+    average whose features correlate within it by ``ICC`` (the most alike
+    feature's): 700 patients with 6 visits each are closer to 700 rows than to
+    4,200 for what chance explains between two groups of patients.
+    """
+    best = 1.0
+    for base in record.entities:
+        if base.n_entities < MIN_CLUSTERS or not base.alike:
+            continue
+        icc = max(0.0, min(1.0, base.alike[0][1]))
+        best = max(best, 1.0 + (base.rows_per_entity - 1.0) * icc)
+    return round(best, 3)
 
 
 def compare_rows(
@@ -639,6 +713,7 @@ __all__ = [
     "compare",
     "compare_rows",
     "describe_rows",
+    "design_effect",
     "fold_facts",
     "data_version",
     "fit_token",

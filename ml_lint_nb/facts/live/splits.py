@@ -31,6 +31,7 @@ from ml_lint_nb.facts.live.two_sample import (
     MAX_EXAMPLES,
     confirm_candidates,
     distinct_rows,
+    drawn_with_replacement,
     drift_fact,
     expected_coincidences,
     isin,
@@ -352,6 +353,18 @@ def _order(
     )
 
 
+def _resampled(train: Table, pairs: Pairs, limits: LiveLimits, np: Any) -> bool:
+    """The training part repeats rows with a continuous column: drawn with replacement."""
+    pd = sys.modules.get("pandas")
+    picks = (
+        None
+        if train.n_rows <= CHANCE_ROWS
+        else seeded_subset(train.n_rows, CHANCE_ROWS, limits.seed, np)
+    )
+    cols = [column_hash(train.column(i, picks), np, pd) for _label, i, _j in pairs]
+    return drawn_with_replacement(cols, repeat_share(cols, np), np)
+
+
 # -- ML209: drift --------------------------------------------------------------------------------
 
 
@@ -368,6 +381,8 @@ def _drift(
     """KS and PSI of each shared numeric column, on a seeded sample of each part."""
     # the hook stays within its budget on wide splits: the sampled rows are taken once
     cap = max(limits.max_rows, DETAIL_ROWS) if limits.full else DRIFT_ROWS
+    if _resampled(train, pairs, limits, np):
+        return None  # an up-sampled training part: its class shares differ on purpose
     train_pos = None if train.n_rows <= cap else seeded_subset(train.n_rows, cap, limits.seed, np)
     test_pos = None if test.n_rows <= cap else seeded_subset(test.n_rows, cap, limits.seed + 1, np)
     sampled = train_pos is not None or test_pos is not None

@@ -125,12 +125,17 @@ def expected_coincidences(
 ) -> float:
     """Test rows expected to equal some training row by chance alone.
 
-    Two estimates, the larger wins: the training rows' own repeat rate (a
-    feature space of few distinct rows repeats in any fresh sample too), and
-    the product over columns of the chance that two values agree, times the
-    distinct training rows (independent columns of few levels). Columns
-    are given as per-value hashes of a sample of each side.
+    Two estimates, the larger wins: the product over columns of the chance
+    that two values agree, times the distinct training rows (independent
+    columns of few levels), and the training rows' own repeat rate (a
+    feature space of few distinct rows repeats in any fresh sample too).
+    The repeat rate counts only when every column has few values: with one
+    continuous column an exact repeat is a copy (an up-sampled minority
+    class), not chance. Columns are given as per-value hashes of a sample of
+    each side.
     """
+    if any(continuous(col, np) for col in train_cols):
+        train_duplicate_share = 0.0
     per_row = 1.0
     for fit_h, col in zip(train_cols, test_cols, strict=True):
         if len(fit_h) == 0 or len(col) == 0:
@@ -144,6 +149,102 @@ def expected_coincidences(
             break
     independent = min(1.0, per_row * n_train_distinct)
     return max(independent, train_duplicate_share) * n_checked
+
+
+CONTINUOUS_SHARE = 0.5  # a column whose sampled values are this much distinct is continuous
+MAX_PRUNED = 30  # columns compared pairwise for functional dependence at most
+
+
+def continuous(hashes: Any, np: Any) -> bool:
+    """Values of a column (hashes of a sample) that are mostly distinct: measurements, not levels."""
+    n = len(hashes)
+    return n >= 20 and len(np.unique(hashes)) > CONTINUOUS_SHARE * n
+
+
+RESAMPLED_SHARE = 0.05  # rows repeating an earlier one, with a continuous column: drawn again
+
+
+def drawn_with_replacement(columns: Sequence[Any], repeat: float, np: Any) -> bool:
+    """Rows that repeat (``repeat``: their share repeating an earlier one) although one column
+    is continuous: copies made on purpose (an up-sampled class), not chance."""
+    return repeat >= RESAMPLED_SHARE and any(continuous(col, np) for col in columns)
+
+
+def expected_repeats(columns: Sequence[Any], np: Any) -> float:
+    """Rows expected to repeat an earlier row by chance, from each column's own values.
+
+    Each row's chance of meeting its values again is the product, over the
+    columns, of the share of the other rows holding its value in that column
+    (independent columns), so a Poisson count repeats its common values far
+    more often than the number of its distinct values suggests. A column of
+    few values that is a function of another (``month`` of ``dayofyear``)
+    adds no chance and is left out. Row ``i`` repeats an earlier row with
+    probability ``1 - (1 - p_i) ** i``. ``columns`` are per-value hashes
+    (or codes) of the same rows.
+    """
+    p = _row_chances(columns, np)
+    if p is None:
+        return 0.0
+    earlier = np.arange(len(p), dtype="float64")
+    return float(np.sum(-np.expm1(earlier * np.log1p(-np.minimum(p, 1 - 1e-12)))))
+
+
+REPEAT_ROWS = 5_000  # rows the chance of repeats is estimated on (a seeded sample above)
+
+
+def expected_repeats_of(columns: Sequence[Any], seed: int, np: Any) -> float:
+    """:func:`expected_repeats` for many rows, estimated on a seeded sample of them.
+
+    Each sampled row's chance ``p`` is read from the sample's frequencies and
+    averaged over the positions a row takes among all ``n`` rows:
+    ``1 - (1 - exp(-x)) / x`` with ``x = n p``.
+    """
+    if not columns:
+        return 0.0
+    n = len(columns[0])
+    if n <= REPEAT_ROWS:
+        return expected_repeats(columns, np)
+    rng = np.random.RandomState(seed + 17)
+    picks = np.sort(rng.choice(n, size=REPEAT_ROWS, replace=False))
+    p = _row_chances([col[picks] for col in columns], np)
+    if p is None:
+        return 0.0
+    x = n * -np.log1p(-np.minimum(p, 1 - 1e-12))
+    safe_x = np.where(x > 0, x, 1.0)
+    avg = np.where(x > 1e-9, 1.0 - (-np.expm1(-safe_x)) / safe_x, x / 2)
+    return float(n * avg.mean())
+
+
+def _row_chances(columns: Sequence[Any], np: Any) -> Any:
+    """Each row's chance that another row equals it (see :func:`expected_repeats`)."""
+    if not columns:
+        return None
+    n = len(columns[0])
+    if n < 2:
+        return None
+    kept: list[Any] = []  # columns of few values, none a function of another
+    measured: list[Any] = []  # columns of mostly distinct values: each is a function of any
+    for col in columns:
+        codes = np.unique(col, return_inverse=True)[1].ravel()
+        if int(codes.max()) + 1 > CONTINUOUS_SHARE * n:
+            measured.append(codes)
+            continue
+        if len(kept) < MAX_PRUNED:
+            if any(_function_of(codes, other, np) for other in kept):
+                continue
+            kept = [other for other in kept if not _function_of(other, codes, np)]
+        kept.append(codes)
+    log_p = np.zeros(n)
+    for codes in kept + measured:
+        counts = np.bincount(codes)
+        log_p += np.log(np.maximum(counts[codes] - 1, 0) / (n - 1) + 1e-300)
+    return np.exp(log_p)
+
+
+def _function_of(codes: Any, other: Any, np: Any) -> bool:
+    """Each value of ``other`` goes with one value of ``codes``: ``codes`` adds no distinction."""
+    pairs = other.astype("int64") * (int(codes.max()) + 1) + codes
+    return len(np.unique(pairs)) == len(np.unique(other))
 
 
 # -- drift -----------------------------------------------------------------------------------------
@@ -324,9 +425,13 @@ __all__ = [
     "class_counts",
     "confirm_candidates",
     "distinct_rows",
+    "drawn_with_replacement",
     "drift_fact",
     "drift_of",
+    "continuous",
     "expected_coincidences",
+    "expected_repeats",
+    "expected_repeats_of",
     "isin",
     "ks_from_counts",
     "ks_and_wasserstein",

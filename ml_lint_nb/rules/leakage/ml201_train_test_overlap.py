@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 
-from ml_lint_nb.facts.model import FitFact, OverlapFact, SplitFact
+from ml_lint_nb.facts.model import DataRef, FitFact, OverlapFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, related, where
 from ml_lint_nb.rules.data_evidence import base_name, live_facts, pair_subject, rows_text, share
@@ -63,9 +64,16 @@ class TrainTestOverlap(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
-        """Live overlap measured by row hashes, then the static resampling premise."""
-        yield from self.check_live(store)
-        yield from self.check_resampling(store)
+        """Live overlap measured by row hashes, and the static resampling premise: one finding
+        when both are about the same pair (the draw before the split, with its counted copies)."""
+        measured: dict[tuple[str, ...], list[Finding]] = {}
+        for f in self.check_live(store):
+            measured.setdefault(f.subject, []).append(f)
+        for f in self.check_resampling(store):
+            counted = measured.get(f.subject)
+            yield _joined(f, counted.pop(0)) if counted else f
+        for found in measured.values():
+            yield from found
 
     def check_resampling(self, store: FactStore) -> Iterator[Finding]:
         """Static: an over-sampler fitted on rows that a later, scored split holds out."""
@@ -88,6 +96,7 @@ class TrainTestOverlap(Rule):
             )
             verb = "duplicates rows of" if copies else "builds synthetic rows from"
             hit = paths.hit(fit)
+            subject = fit.subject
             if hit is not None:
                 split, part = hit
                 text = (
@@ -95,6 +104,9 @@ class TrainTestOverlap(Rule):
                     f"before {split.method} ({where(split.location)}) holds out {data_label(part)}"
                 )
                 rel = related(split, "split")
+                train = _training_side(split, part)
+                if train is not None and train.name and part.name:
+                    subject = pair_subject(train.name, part.name)  # the pair the kernel measures
             else:
                 cv = paths.cross_validated(fit)
                 if cv is None:
@@ -110,7 +122,7 @@ class TrainTestOverlap(Rule):
             yield self.finding(
                 f"{text}: {made}, so the score grades rows the model has already seen.",
                 fit.location,
-                subject=fit.subject,
+                subject=subject,
                 related=rel,
                 evidence=[
                     Evidence(
@@ -193,6 +205,43 @@ class TrainTestOverlap(Rule):
         if fact.n_expected is None:
             return True
         return _poisson_excess(fact.n_overlap, fact.n_expected)
+
+
+def _training_side(split: SplitFact, part: DataRef) -> DataRef | None:
+    """The training part of the same input as the held-out ``part`` (``X_train`` of ``X_test``)."""
+    stems = {path[:-1] for path in part.rows.paths}
+    for other in split.parts:
+        paths = other.rows.paths
+        if paths and {p[:-1] for p in paths} == stems and all(p[-1][1] == 0 for p in paths):
+            return other  # the same rows, on this split's first (training) side
+    return None
+
+
+def _joined(premise: Finding, counted: Finding) -> Finding:
+    """The resampling premise with the copies the kernel counted on the same pair: one finding.
+
+    The premise says why (the draw before the split), the count says how many.
+    """
+    data = next((e.data for e in counted.evidence if e.kind == "row-hash-overlap"), {})
+    text = premise.message.split(":", 1)[0]
+    if data:
+        found = (
+            f"{data['overlap']:,} of {data['checked']:,} rows of {data['test']} "
+            f"({share(data['share'])}) also occur in {data['train']}"
+        )
+        chance = data.get("expected_by_chance")
+        if chance is not None and chance >= 1:
+            found += f" (chance alone explains about {chance:,.0f})"
+        message = f"{text}: {found}, so the score grades rows the model has already seen."
+    else:
+        message = premise.message
+    return replace(
+        premise,
+        message=message,
+        sources=tuple(sorted(set(premise.sources) | set(counted.sources))),
+        evidence=premise.evidence + counted.evidence,
+        related=premise.related + (Related(counted.location, "evaluation"),),
+    )
 
 
 def _poisson_excess(observed: int, expected: float) -> bool:

@@ -79,8 +79,13 @@ class TemporalLeakage(Rule):
             ):
                 worst[key] = fact
         for subject, fact in worst.items():
+            train, test = subject
             column = "the index" if fact.column == "index" else repr(fact.column)
-            found = f" (in {fact.frame}, matched through the index)" if fact.frame else ""
+            found = (
+                f" (in {fact.frame}, matched through the index)"
+                if fact.frame and fact.frame not in subject
+                else ""
+            )
             if fact.how == "cross-validation":
                 text = (
                     f"{share(fact.share_earlier)} of the held-out rows of the folds over "
@@ -89,9 +94,9 @@ class TemporalLeakage(Rule):
                 )
             else:
                 text = (
-                    f"{share(fact.share_earlier)} of {fact.test}'s rows are dated before "
-                    f"{fact.train}'s latest {column}{found} ({fact.train} up to "
-                    f"{fact.train_max}, {fact.test} from {fact.test_min})"
+                    f"{share(fact.share_earlier)} of {test}'s rows are dated before "
+                    f"{train}'s latest {column}{found} ({train} up to {fact.train_max}, "
+                    f"{test} from {fact.test_min})"
                 )
             split = split_of_pair(store, *subject)
             location = split.location if split is not None else fact.location

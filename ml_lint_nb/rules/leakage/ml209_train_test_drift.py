@@ -36,6 +36,11 @@ class TrainTestDrift(Rule):
     trained on, so a trend that carries the test period outside them is
     worth differencing or detrending.
 
+    Rows that come in entities (visits of a patient, a patient's age on each
+    visit) are fewer independent observations than rows: chance is judged
+    on the entity count (Kish's design effect), so a split by patient does
+    not drift by chance in its patient-level features.
+
     Example
     ```python
     train = df[df.region == "EU"]; test = df[df.region == "US"]
@@ -147,6 +152,7 @@ class TrainTestDrift(Rule):
         n, m = fact.n_train, fact.n_test
         if not n or not m:
             return 0.0
-        n, m = min(n, cap), min(m, cap)
+        deff = max(1.0, fact.design_effect)  # rows of one entity count once, or nearly
+        n, m = max(2.0, min(n, cap) / deff), max(2.0, min(m, cap) / deff)
         p = min(max(self.threshold("max_p"), 1e-12), 0.5) / max(1, fact.n_features or 1)
         return math.sqrt(-0.5 * math.log(p / 2)) * math.sqrt((n + m) / (n * m))

@@ -110,7 +110,12 @@ class GroupLeakage(Rule):
         Located at the split that made the pair, when the notebook made one.
         """
         seen = fact.n_seen / fact.n_test
-        found = f" (in {fact.frame}, matched through the index)" if fact.frame else ""
+        found = (
+            f" (in {fact.frame}, matched through the index)"
+            if fact.frame and fact.frame not in subject
+            else ""
+        )
+        train, test = subject
         alike = ", ".join(f"{name!r} {value:.2f}" for name, value in fact.alike)
         target = f", target {fact.target_icc:.2f}" if fact.target_icc is not None else ""
         if fact.how == "cross-validation":
@@ -123,8 +128,8 @@ class GroupLeakage(Rule):
             rows = "in the data"
         else:
             where = (
-                f"{fact.n_seen:,} of {fact.n_test:,} rows of {fact.test} ({share(seen)}) belong "
-                f"to a {fact.column!r} that also has rows in {fact.train}"
+                f"{fact.n_seen:,} of {fact.n_test:,} rows of {test} ({share(seen)}) belong "
+                f"to a {fact.column!r} that also has rows in {train}"
             )
             model = fact.model or "the model"
             rows = "in the fit rows"
