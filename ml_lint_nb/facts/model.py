@@ -263,6 +263,14 @@ class EncodingFact(Fact):
 
 
 @dataclass(frozen=True)
+class GroupingFact(Fact):
+    """The notebook groups rows by columns (``df.groupby("patient_id")``)."""
+
+    data: DataRef | None
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RandomCallFact(Fact):
     """A random function call outside estimators (``make_classification``, ``resample``)."""
 

@@ -334,7 +334,10 @@ class Collector:
             env = self.interp.env
             if env.get(train.name) is not train or env.get(test.name) is not test:
                 continue  # rebound later in the cell (X_train = scaler.transform(X_train))
-            kwargs: dict[str, Any] = {"time_columns": tuple(self.interp.time_columns)}
+            kwargs: dict[str, Any] = {
+                "time_columns": tuple(self.interp.time_columns),
+                "dates_need_target": True,
+            }
             if len(tok.parts) >= 4 and tok.parts[2].name in ns and tok.parts[3].name in ns:
                 kwargs["train_target_obj"] = ns[tok.parts[2].name]
                 kwargs["test_target_obj"] = ns[tok.parts[3].name]

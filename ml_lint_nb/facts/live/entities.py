@@ -70,9 +70,22 @@ def entity_keys(values: Any, np: Any, pd: Any) -> Any:
     return column_hash(values, np, pd)
 
 
+SCREEN_ROWS = 2_000  # rows a long column is first screened on (few values there: no entity)
+
+
 def candidate_codes(values: Any, np: Any) -> tuple[Any, int] | None:
-    """Entity codes of a column when its values repeat like an entity's (see module); else None."""
-    codes, levels = factorize(_plain(values, np))
+    """Entity codes of a column when its values repeat like an entity's (see module); else None.
+
+    A long column is first screened on a few evenly spaced rows: fewer than
+    :data:`MIN_ENTITIES` values there (a flag, a country) ends it cheaply.
+    """
+    values = _plain(values, np)
+    if len(values) > 2 * SCREEN_ROWS:
+        step = len(values) // SCREEN_ROWS
+        head = values.iloc[::step] if hasattr(values, "iloc") else values[::step]
+        if len(factorize(head)[1]) < MIN_ENTITIES:
+            return None
+    codes, levels = factorize(values)
     n_levels = len(levels)
     present = codes[codes >= 0]
     n = len(present)
@@ -184,7 +197,7 @@ def entity_baselines(
                 continue
             got = guarded(
                 lambda label=label, values=values, frame=frame: _baseline(
-                    label, values, frame, fit, target, max_columns, np, pd
+                    label, values, frame, fit, target, target_label, max_columns, np, pd
                 ),
                 None,
             )
@@ -199,6 +212,7 @@ def _baseline(
     frame: str | None,
     fit: Table,
     target: Any,
+    target_label: str | None,
     max_columns: int,
     np: Any,
     pd: Any,
@@ -216,8 +230,8 @@ def _baseline(
     scored: list[tuple[str, float]] = []
     labels = fit.labels(max_columns)
     for j, name in enumerate(labels[:MAX_FEATURES]):
-        if name == label:
-            continue  # the entity column itself, kept among the features
+        if name in (label, target_label):
+            continue  # the entity column itself kept among the features, or the target
         x = guarded(lambda j=j: floats(fit.column(j, rows)), None)
         if x is None:
             continue

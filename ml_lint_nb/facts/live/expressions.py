@@ -160,8 +160,8 @@ def _mask(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> An
         if not isinstance(right, ast.Constant) or not isinstance(right.value, str | int | float):
             return None
         column = _data(node.left, ns, np, pd, depth + 1)
-        if not isinstance(column, pd.Series):
-            return None
+        if not isinstance(column, pd.Series) or not _comparable(column.dtype, pd):
+            return None  # an object column could hold values whose comparison is user code
         return getattr(column, COMPARISONS[type(node.ops[0])])(right.value)
     got = _data(node, ns, np, pd, depth + 1)
     if isinstance(got, pd.Series) and pd.api.types.is_bool_dtype(got.dtype):
@@ -169,6 +169,16 @@ def _mask(node: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> An
     if isinstance(got, np.ndarray) and got.dtype == bool and got.ndim == 1:
         return got
     return None
+
+
+def _comparable(dtype: Any, pd: Any) -> bool:
+    """Numbers, dates and pandas' own strings: compared by pandas, never by the values."""
+    types = pd.api.types
+    return bool(
+        (types.is_numeric_dtype(dtype) and not types.is_complex_dtype(dtype))
+        or types.is_datetime64_any_dtype(dtype)
+        or isinstance(dtype, pd.StringDtype)
+    )
 
 
 def _rows(base: Any, key: ast.AST, ns: dict[str, Any], np: Any, pd: Any, depth: int) -> Any:

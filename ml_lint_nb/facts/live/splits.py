@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ml_lint_nb.facts.live.fit_records import FitRecord, compare_rows, describe_rows, design_effect
 from ml_lint_nb.facts.live.frames import DETAIL_ROWS
 from ml_lint_nb.facts.live.limits import LiveLimits
-from ml_lint_nb.facts.live.lineage import INDEX
+from ml_lint_nb.facts.live.lineage import INDEX, Sources, context_of
 from ml_lint_nb.facts.live.row_hashes import HASH_MULTIPLIER, column_hash, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, sample_positions, seeded_subset
@@ -39,7 +40,7 @@ from ml_lint_nb.facts.live.two_sample import (
     target_counts,
 )
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact, TemporalSplitFact
+from ml_lint_nb.facts.model import DriftFact, Fact, GroupLeakageFact, OverlapFact, TemporalSplitFact
 
 Pairs = list[tuple[str, int, int]]  # (label, train position, test position) of shared columns
 
@@ -54,12 +55,18 @@ def split_facts(
     time_columns: Sequence[str] = (),
     train_target_obj: object | None = None,
     test_target_obj: object | None = None,
+    target: str | None = None,
+    dates_need_target: bool = False,
 ) -> list[Fact]:
-    """Overlap, temporal-order and drift facts for two 2-D parts of a split.
+    """Overlap, temporal-order, drift and shared-entity facts for two 2-D parts of a split.
 
     1-D parts (targets) give nothing on their own: pass them as
     ``train_target_obj``/``test_target_obj`` beside the feature parts, and
-    their class counts ride on the :class:`OverlapFact`.
+    their class counts ride on the :class:`OverlapFact`; or name the
+    ``target`` column both frames hold (``%mlcheck train test --target y``).
+    ``dates_need_target``: a date column counts as the rows' time only when a
+    target shows it (the hook, which judges it again at the model's fit);
+    otherwise, with no target, every date column counts.
     """
     np = sys.modules.get("numpy")
     if np is None:
@@ -74,7 +81,28 @@ def split_facts(
     pairs = guarded(lambda: _common_columns(train, test, limits), [])
     if not pairs:
         return []
+    if target is not None and train_target_obj is None:
+        train_target_obj = guarded(lambda: _column_named(train, target), None)
+        test_target_obj = guarded(lambda: _column_named(test, target), None)
     facts: list[Fact] = []
+    judged = train_target_obj is not None or limits.full  # a target, or %mlcheck's request
+    entities: tuple[list[Fact], float] = ([], 1.0)
+    if judged:
+        entities = guarded(
+            lambda: _entities(
+                train_obj,
+                test_obj,
+                train,
+                train_name,
+                test_name,
+                location,
+                limits,
+                train_target_obj,
+                target,
+            ),
+            ([], 1.0),
+        )
+    facts.extend(entities[0])
     with np.errstate(all="ignore"):
         overlap = guarded(
             lambda: _overlap(train, test, pairs, train_name, test_name, location, limits, np, pd),
@@ -102,6 +130,7 @@ def split_facts(
                     limits.seed,
                     np,
                     pd,
+                    dates_need_target,
                 ),
                 [],
             )
@@ -111,8 +140,50 @@ def split_facts(
             None,
         )
         if drift is not None:
-            facts.append(drift)
+            facts.append(replace(drift, design_effect=entities[1]))
     return facts
+
+
+def _column_named(table: Table, label: str) -> Any:
+    """A frame's column by its label (the first of that label); None when it has none."""
+    labels = table.labels() if table.kind == "DataFrame" else []
+    return table.column(labels.index(label)) if label in labels else None
+
+
+def _entities(
+    train_obj: object,
+    test_obj: object,
+    train: Table,
+    train_name: str,
+    test_name: str,
+    location: Location,
+    limits: LiveLimits,
+    target_obj: object | None,
+    target: str | None,
+) -> tuple[list[Fact], float]:
+    """Entities of the training part with rows in the test part (ML211), and the design effect
+    of the training rows' entities (ML209 counts clustered rows as fewer)."""
+    context = context_of(train_obj, Sources(), limits.seed)
+    entities, _times = describe_rows(context, train_obj, target_obj, target, limits)
+    if not entities:
+        return [], 1.0
+    record = FitRecord(
+        model="",
+        data=train_name,
+        token=(),
+        n_rows=train.n_rows,
+        labels=(),
+        framed=True,
+        hashes=None,
+        hashed_rows=0,
+        duplicate_share=0.0,
+        entities=entities,
+    )
+    facts, _chronological = compare_rows(
+        record, test_name, context_of(test_obj, Sources()), location
+    )
+    facts = [replace(f, model=None) for f in facts if isinstance(f, GroupLeakageFact)]
+    return facts, design_effect(record)
 
 
 def _common_columns(train: Table, test: Table, limits: LiveLimits) -> Pairs:
@@ -271,6 +342,7 @@ def _temporal(
     seed: int,
     np: Any,
     pd: Any,
+    need_target: bool = False,
 ) -> list[TemporalSplitFact]:
     """Time columns whose test part starts before the training part ends (ML207).
 
@@ -289,6 +361,9 @@ def _temporal(
     for label, i, j in pairs:
         is_named = label in named
         a = guarded(lambda i=i, is_named=is_named: train.times(i, is_named), None)
+        dated = getattr(getattr(a, "dtype", None), "kind", "") == "M"
+        if need_target and values is None and (not is_named or dated):
+            continue  # a date column with no target to show it is the rows' time
         b = guarded(lambda j=j, is_named=is_named: test.times(j, is_named), None)
         fact = _order(label, a, b, is_named, values, train_name, test_name, location, seed, np, pd)
         if fact is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from ml_lint_nb.facts.model import GroupLeakageFact, SplitFact
+from ml_lint_nb.facts.model import GroupingFact, GroupLeakageFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
-from ml_lint_nb.rules.base import LIVE, Rule, Threshold
-from ml_lint_nb.rules.common import related
+from ml_lint_nb.rules.base import BOTH, Rule, Threshold
+from ml_lint_nb.rules.common import data_label, related, where
 from ml_lint_nb.rules.data_evidence import live_facts, pair_subject, share, split_of_pair
 
 
@@ -48,7 +49,7 @@ class GroupLeakage(Rule):
     """
 
     code, name, severity, pitfalls = "ML211", "group-leakage", Severity.WARNING, (27, 32, 34)
-    detect = LIVE
+    detect = BOTH
     summary = (
         "rows of the same entity on both sides of a random split or across cross-validation folds"
     )
@@ -83,6 +84,72 @@ class GroupLeakage(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
+        """Measured in a kernel; read from the code (info) in a notebook file."""
+        yield from self.check_live(store)
+        yield from self.check_static(store)
+
+    def check_static(self, store: FactStore) -> Iterator[Finding]:
+        """Info: a random split over rows the notebook itself groups by an id-like column.
+
+        In a kernel the rows are measured instead, so this premise is left to files.
+        """
+        if "live" in store.modes:
+            return
+        groupings = [
+            (g, key)
+            for g in store.of(GroupingFact)
+            if g.data is not None and g.data.rows.known
+            for key in g.keys
+            if id_like(key)
+        ]
+        if not groupings:
+            return
+        for split in store.of(SplitFact):
+            if not _random_split(split):
+                continue
+            roots = {p[0] for d in split.inputs for p in d.rows.paths}
+            hit = next(
+                ((g, key) for g, key in groupings if roots & {p[0] for p in g.data.rows.paths}),  # type: ignore[union-attr]
+                None,
+            )
+            if hit is None:
+                continue
+            grouping, key = hit
+            held = next((p for p in split.parts if p.rows.roles() & {"test", "validation"}), None)
+            train = next((p for p in split.parts if p.rows.roles() == {"train"}), None)
+            subject = (
+                pair_subject(train.name, held.name)
+                if train is not None and held is not None and train.name and held.name
+                else ()
+            )
+            frame = data_label(grouping.data)
+            text = (
+                f"{split.method} ({where(split.location)}) divides rows at random, and the "
+                f"notebook groups them by {key!r} ({where(grouping.location)}): if several "
+                f"rows share a {key!r}, that entity's rows land on both sides"
+            )
+            yield self.finding(
+                f"{text}; a model that recognises the entity is then scored on what it "
+                "memorised. Check that each value of it has one row, or split by it.",
+                split.location,
+                subject=subject,
+                severity=Severity.INFO,
+                related=related(grouping, "grouping"),
+                evidence=[
+                    Evidence(
+                        "static",
+                        "random-split-over-groups",
+                        text,
+                        {"entity_column": key, "frame": frame, "split": split.method},
+                    )
+                ],
+                fix=(
+                    f"Split by {key!r}: GroupShuffleSplit or GroupKFold with "
+                    f"groups={frame}[{key!r}], so each entity's rows stay on one side."
+                ),
+            )
+
+    def check_live(self, store: FactStore) -> Iterator[Finding]:
         """One finding per pair: its most entity-like column that passes every bar."""
         done: set[tuple[str, str]] = set()
         for fact in live_facts(store, GroupLeakageFact, ("train", "test", "column")):
@@ -131,8 +198,8 @@ class GroupLeakage(Rule):
                 f"{fact.n_seen:,} of {fact.n_test:,} rows of {test} ({share(seen)}) belong "
                 f"to a {fact.column!r} that also has rows in {train}"
             )
-            model = fact.model or "the model"
-            rows = "in the fit rows"
+            model = fact.model or "a model fitted on one and scored on the other"
+            rows = f"in {train}"
         text = (
             f"{where}{found}; {fact.shared:,} entities are on both sides "
             f"({fact.n_entities:,} {rows}, {fact.rows_per_entity:.1f} rows each), and an "
@@ -170,3 +237,17 @@ class GroupLeakage(Rule):
                 "rare classes), so each entity's rows stay on one side."
             ),
         )
+
+
+def id_like(column: str) -> bool:
+    """A column named like an identifier: ``patient_id``, ``UserId``, ``session_key``, ``id``."""
+    return bool(re.search(r"(^|_|\b)(id|uuid|key)$", column.lower())) or column.endswith(
+        ("Id", "ID")
+    )
+
+
+def _random_split(split: SplitFact) -> bool:
+    """A split that deals rows at random (or folds over them) without regard to groups."""
+    if split.time_series or "Group" in split.method or split.method in ("slice", "head_tail"):
+        return False
+    return split.shuffle is True or split.method.endswith(".split")
