@@ -51,7 +51,7 @@ class EntityBaseline:
 
     column: str
     frame: str | None  # where it was found (None: the fit data itself)
-    keys: Any  # sorted distinct hashes of the fit rows' entities
+    keys: Any  # distinct hashes of the fit rows' entities
     n_rows: int
     n_entities: int
     feature_icc: float | None  # median over the features measured
@@ -248,7 +248,7 @@ def _baseline(
     return EntityBaseline(
         column=label,
         frame=frame,
-        keys=np.unique(present),
+        keys=distinct(present, np, pd),
         n_rows=int(len(present)),
         n_entities=int(n_entities),
         feature_icc=None if feature_icc is None else round(feature_icc, 4),
@@ -270,24 +270,37 @@ def entity_overlap(baseline: EntityBaseline, context: Context) -> tuple[int, int
     keys = guarded(lambda: entity_keys(found[0], np, pd), None)
     if keys is None or len(keys) == 0:
         return None
-    seen = np.isin(keys, baseline.keys)
-    shared = len(np.unique(keys[seen]))
+    seen = _isin(keys, baseline.keys, np, pd)
+    shared = len(distinct(keys[seen], np, pd))
     return int(len(keys)), int(seen.sum()), int(shared)
 
 
 def fold_overlap(keys: Any, folds: Iterable[tuple[Any, Any]], np: Any) -> tuple[int, int, int]:
     """Over the folds (train positions, held-out positions): held-out rows, those whose entity
     has training rows in the same fold, and the entities split across a fold boundary."""
+    pd = sys.modules.get("pandas")
     n_test = n_seen = 0
-    split: set[int] = set()
+    split = []
     for train, test in folds:
-        fit_keys = np.unique(keys[train])
         held = keys[test]
-        seen = np.isin(held, fit_keys)
+        seen = _isin(held, keys[train], np, pd)
         n_test += len(held)
         n_seen += int(seen.sum())
-        split.update(int(k) for k in np.unique(held[seen])[:100_000])
-    return n_test, n_seen, len(split)
+        split.append(held[seen])
+    shared = len(distinct(np.concatenate(split), np, pd)) if split else 0
+    return n_test, n_seen, shared
+
+
+def distinct(values: Any, np: Any, pd: Any) -> Any:
+    """The distinct values (by pandas' hash table when loaded: no sort of 64-bit keys)."""
+    return pd.unique(values) if pd is not None else np.unique(values)
+
+
+def _isin(a: Any, b: Any, np: Any, pd: Any) -> Any:
+    """Which of ``a`` occur in ``b`` (pandas' hash table when loaded)."""
+    if pd is not None:
+        return pd.Series(a, copy=False).isin(pd.Series(b, copy=False)).to_numpy()
+    return np.isin(a, b)
 
 
 def best(baselines: Sequence[EntityBaseline]) -> list[EntityBaseline]:

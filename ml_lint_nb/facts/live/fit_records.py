@@ -83,7 +83,7 @@ class FitRecord:
     # columns (ML211) and the rows' time (ML207), found at the fit by :func:`describe_rows`
     entities: tuple[EntityBaseline, ...] = ()
     times: tuple[TimeBaseline, ...] = ()
-    index_keys: Any = None  # sorted hashes of the fit rows' pandas index labels
+    index_keys: Any = None  # hashes of the fit rows' pandas index labels
     fresh_index: bool = False  # the fit rows' index is a RangeIndex from 0 (nothing to tell)
 
 
@@ -214,7 +214,7 @@ def _record(
     index = _index_of(table, pd)
     index_keys = None
     if index is not None and len(index) <= HASH_ROWS:
-        index_keys = np.unique(pd.util.hash_pandas_object(index, index=False).to_numpy())
+        index_keys = pd.util.hash_pandas_object(index, index=False).to_numpy()
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         counts = guarded(lambda: target_counts(y, np), ())
@@ -377,7 +377,7 @@ def _role_by_index(record: FitRecord, table: Table, pd: Any) -> str:
         return "all"
     np = sys.modules["numpy"]
     keys = pd.util.hash_pandas_object(index, index=False).to_numpy()
-    inside = float(np.isin(keys, record.index_keys).mean()) if len(keys) else 0.0
+    inside = float(isin(keys, record.index_keys, np, pd).mean()) if len(keys) else 0.0
     if inside <= 1 - TRAINING_SHARE:
         return "test"
     fresh = isinstance(index, pd.RangeIndex) and index.start == 0 and record.fresh_index

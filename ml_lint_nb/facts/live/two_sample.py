@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ml_lint_nb.facts.live.row_hashes import combine
+from ml_lint_nb.facts.live.sampling import seeded_subset
 from ml_lint_nb.facts.live.tables import factorize, level_text, read_target
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact
@@ -204,8 +205,7 @@ def expected_repeats_of(columns: Sequence[Any], seed: int, np: Any) -> float:
     n = len(columns[0])
     if n <= REPEAT_ROWS:
         return expected_repeats(columns, np)
-    rng = np.random.RandomState(seed + 17)
-    picks = np.sort(rng.choice(n, size=REPEAT_ROWS, replace=False))
+    picks = seeded_subset(n, REPEAT_ROWS, seed + 17, np)
     p = _row_chances([col[picks] for col in columns], np)
     if p is None:
         return 0.0
