@@ -225,6 +225,8 @@ def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth:
     if isinstance(value, ast.Attribute) and value.attr == "iloc":
         base = _data(value.value, ns, np, pd, depth + 1)
         rows = _slice(key, ns)
+        if rows is None:
+            rows = _positions(key, ns, np)  # ``X.iloc[train_idx]`` in a fold loop
         if base is None or rows is None or isinstance(base, np.ndarray):
             return None
         return base.iloc[rows]
@@ -234,6 +236,8 @@ def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth:
     pl = _polars()
     if isinstance(base, np.ndarray) or (pl is not None and isinstance(base, pl.Series)):
         rows = _slice(key, ns)
+        if rows is None and isinstance(base, np.ndarray):
+            rows = _positions(key, ns, np)
         return base[rows] if rows is not None else None
     if pl is not None and isinstance(base, pl.DataFrame):
         rows = _slice(key, ns)
@@ -254,6 +258,16 @@ def _subscript(node: ast.Subscript, ns: dict[str, Any], np: Any, pd: Any, depth:
         if cols is None:
             return _rows(base, key, ns, np, pd, depth)
     return None
+
+
+def _positions(node: ast.AST, ns: dict[str, Any], np: Any) -> Any:
+    """A name holding a 1-D array of integer row positions (a fold's indices); else None."""
+    if not isinstance(node, ast.Name) or node.id not in ns:
+        return None
+    value = ns[node.id]
+    if type(value) is not np.ndarray or value.ndim != 1 or value.dtype.kind not in "iu":
+        return None
+    return value
 
 
 def _slice(node: ast.AST, ns: dict[str, Any]) -> slice | None:

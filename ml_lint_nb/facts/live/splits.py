@@ -24,7 +24,7 @@ from ml_lint_nb.facts.live.row_hashes import HASH_MULTIPLIER, column_hash, hash_
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, sample_positions, seeded_subset
 from ml_lint_nb.facts.live.tables import Table, read_table, read_target
-from ml_lint_nb.facts.live.time_order import MAX_NEIGHBOUR_RATIO, follows
+from ml_lint_nb.facts.live.time_order import rows_time
 from ml_lint_nb.facts.live.two_sample import (
     CHANCE_ROWS,
     DRIFT_ROWS,
@@ -347,7 +347,7 @@ def _temporal(
     """Time columns whose test part starts before the training part ends (ML207).
 
     With the training part's target at hand, a date column counts only when
-    the target follows it (:func:`time_order.follows`: a signup date of
+    the target follows it (:func:`time_order.rows_time`: a signup date of
     customers is an attribute, not the rows' time); a ``DatetimeIndex`` and
     a column the notebook parsed as times count as they are.
     """
@@ -405,12 +405,11 @@ def _order(
     """The fact of one time column, when the test part has rows before the training's latest."""
     if a is None or b is None or len(a) == 0 or len(b) == 0:
         return None
-    if not named and target is not None and a.dtype.kind == "M":
-        ratio = (
-            guarded(lambda: follows(a, target, seed, np), None) if len(a) == len(target) else None
-        )
-        if ratio is None or ratio > MAX_NEIGHBOUR_RATIO:
-            return None  # the target does not follow this date: an attribute, not the rows' time
+    judged = not named and target is not None and a.dtype.kind == "M"
+    if judged and (
+        len(a) != len(target) or not guarded(lambda: rows_time(a, target, seed, np), False)
+    ):
+        return None  # the target does not follow this date: an attribute, not the rows' time
     latest = a.max()
     earlier = float(np.mean(b < latest))
     if earlier <= 0:

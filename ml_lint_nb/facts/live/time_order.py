@@ -14,7 +14,9 @@ birth date is an attribute, and a random split of customers is fine. A
 date column counts as the rows' time when it is the frame's
 ``DatetimeIndex`` (a time series), or when the target follows it: rows
 next to each other in time have closer targets than rows drawn at random
-(:func:`follows`), which is what makes training on the future help.
+(:func:`follows`: a season, a slow drift), or the target rises or falls
+with time beyond chance (:func:`trend`: prices with inflation), which is
+what makes training on the future help.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from ml_lint_nb.facts.live.tables import factorize, read_target
 MIN_ROWS = 50  # dated rows a side needs before its order is judged
 ORDER_ROWS = 20_000  # rows the target's order in time is measured on (a seeded sample above)
 MAX_NEIGHBOUR_RATIO = 0.9  # neighbours in time this much closer than random pairs: time matters
+MIN_TREND = 0.1  # |Spearman| of the target with time that makes a trend (and beyond chance:)
+TREND_Z = 4.0  # |rho| * sqrt(n - 1) at least
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,8 @@ class TimeBaseline:
     frame: str | None  # where it was found (None: the fit data itself)
     latest: Any  # numpy datetime64
     n_rows: int
-    why: str  # "index" | "target"
-    ratio: float | None = None  # neighbours' target difference over random pairs' (why=target)
+    why: str  # "index" | "target" (neighbours in time alike) | "trend" (rank correlation)
+    ratio: float | None = None  # the neighbour ratio (target) or Spearman's rho (trend)
 
 
 def time_baselines(context: Context, y: object | None, seed: int) -> list[TimeBaseline]:
@@ -81,9 +85,21 @@ def _baseline(
     if target is None:
         return None
     ratio = follows(times, target, seed, np)
-    if ratio is None or ratio > MAX_NEIGHBOUR_RATIO:
-        return None
-    return TimeBaseline(label, frame, latest, int(valid.sum()), "target", round(ratio, 3))
+    if ratio is not None and ratio <= MAX_NEIGHBOUR_RATIO:
+        return TimeBaseline(label, frame, latest, int(valid.sum()), "target", round(ratio, 3))
+    rho = trend(times, target, seed, np)
+    if rho is not None and abs(rho) >= MIN_TREND:
+        return TimeBaseline(label, frame, latest, int(valid.sum()), "trend", round(rho, 3))
+    return None
+
+
+def rows_time(times: Any, target: Any, seed: int, np: Any) -> bool:
+    """The target follows these dates: neighbours in time alike, or a trend beyond chance."""
+    ratio = follows(times, target, seed, np)
+    if ratio is not None and ratio <= MAX_NEIGHBOUR_RATIO:
+        return True
+    rho = trend(times, target, seed, np)
+    return rho is not None and abs(rho) >= MIN_TREND
 
 
 def follows(times: Any, target: Any, seed: int, np: Any) -> float | None:
@@ -123,6 +139,47 @@ def follows(times: Any, target: Any, seed: int, np: Any) -> float | None:
     return near / far
 
 
+def trend(times: Any, target: Any, seed: int, np: Any) -> float | None:
+    """Spearman's rank correlation of the target with time, when chance cannot explain it.
+
+    A target that drifts up or down over the years (prices with inflation)
+    while other features make neighbouring rows differ follows time too.
+    None when too few rows, or when the correlation is within what chance
+    gives (``|rho| * sqrt(n - 1)`` under :data:`TREND_Z`).
+    """
+    values = floats_of(target, np)
+    if values is None:
+        codes, levels = factorize(target)
+        if len(levels) != 2:
+            return None
+        values = np.where(codes < 0, np.nan, codes.astype(float))
+    ok = ~np.isnat(times) & ~np.isnan(values)
+    t, v = times[ok], values[ok]
+    if len(v) > ORDER_ROWS:
+        keep = seeded_subset(len(v), ORDER_ROWS, seed + 11, np)
+        t, v = t[keep], v[keep]
+    n = len(v)
+    if n < MIN_ROWS:
+        return None
+    rt = _ranks(t.astype("datetime64[ns]").astype("int64"), np)
+    rv = _ranks(v, np)
+    sd = float(np.std(rt) * np.std(rv))
+    if not sd > 0:
+        return None
+    rho = float(np.mean((rt - rt.mean()) * (rv - rv.mean())) / sd)
+    return rho if abs(rho) * (n - 1) ** 0.5 >= TREND_Z else None
+
+
+def _ranks(x: Any, np: Any) -> Any:
+    """Average ranks (ties share their mean rank)."""
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(len(x))
+    ranks[order] = np.arange(len(x), dtype="float64")
+    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=ranks)
+    return sums[inverse] / counts[inverse]
+
+
 def time_order(baseline: TimeBaseline, context: Context) -> tuple[int, int, Any] | None:
     """(evaluation rows dated, those dated before the fit rows' latest, the earliest date)."""
     np = sys.modules.get("numpy")
@@ -147,4 +204,12 @@ def time_text(value: Any) -> str:
     return text.replace("T", " ").split(".")[0]
 
 
-__all__ = ["TimeBaseline", "follows", "time_baselines", "time_order", "time_text"]
+__all__ = [
+    "TimeBaseline",
+    "follows",
+    "rows_time",
+    "time_baselines",
+    "time_order",
+    "time_text",
+    "trend",
+]

@@ -80,6 +80,8 @@ class TemporalLeakage(Rule):
                 worst[key] = fact
         for subject, fact in worst.items():
             train, test = subject
+            if train == test:  # two parts of one frame: their own spellings tell them apart
+                train, test = fact.train, fact.test
             column = "the index" if fact.column == "index" else repr(fact.column)
             found = (
                 f" (in {fact.frame}, matched through the index)"

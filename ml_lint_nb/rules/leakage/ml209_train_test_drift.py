@@ -93,6 +93,10 @@ class TrainTestDrift(Rule):
             drifted = [f for f in fact.features if self.drifted(f[1], f[3], fact)]
             if not drifted:
                 continue
+            subject = pair_subject(fact.train, fact.test)
+            train, test = subject
+            if train == test:  # two parts of one frame: their own spellings tell them apart
+                train, test = fact.train, fact.test
             listed = ", ".join(
                 f"{name!r} (KS {ks:.2f}, shift {wd:.2f} SD, PSI {psi:.2f})"
                 for name, ks, psi, wd in drifted
@@ -102,20 +106,19 @@ class TrainTestDrift(Rule):
                 notes.append(f"on seeded samples of {fact.n_train:,} and {fact.n_test:,} rows")
             if fact.n_excluded:
                 notes.append(
-                    f"without the {fact.n_excluded:,} rows of {fact.test} that also occur in "
-                    f"{fact.train}"
+                    f"without the {fact.n_excluded:,} rows of {test} that also occur in {train}"
                 )
             sampled = f" ({'; '.join(notes)})" if notes else ""
             many = len(drifted) > 1
             text = (
-                f"{len(drifted)} feature{'s' if many else ''} of {fact.test} "
-                f"{'differ' if many else 'differs'} from {fact.train}: {listed}{sampled}"
+                f"{len(drifted)} feature{'s' if many else ''} of {test} "
+                f"{'differ' if many else 'differs'} from {train}: {listed}{sampled}"
             )
             severity = None
             if fact.chronological:
                 severity = Severity.INFO
                 text += (
-                    f". Every row of {fact.test} is dated at or after {fact.train}'s latest "
+                    f". Every row of {test} is dated at or after {train}'s latest "
                     f"{fact.chronological!r}: an out-of-time test set, so some drift is expected; "
                     "a trend that carries the test period beyond the training values is one a "
                     "tree model cannot follow (difference or detrend it)"
@@ -125,7 +128,7 @@ class TrainTestDrift(Rule):
             yield self.finding(
                 f"{text}.",
                 fact.location,
-                subject=pair_subject(fact.train, fact.test),
+                subject=subject,
                 severity=severity,
                 evidence=[
                     Evidence(

@@ -183,6 +183,8 @@ class GroupLeakage(Rule):
             else ""
         )
         train, test = subject
+        if train == test:  # two parts of one frame: their own spellings tell them apart
+            train, test = fact.train, fact.test
         alike = ", ".join(f"{name!r} {value:.2f}" for name, value in fact.alike)
         target = f", target {fact.target_icc:.2f}" if fact.target_icc is not None else ""
         if fact.how == "cross-validation":
