@@ -54,7 +54,7 @@ def test_random_split_of_patient_visits_is_reported(shell) -> None:
     )
     finding = of(found, "ML211")
     assert finding["severity"] == "warning"
-    assert "'patient_id'" in finding["message"] and "in visits" in finding["message"]
+    assert "'patient_id' (a column of visits, matched through the index)" in finding["message"]
     data = finding["evidence"][0]["data"]
     assert data["entity_column"] == "patient_id"
     assert data["shared_entities"] > 500 and data["eval_rows_with_seen_entity"] > 0.9
@@ -107,7 +107,7 @@ def test_shuffled_kfold_over_visits_is_reported_and_group_kfold_is_not(shell) ->
         "s = cross_val_score(rf, X, y, cv=KFold(5, shuffle=True, random_state=0))\n",
     )
     finding = of(found, "ML211")
-    assert "the folds of KFold(n_splits=5, shuffle=True)" in finding["message"]
+    assert "The folds of KFold(n_splits=5, shuffle=True) over X" in finding["message"]
     found = run(
         shell,
         "s = cross_val_score(rf, X, y, cv=GroupKFold(5), groups=visits['patient_id'])\n",
@@ -354,3 +354,52 @@ def test_counts_that_repeat_by_chance_are_not_duplicates(shell) -> None:
         "measured = pd.concat([measured, measured.iloc[:60]], ignore_index=True)\n",
     )
     assert "60 of 2,560 rows" in of(copied, "ML101")["message"]
+
+
+FAKE_IMBLEARN = '''
+import numpy as np
+
+
+class RandomOverSampler:
+    """Draws minority rows with replacement until the classes are the same size."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def get_params(self, deep=True):
+        return {"random_state": self.random_state}
+
+    def fit(self, X, y):
+        return self
+
+    def fit_resample(self, X, y):
+        rng = np.random.RandomState(self.random_state)
+        y = np.asarray(y)
+        classes, counts = np.unique(y, return_counts=True)
+        extra = rng.choice(np.flatnonzero(y == classes[counts.argmin()]), counts.max() - counts.min())
+        keep = np.concatenate([np.arange(len(y)), extra])
+        return X.iloc[keep].reset_index(drop=True), y[keep]
+'''
+
+
+def test_an_over_sampler_before_the_split_is_one_overlap_and_named_copies(
+    shell, tmp_path, monkeypatch
+) -> None:
+    package = tmp_path / "imblearn"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "over_sampling.py").write_text(FAKE_IMBLEARN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    run(shell, UPSAMPLED)
+    found = run(
+        shell,
+        "from imblearn.over_sampling import RandomOverSampler\n"
+        "X_res, y_res = RandomOverSampler(random_state=0).fit_resample(df[list('abcd')], df['y'])\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X_res, y_res, random_state=0)\n"
+        "clf = LogisticRegression().fit(X_train, y_train)\n"
+        "acc = clf.score(X_test, y_test)\n",
+    )
+    overlap = of(found, "ML201")
+    assert overlap["message"].startswith("RandomOverSampler() duplicates rows of")
+    assert set(overlap["sources"]) == {"static", "live"}
+    assert "drawn with replacement by RandomOverSampler" in of(found, "ML101")["message"]

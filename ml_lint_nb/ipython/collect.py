@@ -275,6 +275,8 @@ class Collector:
             value = interp.env.get(name)
             if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
                 continue
+            if value.applied & interp.resampled:
+                continue  # drawn with replacement on purpose: its copies count once it is split
             roots = {p[0] for p in value.rows.paths}
             is_target = bool(value.column and value.column in interp.target_columns)
             if roots and roots <= frames.roots and not is_target:

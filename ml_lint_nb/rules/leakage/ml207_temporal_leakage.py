@@ -84,7 +84,7 @@ class TemporalLeakage(Rule):
                 train, test = fact.train, fact.test
             column = "the index" if fact.column == "index" else repr(fact.column)
             found = (
-                f" (in {fact.frame}, matched through the index)"
+                f" (a column of {fact.frame}, matched through the index)"
                 if fact.frame and fact.frame not in subject
                 else ""
             )

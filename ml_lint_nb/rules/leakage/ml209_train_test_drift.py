@@ -117,9 +117,14 @@ class TrainTestDrift(Rule):
             severity = None
             if fact.chronological:
                 severity = Severity.INFO
+                column = (
+                    "date (its index)"
+                    if fact.chronological == "index"
+                    else repr(fact.chronological)
+                )
                 text += (
                     f". Every row of {test} is dated at or after {train}'s latest "
-                    f"{fact.chronological!r}: an out-of-time test set, so some drift is expected; "
+                    f"{column}: an out-of-time test set, so some drift is expected; "
                     "a trend that carries the test period beyond the training values is one a "
                     "tree model cannot follow (difference or detrend it)"
                 )

@@ -178,7 +178,7 @@ class GroupLeakage(Rule):
         """
         seen = fact.n_seen / fact.n_test
         found = (
-            f" (in {fact.frame}, matched through the index)"
+            f" (a column of {fact.frame}, matched through the index)"
             if fact.frame and fact.frame not in subject
             else ""
         )
@@ -186,31 +186,31 @@ class GroupLeakage(Rule):
         if train == test:  # two parts of one frame: their own spellings tell them apart
             train, test = fact.train, fact.test
         alike = ", ".join(f"{name!r} {value:.2f}" for name, value in fact.alike)
-        target = f", target {fact.target_icc:.2f}" if fact.target_icc is not None else ""
+        target = f"; target {fact.target_icc:.2f}" if fact.target_icc is not None else ""
         if fact.how == "cross-validation":
             where = (
-                f"the folds of {fact.splitter or 'the cross-validation'} over {fact.test} split "
+                f"The folds of {fact.splitter or 'the cross-validation'} over {fact.test} split "
                 f"entities: {fact.n_seen:,} of {fact.n_test:,} held-out rows ({share(seen)}) "
-                f"belong to a {fact.column!r} with rows in the training folds"
+                f"belong to a {fact.column!r}{found} that also has rows in the training folds"
             )
-            model = "each fold's model"
+            model = "Each fold's model"
             rows = "in the data"
         else:
             where = (
                 f"{fact.n_seen:,} of {fact.n_test:,} rows of {test} ({share(seen)}) belong "
-                f"to a {fact.column!r} that also has rows in {train}"
+                f"to a {fact.column!r}{found} that also has rows in {train}"
             )
-            model = fact.model or "a model fitted on one and scored on the other"
+            model = fact.model or "A model fitted on one and scored on the other"
             rows = f"in {train}"
         text = (
-            f"{where}{found}; {fact.shared:,} entities are on both sides "
-            f"({fact.n_entities:,} {rows}, {fact.rows_per_entity:.1f} rows each), and an "
-            f"entity's rows are alike (intra-class correlation: features {fact.feature_icc:.2f} "
-            f"median, e.g. {alike}{target})"
+            f"{where}: {fact.shared:,} entities are on both sides ({fact.n_entities:,} {rows}, "
+            f"{fact.rows_per_entity:.1f} rows each), and an entity's rows are alike "
+            f"(intra-class correlation of the features {fact.feature_icc:.2f} median, e.g. "
+            f"{alike}{target})"
         )
         return self.finding(
-            f"{text}: {model} recognises the entities it trained on, so the score "
-            "measures memory of known entities, not how it does on new ones.",
+            f"{text}. {model} recognises the entities it trained on: the score measures "
+            "memory of known entities, not how it does on new ones.",
             split.location if split is not None else fact.location,
             subject=subject,
             related=related(fact, "evaluation") if split is not None else [],
