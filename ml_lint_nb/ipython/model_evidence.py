@@ -118,11 +118,15 @@ class ModelEvidence:
             root_obj = ns.get(root) if root else None
             key = (id(obj), record.token, label, id(root_obj), str(getattr(X, "shape", None)))
             if key in models.compared:
+                # measured before: the same facts again, so a re-run still shows what it showed
+                out.extend(replaced(f, location=loc) for f in models.pair_facts.get(key, ()))
                 continue
             models.compared.add(key)
             if (record.data, label) in models.split_pairs:
                 # the split's own facts compare these two for copies and drift; not for entities
-                out.extend(self.rows.compare(record, call.X, X, label, loc)[0])
+                more = self.rows.compare(record, call.X, X, label, loc)[0]
+                models.keep(key, more)
+                out.extend(more)
                 continue
             y = expressions.resolve(call.y, ns) if call.y is not None else None
             roles: list[str] = []
@@ -133,8 +137,8 @@ class ModelEvidence:
             )
             if roles and roles[0] == "test":  # held-out rows: their entities and dates
                 more, chronological = self.rows.compare(record, call.X, X, label, loc)
-                out.extend(more)
-                found = [self.rows.drift(f, record, chronological) for f in found]
+                found = [self.rows.drift(f, record, chronological) for f in found] + more
+            models.keep(key, found)
             out.extend(found)
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
