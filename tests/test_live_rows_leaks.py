@@ -403,3 +403,23 @@ def test_an_over_sampler_before_the_split_is_one_overlap_and_named_copies(
     assert overlap["message"].startswith("RandomOverSampler() duplicates rows of")
     assert set(overlap["sources"]) == {"static", "live"}
     assert "drawn with replacement by RandomOverSampler" in of(found, "ML101")["message"]
+
+
+def test_a_rerun_keeps_what_it_showed(shell) -> None:
+    """Re-running a cross-validation, or a prediction on drifted rows, does not close its finding."""
+    from ml_lint_nb.ipython import get_session
+
+    run(shell, VISITS)
+    run(shell, "from sklearn.model_selection import KFold, cross_val_score")
+    cell = (
+        "s = cross_val_score(RandomForestClassifier(n_estimators=5, random_state=0),\n"
+        "    visits[['a', 'b', 'c']], visits['readmitted'], cv=KFold(4, shuffle=True, random_state=0))"
+    )
+    assert "ML211" in codes(run(shell, cell))
+    run(shell, cell)
+    run(shell, SHIFTED)
+    run(shell, "m = LinearRegression().fit(train[cols], train.y)")
+    assert "ML209" in codes(run(shell, "pred = m.predict(shifted[cols])"))
+    run(shell, "pred = m.predict(shifted[cols])")
+    still = {f.code for f in get_session(shell).open.values()}
+    assert {"ML211", "ML209"} <= still
