@@ -27,6 +27,7 @@ Whether that is a leak is ML211's judgement; this module measures.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ MAX_CANDIDATES = 6  # entity columns judged per fit
 MAX_FEATURES = 30  # features whose ICC is measured
 ICC_ROWS = 20_000  # rows the ICCs are measured on (whole entities, chosen by hash)
 MAX_ALIKE = 3  # most alike features kept for the message
+BUDGET_SECONDS = 0.05  # candidate columns judged at one fit, at most for this long
 
 
 @dataclass(frozen=True)
@@ -189,10 +191,11 @@ def entity_baselines(
     if target is not None and len(target) != fit.n_rows:
         target = None
     out = []
+    start = time.process_time()  # this process's own time: other programs' load does not count
     with np.errstate(all="ignore"):
         for label, (values, frame) in list(context.entities.items())[: MAX_CANDIDATES * 2]:
-            if len(out) >= MAX_CANDIDATES:
-                break
+            if len(out) >= MAX_CANDIDATES or time.process_time() - start > BUDGET_SECONDS:
+                break  # many long text columns: the first ones are judged, within the budget
             if label == target_label:
                 continue
             got = guarded(
