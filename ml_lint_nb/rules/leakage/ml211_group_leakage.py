@@ -25,6 +25,9 @@ class GroupLeakage(Rule):
     column (GroupShuffleSplit, GroupKFold, StratifiedGroupKFold,
     LeaveOneGroupOut: no entity is then on both sides), with one row per
     entity (an identifier), and for an attribute of few values (a country).
+    Read from a notebook file without running it, it is an info: a random
+    split or a k-fold over rows the notebook itself groups by an id-like
+    column (``visits.groupby("patient_id")``); in a kernel the rows decide.
 
     Why is this bad?
     A model that recognises the entity (its age, weight, baseline values)
