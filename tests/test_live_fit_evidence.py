@@ -57,7 +57,14 @@ def test_expressions_resolve_selections_drops_and_slices() -> None:
     assert value("df[features].values").shape == (10, 2)
     assert value("arr[:cut]").shape == (8, 2)
     assert value("df['y']").tolist() == [0, 1] * 5
-    for unsafe in ("load()", "df[df.a > 2]", "df.apply(f)", "other", "df['zzz']"):
+    # boolean masks: a column of numbers compared with a literal, a name holding booleans
+    assert len(value("df[df.a > 2]")) == 7 and len(value("df[~(df.a > 2)]")) == 3
+    assert list(value("df.loc[df['a'] < 5, features]").columns) == ["a", "b"]
+    ns["mask"] = np.arange(10) < 4
+    assert len(value("df[mask]")) == 4 and len(value("df.loc[~mask, 'y']")) == 6
+    ns["things"] = pd.DataFrame({"o": [object()] * 10})
+    unsafe_forms = ("load()", "things[things.o > 2]", "df.apply(f)", "other", "df['zzz']")
+    for unsafe in unsafe_forms:
         assert value(unsafe) is None, unsafe
 
 

@@ -162,3 +162,24 @@ def test_a_check_out_of_time_is_cancelled_and_said(spark, shell, capsys) -> None
 
 
 _ = LOAD  # the pair's definition lives in test_live_acceptance
+
+
+def test_half_a_standard_deviation_is_drift_as_in_pandas(spark, shell, tmp_path) -> None:
+    """One drift judgement on every path: 20,000 rows, one feature shifted by 0.5 SD."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    cols = ["a", "b", "c", "d", "e"]
+    train = pd.DataFrame(rng.normal(size=(14_000, 5)), columns=cols)
+    test = pd.DataFrame(rng.normal(size=(6_000, 5)), columns=cols)
+    shell.user_ns["strain"] = to_spark(spark, train, tmp_path / "train.csv")
+    shell.user_ns["stest"] = to_spark(spark, test, tmp_path / "test.csv")
+    shell.user_ns["sshift"] = to_spark(spark, test.assign(b=test.b + 0.5), tmp_path / "s.csv")
+    findings(shell)
+    shell.run_cell("%mlcheck strain sshift")
+    drift = [f for f in findings(shell) if f["code"] == "ML209"]
+    assert len(drift) == 1 and "'b' (KS" in drift[0]["message"], drift
+    assert "shift 0.4" in drift[0]["message"]  # 0.5 SD, read at the fit frame's percentiles
+    shell.run_cell("%mlcheck strain stest")
+    assert not [f for f in findings(shell) if f["code"] == "ML209"]

@@ -271,6 +271,14 @@ class EncodingFact(Fact):
 
 
 @dataclass(frozen=True)
+class GroupingFact(Fact):
+    """The notebook groups rows by columns (``df.groupby("patient_id")``)."""
+
+    data: DataRef | None
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RandomCallFact(Fact):
     """A random function call outside estimators (``make_classification``, ``resample``)."""
 
@@ -388,6 +396,11 @@ class FrameFact(Fact):
     # "data": a frame the user made (the data rules judge it); "fit-data": the
     # rows an outlier-sensitive estimator learned from, summarised for ML303/ML305 only
     purpose: str = "data"
+    # duplicate rows chance alone explains, from each column's own value frequencies
+    duplicate_expected: float | None = None
+    # the resampler whose draws with replacement made the duplicates, when the code shows one
+    # (``resample(replace=True) at cell [3] line 2``); they are copies, not chance
+    copies_made_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -452,6 +465,39 @@ class TemporalSplitFact(Fact):
     train_max: str
     test_min: str
     share_earlier: float  # share of test rows dated before the training set's latest
+    model: str | None = None  # the model fitted on ``train`` and evaluated on ``test``, if any
+    how: str = "split"  # "split" (two parts) | "cross-validation" (held-out folds)
+    n_test: int | None = None  # evaluation rows whose time was read
+    frame: str | None = None  # the frame the time column was found in, when not the data
+
+
+@dataclass(frozen=True)
+class GroupLeakageFact(Fact):
+    """Rows of one entity (a patient, a user, a store) on both sides of a fit/evaluation pair.
+
+    ``column`` holds the entity of each row; it may be absent from the data
+    itself and found in the frame the rows came from, through
+    the index (``frame``). ``feature_icc`` and ``target_icc`` say how alike an entity's
+    rows are (intra-class correlation: 0 for rows grouped at random, 1 for
+    copies), measured on the fit rows; ``alike`` lists the most alike features.
+    """
+
+    train: str
+    test: str
+    column: str
+    n_test: int  # evaluation rows whose entity was read
+    n_seen: int  # evaluation rows whose entity also has fit rows
+    shared: int  # entities with rows on both sides
+    n_entities: int  # entities among the fit rows
+    rows_per_entity: float  # mean fit rows per entity
+    feature_icc: float | None  # median over the features compared
+    target_icc: float | None
+    alike: tuple[tuple[str, float], ...] = ()  # (feature, ICC), most alike first
+    n_features: int = 0  # features compared
+    frame: str | None = None  # the frame the entity column was found in, when not the data
+    model: str | None = None
+    how: str = "split"  # "split" | "cross-validation"
+    splitter: str | None = None  # the cross-validation splitter, when known
 
 
 @dataclass(frozen=True)
@@ -460,12 +506,20 @@ class DriftFact(Fact):
 
     train: str
     test: str
-    features: tuple[tuple[str, float, float], ...]  # (feature, KS statistic, PSI) worst first
+    # (feature, KS statistic, PSI, Wasserstein distance in training standard deviations),
+    # largest KS first
+    features: tuple[tuple[str, float, float, float], ...]
     sampled: bool = False
     n_train: int | None = None  # rows compared on each side (after sampling)
     n_test: int | None = None
     n_features: int | None = None  # features compared (the rule's null threshold counts them)
     n_excluded: int = 0  # test rows left out as copies of training rows (ML201's business)
+    # the time column when every test row is dated at or after the training rows' latest: an
+    # out-of-time split, whose drift is expected (a forecast's test period differs)
+    chronological: str | None = None
+    # rows come in clusters (an entity's repeated rows): n rows weigh as n / design_effect
+    # independent ones when judging what chance explains
+    design_effect: float = 1.0
 
 
 @dataclass(frozen=True)

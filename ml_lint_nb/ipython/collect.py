@@ -36,6 +36,8 @@ from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import MAX_UNNAMED, FrameMemory, ModelMemory
 from ml_lint_nb.ipython.model_evidence import ModelEvidence, at_line, replaced
+from ml_lint_nb.ipython.row_evidence import frame_name
+from ml_lint_nb.rules.common import where
 
 MAX_EARLIER_TRANSFORMERS = 20  # transformers fitted before a split whose state is read again
 
@@ -95,6 +97,7 @@ class Collector:
         safe.call(self._spark_pairs, protos)
         facts.extend(self._frames(where))
         facts.extend(self._splits(splits))
+        facts.extend(self._resampled_then_split(splits))
         facts.extend(self.evidence.facts(protos, tree, where, self.limits))
         if splits:
             facts.extend(self._earlier_transformers(protos))
@@ -274,6 +277,8 @@ class Collector:
             value = interp.env.get(name)
             if not isinstance(value, DataV) or value.pred_est is not None or name not in ns:
                 continue
+            if value.applied & interp.resampled:
+                continue  # drawn with replacement on purpose: its copies count once it is split
             roots = {p[0] for p in value.rows.paths}
             is_target = bool(value.column and value.column in interp.target_columns)
             if roots and roots <= frames.roots and not is_target:
@@ -335,7 +340,10 @@ class Collector:
             env = self.interp.env
             if env.get(train.name) is not train or env.get(test.name) is not test:
                 continue  # rebound later in the cell (X_train = scaler.transform(X_train))
-            kwargs: dict[str, Any] = {"time_columns": tuple(self.interp.time_columns)}
+            kwargs: dict[str, Any] = {
+                "time_columns": tuple(self.interp.time_columns),
+                "dates_need_target": True,
+            }
             if len(tok.parts) >= 4 and tok.parts[2].name in ns and tok.parts[3].name in ns:
                 kwargs["train_target_obj"] = ns[tok.parts[2].name]
                 kwargs["test_target_obj"] = ns[tok.parts[3].name]
@@ -351,6 +359,40 @@ class Collector:
             )
             out.extend(facts or [])
             self.models.split_pairs.add((train.name, test.name))
+        return out
+
+    def _resampled_then_split(self, splits: list[SplitToken]) -> list[Fact]:
+        """A frame drawn with replacement and now split: its copies counted (ML101).
+
+        Up-sampling before the split puts copies of one row on both sides; the
+        resampled frame is summarised as the split divides it, located where
+        the draw was made, and its duplicates are named as the draw's copies.
+        """
+        ns = self.ns
+        interp = self.interp
+        out: list[Fact] = []
+        seen: set[str] = set()
+        for tok in splits:
+            for d in tok.inputs:
+                made = d.applied & interp.resampled
+                name = frame_name(d.name) or frame_name(d.origin)
+                if not made or not name or name in seen or name not in ns:
+                    continue
+                seen.add(name)
+                draw = next(
+                    (
+                        p
+                        for p in interp.protos
+                        if p.kind == "fit" and p.args["estimator"].est_id in made
+                    ),
+                    None,
+                )
+                if draw is None:
+                    continue
+                label = f"{draw.args['estimator'].cls} ({where(draw.location)})"
+                fact = safe.call(summarise_frame, name, ns[name], draw.location, self.limits)
+                if fact is not None:
+                    out.append(replaced(fact, copies_made_by=label))
         return out
 
     # -- scores ----------------------------------------------------------------------------------

@@ -388,7 +388,7 @@ def _check_data(
     for name, obj in zip(names[1:], objs[1:], strict=True):
         try:
             facts.extend(
-                split_facts(names[0], objs[0], name, obj, where, limits)
+                split_facts(names[0], objs[0], name, obj, where, limits, target=target)
                 if _kind(objs[0]) != "series" and _kind(obj) != "series"
                 else []
             )

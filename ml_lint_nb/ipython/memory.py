@@ -18,6 +18,7 @@ from ml_lint_nb.facts.live.fit_records import FitRecord, fit_token
 
 MAX_UNNAMED = 256  # fit data remembered for the static rules' premises, cleared above
 MAX_BY_ID = 32  # models without weak references remembered at most
+MAX_PAIRS = 128  # compared pairs whose facts are remembered for a re-run
 
 
 class FrameMemory:
@@ -50,6 +51,14 @@ class ModelMemory:
         self.scored_names: set[tuple[str, str]] = set()  # (model, data) scored by name already
         self.inside: dict[tuple, tuple[int, int]] = {}  # same keys: (rows among fit rows, checked)
         self.held_out: set[tuple] = set()  # (model, fit) scored on rows disjoint from its fit rows
+        # the facts a compared pair gave (small records, no data), shown again on a re-run
+        self.pair_facts: dict[tuple, list] = {}
+
+    def keep(self, key: tuple, facts: list) -> None:
+        """Remember what comparing the pair ``key`` found (the most recent pairs only)."""
+        self.pair_facts[key] = list(facts)
+        if len(self.pair_facts) > MAX_PAIRS:
+            self.pair_facts.pop(next(iter(self.pair_facts)))
 
     def remember(self, model: Any, record: FitRecord | None) -> None:
         """Keep ``record`` as the model's fit record (None: forget the model's record)."""

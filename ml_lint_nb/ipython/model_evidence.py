@@ -35,6 +35,7 @@ from ml_lint_nb.facts.static.interpreter import Interpreter, Proto
 from ml_lint_nb.facts.static.values import DataV, EstV
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import FrameMemory, ModelMemory
+from ml_lint_nb.ipython.row_evidence import RowEvidence
 
 FIT_ROWS = 10_000  # rows of fit data checked at the fit (a seeded sample above)
 MAX_SOURCE_KEYS = 20  # columns of a fit's source frame offered as the groups of a statistic
@@ -80,6 +81,7 @@ class ModelEvidence:
         self.cache = cache
         self.frames = frames
         self.models = models
+        self.rows = RowEvidence(shell, interp, models)
 
     @property
     def ns(self) -> dict[str, Any]:
@@ -113,25 +115,37 @@ class ModelEvidence:
             if record is None or X is None:
                 continue
             label = expressions.label(call.X)
-            if (record.data, label) in models.split_pairs:
-                continue  # the split's own facts already compare these two
             root = expressions.base_name(call.X)
             root_obj = ns.get(root) if root else None
             key = (id(obj), record.token, label, id(root_obj), str(getattr(X, "shape", None)))
             if key in models.compared:
+                # measured before: the same facts again, so a re-run still shows what it showed
+                out.extend(replaced(f, location=loc) for f in models.pair_facts.get(key, ()))
                 continue
             models.compared.add(key)
+            if (record.data, label) in models.split_pairs:
+                # the split's own facts compare these two for copies and drift; not for entities
+                more = self.rows.compare(record, call.X, X, label, loc)[0]
+                models.keep(key, more)
+                out.extend(more)
+                continue
             y = expressions.resolve(call.y, ns) if call.y is not None else None
             roles: list[str] = []
             inside: list[tuple[int, int]] = []
-            out.extend(
+            found = (
                 safe.call(fit_records.compare, record, label, X, y, loc, limits, roles, inside)
                 or []
             )
+            if roles and roles[0] == "test":  # held-out rows: their entities and dates
+                more, chronological = self.rows.compare(record, call.X, X, label, loc)
+                found = [self.rows.drift(f, record, chronological) for f in found] + more
+            models.keep(key, found)
+            out.extend(found)
             models.roles[key[:4]] = roles[0] if roles else "all"
             if inside:
                 models.inside[key[:4]] = inside[0]
         out.extend(safe.call(self._crossval_fits, protos, calls, where, limits) or [])
+        out.extend(safe.call(self.rows.cross_validations, tree, where, limits) or [])
         out.extend(safe.call(self._model_scores, tree, where, limits) or [])
         out.extend(safe.call(self._fit_rows_evaluations, protos, tree, where, limits) or [])
         return out
@@ -178,6 +192,12 @@ class ModelEvidence:
             value = _fit_value(protos, call) or self._named_value(call.X)
             out.extend(self._fit_frame(call, X, y, loc, limits, value, cache))
             self._describe_fit_data(protos, call, X, limits, cache)
+            if record is not None:  # the rows' entities and time, for its evaluations
+                described = self.rows.describe(
+                    call, X, y, limits, lambda part, f: self._cached(cache, part, f)
+                )
+                record = replaced(record, entities=described[0], times=described[1])
+            out.extend(self.rows.search(call, obj, X, y, loc, limits))
         self.models.remember(obj, record)
         return out
 

@@ -7,10 +7,11 @@ finding on a sample never reads as an exact count of the whole frame.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from ml_lint_nb.facts.model import DataNameFact, Fact, FrameFact
+from ml_lint_nb.facts.model import DataNameFact, Fact, FrameFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 
 F = TypeVar("F", bound=Fact)
@@ -93,3 +94,32 @@ def number(x: float) -> str:
 def rows_text(positions: Iterable[int]) -> str:
     """Row positions as a plain list (no thousands separators: ``2000, 2001``)."""
     return ", ".join(str(p) for p in positions)
+
+
+def base_name(label: str) -> str:
+    """The name an expression's text starts with (``test`` in ``test[features]``)."""
+    found = re.match(r"[A-Za-z_]\w*", label)
+    return found.group(0) if found else label
+
+
+def pair_subject(train: str, test: str) -> tuple[str, str]:
+    """A train/test pair named by the frames it came from: ``train[features]`` is ``train``.
+
+    The hook meets one pair under several spellings (the split's parts, the
+    columns a model was fitted and scored on); named alike they are one finding.
+    """
+    return (base_name(train), base_name(test))
+
+
+def split_of_pair(store: FactStore, train: str, test: str) -> SplitFact | None:
+    """The split whose training part is named ``train`` and held-out part ``test``, if any.
+
+    A live finding about a pair of frames points at the split that made them
+    (the latest such split: the names' current meaning).
+    """
+    found = None
+    for split in store.of(SplitFact):
+        names = {(p.name, role) for p in split.parts for role in p.rows.roles()}
+        if (train, "train") in names and ((test, "test") in names or (test, "validation") in names):
+            found = split
+    return found

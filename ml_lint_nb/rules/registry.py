@@ -32,6 +32,7 @@ RULES: tuple[type[Rule], ...] = (
     leakage.UnstratifiedImbalancedSplit,
     leakage.TrainTestDrift,
     leakage.SmallTestSet,
+    leakage.GroupLeakage,
     design.UnscaledFeatures,
     design.MissingRegularization,
     design.ScalerChoice,

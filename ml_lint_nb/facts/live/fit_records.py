@@ -17,11 +17,22 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ml_lint_nb.facts.live.entities import (
+    EntityBaseline,
+    best,
+    entity_baselines,
+    entity_keys,
+    entity_overlap,
+    fold_overlap,
+)
+from ml_lint_nb.facts.live.folds import SplitterSpec, folds
 from ml_lint_nb.facts.live.limits import LiveLimits
+from ml_lint_nb.facts.live.lineage import Context
 from ml_lint_nb.facts.live.row_hashes import column_hash, combine, float_hash, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, seeded_subset
-from ml_lint_nb.facts.live.tables import Table, floats, read_table
+from ml_lint_nb.facts.live.tables import Table, factorize, floats, read_table, read_target
+from ml_lint_nb.facts.live.time_order import TimeBaseline, time_baselines, time_order, time_text
 from ml_lint_nb.facts.live.two_sample import (
     CHANCE_ROWS,
     DRIFT_ROWS,
@@ -29,6 +40,7 @@ from ml_lint_nb.facts.live.two_sample import (
     MAX_EXAMPLES,
     confirm_candidates,
     distinct_rows,
+    drawn_with_replacement,
     drift_fact,
     expected_coincidences,
     isin,
@@ -36,11 +48,16 @@ from ml_lint_nb.facts.live.two_sample import (
     target_counts,
 )
 from ml_lint_nb.facts.location import Location
-from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
+from ml_lint_nb.facts.model import DriftFact, Fact, GroupLeakageFact, OverlapFact, TemporalSplitFact
 
 HASH_ROWS = 200_000  # fit rows hashed at most (a seeded sample above: overlap is a lower bound)
 SAMPLE_ROWS = max(DRIFT_ROWS, CHANCE_ROWS)  # the fit rows' one seeded sample serves both
 TRAINING_SHARE = 0.95  # evaluation rows this much inside the fit rows are a training score
+MIN_GROUPED_ROWS = 20  # evaluation rows, none of a fit entity: a split grouped by that entity
+MIN_CLUSTERS = 20  # entities a column needs before its rows count as clustered (design effect)
+# evaluation rows chance alone puts among the fit rows at this share: their values cannot say
+# whether they are the fit rows (a feature space of a few hundred distinct rows)
+CHANCE_INSIDE = 0.5
 
 
 @dataclass
@@ -62,6 +79,12 @@ class FitRecord:
     numeric: dict[str, Any] = field(default_factory=dict)  # label -> sampled float values
     value_hashes: dict[str, Any] = field(default_factory=dict)  # label -> sampled value hashes
     target_counts: tuple[tuple[str, int], ...] = ()
+    # columns that describe the fit rows beyond the features (:mod:`lineage`): entity
+    # columns (ML211) and the rows' time (ML207), found at the fit by :func:`describe_rows`
+    entities: tuple[EntityBaseline, ...] = ()
+    times: tuple[TimeBaseline, ...] = ()
+    index_keys: Any = None  # hashes of the fit rows' pandas index labels
+    fresh_index: bool = False  # the fit rows' index is a RangeIndex from 0 (nothing to tell)
 
 
 def fit_token(model: object) -> tuple:
@@ -188,6 +211,10 @@ def _record(
         value_hashes[lab] = got
         parts.append(got)
     repeat = repeat_share(parts, np)
+    index = _index_of(table, pd)
+    index_keys = None
+    if index is not None and len(index) <= HASH_ROWS:
+        index_keys = pd.util.hash_pandas_object(index, index=False).to_numpy()
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         counts = guarded(lambda: target_counts(y, np), ())
@@ -206,6 +233,10 @@ def _record(
         numeric=numeric,
         value_hashes=value_hashes,
         target_counts=counts,
+        index_keys=index_keys,
+        fresh_index=bool(
+            index is not None and isinstance(index, pd.RangeIndex) and index.start == 0
+        ),
     )
 
 
@@ -280,8 +311,26 @@ def _compare(
         return []  # candidates that cannot be verified: the fit data is gone
     n_checked = len(shared)
     n_shared = int(shared.sum())
+    chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
+    expected = (
+        guarded(lambda: _chance(record, table.take(chance_rows), picks, n_checked, np, pd), None)
+        if n_shared
+        else None
+    )
+    small = n_shared >= TRAINING_SHARE * n_checked and (expected or 0) >= CHANCE_INSIDE * n_checked
+    # a feature space so small that any row matches some fit row (weekday, month, promo: 168
+    # rows): the rows' values cannot tell whether they are the fit rows; their index may
+    role = _role_by_index(record, table, pd) if small else None
+    if role == "test":
+        shared = np.zeros(n_checked, dtype=bool)
+        n_shared = 0
     inside.append((n_shared, n_checked))
-    if n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows:
+    if role == "all":
+        roles.append("all")
+        return []  # rows that may or may not be the fit rows: neither a training nor a test score
+    if role == "train" or (
+        role is None and n_shared >= TRAINING_SHARE * n_checked and n <= record.n_rows
+    ):
         roles.append("train")
         return []  # the fit rows (or some of them): a training score
     if rows is None and record.rows is None and n_shared >= TRAINING_SHARE * record.n_rows:
@@ -293,12 +342,6 @@ def _compare(
     counts: tuple[tuple[str, int], ...] = ()
     if y is not None:
         counts = guarded(lambda: target_counts(y, np), ())
-    chance_rows = None if n <= CHANCE_ROWS else seeded_subset(n, CHANCE_ROWS, limits.seed + 1, np)
-    expected = (
-        guarded(lambda: _chance(record, table.take(chance_rows), picks, n_checked, np, pd), None)
-        if n_shared
-        else None
-    )
     facts.append(
         OverlapFact(
             "live",
@@ -323,6 +366,31 @@ def _compare(
     if drift is not None:
         facts.append(drift)
     return facts
+
+
+def _role_by_index(record: FitRecord, table: Table, pd: Any) -> str:
+    """``test`` / ``train`` when the evaluation rows' index labels are outside / inside the fit
+    rows' own; ``all`` (unknown) when the index cannot tell (no index, or both fresh
+    ``RangeIndex`` from 0, as two files read separately have)."""
+    index = _index_of(table, pd)
+    if index is None or record.index_keys is None:
+        return "all"
+    np = sys.modules["numpy"]
+    keys = pd.util.hash_pandas_object(index, index=False).to_numpy()
+    inside = float(isin(keys, record.index_keys, np, pd).mean()) if len(keys) else 0.0
+    if inside <= 1 - TRAINING_SHARE:
+        return "test"
+    fresh = isinstance(index, pd.RangeIndex) and index.start == 0 and record.fresh_index
+    if inside >= TRAINING_SHARE and not fresh:
+        return "train"
+    return "all"
+
+
+def _index_of(table: Table, pd: Any) -> Any:
+    """A pandas table's index; None for other backends."""
+    if pd is None or not isinstance(table.data, pd.DataFrame | pd.Series):
+        return None
+    return table.data.index
 
 
 def _shared(record: FitRecord, table: Table, picks: list[int], rows: Any, np: Any, pd: Any) -> Any:
@@ -381,8 +449,13 @@ def _drift(
 
     Copied rows are ML201's finding; left in, they dilute a shifted column
     (500 copies among 1,500 test rows cut a KS of 0.31 to 0.22), so the drift
-    is measured on the rows that are new to the model.
+    is measured on the rows that are new to the model. Fit rows up-sampled
+    with replacement (:func:`two_sample.drawn_with_replacement`) hold the
+    classes in shares chosen on purpose: every feature that tells the classes
+    apart differs from natural rows, which is no drift, so none is measured.
     """
+    if drawn_with_replacement(list(record.value_hashes.values()), record.duplicate_share, np):
+        return None
     fresh = np.flatnonzero(~shared)
     if rows is not None:
         fresh = rows[fresh]
@@ -406,9 +479,242 @@ def _drift(
     )
 
 
+# -- what the rows are beyond their features: entities and time (ML211, ML207) -------------------
+
+
+def describe_rows(
+    context: Context | None,
+    X: object,
+    y: object | None,
+    target_label: str | None,
+    limits: LiveLimits,
+) -> tuple[tuple[EntityBaseline, ...], tuple[TimeBaseline, ...]]:
+    """The entity columns and the time of a model's fit rows (``context``: :func:`lineage.context_of`)."""
+    np = sys.modules.get("numpy")
+    table = _table(X)
+    if np is None or context is None or table is None:
+        return (), ()
+    with np.errstate(all="ignore"):
+        found = guarded(
+            lambda: entity_baselines(context, table, y, target_label, limits.max_columns), []
+        )
+        times = guarded(lambda: time_baselines(context, y, limits.seed), [])
+    return tuple(best(found)), tuple(times)
+
+
+def design_effect(record: FitRecord) -> float:
+    """How many rows count as one independent row when rows come in entities.
+
+    Kish's design effect ``1 + (m - 1) * ICC`` for an entity of ``m`` rows on
+    average whose features correlate within it by ``ICC`` (the most alike
+    feature's): 700 patients with 6 visits each are closer to 700 rows than to
+    4,200 for what chance explains between two groups of patients.
+    """
+    best = 1.0
+    for base in record.entities:
+        if base.n_entities < MIN_CLUSTERS or not base.alike:
+            continue
+        icc = max(0.0, min(1.0, base.alike[0][1]))
+        best = max(best, 1.0 + (base.rows_per_entity - 1.0) * icc)
+    return round(best, 3)
+
+
+def compare_rows(
+    record: FitRecord,
+    eval_label: str,
+    context: Context | None,
+    location: Location,
+    how: str = "split",
+) -> tuple[list[Fact], str | None]:
+    """Entities shared with the fit rows (ML211) and rows dated before them (ML207).
+
+    Returns the facts and, when every evaluation row is dated at or after the
+    fit rows' latest, that time column (an out-of-time evaluation: its drift
+    is expected). A split that keeps an entity's rows on one side (no entity
+    of the evaluation rows among the fit rows') is a grouped split: its
+    dates may interleave by design, and no time order is reported.
+    """
+    if context is None or not (record.entities or record.times):
+        return [], None
+    facts: list[Fact] = []
+    grouped = False
+    for base in record.entities:
+        got = guarded(lambda base=base: entity_overlap(base, context), None)
+        if got is None:
+            continue
+        n_test, n_seen, shared = got
+        if n_seen == 0 and n_test >= MIN_GROUPED_ROWS:
+            grouped = True
+        if n_seen == 0:
+            continue
+        facts.append(
+            GroupLeakageFact(
+                "live",
+                location,
+                train=record.data,
+                test=eval_label,
+                column=base.column,
+                n_test=n_test,
+                n_seen=n_seen,
+                shared=shared,
+                n_entities=base.n_entities,
+                rows_per_entity=round(base.rows_per_entity, 2),
+                feature_icc=base.feature_icc,
+                target_icc=base.target_icc,
+                alike=base.alike,
+                n_features=base.n_features,
+                frame=base.frame,
+                model=record.model,
+                how=how,
+            )
+        )
+    chronological = None
+    for base in record.times:
+        got = guarded(lambda base=base: time_order(base, context), None)
+        if got is None:
+            continue
+        n_test, n_earlier, earliest = got
+        if n_earlier == 0:
+            chronological = chronological or base.column
+            continue
+        if grouped:
+            continue
+        facts.append(
+            TemporalSplitFact(
+                "live",
+                location,
+                train=record.data,
+                test=eval_label,
+                column=base.column,
+                train_max=time_text(base.latest),
+                test_min=time_text(earliest),
+                share_earlier=n_earlier / n_test,
+                model=record.model,
+                how=how,
+                n_test=n_test,
+                frame=base.frame,
+            )
+        )
+    return facts, chronological
+
+
+def fold_facts(
+    spec: SplitterSpec,
+    X: object,
+    y: object | None,
+    context: Context | None,
+    target_label: str | None,
+    label: str,
+    location: Location,
+    model: str | None,
+    limits: LiveLimits,
+) -> list[Fact]:
+    """Entities across the folds (ML211) and held-out rows dated before their folds' training
+    rows (ML207) of a cross-validation over ``X``, its folds rebuilt from ``spec``.
+
+    A group-aware splitter keeps an entity in one fold, and ``TimeSeriesSplit``
+    trains on the past only: neither is measured.
+    """
+    np = sys.modules.get("numpy")
+    pd = sys.modules.get("pandas")
+    if np is None or context is None or spec.grouped or spec.ordered:
+        return []
+    entities, times = describe_rows(context, X, y, target_label, limits)
+    if not entities and not times:
+        return []
+    labels = None
+    if y is not None:
+        values = guarded(lambda: read_target(y), None)
+        labels = None if values is None else factorize(values)[0]
+    got = guarded(lambda: folds(spec, context.n_rows, labels, limits.seed), None)
+    if not got:
+        return []
+    out: list[Fact] = []
+    for base in entities:
+        keys = guarded(
+            lambda base=base: entity_keys(context.entities[base.column][0], np, pd), None
+        )
+        if keys is None or len(keys) != context.n_rows:
+            continue
+        n_test, n_seen, shared = fold_overlap(keys, got, np)
+        if n_seen == 0:
+            continue
+        out.append(
+            GroupLeakageFact(
+                "live",
+                location,
+                train=label,
+                test=label,
+                column=base.column,
+                n_test=n_test,
+                n_seen=n_seen,
+                shared=shared,
+                n_entities=base.n_entities,
+                rows_per_entity=round(base.rows_per_entity, 2),
+                feature_icc=base.feature_icc,
+                target_icc=base.target_icc,
+                alike=base.alike,
+                n_features=base.n_features,
+                frame=base.frame,
+                model=model,
+                how="cross-validation",
+                splitter=spec.label,
+            )
+        )
+    for base in times:
+        got_order = guarded(
+            lambda base=base: _fold_order(context.times[base.column][0], got, np), None
+        )
+        if got_order is None:
+            continue
+        n_test, n_earlier, earliest = got_order
+        out.append(
+            TemporalSplitFact(
+                "live",
+                location,
+                train=label,
+                test=label,
+                column=base.column,
+                train_max=time_text(base.latest),
+                test_min=time_text(earliest),
+                share_earlier=n_earlier / n_test,
+                model=model,
+                how="cross-validation",
+                n_test=n_test,
+                frame=base.frame,
+            )
+        )
+    return out
+
+
+def _fold_order(stamps: Any, got: list[tuple[Any, Any]], np: Any) -> tuple[int, int, Any] | None:
+    """Held-out rows, those dated before their fold's latest training row, the earliest one."""
+    n_test = n_earlier = 0
+    earliest = None
+    for train, test in got:
+        fit = stamps[train]
+        fit = fit[~np.isnat(fit)]
+        held = stamps[test]
+        held = held[~np.isnat(held)]
+        if len(fit) == 0 or len(held) == 0:
+            continue
+        n_test += len(held)
+        n_earlier += int(np.sum(held < fit.max()))
+        first = held.min()
+        earliest = first if earliest is None or first < earliest else earliest
+    if n_earlier == 0 or earliest is None:
+        return None
+    return n_test, n_earlier, earliest
+
+
 __all__ = [
     "FitRecord",
+    "MIN_GROUPED_ROWS",
     "compare",
+    "compare_rows",
+    "describe_rows",
+    "design_effect",
+    "fold_facts",
     "data_version",
     "fit_token",
     "record_fit",

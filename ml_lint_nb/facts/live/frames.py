@@ -44,7 +44,7 @@ from ml_lint_nb.facts.live.tables import (
     read_target,
 )
 from ml_lint_nb.facts.live.target_leak import Judgement, judge_features, row_orders
-from ml_lint_nb.facts.live.two_sample import class_counts
+from ml_lint_nb.facts.live.two_sample import class_counts, expected_repeats_of
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
 
@@ -161,7 +161,8 @@ def _summarise(
     sampled = table.positions is not None
     detail = None if n <= DETAIL_ROWS else seeded_subset(n, DETAIL_ROWS, limits.seed + 1, np)
     rows = np.arange(n) if detail is None else detail
-    dups = guarded(lambda: _duplicates(table, cols, np, pd), (None, ()))
+    chance: list[float | None] = []
+    dups = guarded(lambda: _duplicates(table, cols, np, pd, limits.seed, chance), (None, ()))
     missing = guarded(lambda: _missingness(cols, summaries, rows, np, pd), [])
     target_col, target_vec = guarded(
         lambda: _target(table, cols, target, target_values), (None, None)
@@ -195,6 +196,7 @@ def _summarise(
         sample_rows=n if sampled else None,
         duplicate_rows=dups[0],
         duplicate_examples=dups[1],
+        duplicate_expected=chance[0] if chance else None,
         missingness=tuple(m[:5] for m in missing),
         missingness_rows=tuple(m[5] for m in missing),
         target=target_name,
@@ -210,7 +212,7 @@ def _summarise(
 
 
 def _duplicates(
-    table: _Rows, cols: list[Column], np: Any, pd: Any
+    table: _Rows, cols: list[Column], np: Any, pd: Any, seed: int = 0, chance: list | None = None
 ) -> tuple[int | None, tuple[int, ...]]:
     """Exact duplicate rows among the inspected rows (first copies not counted).
 
@@ -222,10 +224,12 @@ def _duplicates(
         return None, ()  # one column repeats by nature; a cut-off frame would overcount
     if table.rows * table.n_cols > DUPLICATE_CELLS:
         return None, ()
+    parts = []
     if len(cols) == table.n_cols:
         hashes = None
         for col in cols:
-            hashes = combine(hashes, summary_hash(col, np, pd), np)
+            parts.append(summary_hash(col, np, pd))
+            hashes = combine(hashes, parts[-1], np)
     else:
         hashes = hash_rows(table.table, range(table.n_cols), None, np, pd)
     if pd is not None:
@@ -234,6 +238,8 @@ def _duplicates(
         dup = np.ones(len(hashes), dtype=bool)
         dup[np.unique(hashes, return_index=True)[1]] = False
     where = np.flatnonzero(dup)
+    if chance is not None and len(where) and parts:  # how many chance explains (ML101)
+        chance.append(guarded(lambda: expected_repeats_of(parts, seed, np), None))
     return int(len(where)), table.original(where[:5])
 
 

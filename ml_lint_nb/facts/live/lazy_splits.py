@@ -4,9 +4,9 @@ The public API, stable for the hook and ``%mlcheck``:
 
 - :func:`lazy_overlap` (ML201): test rows that also occur in the fit frame,
   by a semi-join on 64-bit row hashes computed where the data lives;
-- :func:`lazy_drift` (ML209): per-feature KS statistic and PSI from the
-  fit frame's approximate percentiles and both frames' counts per
-  percentile bucket;
+- :func:`lazy_drift` (ML209): per-feature KS statistic, PSI and Wasserstein
+  distance from the fit frame's approximate percentiles and both frames'
+  counts per percentile bucket, judged by ML209 as the in-memory ones are;
 - :func:`lazy_split_facts`: both, as ``%mlcheck train test`` uses them.
 
 Each takes the native frames (``pyspark.sql.DataFrame``, Spark Connect
@@ -30,12 +30,13 @@ from typing import Any, Generic, TypeVar
 from ml_lint_nb.facts.live.lazy_backend import Backend, CheckTimeout, backend_for
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.two_sample import (
-    MAX_DRIFT,
     distinct_rows,
+    drift_of,
     expected_coincidences,
     ks_from_counts,
     psi_from_counts,
     repeat_share,
+    wasserstein_from_counts,
 )
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact, Fact, OverlapFact
@@ -252,7 +253,7 @@ def lazy_drift(
     bounded memory) cut both frames into 100 buckets; each frame's count per
     bucket comes back (at most 101 numbers a feature). The KS statistic is
     read at the percentiles (a close lower bound: 1% resolution, far finer
-    than ML209's 0.3 threshold) and the PSI over the deciles, nulls as an
+    than the KS bars ML209 uses) and the PSI over the deciles, nulls as an
     eleventh bin, as for pandas frames. No row is sampled: every row counts.
     """
     limits = limits or LiveLimits()
@@ -270,20 +271,7 @@ def lazy_drift(
         )
     except CheckTimeout:
         return LazyResult(None, (_late(f"the drift of {eval_name} from {fit_name}", limits),))
-    if not scored:
-        return LazyResult(None)
-    scored.sort(key=lambda e: (-e[1], -e[2]))
-    fact = DriftFact(
-        "live",
-        location,
-        train=fit_name,
-        test=eval_name,
-        features=tuple(scored[:MAX_DRIFT]),
-        sampled=False,
-        n_train=n_fit,
-        n_test=n_eval,
-    )
-    return LazyResult(fact)
+    return LazyResult(drift_of(scored, fit_name, eval_name, location, False, n_fit, n_eval))
 
 
 def quantile_row(
@@ -328,8 +316,9 @@ def bucket_counts(
 
 def _drift(
     backend: Backend, fit_df: Any, eval_df: Any, cols: list[str]
-) -> tuple[list[tuple[str, float, float]], int, int]:
-    """(feature, KS, PSI) per numeric column from counts per percentile bucket, and the rows."""
+) -> tuple[list[tuple[str, float, float, float]], int, int]:
+    """(feature, KS, PSI, Wasserstein) per numeric column from counts per percentile bucket,
+    and the rows."""
     q = quantile_row(backend, fit_df, cols, DRIFT_PROBS)
     edges = {c: sorted(set(v)) for c, v in q.items() if v}
     if not edges:
@@ -347,8 +336,27 @@ def _drift(
             continue
         ks = ks_from_counts(ca, cb)
         decile = [bisect.bisect_right(_deciles(q[c]), e[k - 1]) if k else 0 for k in range(len(ca))]
-        scored.append((c, round(ks, 6), round(psi_from_counts(ca, cb, na, nb, decile), 6)))
+        wd = wasserstein_from_counts(e, ca, cb, _spread(e, ca))
+        psi = psi_from_counts(ca, cb, na, nb, decile)
+        scored.append((c, round(ks, 6), round(psi, 6), round(wd, 6)))
     return scored, n_fit, n_eval
+
+
+def _spread(edges: list[float], counts: list[int]) -> float:
+    """The standard deviation of values counted per bucket, each at its bucket's middle.
+
+    The edges are the fit frame's percentiles from its minimum to its maximum,
+    so every value lies within a hundredth of the rows of its bucket's middle.
+    """
+    mids = [edges[0]]
+    mids += [(edges[k - 1] + edges[k]) / 2 for k in range(1, len(edges))]
+    mids.append(edges[-1])
+    total = sum(counts)
+    if not total:
+        return 0.0
+    mean = sum(m * c for m, c in zip(mids, counts, strict=True)) / total
+    var = sum(c * (m - mean) ** 2 for m, c in zip(mids, counts, strict=True)) / total
+    return var**0.5
 
 
 def _deciles(q: list[float]) -> list[float]:

@@ -27,6 +27,7 @@ class ModelCall:
     X: ast.AST | None
     y: ast.AST | None
     line: int
+    groups: ast.AST | None = None  # a search's ``fit(X, y, groups=...)``
 
     @property
     def is_fit(self) -> bool:
@@ -54,7 +55,7 @@ def model_calls(tree: ast.AST) -> list[ModelCall]:
         y = node.args[1] if len(node.args) > 1 else kw.get("y")
         if X is None or isinstance(X, ast.Starred):
             continue
-        call = ModelCall(recv.id, method, X, y, getattr(node, "lineno", 1))
+        call = ModelCall(recv.id, method, X, y, getattr(node, "lineno", 1), kw.get("groups"))
         out.append((node.lineno, node.col_offset, call))
     # inner calls first: in clf.fit(X, y).score(...) the fit runs before the score
     out.sort(key=lambda e: (e[0], e[1]))

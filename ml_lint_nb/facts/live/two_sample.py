@@ -9,10 +9,12 @@ rows beside its evaluation rows (:mod:`fit_records`), and two lazy frames
   candidates on a few columns confirmed on whole rows
   (:func:`confirm_candidates`), and how many coincidences chance alone
   explains in a feature space of few values (:func:`expected_coincidences`);
-- **drift** (ML209): the Kolmogorov-Smirnov statistic and the population
-  stability index per numeric feature, from values (:func:`ks_statistic`,
+- **drift** (ML209): the Kolmogorov-Smirnov statistic, the population
+  stability index and the Wasserstein distance (in training standard
+  deviations) per numeric feature, from values (:func:`ks_and_wasserstein`,
   :func:`psi`) or from counts per bucket (:func:`ks_from_counts`,
-  :func:`psi_from_counts`), worst first in a :class:`DriftFact`;
+  :func:`psi_from_counts`, :func:`wasserstein_from_counts`), in a
+  :class:`DriftFact`; every path's facts are judged by ML209 alike;
 - **target counts** (ML108, ML208): the classes of each side's target.
 
 Values are NumPy arrays (hashes, floats with NaN for nulls); NumPy and
@@ -26,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ml_lint_nb.facts.live.row_hashes import combine
+from ml_lint_nb.facts.live.sampling import seeded_subset
 from ml_lint_nb.facts.live.tables import factorize, level_text, read_target
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import DriftFact
@@ -35,7 +38,7 @@ MAX_EXAMPLES = 5  # example row positions an overlap fact keeps
 FIRST_COLUMNS = 4  # columns hashed for every row; whole rows only for candidate matches
 CHANCE_ROWS = 2_000  # rows a side used to estimate how often rows coincide by chance
 DRIFT_ROWS = 2_000  # rows a side compared for drift: resolves a KS gap of about 0.06 at p=0.001
-MAX_DRIFT = 5  # features kept in a DriftFact, worst first
+MAX_DRIFT = 10  # features kept in a DriftFact, largest KS first
 PSI_BINS = 10
 PSI_FLOOR = 1e-4  # share given to an empty bin so the logarithm stays finite
 
@@ -123,12 +126,17 @@ def expected_coincidences(
 ) -> float:
     """Test rows expected to equal some training row by chance alone.
 
-    Two estimates, the larger wins: the training rows' own repeat rate (a
-    feature space of few distinct rows repeats in any fresh sample too), and
-    the product over columns of the chance that two values agree, times the
-    distinct training rows (independent columns of few levels). Columns
-    are given as per-value hashes of a sample of each side.
+    Two estimates, the larger wins: the product over columns of the chance
+    that two values agree, times the distinct training rows (independent
+    columns of few levels), and the training rows' own repeat rate (a
+    feature space of few distinct rows repeats in any fresh sample too).
+    The repeat rate counts only when every column has few values: with one
+    continuous column an exact repeat is a copy (an up-sampled minority
+    class), not chance. Columns are given as per-value hashes of a sample of
+    each side.
     """
+    if any(continuous(col, np) for col in train_cols):
+        train_duplicate_share = 0.0
     per_row = 1.0
     for fit_h, col in zip(train_cols, test_cols, strict=True):
         if len(fit_h) == 0 or len(col) == 0:
@@ -144,18 +152,136 @@ def expected_coincidences(
     return max(independent, train_duplicate_share) * n_checked
 
 
+CONTINUOUS_SHARE = 0.5  # a column whose sampled values are this much distinct is continuous
+MAX_PRUNED = 30  # columns compared pairwise for functional dependence at most
+
+
+def continuous(hashes: Any, np: Any) -> bool:
+    """Values of a column (hashes of a sample) that are mostly distinct: measurements, not levels."""
+    n = len(hashes)
+    return n >= 20 and len(np.unique(hashes)) > CONTINUOUS_SHARE * n
+
+
+RESAMPLED_SHARE = 0.05  # rows repeating an earlier one, with a continuous column: drawn again
+
+
+def drawn_with_replacement(columns: Sequence[Any], repeat: float, np: Any) -> bool:
+    """Rows that repeat (``repeat``: their share repeating an earlier one) although one column
+    is continuous: copies made on purpose (an up-sampled class), not chance."""
+    return repeat >= RESAMPLED_SHARE and any(continuous(col, np) for col in columns)
+
+
+def expected_repeats(columns: Sequence[Any], np: Any) -> float:
+    """Rows expected to repeat an earlier row by chance, from each column's own values.
+
+    Each row's chance of meeting its values again is the product, over the
+    columns, of the share of the other rows holding its value in that column
+    (independent columns), so a Poisson count repeats its common values far
+    more often than the number of its distinct values suggests. A column of
+    few values that is a function of another (``month`` of ``dayofyear``)
+    adds no chance and is left out. Row ``i`` repeats an earlier row with
+    probability ``1 - (1 - p_i) ** i``. ``columns`` are per-value hashes
+    (or codes) of the same rows.
+    """
+    p = _row_chances(columns, np)
+    if p is None:
+        return 0.0
+    earlier = np.arange(len(p), dtype="float64")
+    return float(np.sum(-np.expm1(earlier * np.log1p(-np.minimum(p, 1 - 1e-12)))))
+
+
+REPEAT_ROWS = 5_000  # rows the chance of repeats is estimated on (a seeded sample above)
+
+
+def expected_repeats_of(columns: Sequence[Any], seed: int, np: Any) -> float:
+    """:func:`expected_repeats` for many rows, estimated on a seeded sample of them.
+
+    Each sampled row's chance ``p`` is read from the sample's frequencies and
+    averaged over the positions a row takes among all ``n`` rows:
+    ``1 - (1 - exp(-x)) / x`` with ``x = n p``.
+    """
+    if not columns:
+        return 0.0
+    n = len(columns[0])
+    if n <= REPEAT_ROWS:
+        return expected_repeats(columns, np)
+    picks = seeded_subset(n, REPEAT_ROWS, seed + 17, np)
+    p = _row_chances([col[picks] for col in columns], np)
+    if p is None:
+        return 0.0
+    x = n * -np.log1p(-np.minimum(p, 1 - 1e-12))
+    safe_x = np.where(x > 0, x, 1.0)
+    avg = np.where(x > 1e-9, 1.0 - (-np.expm1(-safe_x)) / safe_x, x / 2)
+    return float(n * avg.mean())
+
+
+def _row_chances(columns: Sequence[Any], np: Any) -> Any:
+    """Each row's chance that another row equals it (see :func:`expected_repeats`)."""
+    if not columns:
+        return None
+    n = len(columns[0])
+    if n < 2:
+        return None
+    kept: list[Any] = []  # columns of few values, none a function of another
+    measured: list[Any] = []  # columns of mostly distinct values: each is a function of any
+    for col in columns:
+        codes = np.unique(col, return_inverse=True)[1].ravel()
+        if int(codes.max()) + 1 > CONTINUOUS_SHARE * n:
+            measured.append(codes)
+            continue
+        if len(kept) < MAX_PRUNED:
+            if any(_function_of(codes, other, np) for other in kept):
+                continue
+            kept = [other for other in kept if not _function_of(other, codes, np)]
+        kept.append(codes)
+    log_p = np.zeros(n)
+    for codes in kept + measured:
+        counts = np.bincount(codes)
+        log_p += np.log(np.maximum(counts[codes] - 1, 0) / (n - 1) + 1e-300)
+    return np.exp(log_p)
+
+
+def _function_of(codes: Any, other: Any, np: Any) -> bool:
+    """Each value of ``other`` goes with one value of ``codes``: ``codes`` adds no distinction."""
+    pairs = other.astype("int64") * (int(codes.max()) + 1) + codes
+    return len(np.unique(pairs)) == len(np.unique(other))
+
+
 # -- drift -----------------------------------------------------------------------------------------
 
 
 def ks_statistic(a: Any, b: Any, np: Any) -> float:
     """Two-sample Kolmogorov-Smirnov statistic: the largest gap between the two ECDFs."""
+    return ks_and_wasserstein(a, b, np)[0]
+
+
+def ks_and_wasserstein(a: Any, b: Any, np: Any) -> tuple[float, float]:
+    """The KS statistic and the Wasserstein distance of two samples, from one sort.
+
+    The Wasserstein (earth mover's) distance is the area between the two
+    ECDFs: how far values must move, on average, to turn one sample into
+    the other. It is given in standard deviations of ``a`` (the training
+    side), the normalisation Evidently uses, so one bar fits every feature
+    (see :func:`normed`).
+    """
     a = np.sort(a)
     b = np.sort(b)
-    both = np.concatenate([a, b])
+    both = np.sort(np.concatenate([a, b]))
     gap = np.searchsorted(a, both, side="right") / len(a) - np.searchsorted(
         b, both, side="right"
     ) / len(b)
-    return float(np.abs(gap).max())
+    ks = float(np.abs(gap).max())
+    area = float(np.sum(np.abs(gap[:-1]) * np.diff(both)))
+    return ks, normed(area, float(np.std(a)), float(np.std(both)))
+
+
+def normed(distance: float, sd: float, pooled: float) -> float:
+    """A distance in standard deviations of the training side (of both sides when it is
+    constant); 0 when both sides are one constant."""
+    scale = sd if sd > 0 else pooled
+    if not scale > 0 or not math.isfinite(distance):
+        return 0.0
+    return distance / scale
 
 
 def psi(train: Any, test: Any, np: Any) -> float:
@@ -207,6 +333,29 @@ def psi_from_counts(ca: list[int], cb: list[int], na: int, nb: int, group: list[
     return total
 
 
+def wasserstein_from_counts(edges: list[float], ca: list[int], cb: list[int], sd: float) -> float:
+    """The Wasserstein distance, in training standard deviations, from counts per bucket.
+
+    ``edges`` cut the values into buckets (``ca``, ``cb``: one more count
+    than edges; bucket k holds values up to ``edges[k]``): the area between
+    the two ECDFs is read at the edges (trapezoids between them). Values
+    beyond the last edge add nothing: a lower bound, as :func:`ks_from_counts` is.
+    """
+    ta, tb = sum(ca), sum(cb)
+    if not ta or not tb or len(edges) < 2:
+        return 0.0
+    gaps = []
+    fa = fb = 0
+    for k in range(len(edges)):
+        fa += ca[k]
+        fb += cb[k]
+        gaps.append(abs(fa / ta - fb / tb))
+    area = sum(
+        0.5 * (gaps[k] + gaps[k + 1]) * (edges[k + 1] - edges[k]) for k in range(len(edges) - 1)
+    )
+    return normed(area, sd, sd)
+
+
 def drift_fact(
     columns: Iterable[tuple[str, Any, Any]],
     train_name: str,
@@ -216,12 +365,13 @@ def drift_fact(
     np: Any,
     n_excluded: int = 0,
 ) -> DriftFact | None:
-    """KS and PSI of each (label, train values, test values) column pair, worst first.
+    """KS, PSI and Wasserstein distance of each (label, train values, test values) pair.
 
     The one drift measure for in-memory rows: a split's two parts, and a
     model's fit rows beside the rows it is evaluated on. Values are floats
     with NaN for nulls; a pair with ``None`` (not numeric) or fewer than two
-    values on a side is not compared.
+    values on a side is not compared. Whether a feature drifted is ML209's
+    judgement, the same for these facts and for the lazy frames' ones.
     """
     scored = []
     n_train = n_test = 0
@@ -232,16 +382,31 @@ def drift_fact(
         if len(fa) < 2 or len(fb) < 2:
             continue
         n_train, n_test = max(n_train, len(fa)), max(n_test, len(fb))
-        scored.append((label, round(ks_statistic(fa, fb, np), 6), round(psi(a, b, np), 6)))
+        ks, wd = ks_and_wasserstein(fa, fb, np)
+        scored.append((label, round(ks, 6), round(psi(a, b, np), 6), round(wd, 6)))
+    return drift_of(scored, train_name, test_name, location, sampled, n_train, n_test, n_excluded)
+
+
+def drift_of(
+    scored: list[tuple[str, float, float, float]],
+    train_name: str,
+    test_name: str,
+    location: Location,
+    sampled: bool,
+    n_train: int,
+    n_test: int,
+    n_excluded: int = 0,
+) -> DriftFact | None:
+    """The :class:`DriftFact` of scored features (largest KS first, then distance)."""
     if not scored:
         return None
-    scored.sort(key=lambda e: (-e[1], -e[2]))
+    ordered = sorted(scored, key=lambda e: (-e[1], -e[3]))
     return DriftFact(
         "live",
         location,
         train=train_name,
         test=test_name,
-        features=tuple(scored[:MAX_DRIFT]),
+        features=tuple(ordered[:MAX_DRIFT]),
         sampled=sampled,
         n_train=n_train,
         n_test=n_test,
@@ -260,13 +425,21 @@ __all__ = [
     "class_counts",
     "confirm_candidates",
     "distinct_rows",
+    "drawn_with_replacement",
     "drift_fact",
+    "drift_of",
+    "continuous",
     "expected_coincidences",
+    "expected_repeats",
+    "expected_repeats_of",
     "isin",
     "ks_from_counts",
+    "ks_and_wasserstein",
     "ks_statistic",
+    "normed",
     "psi",
     "psi_from_counts",
     "repeat_share",
     "target_counts",
+    "wasserstein_from_counts",
 ]

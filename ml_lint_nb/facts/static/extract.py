@@ -19,6 +19,7 @@ from ml_lint_nb.facts.model import (
     EvaluationFact,
     Fact,
     FitFact,
+    GroupingFact,
     Observation,
     PredictFact,
     RandomCallFact,
@@ -273,6 +274,8 @@ class Finaliser:
             )
         if p.kind == "seed":
             return SeedFact("static", loc, a["function"], a.get("in_loop", False))
+        if p.kind == "grouping":
+            return GroupingFact("static", loc, self.ref(a.get("data")), tuple(a["keys"]))
         if p.kind == "random_call":
             return RandomCallFact(
                 "static", loc, a["function"], a["seeded"], a.get("in_loop", False)

@@ -15,6 +15,7 @@ from ml_lint_nb.rules.leakage.ml207_temporal_leakage import TemporalLeakage
 from ml_lint_nb.rules.leakage.ml208_unstratified_imbalanced_split import UnstratifiedImbalancedSplit
 from ml_lint_nb.rules.leakage.ml209_train_test_drift import TrainTestDrift
 from ml_lint_nb.rules.leakage.ml210_small_test_set import SmallTestSet
+from ml_lint_nb.rules.leakage.ml211_group_leakage import GroupLeakage
 
 __all__ = [
     "TrainTestOverlap",
@@ -27,4 +28,5 @@ __all__ = [
     "UnstratifiedImbalancedSplit",
     "TrainTestDrift",
     "SmallTestSet",
+    "GroupLeakage",
 ]

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ml_lint_nb.facts.model import DataRef, FitFact, OverlapFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
-from ml_lint_nb.findings import Evidence, Finding, Severity
+from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
 from ml_lint_nb.rules.common import data_label, est_label, related
-from ml_lint_nb.rules.data_evidence import live_facts, rows_subject, rows_text, share
+from ml_lint_nb.rules.data_evidence import (
+    base_name,
+    live_facts,
+    pair_subject,
+    rows_subject,
+    rows_text,
+    share,
+)
 from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths
 
 
@@ -64,9 +71,16 @@ class TrainTestOverlap(Rule):
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
-        """Live overlap measured by row hashes, then the static resampling premise."""
-        yield from self.check_live(store)
-        yield from self.check_resampling(store)
+        """Live overlap measured by row hashes, and the static resampling premise: one finding
+        when both are about the same pair (the draw before the split, with its counted copies)."""
+        measured: dict[tuple[str, ...], list[Finding]] = {}
+        for f in self.check_live(store):
+            measured.setdefault(f.subject, []).append(f)
+        for f in self.check_resampling(store):
+            counted = measured.get(f.subject)
+            yield _joined(f, counted.pop(0)) if counted else f
+        for found in measured.values():
+            yield from found
 
     def check_resampling(self, store: FactStore) -> Iterator[Finding]:
         """Static: an over-sampler fitted on rows that a later, scored split holds out."""
@@ -89,6 +103,7 @@ class TrainTestOverlap(Rule):
             )
             verb = "duplicates rows of" if copies else "builds synthetic rows from"
             hit = paths.hit(fit)
+            subject = fit.subject
             if hit is not None:
                 split, part = hit
                 text = (
@@ -96,7 +111,9 @@ class TrainTestOverlap(Rule):
                     f"before {split.method} holds out {data_label(part)}"
                 )
                 rel = related(split, "split")
-                subject = _split_pair(split, part) or fit.subject
+                train = _training_side(split, part)
+                if train is not None and train.name and part.name:
+                    subject = rows_subject(store, *pair_subject(train.name, part.name))  # the pair the kernel measures
             else:
                 cv = paths.cross_validated(fit)
                 if cv is None:
@@ -163,11 +180,11 @@ class TrainTestOverlap(Rule):
                 f"{eg}{sampled}{chance}"
             )
             # a pair met through a model, not through a split call: no advice about splitting
-            split = fact.model is None or _base(fact.test) in split_names
+            split = fact.model is None or base_name(fact.test) in split_names
             yield self.finding(
                 f"{text}; the model is graded on rows it was trained on.",
                 fact.location,
-                subject=rows_subject(store, fact.train, fact.test),
+                subject=rows_subject(store, *pair_subject(fact.train, fact.test)),
                 fix=None if split else self.unsplit_fix,
                 evidence=[
                     Evidence(
@@ -198,35 +215,41 @@ class TrainTestOverlap(Rule):
         return _poisson_excess(fact.n_overlap, fact.n_expected)
 
 
-def _split_pair(split: SplitFact, held_out: DataRef) -> tuple[str, str] | None:
-    """The training part and the held-out part of a split, as the notebook names them.
+def _training_side(split: SplitFact, part: DataRef) -> DataRef | None:
+    """The training part of the same input as the held-out ``part`` (``X_train`` of ``X_test``)."""
+    stems = {path[:-1] for path in part.rows.paths}
+    for other in split.parts:
+        paths = other.rows.paths
+        if paths and {p[:-1] for p in paths} == stems and all(p[-1][1] == 0 for p in paths):
+            return other  # the same rows, on this split's first (training) side
+    return None
 
-    The same pair the kernel measures the copies on (``X_train``, ``X_test``),
-    so the premise read from the code and the copies counted in the kernel
-    are one finding.
+
+def _joined(premise: Finding, counted: Finding) -> Finding:
+    """The resampling premise with the copies the kernel counted on the same pair: one finding.
+
+    The premise says why (the draw before the split), the count says how many.
     """
-    parts = list(split.parts)
-    if held_out not in parts or not held_out.name:
-        return None
-    before = parts[: parts.index(held_out)]
-    train = next((p for p in reversed(before) if _side(p, split.split_id) == {0}), None)
-    return (train.name, held_out.name) if train is not None and train.name else None
-
-
-def _side(part: DataRef, split_id: str) -> set[int]:
-    """Which sides of the split ``split_id`` a part's rows were cut to (0: training)."""
-    return {
-        step[1]
-        for path in part.rows.paths
-        for step in path[1:]
-        if isinstance(step, tuple) and step[0] == split_id
-    }
-
-
-def _base(label: str) -> str:
-    """The name an expression's text starts with (``test`` in ``test[features]``)."""
-    found = re.match(r"[A-Za-z_]\w*", label)
-    return found.group(0) if found else label
+    data = next((e.data for e in counted.evidence if e.kind == "row-hash-overlap"), {})
+    text = premise.message.split(":", 1)[0]
+    if data:
+        found = (
+            f"{data['overlap']:,} of {data['checked']:,} rows of {data['test']} "
+            f"({share(data['share'])}) also occur in {data['train']}"
+        )
+        chance = data.get("expected_by_chance")
+        if chance is not None and chance >= 1:
+            found += f" (chance alone explains about {chance:,.0f})"
+        message = f"{text}: {found}, so the score grades rows the model has already seen."
+    else:
+        message = premise.message
+    return replace(
+        premise,
+        message=message,
+        sources=tuple(sorted(set(premise.sources) | set(counted.sources))),
+        evidence=premise.evidence + counted.evidence,
+        related=premise.related + (Related(counted.location, "evaluation"),),
+    )
 
 
 def _poisson_excess(observed: int, expected: float) -> bool:

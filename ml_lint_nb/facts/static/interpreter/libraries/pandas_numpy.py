@@ -760,7 +760,10 @@ def groupby(interp: Interp, call: Call) -> V:
     """``df.groupby("city")``: groups whose aggregates are statistics per group."""
     args = call.args
     by = call.kwargs.get("by", args[0] if args else None)
-    return GroupByV(call.recv, tuple(strings(by)))
+    keys = tuple(strings(by))
+    if keys:  # the notebook groups these rows by these columns (ML211's static premise)
+        interp.record("grouping", call.node, data=call.recv, keys=keys)
+    return GroupByV(call.recv, keys)
 
 
 @method(DATA, "pop")
