@@ -37,7 +37,6 @@ from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import MAX_UNNAMED, FrameMemory, ModelMemory
 from ml_lint_nb.ipython.model_evidence import ModelEvidence, at_line, replaced
 from ml_lint_nb.ipython.row_evidence import frame_name
-from ml_lint_nb.rules.common import where
 
 MAX_EARLIER_TRANSFORMERS = 20  # transformers fitted before a split whose state is read again
 
@@ -389,7 +388,7 @@ class Collector:
                 )
                 if draw is None:
                     continue
-                label = f"{draw.args['estimator'].cls} ({where(draw.location)})"
+                label = draw.args["estimator"].cls
                 fact = safe.call(summarise_frame, name, ns[name], draw.location, self.limits)
                 if fact is not None:
                     out.append(replaced(fact, copies_made_by=label))

@@ -113,7 +113,9 @@ class TrainTestOverlap(Rule):
                 rel = related(split, "split")
                 train = _training_side(split, part)
                 if train is not None and train.name and part.name:
-                    subject = rows_subject(store, *pair_subject(train.name, part.name))  # the pair the kernel measures
+                    subject = rows_subject(
+                        store, *pair_subject(train.name, part.name)
+                    )  # the pair the kernel measures
             else:
                 cv = paths.cross_validated(fit)
                 if cv is None:
