@@ -58,9 +58,12 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
         elif isinstance(node, ast.Call) and node.args and _loads_by_name(node.func):
             # modules loaded by name (``__import__("ml_lint_nb.x")``) are imports too
             first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                if first.value.startswith("ml_lint_nb."):
-                    targets = [first.value]
+            if (
+                isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and first.value.startswith("ml_lint_nb.")
+            ):
+                targets = [first.value]
         for target in targets:
             while target and target not in known:
                 target = target.rpartition(".")[0]
@@ -129,7 +132,7 @@ def violations() -> list[str]:
         members = set(component)
         edges = sorted(f"{a} -> {b}" for a in component for b in graph[a] if b in members)
         out.append(f"import cycle among {len(component)} modules: " + "; ".join(edges))
-    for name, path in mods.items():
+    for path in mods.values():
         lines = len(path.read_text().splitlines())
         if lines > MAX_LINES:
             out.append(f"{path.relative_to(REPO)}: {lines} lines (at most {MAX_LINES})")

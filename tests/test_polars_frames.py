@@ -352,7 +352,8 @@ def test_no_polars_object_is_converted_to_pandas(shell, monkeypatch) -> None:
 
     session = get_session(shell)
     before = len(session.errors)
-    # the hook first: copies and drift through the model's fit and evaluation rows
+    found = run(shell, "%mlcheck train test --target target")
+    assert {"ML201", "ML202", "ML209"} <= {f["code"] for f in found}
     fit = run(
         shell,
         "from sklearn.linear_model import LogisticRegression\n"
@@ -367,9 +368,6 @@ def test_no_polars_object_is_converted_to_pandas(shell, monkeypatch) -> None:
     for code in ("ML201", "ML209"):
         (finding,) = [f for f in listed if f["code"] == code]
         assert len(finding["evidence"]) >= 2, finding["evidence"]
-    # %mlcheck on demand names the pair's facts, the target's included
-    found = run(shell, "%mlcheck train test --target target")
-    assert {"ML201", "ML202", "ML209"} <= {f["code"] for f in found}
     assert len(session.errors) == before
 
 

@@ -128,12 +128,19 @@ export class PitfallsPanel extends Widget {
       (fix.applicability === 'safe'
         ? ''
         : '. It changes what the notebook computes; Ctrl-Z in the cell undoes it.');
+    const refuse = (problem: string) => {
+      button.disabled = true;
+      button.textContent = `Fix not applied: ${problem}`;
+      button.classList.add('mlnb-fix-refused');
+    };
+    const refused = store.refusal(e);
+    if (refused !== null) {
+      refuse(refused);
+    }
     button.onclick = () => {
       const problem = store.applyFix(e);
       if (problem !== null) {
-        button.disabled = true;
-        button.textContent = `Fix not applied: ${problem}`;
-        button.classList.add('mlnb-fix-refused');
+        refuse(problem);
       }
     };
     return button;

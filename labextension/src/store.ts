@@ -204,6 +204,8 @@ export class NotebookFindings {
     }
     const placed = placeFix(model, fix);
     if (typeof placed === 'string') {
+      // remembered until the next lint, so a redraw of the panel keeps saying why
+      this.refusedFixes.set(NotebookFindings.fixKey(entry.finding), placed);
       return placed;
     }
     applyPlaced(model, placed);
@@ -213,6 +215,15 @@ export class NotebookFindings {
     this.staticFindings = this.staticFindings.filter(g => !same(g));
     this.recompute();
     return null;
+  }
+
+  /** Why the entry's fix was refused since the last lint of the saved file (null: it was not). */
+  refusal(entry: IEntry): string | null {
+    return this.refusedFixes.get(NotebookFindings.fixKey(entry.finding)) ?? null;
+  }
+
+  private static fixKey(f: IFinding): string {
+    return `${f.code}|${f.cell}|${f.line}|${f.col}`;
   }
 
   /** Scroll to the cell and select it; returns false when it does not exist. */
@@ -293,6 +304,7 @@ export class NotebookFindings {
     try {
       const doc = await fetchStatic(path);
       this.staticFindings = findingsOf(doc);
+      this.refusedFixes.clear();
       const problems = notesOf(doc).filter(n => !n.cell);
       this._staticStatus = problems.length
         ? problems.map(n => n.message).join('; ')
@@ -594,6 +606,7 @@ export class NotebookFindings {
   }
 
   private staticFindings: IFinding[] = [];
+  private refusedFixes = new Map<string, string>();
   private linting = false;
   private relint = false;
   private lastLive = new Map<string, IFinding>();

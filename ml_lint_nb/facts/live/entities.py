@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ml_lint_nb.facts.live.lineage import Context
-from ml_lint_nb.facts.live.row_hashes import column_hash
+from ml_lint_nb.facts.live.row_hashes import column_hash, combine, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.tables import Table, factorize, floats, read_target
 
@@ -227,8 +227,13 @@ def _baseline(
     if found is None:
         return None
     codes, n_entities = found
+    distinct_rows = _distinct_rows(values, fit, np, pd)
+    if distinct_rows is not None and candidate_codes(_take(values, distinct_rows, np), np) is None:
+        return None  # its values repeat only in exact copies of rows: ML101/ML201, not an entity
     keys = entity_keys(values, np, pd)
     rows = _rows_by_entity(keys, fit.n_rows, np)
+    if distinct_rows is not None:  # how alike an entity's rows are, without copies of a row
+        rows = distinct_rows if rows is None else np.intersect1d(rows, distinct_rows)
     part = codes if rows is None else codes[rows]
     scored: list[tuple[str, float]] = []
     labels = fit.labels(max_columns)
@@ -259,6 +264,32 @@ def _baseline(
         alike=tuple(scored[:MAX_ALIKE]),
         n_features=len(scored),
     )
+
+
+def _distinct_rows(values: Any, fit: Table, np: Any, pd: Any) -> Any:
+    """Positions of the fit rows that are no exact copy of an earlier row (None: no copies).
+
+    Rows drawn with replacement (an up-sampled minority class) repeat every
+    column together: any column then looks like an entity whose rows are
+    identical. Copies are measured by ML101/ML201; an entity is a value
+    shared by rows that differ, and its rows' likeness is measured on those.
+    """
+    if pd is None:
+        return None
+    picks = range(min(fit.n_cols, MAX_FEATURES))
+    hashes = guarded(
+        lambda: combine(hash_rows(fit, picks, None, np, pd), column_hash(values, np, pd), np), None
+    )
+    if hashes is None or len(hashes) != fit.n_rows:
+        return None
+    first = ~pd.Series(hashes, copy=False).duplicated().to_numpy()
+    return None if first.all() else np.flatnonzero(first)
+
+
+def _take(values: Any, rows: Any, np: Any) -> Any:
+    """The values at ``rows`` positions, whatever the backend."""
+    plain = _plain(values, np)
+    return plain.iloc[rows] if hasattr(plain, "iloc") else plain[rows]
 
 
 def entity_overlap(baseline: EntityBaseline, context: Context) -> tuple[int, int, int] | None:

@@ -182,7 +182,12 @@ def _window(v: Any, y: Any, order: _Order, np: Any) -> tuple[str, int, float] | 
     if fin.sum() < MIN_PAIRS:
         return None
     tol = _tolerance(v[fin], np)
-    prefix = np.concatenate([np.zeros((n, 1)), np.cumsum(cols, axis=1)], axis=1)
+    # prefix sums with the missing neighbours counted apart: a gap outside a window (a
+    # neighbour that went to the other side of a split) must not void the window
+    missing = np.isnan(cols)
+    zero = np.zeros((n, 1))
+    prefix = np.concatenate([zero, np.cumsum(np.where(missing, 0.0, cols), axis=1)], axis=1)
+    gaps = np.concatenate([zero, np.cumsum(missing, axis=1)], axis=1)
     position = {d: k for k, d in enumerate(offsets)}
     best = None
     for a in offsets:
@@ -190,7 +195,7 @@ def _window(v: Any, y: Any, order: _Order, np: Any) -> tuple[str, int, float] | 
             if b <= a or b - a + 1 != position[b] - position[a] + 1:
                 continue  # a window of consecutive offsets only
             total = prefix[:, position[b] + 1] - prefix[:, position[a]]
-            ok = fin & np.isfinite(total)
+            ok = fin & (gaps[:, position[b] + 1] - gaps[:, position[a]] == 0)
             if ok.sum() < MIN_PAIRS:
                 continue
             width = b - a + 1

@@ -82,7 +82,7 @@ class TemporalLeakage(Rule):
             train, test = subject
             if train == test:  # two parts of one frame: their own spellings tell them apart
                 train, test = fact.train, fact.test
-            column = "the index" if fact.column == "index" else repr(fact.column)
+            column = "date (its index)" if fact.column == "index" else repr(fact.column)
             found = (
                 f" (a column of {fact.frame}, matched through the index)"
                 if fact.frame and fact.frame not in subject

@@ -730,11 +730,13 @@ class Interpreter:
         on their rows and applied to it.
         """
         values = [*args, *(v for k, v in kwargs.items() if k not in SIZE_ARGS)]
-        # pd.DataFrame({"rf": p_rf, "gb": p_gb}): the columns of a dict are its values
+        # pd.DataFrame({"rf": p_rf, "gb": p_gb}): columns cut from a split part (predictions on
+        # a hold-out) keep its rows; columns generated in place make fresh rows, as before
         values = [
             i
             for v in values
             for i in (v.items if isinstance(v, SeqV) and v.kind == "dict" else [v])
+            if v is i or _split_rows(i)
         ]
         datas = [d for d in (data_of(a) for a in values) if d is not None]
         stats = [s for s in (first(a) for a in values) if isinstance(s, StatV)]
@@ -877,3 +879,9 @@ def _as_load(target: ast.expr) -> ast.expr:
     for child in ast.walk(node):
         ast.copy_location(child, target)
     return node
+
+
+def _split_rows(value: V) -> bool:
+    """Whether a value holds rows of one side of a split (a part, or predictions on one)."""
+    data = data_of(value)
+    return data is not None and bool(data.rows.roles() - {"all"})

@@ -123,11 +123,11 @@ def note_cell_source(interp: Interp, source: str, cell: int | None) -> None:
     """A cell's raw source (before IPython syntax is neutralised): ``%run`` lines bring names."""
     if "%run" not in source and "exec(" not in source:
         return
-    where = f"cell {cell}" if cell is not None else "this session"
+    # messages name no cell (each front end names places its own way): the line says which
     for m in _RUN.finditer(source):
-        interp.outside.sources.append(f"%run {m.group(1)} in {where}")
+        interp.outside.sources.append(f"%run {m.group(1)}")
     if _EXEC.search(source):
-        interp.outside.sources.append(f"exec(open(...)) in {where}")
+        interp.outside.sources.append("exec(open(...))")
 
 
 def note_star_import(interp: Interp, module: str, node: ast.AST) -> None:
@@ -139,9 +139,7 @@ def note_star_import(interp: Interp, module: str, node: ast.AST) -> None:
     if module.split(".", 1)[0] in _LIBRARY_ROOTS:
         interp.outside.libraries.append(module)
         return
-    loc = interp.loc(node)
-    where = f"cell {loc.cell}" if loc.cell is not None else "this session"
-    interp.outside.sources.append(f"from {module} import * in {where}")
+    interp.outside.sources.append(f"from {module} import *")
 
 
 def library_name(interp: Interp, name: str) -> str | None:
@@ -189,8 +187,7 @@ def settle(interp: Interp, defined_at: dict[str, int | None]) -> None:
         cell = defined_at.get(name)
         if cell is None:
             continue
-        where = f"cell {cell}" if isinstance(cell, int) else "a later cell"
         interp.knowledge.setdefault((f"free:{name}", None), {})["outside"] = (
-            f"{name} is read before {where} assigns it, so Run All would not reproduce this; "
+            f"{name} is read before the cell that assigns it, so Run All would not reproduce this; "
             "its size is unknown here"
         )
