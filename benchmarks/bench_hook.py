@@ -70,7 +70,9 @@ def main() -> int:
     )
     results = []
 
-    bare = timed(sh, "x = 1", 60)
+    # a plain cell costs about 0.15 ms; the history thread and the machine's load move single
+    # runs by more than the hook costs, so blocks with and without the hook alternate and the
+    # ratio is the median of the blocks' median ratios
     start = time.perf_counter()
     sh.run_line_magic("load_ext", "ml_lint_nb")
     load_ms = (time.perf_counter() - start) * 1000
@@ -78,14 +80,15 @@ def main() -> int:
     print(
         f"{'first cell after %load_ext (one-time engine import, informational)':<58} {first * 1000:8.1f} ms"
     )
-    hooked = timed(sh, "x = 1", 60)
+    ratios = []
+    for _ in range(7):
+        sh.run_line_magic("unload_ext", "ml_lint_nb")
+        bare = statistics.median(timed(sh, "x = 1", 60))
+        sh.run_line_magic("load_ext", "ml_lint_nb")
+        hooked = statistics.median(timed(sh, "x = 1", 60))
+        ratios.append(hooked / bare)
     results.append(
-        report(
-            "hook on `x = 1` (median with / without)",
-            statistics.median(hooked) / statistics.median(bare),
-            1.2,
-            "x",
-        )
+        report("hook on `x = 1` (median with / without)", statistics.median(ratios), 1.2, "x")
     )
     results.append(report("%load_ext ml_lint_nb", load_ms, 50, "ms"))
 

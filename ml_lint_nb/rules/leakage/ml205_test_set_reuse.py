@@ -265,7 +265,7 @@ class TestSetReuse(Rule):
             if also_scored is not None:
                 text = (
                     f"{sel.model} {what} by its score on {data_label(data)}, and the same rows "
-                    f"give its reported score ({also_scored.metric}): "
+                    f"give its reported score{_metric_named(also_scored.metric)}: "
                     "this validation set is the test set, so the score is the best of many "
                     "models."
                 )
@@ -282,6 +282,11 @@ class TestSetReuse(Rule):
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )
+
+
+def _metric_named(metric: str) -> str:
+    """`` (roc_auc_score)`` after "score", or nothing when the metric is the model's own score."""
+    return "" if metric in ("score", "evaluate") else f" ({metric})"
 
 
 def _once(evidence: Iterable[Evidence]) -> list[Evidence]:
