@@ -22,7 +22,7 @@ from ml_lint_nb.facts.live import expressions, model_calls
 from ml_lint_nb.facts.live.estimators import is_fitted, public_attr
 from ml_lint_nb.facts.static.interpreter import Proto
 from ml_lint_nb.facts.static.ipython_syntax import neutralise
-from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.facts.static.values import DataV, EstV, selection_of
 from ml_lint_nb.impact import data
 from ml_lint_nb.impact.metrics import Metric, MetricError, metric_for
 from ml_lint_nb.impact.plan import Refusal, Setup
@@ -253,13 +253,7 @@ def _as_expression(session: LiveSession, d: DataV) -> str | None:
     base = session.interp.env.get(origin) if origin else None
     if not isinstance(base, DataV) or base.rows != d.rows or d.scaled or d.applied:
         return None
-    if d.column is not None and d.column != "<target>":
-        return f"{origin}[{d.column!r}]"
-    if d.columns is not None:
-        return f"{origin}[{list(d.columns)!r}]"
-    if d.dropped:
-        return f"{origin}.drop(columns={sorted(d.dropped)!r})"
-    return None
+    return selection_of(d, origin)
 
 
 def _cell_tree(session: LiveSession, proto: Proto) -> ast.AST | None:

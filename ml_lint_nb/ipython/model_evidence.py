@@ -32,7 +32,7 @@ from ml_lint_nb.facts.live.values import describe_value
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import Fact, FitRowsEvaluationFact
 from ml_lint_nb.facts.static.interpreter import Interpreter, Proto
-from ml_lint_nb.facts.static.values import DataV, EstV
+from ml_lint_nb.facts.static.values import DataV, EstV, selection_of
 from ml_lint_nb.ipython.cache import MISS, LiveCache
 from ml_lint_nb.ipython.memory import FrameMemory, ModelMemory
 from ml_lint_nb.ipython.row_evidence import RowEvidence
@@ -286,13 +286,7 @@ class ModelEvidence:
             return None  # rows filtered or resampled on the way: not the frame's rows
         if d is base:
             return origin
-        if d.column is not None and d.column != "<target>":
-            return f"{origin}[{d.column!r}]"
-        if d.columns is not None:
-            return f"{origin}[{list(d.columns)!r}]"
-        if d.dropped:
-            return f"{origin}.drop(columns={sorted(d.dropped)!r})"
-        return None
+        return selection_of(d, origin)
 
     def _fit_cache(self, call: ModelCall, X: Any, y: Any, limits: LiveLimits) -> FitCache:
         """Where the work on a fit's data is cached: the root object, and a key with its version.

@@ -548,24 +548,13 @@ def compare_rows(
         if n_seen == 0:
             continue
         facts.append(
-            GroupLeakageFact(
-                "live",
+            _group_fact(
+                base,
                 location,
-                train=record.data,
-                test=eval_label,
-                column=base.column,
-                n_test=n_test,
-                n_seen=n_seen,
-                shared=shared,
-                n_entities=base.n_entities,
-                rows_per_entity=round(base.rows_per_entity, 2),
-                feature_icc=base.feature_icc,
-                target_icc=base.target_icc,
-                alike=base.alike,
-                n_features=base.n_features,
-                frame=base.frame,
-                model=record.model,
-                how=how,
+                (record.data, eval_label),
+                (n_test, n_seen, shared),
+                record.model,
+                how,
             )
         )
     chronological = None
@@ -640,25 +629,14 @@ def fold_facts(
         if n_seen == 0:
             continue
         out.append(
-            GroupLeakageFact(
-                "live",
+            _group_fact(
+                base,
                 location,
-                train=label,
-                test=label,
-                column=base.column,
-                n_test=n_test,
-                n_seen=n_seen,
-                shared=shared,
-                n_entities=base.n_entities,
-                rows_per_entity=round(base.rows_per_entity, 2),
-                feature_icc=base.feature_icc,
-                target_icc=base.target_icc,
-                alike=base.alike,
-                n_features=base.n_features,
-                frame=base.frame,
-                model=model,
-                how="cross-validation",
-                splitter=spec.label,
+                (label, label),
+                (n_test, n_seen, shared),
+                model,
+                "cross-validation",
+                spec.label,
             )
         )
     for base in times:
@@ -719,3 +697,36 @@ __all__ = [
     "fit_token",
     "record_fit",
 ]
+
+
+def _group_fact(
+    base: EntityBaseline,
+    location: Location,
+    pair: tuple[str, str],
+    counts: tuple[int, int, int],
+    model: str | None,
+    how: str,
+    splitter: str | None = None,
+) -> GroupLeakageFact:
+    """An entity column's baseline at the fit with the evaluation rows it was met on (ML211)."""
+    n_test, n_seen, shared = counts
+    return GroupLeakageFact(
+        "live",
+        location,
+        train=pair[0],
+        test=pair[1],
+        column=base.column,
+        n_test=n_test,
+        n_seen=n_seen,
+        shared=shared,
+        n_entities=base.n_entities,
+        rows_per_entity=round(base.rows_per_entity, 2),
+        feature_icc=base.feature_icc,
+        target_icc=base.target_icc,
+        alike=base.alike,
+        n_features=base.n_features,
+        frame=base.frame,
+        model=model,
+        how=how,
+        **({"splitter": splitter} if splitter is not None else {}),
+    )

@@ -105,6 +105,18 @@ class DataV(V):
         return new
 
 
+def selection_of(d: DataV, origin: str) -> str | None:
+    """``origin[['a', 'b']]`` (or a column, or a ``drop``) for data that selects columns of
+    ``origin`` without changing its rows; None for anything else."""
+    if d.column is not None and d.column != "<target>":
+        return f"{origin}[{d.column!r}]"
+    if d.columns is not None:
+        return f"{origin}[{list(d.columns)!r}]"
+    if d.dropped:
+        return f"{origin}.drop(columns={sorted(d.dropped)!r})"
+    return None
+
+
 _DERIVE_RESET = {"name": None, "version": None, "pred_est": None, "window": False}
 
 
