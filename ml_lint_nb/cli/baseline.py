@@ -9,8 +9,9 @@ evaluation), taken as a set: comments and whitespace do not count, and
 neither does the order of cells, so reformatting, editing other cells or
 moving cells around does not bring an old finding back, while rewriting
 an involved cell does (it may fix the problem or make a new one: a
-reviewer should look). Each entry matches at most one finding, so a
-second identical problem is new.
+reviewer should look). Each entry matches at most one finding, so the
+same kind of problem on other data is new (a repeat of one pattern on the
+same data is one finding with one more place, and stays matched).
 
 Paths are stored relative to the baseline file's folder, with ``/``, so the
 file works from any working directory and on any system. Entries that no
