@@ -38,8 +38,8 @@ MAX_CONTEXT_COLUMNS = 24  # candidate columns gathered per side
 CHECK_ROWS = 64  # rows on which a lineage frame must agree with the side's own columns
 CHECK_COLUMNS = 3
 INDEX = "index"  # the label of a DatetimeIndex among the time columns
-MATCH_MAX_ROWS = 500_000  # a frame without an index is matched by row values up to this height
-MATCH_COLUMNS = 12  # shared columns whose values match a row
+MATCH_MAX_ROWS = 100_000  # a frame without an index is matched by row values up to this height
+MATCH_COLUMNS = 4  # shared columns whose values match a row (within the hook's budget)
 MAX_REPEATED_MATCH = 0.05  # side rows whose values occur more than once in the source, at most
 
 
