@@ -134,10 +134,12 @@ def _aligned(table: Table, source: Table, own_index: Any, seed: int, np: Any, pd
     """Positions in ``source`` of the side's rows, or None when they cannot be told."""
     src_index = _index(source, pd)
     if own_index is not None and src_index is not None:
-        if not src_index.is_unique:
-            return None
         if own_index.equals(src_index):
+            # the same labels in the same order: a column selection of it, also when the labels
+            # repeat (rows up-sampled with their labels, then concatenated)
             rows: Any = _All()
+        elif not src_index.is_unique:
+            return None
         else:
             rows = src_index.get_indexer(own_index)
             if len(rows) == 0 or (rows < 0).any():
