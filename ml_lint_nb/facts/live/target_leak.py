@@ -144,6 +144,12 @@ def judge_features(
             group_codes.append((feat.label, codes))
     if tgt.numeric is not None and tgt.codes is None and orders:
         labels = {f.label for f in judged}  # entities dropped from the features group lags too
+        # a date column is an order of the rows, not the groups of a series
+        labels |= {
+            str(k)
+            for k, v in keys or []
+            if getattr(v, "dtype", None) is not None and v.dtype.kind == "M"
+        }
         if len(inspected) <= JUDGE_ROWS:
             keys = [o[rows] for o in orders if o is not None]
             group_codes += [(k, c) for k, c in key_codes.codes() if k not in labels]
@@ -154,7 +160,15 @@ def judge_features(
             grouping = [label for label, _codes in group_codes]
             shapes = guarded(
                 lambda: _shapes_in_blocks(
-                    features, target, inspected, orders, list(numeric_values), grouping, keys, np
+                    features,
+                    target,
+                    inspected,
+                    orders,
+                    list(numeric_values),
+                    grouping,
+                    keys,
+                    np,
+                    labels,
                 ),
                 {},
             )
@@ -177,6 +191,7 @@ def _shapes_in_blocks(
     grouping: list[str],
     keys: list[Any] | None,
     np: Any,
+    skip: set[str] | None = None,
 ) -> dict[str, tuple[str, int, float]]:
     """Lags and future values judged on runs of consecutive rows, when the rows are sampled.
 
@@ -210,7 +225,9 @@ def _shapes_in_blocks(
             if codes is not None:
                 groups.append((label, codes))
         groups += [
-            (k, c) for k, c in _key_codes(features, keys or [], block, np) if k not in by_label
+            (k, c)
+            for k, c in _key_codes(features, keys or [], block, np)
+            if k not in by_label and k not in (skip or set())
         ]
         for label, got in time_shapes(values, y, [order[block]], groups, np).items():
             out.setdefault(label, got)

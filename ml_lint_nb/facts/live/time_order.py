@@ -37,6 +37,7 @@ MAX_NEIGHBOUR_RATIO = 0.9  # neighbours in time this much closer than random pai
 MIN_TREND = 0.1  # |Spearman| of the target with time that makes a trend (and beyond chance:)
 TREND_Z = 4.0  # |rho| * sqrt(n - 1) at least
 MAX_ENTITY_COLUMNS = 3  # entity columns tried when the target follows time only within entities
+MIN_SERIES = 2  # levels of such a column: the series of a panel (eight sensors) count
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _entity_baseline(
     for name, (values, _where) in list(context.entities.items())[:MAX_ENTITY_COLUMNS]:
         if len(values) != len(times):
             continue
-        found = candidate_codes(values, np)
+        found = candidate_codes(values, np, MIN_SERIES)
         if found is None:
             continue
         codes = found[0]
