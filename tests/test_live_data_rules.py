@@ -216,6 +216,21 @@ def test_ml105_numbers_stored_as_text() -> None:
     assert run(hygiene.MixedTypes, frame_facts(df.drop(columns=["age_text"]))) == []
 
 
+def test_ml105_whole_numbers_as_text_alone_are_advice() -> None:
+    """A branch code made text on purpose (``astype(str)``) is as likely labels as a slip:
+    info. A decimal point or a stray token among the numbers keeps the warning."""
+    df = base_frame()
+    df["branch"] = (np.arange(len(df)) % 90).astype(str)
+    finding = only(run(hygiene.MixedTypes, frame_facts(df)))
+    assert finding.severity is Severity.INFO
+    assert "if these digits are labels" in finding.message
+    df["rate_text"] = (np.arange(len(df)) / 7).round(2).astype(str)
+    finding = only(run(hygiene.MixedTypes, frame_facts(df)))
+    assert finding.severity is Severity.WARNING
+    df = base_frame().assign(branch=[str(v) for v in range(499)] + ["see notes"])
+    assert only(run(hygiene.MixedTypes, frame_facts(df))).severity is Severity.WARNING
+
+
 @pytest.mark.parametrize(
     "column, values",
     [

@@ -54,7 +54,7 @@ def test_random_split_of_patient_visits_is_reported(shell) -> None:
     )
     finding = of(found, "ML211")
     assert finding["severity"] == "warning"
-    assert "'patient_id' (a column of visits, matched through the index)" in finding["message"]
+    assert "'patient_id' (a column of visits, matched row by row)" in finding["message"]
     data = finding["evidence"][0]["data"]
     assert data["entity_column"] == "patient_id"
     assert data["shared_entities"] > 500 and data["eval_rows_with_seen_entity"] > 0.9

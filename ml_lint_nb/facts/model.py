@@ -360,6 +360,7 @@ class ColumnSummary:
     mixed_types: tuple[str, ...] = ()  # e.g. ("float", "str") for an object column
     numeric_strings: float = 0.0  # share of non-null values that are numbers stored as text
     code_like: bool = False  # those texts are identifiers or codes (zip, id, leading zeros)
+    whole_numbers: bool = False  # every numeric text is a plain run of digits (no sign or point)
 
 
 @dataclass(frozen=True)

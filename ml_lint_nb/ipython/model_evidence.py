@@ -18,12 +18,13 @@ of frames and models.
 from __future__ import annotations
 
 import ast
+import sys
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ml_lint_nb.facts.live import expressions, fit_records, model_calls, safe
+from ml_lint_nb.facts.live import expressions, fit_records, lineage, model_calls, safe
 from ml_lint_nb.facts.live.frames import summarise_frame
 from ml_lint_nb.facts.live.limits import LiveLimits
 from ml_lint_nb.facts.live.model_calls import ModelCall
@@ -377,7 +378,8 @@ class ModelEvidence:
 
         def summary() -> Any:
             """The fit data summarised and its features judged (computed once per fit data)."""
-            keys = safe.call(self._source_keys, value, X) or []
+            sources = self.rows.sources(call.X)
+            keys = safe.call(self._source_keys, value, X, sources) or []
             return safe.call(
                 lambda X, y: summarise_frame(name, X, where, sample, None, y, True, keys), X, y
             )
@@ -416,12 +418,13 @@ class ModelEvidence:
             return value.column
         return value.origin or value.name if value.column == "<target>" else None
 
-    def _source_keys(self, value: Any, X: Any) -> list[tuple[str, Any]]:
+    def _source_keys(self, value: Any, X: Any, sources: lineage.Sources) -> list[tuple[str, Any]]:
         """Columns of the frame the fit's rows came from that did not reach the model.
 
         A group statistic's groups (``zip`` behind ``zip_churn_rate``) are
         often dropped from the features; the source frame still has them,
-        aligned through the index. pandas only; at most :data:`MAX_SOURCE_KEYS`.
+        aligned through the index (a frame without one: :meth:`_lineage_keys`, whose dates
+        also order the rows for lags); at most :data:`MAX_SOURCE_KEYS`.
         """
         source = None
         env, seen = self.interp.env, 0
@@ -434,6 +437,8 @@ class ModelEvidence:
         index = getattr(X, "index", None)
         columns = getattr(X, "columns", None)
         src_index = getattr(source, "index", None)
+        if index is None and columns is not None:
+            return self._lineage_keys(X, {str(c) for c in columns}, sources)
         if source is None or index is None or columns is None or src_index is None:
             return []
         if source is X or not src_index.is_unique or not index.isin(src_index).all():
@@ -444,6 +449,27 @@ class ModelEvidence:
             if str(c) in have:
                 continue
             out.append((str(c), source[c].reindex(index).to_numpy()))
+            if len(out) >= MAX_SOURCE_KEYS:
+                break
+        return out
+
+    def _lineage_keys(
+        self, X: Any, have: set[str], sources: lineage.Sources
+    ) -> list[tuple[str, Any]]:
+        """:meth:`_source_keys` for a frame without an index (polars): the columns
+        :mod:`lineage` ties to its rows (a column selection of its source, or its rows
+        matched by value), as NumPy arrays."""
+        np = sys.modules.get("numpy")
+        context = lineage.context_of(X, sources, 0)
+        if np is None or context is None:
+            return []
+        have = have | set(self.interp.target_columns)
+        out = []
+        for label, (values, _frame) in [*context.times.items(), *context.entities.items()]:
+            if label in have or label == lineage.INDEX:
+                continue
+            plain = values.to_numpy() if hasattr(values, "to_numpy") else values
+            out.append((label, np.asarray(plain)))
             if len(out) >= MAX_SOURCE_KEYS:
                 break
         return out

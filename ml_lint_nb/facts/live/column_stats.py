@@ -226,6 +226,7 @@ def _object_stats(col: Column, n_null: int, np: Any, pd: Any) -> dict[str, Any]:
         "mixed_types": tuple(sorted(types)) if len(types) > 1 else (),
         "numeric_strings": numeric_text / present_n if present_n else 0.0,
         "code_like": code_like(col.label, digit_widths, leading_zeros),
+        "whole_numbers": bool(digit_widths) and -1 not in digit_widths,
     }
 
 

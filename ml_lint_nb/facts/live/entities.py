@@ -75,23 +75,25 @@ def entity_keys(values: Any, np: Any, pd: Any) -> Any:
 SCREEN_ROWS = 2_000  # rows a long column is first screened on (few values there: no entity)
 
 
-def candidate_codes(values: Any, np: Any) -> tuple[Any, int] | None:
+def candidate_codes(values: Any, np: Any, min_levels: int = MIN_ENTITIES) -> tuple[Any, int] | None:
     """Entity codes of a column when its values repeat like an entity's (see module); else None.
 
     A long column is first screened on a few evenly spaced rows: fewer than
-    :data:`MIN_ENTITIES` values there (a flag, a country) ends it cheaply.
+    ``min_levels`` values there (a flag, a country) ends it cheaply. The
+    series of a panel (eight sensors, each read every hour) need fewer
+    levels than entities do: :mod:`time_order` passes its own ``min_levels``.
     """
     values = _plain(values, np)
     if len(values) > 2 * SCREEN_ROWS:
         step = len(values) // SCREEN_ROWS
         head = values.iloc[::step] if hasattr(values, "iloc") else values[::step]
-        if len(factorize(head)[1]) < MIN_ENTITIES:
+        if len(factorize(head)[1]) < min_levels:
             return None
     codes, levels = factorize(values)
     n_levels = len(levels)
     present = codes[codes >= 0]
     n = len(present)
-    if n_levels < MIN_ENTITIES or n == 0 or n / n_levels < MIN_ROWS_PER_ENTITY:
+    if n_levels < min_levels or n == 0 or n / n_levels < MIN_ROWS_PER_ENTITY:
         return None
     counts = np.bincount(present, minlength=n_levels)
     if counts[counts > 1].sum() < MIN_REPEATED_SHARE * n:

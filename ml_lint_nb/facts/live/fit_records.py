@@ -32,7 +32,14 @@ from ml_lint_nb.facts.live.row_hashes import column_hash, combine, float_hash, h
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import original, seeded_subset
 from ml_lint_nb.facts.live.tables import Table, factorize, floats, read_table, read_target
-from ml_lint_nb.facts.live.time_order import TimeBaseline, time_baselines, time_order, time_text
+from ml_lint_nb.facts.live.time_order import (
+    TimeBaseline,
+    entity_earlier,
+    entity_latest,
+    time_baselines,
+    time_order,
+    time_text,
+)
 from ml_lint_nb.facts.live.two_sample import (
     CHANCE_ROWS,
     DRIFT_ROWS,
@@ -564,7 +571,8 @@ def compare_rows(
             continue
         n_test, n_earlier, earliest = got
         if n_earlier == 0:
-            chronological = chronological or base.column
+            if base.why != "entity":  # within entities: no seen entity's row is earlier either
+                chronological = chronological or base.column
             continue
         if grouped:
             continue
@@ -641,7 +649,12 @@ def fold_facts(
         )
     for base in times:
         got_order = guarded(
-            lambda base=base: _fold_order(context.times[base.column][0], got, np), None
+            lambda base=base: (
+                _fold_order(context.times[base.column][0], got, np)
+                if base.why != "entity"
+                else _fold_entity_order(context, base, got, np, pd)
+            ),
+            None,
         )
         if got_order is None:
             continue
@@ -680,6 +693,28 @@ def _fold_order(stamps: Any, got: list[tuple[Any, Any]], np: Any) -> tuple[int, 
         n_earlier += int(np.sum(held < fit.max()))
         first = held.min()
         earliest = first if earliest is None or first < earliest else earliest
+    if n_earlier == 0 or earliest is None:
+        return None
+    return n_test, n_earlier, earliest
+
+
+def _fold_entity_order(
+    context: Context, base: TimeBaseline, got: list[tuple[Any, Any]], np: Any, pd: Any
+) -> tuple[int, int, Any] | None:
+    """:func:`_fold_order` for a time that the target follows within entities: held-out rows
+    dated before the latest training row of their own entity in their fold."""
+    stamps = context.times[base.column][0]
+    keys = entity_keys(context.entities[base.entity][0], np, pd)  # type: ignore[index]
+    n_test = n_earlier = 0
+    earliest = None
+    for train, test in got:
+        latest = entity_latest(keys[train], stamps[train], np)
+        found = entity_earlier(latest, keys[test], stamps[test], np) if latest else None
+        if found is None:
+            continue
+        n_test += found[0]
+        n_earlier += found[1]
+        earliest = found[2] if earliest is None or found[2] < earliest else earliest
     if n_earlier == 0 or earliest is None:
         return None
     return n_test, n_earlier, earliest

@@ -48,6 +48,7 @@ from ml_lint_nb.facts.live.two_sample import class_counts, expected_repeats_of
 from ml_lint_nb.facts.location import Location
 from ml_lint_nb.facts.model import ColumnSummary, FrameFact
 
+MAX_TIME_ORDERS = 2  # date columns of the source tried as row orders for lags and future values
 DETAIL_ROWS = 20_000  # rows for predictiveness and systematic missingness
 MISSING_PAIRS = 400  # (null column, category column) pairs examined at most
 DUPLICATE_CELLS = 50_000_000  # duplicate rows are counted up to this many inspected cells
@@ -87,6 +88,27 @@ def summarise_frame(
             )
     except Exception:
         return None
+
+
+def _time_orders(keys: list[tuple[str, Any]], np: Any) -> list[Any]:
+    """Dates among the source columns that did not reach the model, as candidate row orders.
+
+    A frame without an index (polars), or one whose index was reset, keeps
+    its time only in a date column the features left out (``ts``): the
+    order in which lags and future values of the target show.
+    """
+    out = []
+    for _label, values in keys:
+        arr = np.asarray(values)
+        if arr.dtype.kind != "M":
+            continue
+        stamps = arr.astype("datetime64[ns]")
+        if np.isnat(stamps).any():
+            continue
+        out.append(stamps.astype("int64").astype("float64"))
+        if len(out) >= MAX_TIME_ORDERS:
+            break
+    return out
 
 
 # -- the inspected rows --------------------------------------------------------------------------
@@ -179,6 +201,8 @@ def _summarise(
             for label, k in keys or []
             if len(k) == table.n_rows
         ]
+        if orders is not None:
+            orders = orders + guarded(lambda: _time_orders(aligned, np), [])
         judged = guarded(
             lambda: judge_features(features, target_vec, rows, np, orders, aligned), Judgement()
         )

@@ -501,6 +501,7 @@ def _text(col: _Col, n_rows: int) -> dict[str, Any]:
         "disguised_values": tuple(tok or repr(tok) for tok, _ in found[:5]),
         "numeric_strings": (int(s.get("numeric_text") or 0) / present) if present else 0.0,
         "code_like": code_like(col.name, widths, int(s.get("leading_zeros") or 0)),
+        "whole_numbers": bool(widths) and -1 not in widths,
     }
 
 

@@ -14,7 +14,9 @@ gathers, for the rows of one side (fit rows or evaluation rows):
   label of the side's index, and the columns both hold agree on a few rows
   (a name rebound to other rows with the same labels is not used);
 - for frames without an index (polars), the lineage frame's columns when
-  it has exactly the side's rows (a column selection of it).
+  it has exactly the side's rows (a column selection of it), or when the
+  values of the columns both hold find each of the side's rows in it once
+  (a part of a split of it).
 
 Columns are the backend's own objects over the side's rows, in its order;
 nothing is kept after the caller is done with them.
@@ -27,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ml_lint_nb.facts.live.row_hashes import column_hash
+from ml_lint_nb.facts.live.row_hashes import column_hash, hash_rows
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import seeded_subset
 from ml_lint_nb.facts.live.tables import Table, read_table
@@ -36,6 +38,9 @@ MAX_CONTEXT_COLUMNS = 24  # candidate columns gathered per side
 CHECK_ROWS = 64  # rows on which a lineage frame must agree with the side's own columns
 CHECK_COLUMNS = 3
 INDEX = "index"  # the label of a DatetimeIndex among the time columns
+MATCH_MAX_ROWS = 100_000  # a frame without an index is matched by row values up to this height
+MATCH_COLUMNS = 4  # shared columns whose values match a row (within the hook's budget)
+MAX_REPEATED_MATCH = 0.05  # side rows whose values occur more than once in the source, at most
 
 
 class Sources(tuple):  # type: ignore[type-arg]
@@ -129,10 +134,12 @@ def _aligned(table: Table, source: Table, own_index: Any, seed: int, np: Any, pd
     """Positions in ``source`` of the side's rows, or None when they cannot be told."""
     src_index = _index(source, pd)
     if own_index is not None and src_index is not None:
-        if not src_index.is_unique:
-            return None
         if own_index.equals(src_index):
+            # the same labels in the same order: a column selection of it, also when the labels
+            # repeat (rows up-sampled with their labels, then concatenated)
             rows: Any = _All()
+        elif not src_index.is_unique:
+            return None
         else:
             rows = src_index.get_indexer(own_index)
             if len(rows) == 0 or (rows < 0).any():
@@ -141,9 +148,43 @@ def _aligned(table: Table, source: Table, own_index: Any, seed: int, np: Any, pd
     elif own_index is None and src_index is None and source.n_rows == table.n_rows:
         rows = _All()  # no index (polars): the same rows only as a column selection
         indexed = False
+    elif own_index is None and src_index is None:
+        return _matched(table, source, np, pd)  # no index, other rows: by their values
     else:
         return None
     return rows if _agree(table, source, rows, indexed, seed, np, pd) else None
+
+
+def _matched(table: Table, source: Table, np: Any, pd: Any) -> Any:
+    """Positions in ``source`` of the side's rows, found by the values of the columns both hold.
+
+    A polars frame has no index: the training part of a split of ``sessions``
+    is a subset of its rows in another order, which only their values tie
+    to ``sessions``. Every side row must occur in ``source``, and nearly
+    every one exactly once there (rows the shared columns cannot tell apart
+    could belong to another entity).
+    """
+    if table.kind != "DataFrame" or table.n_rows > source.n_rows:
+        return None
+    if source.n_rows > MATCH_MAX_ROWS:
+        return None
+    where = {label: j for j, label in enumerate(source.labels())}
+    shared = [(j, where[lab]) for j, lab in enumerate(table.labels()) if lab in where]
+    if not shared:
+        return None
+    shared = shared[:MATCH_COLUMNS]
+    mine = hash_rows(table, [j for j, _k in shared], None, np, pd)
+    theirs = hash_rows(source, [k for _j, k in shared], None, np, pd)
+    order = np.argsort(theirs, kind="stable")
+    ordered = theirs[order]
+    pos = np.clip(np.searchsorted(ordered, mine), 0, len(ordered) - 1)
+    if not np.array_equal(ordered[pos], mine):
+        return None
+    after = np.minimum(pos + 1, len(ordered) - 1)
+    repeated = (after != pos) & (ordered[after] == mine)
+    if float(repeated.mean()) > MAX_REPEATED_MATCH:
+        return None
+    return order[pos]
 
 
 def _agree(

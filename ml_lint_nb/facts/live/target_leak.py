@@ -117,6 +117,7 @@ def judge_features(
     may define the groups of a group statistic (the source frame's columns
     that did not reach the model: ``zip`` behind ``zip_churn_rate``).
     """
+    inspected = rows
     if len(rows) > JUDGE_ROWS:  # within the hook's budget: a seeded sample, in row order
         rows = np.sort(np.random.RandomState(JUDGE_SEED).choice(rows, JUDGE_ROWS, replace=False))
     y = target[rows]
@@ -142,12 +143,35 @@ def judge_features(
         if codes is not None:
             group_codes.append((feat.label, codes))
     if tgt.numeric is not None and tgt.codes is None and orders:
-        keys = [o[rows] for o in orders if o is not None]
         labels = {f.label for f in judged}  # entities dropped from the features group lags too
-        group_codes += [(k, c) for k, c in key_codes.codes() if k not in labels]
-        shapes = guarded(
-            lambda: time_shapes(numeric_values, tgt.numeric, keys, group_codes, np), {}
-        )
+        # a date column is an order of the rows, not the groups of a series
+        labels |= {
+            str(k)
+            for k, v in keys or []
+            if getattr(v, "dtype", None) is not None and v.dtype.kind == "M"
+        }
+        if len(inspected) <= JUDGE_ROWS:
+            keys = [o[rows] for o in orders if o is not None]
+            group_codes += [(k, c) for k, c in key_codes.codes() if k not in labels]
+            shapes = guarded(
+                lambda: time_shapes(numeric_values, tgt.numeric, keys, group_codes, np), {}
+            )
+        else:
+            grouping = [label for label, _codes in group_codes]
+            shapes = guarded(
+                lambda: _shapes_in_blocks(
+                    features,
+                    target,
+                    inspected,
+                    orders,
+                    list(numeric_values),
+                    grouping,
+                    keys,
+                    np,
+                    labels,
+                ),
+                {},
+            )
         for feat in judged:
             got = shapes.get(feat.label)
             if got is not None:
@@ -155,6 +179,58 @@ def judge_features(
                 feat.detail.update(offset=got[1], weight_share=round(got[2], 4))
     out = _assemble(judged)
     out.details = [(label, (*items, ("rows", n_judged))) for label, items in out.details]
+    return out
+
+
+def _shapes_in_blocks(
+    features: list[Column],
+    target: Any,
+    inspected: Any,
+    orders: list[Any],
+    candidates: list[str],
+    grouping: list[str],
+    keys: list[Any] | None,
+    np: Any,
+    skip: set[str] | None = None,
+) -> dict[str, tuple[str, int, float]]:
+    """Lags and future values judged on runs of consecutive rows, when the rows are sampled.
+
+    A window over the target is an exact function of a row's neighbours: on
+    a random sample of the rows most neighbours are missing (a centred
+    window of 7 keeps all six on a fraction ``share**6`` of the rows), so
+    the relation cannot be seen. Per candidate order, :data:`JUDGE_ROWS`
+    rows consecutive in that order (from a seeded start) keep them.
+    """
+    by_label = {c.label: c for c in features}
+    out: dict[str, tuple[str, int, float]] = {}
+    start_seed = np.random.RandomState(JUDGE_SEED + 1)
+    for order in orders:
+        if order is None:
+            continue
+        ranked = inspected[np.argsort(order[inspected], kind="stable")]
+        start = int(start_seed.randint(0, len(ranked) - JUDGE_ROWS + 1))
+        block = np.sort(ranked[start : start + JUDGE_ROWS])
+        y = target[block]
+        if y.dtype == object or y.dtype.kind not in "fiub":
+            return out
+        codes, _levels = factorize(y)
+        block = block[codes >= 0]
+        y = target[block].astype("float64")
+        values = {label: _vector(by_label[label], block, np)[0] for label in candidates}
+        groups = []
+        for label in grouping:
+            _vals, codes, _levels, srt = _vector(by_label[label], block, np)
+            if codes is None and srt is not None and len(srt.uniq) <= len(block) // 5:
+                codes = srt.inverse
+            if codes is not None:
+                groups.append((label, codes))
+        groups += [
+            (k, c)
+            for k, c in _key_codes(features, keys or [], block, np)
+            if k not in by_label and k not in (skip or set())
+        ]
+        for label, got in time_shapes(values, y, [order[block]], groups, np).items():
+            out.setdefault(label, got)
     return out
 
 

@@ -22,10 +22,10 @@ what makes training on the future help.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ml_lint_nb.facts.live.entities import floats_of
+from ml_lint_nb.facts.live.entities import candidate_codes, entity_keys, floats_of
 from ml_lint_nb.facts.live.lineage import INDEX, Context
 from ml_lint_nb.facts.live.safe import guarded
 from ml_lint_nb.facts.live.sampling import seeded_subset
@@ -36,6 +36,8 @@ ORDER_ROWS = 20_000  # rows the target's order in time is measured on (a seeded 
 MAX_NEIGHBOUR_RATIO = 0.9  # neighbours in time this much closer than random pairs: time matters
 MIN_TREND = 0.1  # |Spearman| of the target with time that makes a trend (and beyond chance:)
 TREND_Z = 4.0  # |rho| * sqrt(n - 1) at least
+MAX_ENTITY_COLUMNS = 3  # entity columns tried when the target follows time only within entities
+MIN_SERIES = 2  # levels of such a column: the series of a panel (eight sensors) count
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,12 @@ class TimeBaseline:
     latest: Any  # numpy datetime64
     n_rows: int
     why: str  # "index" | "target" (neighbours in time alike) | "trend" (rank correlation)
-    ratio: float | None = None  # the neighbour ratio (target) or Spearman's rho (trend)
+    # | "entity" (an entity's rows next to each other in time alike)
+    ratio: float | None = None  # the neighbour ratio (target, entity) or Spearman's rho (trend)
+    # the entity column of the rows (for "entity": the one within which the target follows
+    # time), with its sorted entity hashes and the latest fit date of each (int64 nanoseconds)
+    entity: str | None = None
+    entity_latest: Any = None
 
 
 def time_baselines(context: Context, y: object | None, seed: int) -> list[TimeBaseline]:
@@ -67,9 +74,153 @@ def time_baselines(context: Context, y: object | None, seed: int) -> list[TimeBa
                 ),
                 None,
             )
+            if got is None and label != INDEX and target is not None:
+                got = guarded(
+                    lambda label=label, times=times, frame=frame: _entity_baseline(
+                        label, times, frame, context, target, seed, np
+                    ),
+                    None,
+                )
+            elif got is not None and label != INDEX:
+                got = guarded(
+                    lambda got=got, times=times: _with_entity(got, times, context, np), got
+                )
             if got is not None:
                 out.append(got)
     return out
+
+
+def _with_entity(base: TimeBaseline, times: Any, context: Context, np: Any) -> TimeBaseline:
+    """The baseline with the latest fit date of each entity of its rows' first entity column.
+
+    Longitudinal rows (a patient's visits) are often held out per entity in
+    time (each patient's last visit): every evaluation row then comes after
+    its own entity's training rows while the entities' dates interleave.
+    :func:`time_order` does not call that training on the future.
+    """
+    pd = sys.modules.get("pandas")
+    for name, (values, _where) in list(context.entities.items())[:MAX_ENTITY_COLUMNS]:
+        if len(values) != len(times) or candidate_codes(values, np) is None:
+            continue
+        latest = entity_latest(entity_keys(values, np, pd), times, np)
+        if latest is not None:
+            return replace(base, entity=name, entity_latest=latest)
+    return base
+
+
+def _entity_baseline(
+    label: str, times: Any, frame: str | None, context: Context, target: Any, seed: int, np: Any
+) -> TimeBaseline | None:
+    """The time of a panel's rows: the target follows it within each entity.
+
+    Twenty stores' daily sales sorted by date put a different store next to
+    each row, so the target looks unrelated to time over all rows, while each
+    store's sales drift from week to week. Within an entity column (the first
+    of the context's candidates whose rows are alike in time), the time is the
+    rows' time; the latest fit date of each entity is kept, since only an
+    evaluation row of an entity seen in training, dated before that entity's
+    latest training row, is predicted from its own future.
+    """
+    pd = sys.modules.get("pandas")
+    for name, (values, _where) in list(context.entities.items())[:MAX_ENTITY_COLUMNS]:
+        if len(values) != len(times):
+            continue
+        found = candidate_codes(values, np, MIN_SERIES)
+        if found is None:
+            continue
+        codes = found[0]
+        ratio = follows_within(times, target, codes, seed, np)
+        if ratio is None or ratio > MAX_NEIGHBOUR_RATIO:
+            continue
+        keys = entity_keys(values, np, pd)
+        latest = entity_latest(keys, times, np)
+        if latest is None:
+            continue
+        valid = ~np.isnat(times)
+        return TimeBaseline(
+            label,
+            frame,
+            times[valid].max(),
+            int(valid.sum()),
+            "entity",
+            round(ratio, 3),
+            entity=name,
+            entity_latest=latest,
+        )
+    return None
+
+
+def entity_latest(keys: Any, times: Any, np: Any) -> tuple[Any, Any] | None:
+    """Sorted distinct entity hashes and the latest date of each (as int64 nanoseconds)."""
+    ok = ~np.isnat(times) & ~_null_keys(keys, np)
+    if not ok.any():
+        return None
+    uniq, inverse = np.unique(keys[ok], return_inverse=True)
+    stamps = times[ok].astype("datetime64[ns]").astype("int64")
+    latest = np.full(len(uniq), np.iinfo("int64").min, dtype="int64")
+    np.maximum.at(latest, inverse, stamps)
+    return uniq, latest
+
+
+def _null_keys(keys: Any, np: Any) -> Any:
+    """Rows whose entity is unknown (a null hashes to NaN in a float array)."""
+    if keys.dtype.kind == "f":
+        return np.isnan(keys)
+    return np.zeros(len(keys), dtype=bool)
+
+
+def entity_earlier(
+    latest: tuple[Any, Any], keys: Any, times: Any, np: Any
+) -> tuple[int, int, Any, int] | None:
+    """(dated rows, those of a seen entity dated before its latest fit row, the earliest date,
+    the rows of a seen entity)."""
+    uniq, last = latest
+    ok = ~np.isnat(times) & ~_null_keys(keys, np)
+    if not ok.any() or len(uniq) == 0:
+        return None
+    k, t = keys[ok], times[ok]
+    pos = np.clip(np.searchsorted(uniq, k), 0, len(uniq) - 1)
+    seen = uniq[pos] == k
+    stamps = t.astype("datetime64[ns]").astype("int64")
+    earlier = seen & (stamps < last[pos])
+    return int(len(t)), int(earlier.sum()), t.min(), int(seen.sum())
+
+
+def follows_within(times: Any, target: Any, codes: Any, seed: int, np: Any) -> float | None:
+    """:func:`follows` within entities: consecutive rows of one entity against random pairs of it.
+
+    Both sides of the ratio pair rows of the same entity, so entities that
+    differ from each other (a big store, a small one) do not count as time.
+    """
+    values = floats_of(target, np)
+    classes = values is None or len(np.unique(values[~np.isnan(values)])) <= 10
+    if classes:
+        got, levels = factorize(target if values is None else values)
+        if len(levels) < 2:
+            return None
+        values = np.where(got < 0, np.nan, got.astype(float))
+    ok = ~np.isnat(times) & ~np.isnan(values) & (codes >= 0)
+    t, v, c = times[ok], values[ok], codes[ok]
+    if len(v) > ORDER_ROWS:  # whole entities, so that each keeps its neighbours in time
+        keep = (c * 2654435761 + seed) % len(v) < ORDER_ROWS
+        t, v, c = t[keep], v[keep], c[keep]
+    if len(v) < MIN_ROWS:
+        return None
+    by_time = np.lexsort((t, c))
+    at_random = np.lexsort((np.random.RandomState(seed + 17).random_sample(len(v)), c))
+    a, b = v[by_time], v[at_random]  # entity by entity, in the same order of entities
+    same = c[by_time][1:] == c[by_time][:-1]
+    if int(same.sum()) < MIN_ROWS:
+        return None
+    if classes:
+        near = float(np.mean(a[1:][same] != a[:-1][same]))
+        far = float(np.mean(a != b))
+    else:
+        near = float(np.mean(np.abs(np.diff(a))[same]))
+        far = float(np.mean(np.abs(a - b)))
+    if not far > 0:
+        return None
+    return near / far
 
 
 def _baseline(
@@ -189,6 +340,18 @@ def time_order(baseline: TimeBaseline, context: Context) -> tuple[int, int, Any]
     if found is None:
         return None
     times = found[0]
+    if baseline.entity is not None:
+        entity = context.entities.get(baseline.entity)
+        if entity is None or len(entity[0]) != len(times):
+            return None
+        keys = entity_keys(entity[0], np, sys.modules.get("pandas"))
+        within = entity_earlier(baseline.entity_latest, keys, times, np)
+        if within is None:
+            return None
+        if baseline.why == "entity":
+            return within[:3]
+        if within[1] == 0 and within[3] > 0:
+            return None  # held out per entity in time: each seen entity's rows come after its own
     times = times[~np.isnat(times)]
     if len(times) == 0:
         return None
@@ -206,6 +369,9 @@ def time_text(value: Any) -> str:
 
 __all__ = [
     "TimeBaseline",
+    "entity_earlier",
+    "entity_latest",
+    "follows_within",
     "follows",
     "rows_time",
     "time_baselines",

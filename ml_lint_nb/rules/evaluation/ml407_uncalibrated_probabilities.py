@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ml_lint_nb.facts.catalog import kinds_of
 from ml_lint_nb.facts.model import ScoreFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Finding, Severity
@@ -51,6 +52,8 @@ class UncalibratedProbabilities(Rule):
         for s in store.of(ScoreFact):
             if s.ece is None or s.role == "train" or s.n_rows < min_rows or s.ece < limit:
                 continue
+            if "dummy" in kinds_of(s.cls):
+                continue  # a baseline's probabilities are its strategy (random draws, a prior)
             sampled = " sampled" if s.sampled else ""
             versus = (
                 f"; mean predicted probability {s.mean_predicted:.3f} vs observed positive rate "

@@ -12,6 +12,9 @@ from ml_lint_nb.rules.data_evidence import frames, sample_note, share
 from ml_lint_nb.rules.hygiene.subjects import column_subject
 
 # Python type names of numbers, as frames.type_name reports them.
+CODES_NOTE = (
+    "; if these digits are labels (a branch or product code), text is right and this is advice"
+)
 NUMBER_TYPES = frozenset({"int", "float", "bool", "complex", "Decimal"})
 
 
@@ -44,16 +47,25 @@ class MixedTypes(Rule):
             0.8,
             "share of a text column's values that parse as numbers for it to count as numbers stored as text",
         ),
+        Threshold(
+            "min_whole_numbers_share",
+            0.999,
+            "share of values that are plain digit strings (no sign, point or other text) from "
+            "which numbers stored as text are advice (info): they may be labels such as codes",
+        ),
     )
 
     def check(self, store: FactStore) -> Iterator[Finding]:
         """One finding per frame, led by its first problem column (ten at most as evidence)."""
         limit = self.threshold("min_numeric_strings")
+        whole = self.threshold("min_whole_numbers_share")
         for fact in frames(store):
             evidence = []
+            weak = []
             for col in fact.columns:
                 text = self._problem(col, limit)
                 if text:
+                    weak.append(self._labels_maybe(col, whole))
                     evidence.append(
                         Evidence(
                             "live",
@@ -71,11 +83,23 @@ class MixedTypes(Rule):
             more = len(evidence) - 1
             tail = f"; {more} more column{'s' if more > 1 else ''} likewise" if more else ""
             yield self.finding(
-                f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}.",
+                f"{fact.name}: {evidence[0].text}{tail}{sample_note(fact)}"
+                f"{CODES_NOTE if all(weak) else ''}.",
                 fact.location,
                 subject=column_subject((e.data.get("column") for e in evidence), fact.name),
                 evidence=evidence[:10],
+                severity=Severity.INFO if all(weak) else None,
             )
+
+    @staticmethod
+    def _labels_maybe(col: ColumnSummary, whole: float) -> bool:
+        """Whole numbers as text and nothing else: as likely labels as a parsing slip.
+
+        A parsing slip leaves a stray token, a sign or a decimal point among the
+        numbers; a column whose every value is a plain run of digits is what
+        ``astype(str)`` makes of a branch or product code on purpose. Advice only.
+        """
+        return not col.mixed_types and col.whole_numbers and col.numeric_strings >= whole
 
     @staticmethod
     def _problem(col: ColumnSummary, limit: float) -> str | None:

@@ -84,7 +84,7 @@ class TemporalLeakage(Rule):
                 train, test = fact.train, fact.test
             column = "date (its index)" if fact.column == "index" else repr(fact.column)
             found = (
-                f" (a column of {fact.frame}, matched through the index)"
+                f" (a column of {fact.frame}, matched row by row)"
                 if fact.frame and fact.frame not in subject
                 else ""
             )

@@ -181,7 +181,7 @@ class GroupLeakage(Rule):
         """
         seen = fact.n_seen / fact.n_test
         found = (
-            f" (a column of {fact.frame}, matched through the index)"
+            f" (a column of {fact.frame}, matched row by row)"
             if fact.frame and fact.frame not in subject
             else ""
         )
