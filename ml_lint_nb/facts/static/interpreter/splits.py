@@ -215,6 +215,7 @@ def sample_complement(interp: Interp, d: DataV, target: V) -> DataV | None:
             out = d.derive(rows=d.rows.part(tok.split_id, 1))
             tok.parts.append(out)
             tok.sides.add(1)
+            interp.split_state.unbound[id(out)] = (tok, 1, tok.method)  # named once bound
             return out
     return None
 
