@@ -595,6 +595,9 @@ class Interpreter:
             return LitV(-v.value)
         if isinstance(node.op, ast.Invert) and isinstance(v, MaskV):
             return MaskV(v.data, v.column, "Not" + v.op, v.other)
+        if isinstance(node.op, ast.Invert) and isinstance(v, ExprV) and v.mask is not None:
+            column, op, other = v.mask  # ~pl.col("id").is_in(ids)
+            return expressions.merge(v, [], mask=(column, "Not" + op, other))
         return v if data_of(v) is not None else UNKNOWN
 
     def e_BinOp(self, node: ast.BinOp) -> V:
@@ -839,7 +842,7 @@ class Interpreter:
         elif isinstance(recv, ExprV):
             kinds = (registry.EXPR,)
         elif isinstance(recv, IndexV):
-            return UNKNOWN
+            kinds = (registry.INDEX,)
         else:
             return (
                 self.generic_call(args, kwargs, node) if any(data_of(a) for a in args) else UNKNOWN

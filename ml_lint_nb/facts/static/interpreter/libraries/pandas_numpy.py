@@ -26,6 +26,7 @@ from ml_lint_nb.facts.static.interpreter.records import SplitToken
 from ml_lint_nb.facts.static.interpreter.registry import (
     DATA,
     GROUPBY,
+    INDEX,
     NEXT,
     Call,
     attribute,
@@ -710,10 +711,27 @@ def sample(interp: Interp, call: Call) -> V:
         isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
     ) or isinstance(n, LitV)
     if is_part:
-        return splits.sample_split(interp, d, kw_set(kwargs, "random_state"), call.node)
+        seeded = kw_set(kwargs, "random_state") or kw_set(kwargs, "seed")  # polars, Spark: seed
+        return splits.sample_split(interp, d, seeded, call.node)
     if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
         return d.derive(order=SHUFFLED)
     return d.derive()
+
+
+@method(DATA, "isin")
+def membership(interp: Interp, call: Call) -> V:
+    """``df["id"].isin(train["id"])``: a mask when the values are a sample's rows."""
+    d: DataV = call.recv
+    mask = splits.membership_mask(interp, d, d.column, call.args[0]) if call.args else None
+    return NEXT if mask is None else mask
+
+
+@method(INDEX, "isin")
+def index_membership(interp: Interp, call: Call) -> V:
+    """``df.index.isin(train.index)``: a mask when the index is a sample's."""
+    index: IndexV = call.recv
+    mask = splits.membership_mask(interp, index.data, None, call.args[0]) if call.args else None
+    return NEXT if mask is None else mask
 
 
 @method(DATA, "permutation")

@@ -114,7 +114,16 @@ def aggregate(interp: Interp, call: Call) -> V:
 # ---------------------------------------------------------- expression methods
 @method(EXPR, ANY)
 def expression_method(interp: Interp, call: Call) -> V:
-    """``pl.col("x").mean()``, ``.fill_null(...)``, ``.over("city")``: see :mod:`..expressions`."""
+    """``pl.col("x").mean()``, ``.fill_null(...)``, ``.over("city")``: see :mod:`..expressions`.
+
+    ``pl.col("id").is_in(train["id"])`` after a sample is a mask of the sample's rows.
+    """
+    e: ExprV = call.recv
+    if call.name in ("is_in", "isin") and call.args and len(e.columns) <= 1:
+        members = splits.sample_members(interp, call.args[0])
+        if members is not None:
+            column = e.columns[0] if e.columns else None
+            return expressions.merge(e, [], mask=(column, "In", members))
     return expressions.method(call.recv, call.name, call.args, call.kwargs)
 
 
