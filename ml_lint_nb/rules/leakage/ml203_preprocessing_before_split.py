@@ -19,7 +19,13 @@ from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
 from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
-from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths, is_preprocessor, label_driven
+from ml_lint_nb.rules.leakage.fit_paths import (
+    COPYING,
+    FitPaths,
+    is_preprocessor,
+    label_driven,
+    learns_nothing,
+)
 
 
 def rows_seen_evidence(store: FactStore, info: EstimatorInfo, split: SplitFact) -> list[Evidence]:
@@ -179,6 +185,8 @@ class PreprocessingBeforeSplit(Rule):
                 continue
             if fit.estimator.kinds & COPYING:
                 continue  # copies and synthetic rows across the split: ML201
+            if learns_nothing(fit):
+                continue  # a row-wise or constant transform: the same output from any rows
             hit = paths.hit(fit)
             # folds: one verdict however they are spelled (a fold loop, cross_val_score,
             # a search); see fold_severity. A per-feature rescaling before folds scored
