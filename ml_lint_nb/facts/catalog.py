@@ -91,6 +91,9 @@ FUNCTIONAL_TRANSFORMS = {
     "quantile_transform": "QuantileTransformer",
     "power_transform": "PowerTransformer",
 }
+# metrics that return a curve over decision thresholds: (precision, recall, thresholds),
+# (fpr, tpr, thresholds); a pick along it chooses the threshold on those rows
+CURVE_METRICS = _names("precision_recall_curve roc_curve det_curve")
 PIPELINES = _names("Pipeline make_pipeline")
 # meta-estimators that delegate fitting and predicting to the one estimator they wrap
 # (``estimator=`` / ``regressor=`` / the first argument): what they fit is what it fits
