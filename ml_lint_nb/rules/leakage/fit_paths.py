@@ -33,9 +33,14 @@ def learns_nothing(fit: FitFact) -> bool:
     """A transformer (or composite of them) whose fit learns nothing from its rows.
 
     ``Normalizer().fit_transform(X)`` or a constant ``SimpleImputer`` before
-    the split compute the same output whichever rows they saw.
+    the split compute the same output whichever rows they saw; a shift by one
+    statistic (``(date - date.min()).dt.days``, ``x - x.mean()``) moves every
+    row by the same offset, which no model with an intercept, no tree and no
+    distance can tell from the raw values.
     """
     info = fit.estimator
+    if "shift" in info.kinds:  # x - x.mean(): an offset, the same for every row
+        return True
     parts = [s for s in info.all_steps() if "transformer" in s.kinds] if info.steps else [info]
     return bool(parts) and not any(catalog.learns_from_rows(s.cls, s.params) for s in parts)
 
