@@ -276,7 +276,7 @@ class ExprV(V):
     stats: tuple[StatV, ...] = ()  # statistics computed elsewhere, of their own rows
     rowwise: bool = True  # one value per row (False: an aggregate such as pl.col("x").mean())
     scaled: bool = False  # (x - mean) / std, (x - min) / (max - min)
-    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic
+    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic, "shift" (x - mean)
     over: tuple[str, ...] | None = None  # its aggregates are taken per group (.over("city"))
     mask: tuple[str | None, str, str] | None = None  # a comparison: (column, op, other)
 

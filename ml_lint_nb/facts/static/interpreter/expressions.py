@@ -141,6 +141,10 @@ def binop(left: V, right: V, op: ast.operator) -> V:
     out = merge(ExprV(), [left, right])
     out.rowwise = any(isinstance(first(x), ExprV) and first(x).rowwise for x in (left, right))
     out.scaled = isinstance(op, ast.Div) and _spreads(right) or base.scaled
+    if isinstance(op, ast.Add | ast.Sub) and out.kind == "scaler" and not out.scaled:
+        # pl.col("x") - pl.col("x").mean(): a shift by one number (see statistics.stat_binop);
+        # dividing it by a spread merges into a new expression, a scaler again
+        out.kind = "shift"
     return out
 
 
