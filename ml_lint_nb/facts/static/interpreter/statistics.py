@@ -20,7 +20,7 @@ from ml_lint_nb.facts.static.interpreter.records import Proto
 from ml_lint_nb.facts.static.values import UNKNOWN, DataV, GroupByV, StatV, V, data_of, first
 
 # statistics whose division rescales a feature: (x - mean) / std, (x - min) / (max - min)
-SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile"})
+SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile", "norm"})
 
 
 def merge_stats(a: StatV, b: StatV) -> StatV:

@@ -266,6 +266,24 @@ def np_statistic(interp: Interp, call: Call) -> V:
     return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
 
 
+@function("numpy", "norm")
+def column_norm(interp: Interp, call: Call) -> V:
+    """``np.linalg.norm(X, axis=0)``: each column's norm over the rows, a statistic of them.
+
+    ``axis=1`` is a feature of each row; the norm of the whole array (no
+    axis) is one global number, read as any unknown call.
+    """
+    if ".linalg." not in call.qual or not call.args:
+        return NEXT
+    d = data_of(call.args[0])
+    axis = call.kwargs.get("axis", call.args[2] if len(call.args) > 2 else None)
+    if d is None or d.pred_est is not None or not isinstance(axis, LitV):
+        return NEXT
+    if axis.value in ROW_AXES:
+        return d.derive(column=None)
+    return StatV(d, "norm") if axis.value == 0 else NEXT
+
+
 @function("numpy", ("split", "array_split"))
 def np_split(interp: Interp, call: Call) -> V:
     """``train, val, test = np.split(df.sample(frac=1), [a, b])``: consecutive parts."""
