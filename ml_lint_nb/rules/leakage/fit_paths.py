@@ -39,7 +39,7 @@ def learns_nothing(fit: FitFact) -> bool:
     distance can tell from the raw values.
     """
     info = fit.estimator
-    if "shift" in info.kinds:  # x - x.mean(): an offset, the same for every row
+    if info.kinds & {"shift", "fits_nothing"}:  # x - x.mean(); a class whose fit stores nothing
         return True
     parts = [s for s in info.all_steps() if "transformer" in s.kinds] if info.steps else [info]
     return bool(parts) and not any(catalog.learns_from_rows(s.cls, s.params) for s in parts)

@@ -126,6 +126,7 @@ class Interpreter:
         self._uses: dict[str, tuple[int, int]] = {}
         self.stat_state = StatState()  # see statistics.py
         self.outside = OutsideState()  # see outside.py
+        self.classes: dict[str, ast.ClassDef] = {}  # see s_ClassDef
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
         self.deadline: Deadline | None = None  # checked at each statement
@@ -299,8 +300,11 @@ class Interpreter:
     s_AsyncFunctionDef = s_FunctionDef
 
     def s_ClassDef(self, node: ast.ClassDef) -> None:
-        """A notebook class: a reference the reader does not look into."""
+        """A notebook class: a reference; its definition is kept for constructing it
+        (an estimator when it follows scikit-learn's protocol, see
+        :mod:`.libraries.notebook_classes`)."""
         self.env[node.name] = RefV(f"__main__.{node.name}")
+        self.classes[node.name] = node
         self.define(node.name, node)
 
     def s_Return(self, node: ast.Return) -> None:

@@ -27,6 +27,7 @@ from ml_lint_nb.facts.static.interpreter.libraries import (
     callbacks,
     imblearn,
     keras,
+    notebook_classes,
     pandas_numpy,
     polars,
     python,
@@ -37,6 +38,7 @@ from ml_lint_nb.facts.static.interpreter.libraries import (
 from ml_lint_nb.facts.static.interpreter.registry import order_by_module
 
 LIBRARIES = (
+    notebook_classes,
     python,
     callbacks,
     boosting,
