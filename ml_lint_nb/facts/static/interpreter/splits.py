@@ -283,13 +283,13 @@ def name_part(interp: Interp, value: DataV, named: DataV, loc: Location) -> None
 
 
 def orient_splits(interp: Interp) -> None:
-    """Positional splits whose first part is the one scored: the held-out side is first.
+    """Positional (and sampled) splits whose first part is the one scored: the held-out side is first.
 
     ``X_test = X[:200]; X_train = X[200:]`` or ``test = df.iloc[idx[:n]]``:
     which slice is held out shows in what a model is fitted on and scored on.
     """
     for tok in interp.splits:
-        if tok.method not in ("permutation", "slice") or tok.sides != {0, 1}:
+        if tok.method not in ("permutation", "slice", "sample") or tok.sides != {0, 1}:
             continue
         fitted = {0: False, 1: False}
         scored = {0: False, 1: False}
