@@ -241,6 +241,9 @@ class PreprocessingBeforeSplit(Rule):
         if fold_split(split) and when == "before":
             loop = split.method.removesuffix(".split")
             tail = f"before the {loop} loop scores on folds of them"
+        elif when == "although" and fit.X.rows.paths == part.rows.paths:
+            # permutation_importance(model, X_test, y_test) choosing columns: the part itself
+            rows, tail = "", f"the rows {split.method} holds out"
         fix = None
         if "undersampling" in info.kinds:
             severity = Severity.INFO
@@ -299,7 +302,8 @@ class PreprocessingBeforeSplit(Rule):
             *rows_seen_evidence(store, info, split),
         ]
         return self.finding(
-            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}"
+            f"{est_label(info)} {verb} {f'{rows} of ' if rows else ''}{data_label(fit.X)}"
+            f"{' ' if rows else ', '}{tail}; {consequence}"
             f"{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,
