@@ -261,6 +261,21 @@ class StatV(V):
 
 
 @dataclass(eq=False)
+class WindowV(V):
+    """A window specification (Spark's ``Window.partitionBy("store").orderBy("week")``).
+
+    An aggregate ``.over(w)`` of an unordered window is a statistic of each
+    group's rows; over an ordered window whose frame ends before the current
+    row (``rowsBetween(-4, -1)``) it reads past rows only, a feature of each
+    row as a lag is.
+    """
+
+    keys: tuple[str, ...] = ()
+    ordered: bool = False
+    past_only: bool = False
+
+
+@dataclass(eq=False)
 class ExprV(V):
     """A column expression: polars ``pl.col("x") - pl.col("x").mean()``, Spark ``F.mean("x")``.
 

@@ -71,6 +71,7 @@ from ml_lint_nb.facts.static.values import (
     StatV,
     UnknownV,
     V,
+    WindowV,
     applied_of,
     columns_kept,
     data_of,
@@ -845,6 +846,8 @@ class Interpreter:
             kinds = (registry.GROUPBY,)
         elif isinstance(recv, ExprV):
             kinds = (registry.EXPR,)
+        elif isinstance(recv, WindowV):
+            kinds = (registry.WINDOW,)
         elif isinstance(recv, IndexV):
             kinds = (registry.INDEX,)
         else:

@@ -29,6 +29,7 @@ from ml_lint_nb.facts.static.values import (
     SeqV,
     StatV,
     V,
+    WindowV,
     first,
     strings,
 )
@@ -174,6 +175,11 @@ def method(e: ExprV, name: str, args: list[V], kwargs: dict[str, V]) -> V:
             aggs = aggs + (STATISTICS[strategy.value],)
         return merge(e, [*args, *kwargs.values()], aggs=aggs, kind="imputer", rowwise=True)
     if name == "over":
+        spec = first(args[0]) if args else None
+        if isinstance(spec, WindowV):
+            if spec.ordered and spec.past_only:  # avg over rowsBetween(-4, -1): past rows only
+                return merge(e, [], aggs=(), rowwise=True)
+            return merge(e, [], over=spec.keys, rowwise=True)
         keys = [k for a in args for k in strings(a)]
         return merge(e, [], over=tuple(keys), rowwise=True)
     if name in ("is_between", "is_in", "isin", "isNull", "is_null", "isNotNull", "is_not_null"):

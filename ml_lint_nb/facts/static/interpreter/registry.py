@@ -44,6 +44,7 @@ GROUPBY = "groupby"  # GroupByV
 SEQ = "seq"  # SeqV: a list, tuple or dict
 ESTIMATOR = "estimator"  # EstV following scikit-learn's protocol
 EXPR = "expr"  # ExprV: a polars or Spark column expression
+WINDOW = "window"  # WindowV: a window specification
 INDEX = "index"  # IndexV: ``df.index`` of some data
 
 
