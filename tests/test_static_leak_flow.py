@@ -199,3 +199,19 @@ small.score(X_test[keep], y_test)
     (finding,) = result.findings
     assert "is learnt from X_test, the rows train_test_split holds out" in finding.message
     assert "which still include" not in finding.message
+
+
+def test_a_hand_made_split_is_named_by_what_the_code_did() -> None:
+    code = """df = pd.read_csv("weekly.csv")
+df[["a", "b"]] = StandardScaler().fit_transform(df[["a", "b"]])
+early = df[df["week"] < 40]
+late = df[df["week"] >= 40]
+LogisticRegression().fit(early[["a", "b"]], early["y"]).score(late[["a", "b"]], late["y"])
+test = df.sample(frac=0.2, random_state=0)
+train = df.drop(test.index)
+LogisticRegression().fit(train[["a", "b"]], train["y"]).score(test[["a", "b"]], test["y"])
+"""
+    result = lint_source(_nb(code), Config(select=("ML203",)))
+    text = " ".join(f.message for f in result.findings)
+    assert "before a filter holds out late" in text
+    assert "before mask" not in text

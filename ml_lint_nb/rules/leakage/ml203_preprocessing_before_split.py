@@ -18,7 +18,7 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, split_label
 from ml_lint_nb.rules.leakage.fit_paths import (
     COPYING,
     FitPaths,
@@ -234,16 +234,16 @@ class PreprocessingBeforeSplit(Rule):
             verb = f"is fitted ({fit.method}) on"
         when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
         tail = (
-            f"before {split.method} holds out {data_label(part)}"
+            f"before {split_label(split)} holds out {data_label(part)}"
             if when == "before"
-            else f"which still include {data_label(part)}, held out by {split.method}"
+            else f"which still include {data_label(part)}, held out by {split_label(split)}"
         )
         if fold_split(split) and when == "before":
             loop = split.method.removesuffix(".split")
             tail = f"before the {loop} loop scores on folds of them"
         elif when == "although" and fit.X.rows.paths == part.rows.paths:
             # permutation_importance(model, X_test, y_test) choosing columns: the part itself
-            rows, tail = "", f"the rows {split.method} holds out"
+            rows, tail = "", f"the rows {split_label(split)} holds out"
         fix = None
         if "undersampling" in info.kinds:
             severity = Severity.INFO
@@ -292,7 +292,7 @@ class PreprocessingBeforeSplit(Rule):
                 fit.source,
                 "fit-includes-test",
                 f"{fit.method} on {data_label(fit.X)} sees the rows "
-                f"that {split.method} holds out as {data_label(part)}",
+                f"that {split_label(split)} holds out as {data_label(part)}",
                 {
                     "estimator": info.cls,
                     "fitted_on": data_label(fit.X),
