@@ -12,6 +12,7 @@ from ml_lint_nb.facts.model import (
     EvaluationFact,
     PredictFact,
     SelectionFact,
+    SplitFact,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
@@ -161,6 +162,9 @@ class TestSetReuse(Rule):
         yield from self.stopped_on_test(store, selections)
         yield from self.threshold_on_test(store, selections)
         groups: dict[frozenset, list[EvaluationFact]] = {}
+        # a split drawn again on each pass of a loop (repeated hold-out over seeds): each
+        # pass scores its own test set, so the loop's scores are no comparison on one set
+        redrawn = {s.split_id for s in store.of(SplitFact) if s.in_loop}
         for ev in store.of(EvaluationFact):
             data = ev.X or ev.y_true
             if ev.estimator is None or data is None or not data.rows.known:
@@ -168,6 +172,10 @@ class TestSetReuse(Rule):
             if data.rows.roles() != {"test"} or "dummy" in ev.estimator.final.kinds:
                 continue
             if named_validation(ev.X) or named_validation(ev.y_true):
+                continue
+            if ev.in_loop and any(
+                step[0] in redrawn for path in data.rows.paths for step in path[1:]
+            ):
                 continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))

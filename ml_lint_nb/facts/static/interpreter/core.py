@@ -328,11 +328,14 @@ class Interpreter:
         """The body once, with the loop variable standing for every element (:class:`MultiV`)."""
         element = iter_element(self.ev(node.iter))
         self.loop_depth += 1
+        before = len(self.pending_splits)
         try:
             self.assign(node.target, element, node)
             self.body(node.body)
         finally:
             self.loop_depth -= 1
+        for tok in self.pending_splits[before:]:
+            tok.in_loop = True  # drawn in the body: a new split on each pass
         self.body(node.orelse)
 
     s_AsyncFor = s_For
