@@ -54,6 +54,9 @@ def notebook_estimator(interp: Interp, call: Call) -> V:
 def _fit_learns(fit: ast.FunctionDef) -> bool:
     """``fit`` keeps something computed from its data: ``self.means_ = X.mean()``,
     ``self.scaler.fit(X)``; a ``fit`` that only returns ``self`` learns nothing."""
+    if not fit.args.args:
+        return False
+    me = fit.args.args[0].arg  # ``self``, whatever the notebook calls it
     data = {a.arg for a in fit.args.args[1:] + fit.args.kwonlyargs}
     if not data:
         return False
@@ -65,7 +68,7 @@ def _fit_learns(fit: ast.FunctionDef) -> bool:
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             on_self = any(
-                isinstance(t, ast.Attribute | ast.Subscript) and _on_self(t) for t in targets
+                isinstance(t, ast.Attribute | ast.Subscript) and _on(t, me) for t in targets
             )
             if on_self and mentions(node.value):
                 return True
@@ -79,9 +82,9 @@ def _fit_learns(fit: ast.FunctionDef) -> bool:
     return False
 
 
-def _on_self(target: ast.expr) -> bool:
+def _on(target: ast.expr, me: str) -> bool:
     """``self.x`` or ``self.stats[c]``: state kept on the instance."""
     base = target
     while isinstance(base, ast.Attribute | ast.Subscript):
         base = base.value
-    return isinstance(base, ast.Name) and base.id == "self"
+    return isinstance(base, ast.Name) and base.id == me
