@@ -20,6 +20,8 @@ from ml_lint_nb.facts.static.interpreter.registry import ANY, NEXT, Call, functi
 from ml_lint_nb.facts.static.values import EstV, V
 
 PREDICTING = frozenset({"predict", "predict_proba", "decision_function"})
+# what a fit may read of its data without learning from the rows: the table's schema
+SCHEMA_ATTRIBUTES = frozenset({"columns", "dtypes", "dtype", "shape", "ndim", "index"})
 
 
 @function("__main__", ANY)
@@ -62,7 +64,15 @@ def _fit_learns(fit: ast.FunctionDef) -> bool:
         return False
 
     def mentions(node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Name) and n.id in data for n in ast.walk(node))
+        """The data's values, not its schema (``X.columns``, ``X.shape[1]``, ``X.dtypes``)."""
+        schema = {
+            id(n.value)
+            for n in ast.walk(node)
+            if isinstance(n, ast.Attribute) and n.attr in SCHEMA_ATTRIBUTES
+        }
+        return any(
+            isinstance(n, ast.Name) and n.id in data and id(n) not in schema for n in ast.walk(node)
+        )
 
     for node in ast.walk(fit):
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign) and node.value is not None:
