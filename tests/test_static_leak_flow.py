@@ -181,3 +181,37 @@ def test_a_permutation_split_whose_first_slice_is_scored_is_turned_round() -> No
     (split,) = [s for s in store.of(SplitFact) if s.method == "permutation"]
     assert [p.name for p in split.parts] == ["fit_part", "held"]
     assert [p.rows.roles() for p in split.parts] == [{"train"}, {"test"}]
+
+
+def test_a_choice_learnt_from_the_held_out_part_itself_is_named_plainly() -> None:
+    code = """from sklearn.inspection import permutation_importance
+from sklearn.ensemble import RandomForestClassifier
+df = pd.read_csv("loans.csv")
+X, y = df.drop(columns=["default"]), df["default"]
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+rf = RandomForestClassifier(random_state=0).fit(X_train, y_train)
+imp = permutation_importance(rf, X_test, y_test, random_state=0)
+keep = X.columns[imp.importances_mean > 0]
+small = RandomForestClassifier(random_state=0).fit(X_train[keep], y_train)
+small.score(X_test[keep], y_test)
+"""
+    result = lint_source(_nb(code), Config(select=("ML203",)))
+    (finding,) = result.findings
+    assert "is learnt from X_test, the rows train_test_split holds out" in finding.message
+    assert "which still include" not in finding.message
+
+
+def test_a_hand_made_split_is_named_by_what_the_code_did() -> None:
+    code = """df = pd.read_csv("weekly.csv")
+df[["a", "b"]] = StandardScaler().fit_transform(df[["a", "b"]])
+early = df[df["week"] < 40]
+late = df[df["week"] >= 40]
+LogisticRegression().fit(early[["a", "b"]], early["y"]).score(late[["a", "b"]], late["y"])
+test = df.sample(frac=0.2, random_state=0)
+train = df.drop(test.index)
+LogisticRegression().fit(train[["a", "b"]], train["y"]).score(test[["a", "b"]], test["y"])
+"""
+    result = lint_source(_nb(code), Config(select=("ML203",)))
+    text = " ".join(f.message for f in result.findings)
+    assert "before a filter holds out late" in text
+    assert "before mask" not in text

@@ -27,6 +27,23 @@ SCALERS = _names(
     "PowerTransformer"
 )
 IMPUTERS = _names("SimpleImputer KNNImputer IterativeImputer Imputer")
+# scikit-learn transformers whose fit learns nothing from the rows it sees: Normalizer
+# rescales each row by that row's own norm (its fit only validates the input)
+ROW_WISE = _names("Normalizer normalize")
+
+
+def learns_from_rows(cls: str, params: dict) -> bool:
+    """Whether fitting a transformer learns anything from its rows.
+
+    Not for a row-wise one (``Normalizer``), nor for an imputer told what to
+    fill (``SimpleImputer(strategy="constant", fill_value=0)``): fitted on
+    every row before a split, neither carries anything from the test rows.
+    """
+    if cls in ROW_WISE:
+        return False
+    return not (cls in IMPUTERS and params.get("strategy") == "constant")
+
+
 # pyspark.ml.feature's stateful estimators share these tables with scikit-learn's
 # (StandardScaler, MinMaxScaler, Imputer, OneHotEncoder, PCA, CountVectorizer...);
 # the Spark-only names are listed beside them.
@@ -74,6 +91,9 @@ FUNCTIONAL_TRANSFORMS = {
     "quantile_transform": "QuantileTransformer",
     "power_transform": "PowerTransformer",
 }
+# metrics that return a curve over decision thresholds: (precision, recall, thresholds),
+# (fpr, tpr, thresholds); a pick along it chooses the threshold on those rows
+CURVE_METRICS = _names("precision_recall_curve roc_curve det_curve")
 PIPELINES = _names("Pipeline make_pipeline")
 # meta-estimators that delegate fitting and predicting to the one estimator they wrap
 # (``estimator=`` / ``regressor=`` / the first argument): what they fit is what it fits

@@ -200,6 +200,7 @@ class SplitFact(Fact):
     stratified: bool
     seeded: bool
     time_series: bool = False
+    in_loop: bool = False  # drawn again on each pass of a loop (a repeated hold-out)
 
 
 @dataclass(frozen=True)

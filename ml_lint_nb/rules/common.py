@@ -7,7 +7,7 @@ places of a finding in its ``related`` locations, each with a role.
 
 from __future__ import annotations
 
-from ml_lint_nb.facts.model import DataRef, EstimatorInfo, Fact, Observation
+from ml_lint_nb.facts.model import DataRef, EstimatorInfo, Fact, Observation, SplitFact
 from ml_lint_nb.findings import Evidence, Related
 
 
@@ -21,6 +21,22 @@ def est_label(info: EstimatorInfo) -> str:
 def data_label(ref: DataRef | None) -> str:
     """The data's label as the notebook names it, or the data when unknown."""
     return "the data" if ref is None else ref.label
+
+
+# how messages name a split made by hand (its recorded method is an internal name):
+# "before a filter holds out late", not "before mask holds out late"
+SPLIT_NAMES = {
+    "mask": "a filter",
+    "sample": "a sample",
+    "slice": "slicing",
+    "head_tail": "head()/tail()",
+    "permutation": "a shuffled index",
+}
+
+
+def split_label(split: SplitFact) -> str:
+    """The split as a message names it: the function called, or what the code did."""
+    return SPLIT_NAMES.get(split.method, split.method)
 
 
 def related(fact: Fact | None, role: str) -> list[Related]:

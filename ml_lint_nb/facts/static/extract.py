@@ -193,6 +193,7 @@ class Finaliser:
                     stratified=tok.stratified,
                     seeded=tok.seeded,
                     time_series=tok.time_series,
+                    in_loop=tok.in_loop,
                 )
             )
         return out

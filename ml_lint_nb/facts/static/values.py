@@ -261,6 +261,21 @@ class StatV(V):
 
 
 @dataclass(eq=False)
+class WindowV(V):
+    """A window specification (Spark's ``Window.partitionBy("store").orderBy("week")``).
+
+    An aggregate ``.over(w)`` of an unordered window is a statistic of each
+    group's rows; over an ordered window whose frame ends before the current
+    row (``rowsBetween(-4, -1)``) it reads past rows only, a feature of each
+    row as a lag is.
+    """
+
+    keys: tuple[str, ...] = ()
+    ordered: bool = False
+    past_only: bool = False
+
+
+@dataclass(eq=False)
 class ExprV(V):
     """A column expression: polars ``pl.col("x") - pl.col("x").mean()``, Spark ``F.mean("x")``.
 
@@ -276,7 +291,7 @@ class ExprV(V):
     stats: tuple[StatV, ...] = ()  # statistics computed elsewhere, of their own rows
     rowwise: bool = True  # one value per row (False: an aggregate such as pl.col("x").mean())
     scaled: bool = False  # (x - mean) / std, (x - min) / (max - min)
-    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic
+    kind: str = "scaler"  # "imputer" when it fills nulls with a statistic, "shift" (x - mean)
     over: tuple[str, ...] | None = None  # its aggregates are taken per group (.over("city"))
     mask: tuple[str | None, str, str] | None = None  # a comparison: (column, op, other)
 

@@ -7,6 +7,7 @@ its output reach a model evaluated on them?
 
 from __future__ import annotations
 
+from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.model import (
     CrossValFact,
     DataRef,
@@ -26,6 +27,22 @@ def is_preprocessor(fit: FitFact) -> bool:
     if "pipeline" in info.kinds:
         return bool(info.steps) and "transformer" in info.final.kinds
     return "transformer" in info.kinds
+
+
+def learns_nothing(fit: FitFact) -> bool:
+    """A transformer (or composite of them) whose fit learns nothing from its rows.
+
+    ``Normalizer().fit_transform(X)`` or a constant ``SimpleImputer`` before
+    the split compute the same output whichever rows they saw; a shift by one
+    statistic (``(date - date.min()).dt.days``, ``x - x.mean()``) moves every
+    row by the same offset, which no model with an intercept, no tree and no
+    distance can tell from the raw values.
+    """
+    info = fit.estimator
+    if info.kinds & {"shift", "fits_nothing"}:  # x - x.mean(); a class whose fit stores nothing
+        return True
+    parts = [s for s in info.all_steps() if "transformer" in s.kinds] if info.steps else [info]
+    return bool(parts) and not any(catalog.learns_from_rows(s.cls, s.params) for s in parts)
 
 
 # Resamplers whose output puts rows derived from test rows into training (ML201's business).

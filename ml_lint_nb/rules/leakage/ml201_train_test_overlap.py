@@ -10,7 +10,7 @@ from ml_lint_nb.facts.model import DataRef, FitFact, OverlapFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, est_label, related
+from ml_lint_nb.rules.common import data_label, est_label, related, split_label
 from ml_lint_nb.rules.data_evidence import (
     base_name,
     live_facts,
@@ -108,7 +108,7 @@ class TrainTestOverlap(Rule):
                 split, part = hit
                 text = (
                     f"{est_label(info)} {verb} {data_label(fit.X)} "
-                    f"before {split.method} holds out {data_label(part)}"
+                    f"before {split_label(split)} holds out {data_label(part)}"
                 )
                 rel = related(split, "split")
                 train = _training_side(split, part)

@@ -18,8 +18,14 @@ from ml_lint_nb.facts.model import (
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
 from ml_lint_nb.rules.base import BOTH, Rule
-from ml_lint_nb.rules.common import data_label, est_label, outside_note, related
-from ml_lint_nb.rules.leakage.fit_paths import COPYING, FitPaths, is_preprocessor, label_driven
+from ml_lint_nb.rules.common import data_label, est_label, outside_note, related, split_label
+from ml_lint_nb.rules.leakage.fit_paths import (
+    COPYING,
+    FitPaths,
+    is_preprocessor,
+    label_driven,
+    learns_nothing,
+)
 
 
 def rows_seen_evidence(store: FactStore, info: EstimatorInfo, split: SplitFact) -> list[Evidence]:
@@ -179,6 +185,8 @@ class PreprocessingBeforeSplit(Rule):
                 continue
             if fit.estimator.kinds & COPYING:
                 continue  # copies and synthetic rows across the split: ML201
+            if learns_nothing(fit):
+                continue  # a row-wise or constant transform: the same output from any rows
             hit = paths.hit(fit)
             # folds: one verdict however they are spelled (a fold loop, cross_val_score,
             # a search); see fold_severity. A per-feature rescaling before folds scored
@@ -226,13 +234,16 @@ class PreprocessingBeforeSplit(Rule):
             verb = f"is fitted ({fit.method}) on"
         when = "before" if fit.location.sort_key() < split.location.sort_key() else "although"
         tail = (
-            f"before {split.method} holds out {data_label(part)}"
+            f"before {split_label(split)} holds out {data_label(part)}"
             if when == "before"
-            else f"which still include {data_label(part)}, held out by {split.method}"
+            else f"which still include {data_label(part)}, held out by {split_label(split)}"
         )
         if fold_split(split) and when == "before":
             loop = split.method.removesuffix(".split")
             tail = f"before the {loop} loop scores on folds of them"
+        elif when == "although" and fit.X.rows.paths == part.rows.paths:
+            # permutation_importance(model, X_test, y_test) choosing columns: the part itself
+            rows, tail = "", f"the rows {split_label(split)} holds out"
         fix = None
         if "undersampling" in info.kinds:
             severity = Severity.INFO
@@ -281,7 +292,7 @@ class PreprocessingBeforeSplit(Rule):
                 fit.source,
                 "fit-includes-test",
                 f"{fit.method} on {data_label(fit.X)} sees the rows "
-                f"that {split.method} holds out as {data_label(part)}",
+                f"that {split_label(split)} holds out as {data_label(part)}",
                 {
                     "estimator": info.cls,
                     "fitted_on": data_label(fit.X),
@@ -291,7 +302,8 @@ class PreprocessingBeforeSplit(Rule):
             *rows_seen_evidence(store, info, split),
         ]
         return self.finding(
-            f"{est_label(info)} {verb} {rows} of {data_label(fit.X)} {tail}; {consequence}"
+            f"{est_label(info)} {verb} {f'{rows} of ' if rows else ''}{data_label(fit.X)}"
+            f"{' ' if rows else ', '}{tail}; {consequence}"
             f"{outside_note(fit.X)}",
             fit.location,
             subject=fit.subject,

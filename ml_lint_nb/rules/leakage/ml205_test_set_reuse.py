@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ml_lint_nb.facts import catalog
 from ml_lint_nb.facts.model import (
     DataRef,
     EstimatorInfo,
     EvaluationFact,
     PredictFact,
     SelectionFact,
+    SplitFact,
 )
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Related, Severity
@@ -107,7 +109,10 @@ class TestSetReuse(Rule):
     the best), or a fit that stops early or keeps its best iteration on the
     test set (``eval_set=[(X_test, y_test)]`` with early stopping,
     ``valid_sets=[dtest]``, Keras ``validation_data=(X_test, y_test)`` with
-    ``EarlyStopping`` or ``save_best_only``). Several models reported side by
+    ``EarlyStopping`` or ``save_best_only``), or a decision threshold picked
+    along a curve of the test set (``thresholds[np.argmax(f1)]`` over
+    ``precision_recall_curve(y_test, proba)``, Youden's J on ``roc_curve``)
+    and then scored on it. Several models reported side by
     side on the test set with no choice in the code is ``info``. Held-out
     rows the notebook names as a validation set (``X_val``, ``X_valid``,
     ``dvalid``) are there to choose on: silent.
@@ -155,7 +160,11 @@ class TestSetReuse(Rule):
         """
         selections = list(store.of(SelectionFact))
         yield from self.stopped_on_test(store, selections)
+        yield from self.threshold_on_test(store, selections)
         groups: dict[frozenset, list[EvaluationFact]] = {}
+        # a split drawn again on each pass of a loop (repeated hold-out over seeds): each
+        # pass scores its own test set, so the loop's scores are no comparison on one set
+        redrawn = {s.split_id for s in store.of(SplitFact) if s.in_loop}
         for ev in store.of(EvaluationFact):
             data = ev.X or ev.y_true
             if ev.estimator is None or data is None or not data.rows.known:
@@ -164,8 +173,19 @@ class TestSetReuse(Rule):
                 continue
             if named_validation(ev.X) or named_validation(ev.y_true):
                 continue
+            if ev.in_loop and any(
+                step[0] in redrawn for path in data.rows.paths for step in path[1:]
+            ):
+                continue
             groups.setdefault(data.rows.paths, []).append(ev)
         limit = int(self.threshold("max_configs"))
+        # a pick along one model's curve chooses its threshold (threshold_on_test), not a model
+        selections = [
+            s
+            for s in selections
+            if not s.evaluations
+            or any(e.metric not in catalog.CURVE_METRICS for e in s.evaluations)
+        ]
         chosen = {id(e) for s in selections for e in s.evaluations}
         for evs in groups.values():
             configs: dict[tuple, int] = {}
@@ -282,6 +302,65 @@ class TestSetReuse(Rule):
                 fix="Stop early on a validation split carved from the training data "
                 "(or an internal validation_fraction); score the test set once at the end.",
             )
+
+    def threshold_on_test(
+        self, store: FactStore, selections: list[SelectionFact]
+    ) -> Iterator[Finding]:
+        """A decision threshold picked along a curve on the test set, then scored there.
+
+        ``thresholds[np.argmax(f1)]`` over ``precision_recall_curve(y_test, proba)``
+        chooses among as many classifiers as there are thresholds; a metric of the
+        same rows afterwards reports the best of them. A curve only drawn, or one
+        on a validation set or out-of-fold predictions, chooses nothing here.
+        """
+        seen: set[tuple[str, ...]] = set()
+        evaluations = list(store.of(EvaluationFact))
+        for sel in selections:
+            for curve in sel.evaluations:
+                data = curve.X or curve.y_true
+                if curve.metric not in catalog.CURVE_METRICS or curve.estimator is None:
+                    continue
+                if data is None or not data.rows.known or data.rows.roles() != {"test"}:
+                    continue
+                if named_validation(curve.X) or named_validation(curve.y_true):
+                    continue
+                later = next(
+                    (
+                        ev
+                        for ev in evaluations
+                        if ev.metric not in catalog.CURVE_METRICS
+                        and (ev.X or ev.y_true) is not None
+                        and (ev.X or ev.y_true).rows.paths == data.rows.paths  # type: ignore[union-attr]
+                        and ev.location.sort_key() > sel.location.sort_key()
+                        and (ev.estimator is None or ev.estimator == curve.estimator)
+                    ),
+                    None,
+                )
+                model = est_label(curve.estimator)
+                subject = (curve.estimator.binding or curve.estimator.cls, data_label(data))
+                if later is None or subject in seen:
+                    continue
+                seen.add(subject)
+                yield self.finding(
+                    f"the decision threshold of {model} is picked on {data_label(data)} "
+                    f"({sel.how} along its {curve.metric}), and {later.metric} then scores it "
+                    "on the same rows: the test set tuned the threshold, so that score is the "
+                    "best of many classifiers and optimistic.",
+                    sel.location,
+                    subject=subject,
+                    related=related(curve, "curve") + related(later, "evaluation"),
+                    evidence=[
+                        Evidence(
+                            curve.source,
+                            "threshold-on-test",
+                            f"{curve.metric} of {model} on {data_label(data)}, then "
+                            f"{later.metric} on the same rows",
+                            {"estimator": curve.estimator.cls, "curve": curve.metric},
+                        )
+                    ],
+                    fix="Pick the threshold on a validation split or on out-of-fold "
+                    "predictions (cross_val_predict) and apply it once to the test set.",
+                )
 
 
 def _metric_named(metric: str) -> str:

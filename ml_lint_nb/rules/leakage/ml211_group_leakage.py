@@ -9,7 +9,7 @@ from ml_lint_nb.facts.model import GroupingFact, GroupLeakageFact, SplitFact
 from ml_lint_nb.facts.store import FactStore
 from ml_lint_nb.findings import Evidence, Finding, Severity
 from ml_lint_nb.rules.base import BOTH, Rule, Threshold
-from ml_lint_nb.rules.common import data_label, related
+from ml_lint_nb.rules.common import data_label, related, split_label
 from ml_lint_nb.rules.data_evidence import live_facts, pair_subject, share, split_of_pair
 
 
@@ -127,7 +127,7 @@ class GroupLeakage(Rule):
             )
             frame = data_label(grouping.data)
             text = (
-                f"{split.method} divides rows at random, and the "
+                f"{split_label(split)} divides rows at random, and the "
                 f"notebook groups them by {key!r}: if several "
                 f"rows share a {key!r}, that entity's rows land on both sides"
             )

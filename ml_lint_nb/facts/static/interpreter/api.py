@@ -44,6 +44,7 @@ class Interp(Protocol):
     split_state: SplitState
     stat_state: StatState
     outside: OutsideState  # names from outside the notebook, and what may bring them
+    classes: dict[str, ast.ClassDef]  # the classes the notebook defines, by name
 
     def loc(self, node: ast.AST) -> Location:
         """Where ``node`` is in the notebook (the outermost call site when inlining)."""

@@ -71,6 +71,7 @@ from ml_lint_nb.facts.static.values import (
     StatV,
     UnknownV,
     V,
+    WindowV,
     applied_of,
     columns_kept,
     data_of,
@@ -126,6 +127,7 @@ class Interpreter:
         self._uses: dict[str, tuple[int, int]] = {}
         self.stat_state = StatState()  # see statistics.py
         self.outside = OutsideState()  # see outside.py
+        self.classes: dict[str, ast.ClassDef] = {}  # see s_ClassDef
         self.resampled: set[str] = set()  # est_ids of resamplers: their output has new shares
         self.cur_stmt: ast.stmt | None = None
         self.deadline: Deadline | None = None  # checked at each statement
@@ -299,8 +301,11 @@ class Interpreter:
     s_AsyncFunctionDef = s_FunctionDef
 
     def s_ClassDef(self, node: ast.ClassDef) -> None:
-        """A notebook class: a reference the reader does not look into."""
+        """A notebook class: a reference; its definition is kept for constructing it
+        (an estimator when it follows scikit-learn's protocol, see
+        :mod:`.libraries.notebook_classes`)."""
         self.env[node.name] = RefV(f"__main__.{node.name}")
+        self.classes[node.name] = node
         self.define(node.name, node)
 
     def s_Return(self, node: ast.Return) -> None:
@@ -323,11 +328,14 @@ class Interpreter:
         """The body once, with the loop variable standing for every element (:class:`MultiV`)."""
         element = iter_element(self.ev(node.iter))
         self.loop_depth += 1
+        before = len(self.pending_splits)
         try:
             self.assign(node.target, element, node)
             self.body(node.body)
         finally:
             self.loop_depth -= 1
+        for tok in self.pending_splits[before:]:
+            tok.in_loop = True  # drawn in the body: a new split on each pass
         self.body(node.orelse)
 
     s_AsyncFor = s_For
@@ -595,6 +603,9 @@ class Interpreter:
             return LitV(-v.value)
         if isinstance(node.op, ast.Invert) and isinstance(v, MaskV):
             return MaskV(v.data, v.column, "Not" + v.op, v.other)
+        if isinstance(node.op, ast.Invert) and isinstance(v, ExprV) and v.mask is not None:
+            column, op, other = v.mask  # ~pl.col("id").is_in(ids)
+            return expressions.merge(v, [], mask=(column, "Not" + op, other))
         return v if data_of(v) is not None else UNKNOWN
 
     def e_BinOp(self, node: ast.BinOp) -> V:
@@ -838,8 +849,10 @@ class Interpreter:
             kinds = (registry.GROUPBY,)
         elif isinstance(recv, ExprV):
             kinds = (registry.EXPR,)
+        elif isinstance(recv, WindowV):
+            kinds = (registry.WINDOW,)
         elif isinstance(recv, IndexV):
-            return UNKNOWN
+            kinds = (registry.INDEX,)
         else:
             return (
                 self.generic_call(args, kwargs, node) if any(data_of(a) for a in args) else UNKNOWN

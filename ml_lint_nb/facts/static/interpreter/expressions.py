@@ -29,6 +29,7 @@ from ml_lint_nb.facts.static.values import (
     SeqV,
     StatV,
     V,
+    WindowV,
     first,
     strings,
 )
@@ -141,6 +142,10 @@ def binop(left: V, right: V, op: ast.operator) -> V:
     out = merge(ExprV(), [left, right])
     out.rowwise = any(isinstance(first(x), ExprV) and first(x).rowwise for x in (left, right))
     out.scaled = isinstance(op, ast.Div) and _spreads(right) or base.scaled
+    if isinstance(op, ast.Add | ast.Sub) and out.kind == "scaler" and not out.scaled:
+        # pl.col("x") - pl.col("x").mean(): a shift by one number (see statistics.stat_binop);
+        # dividing it by a spread merges into a new expression, a scaler again
+        out.kind = "shift"
     return out
 
 
@@ -170,6 +175,11 @@ def method(e: ExprV, name: str, args: list[V], kwargs: dict[str, V]) -> V:
             aggs = aggs + (STATISTICS[strategy.value],)
         return merge(e, [*args, *kwargs.values()], aggs=aggs, kind="imputer", rowwise=True)
     if name == "over":
+        spec = first(args[0]) if args else None
+        if isinstance(spec, WindowV):
+            if spec.ordered and spec.past_only:  # avg over rowsBetween(-4, -1): past rows only
+                return merge(e, [], aggs=(), rowwise=True)
+            return merge(e, [], over=spec.keys, rowwise=True)
         keys = [k for a in args for k in strings(a)]
         return merge(e, [], over=tuple(keys), rowwise=True)
     if name in ("is_between", "is_in", "isin", "isNull", "is_null", "isNotNull", "is_not_null"):

@@ -50,6 +50,7 @@ class SplitToken:
     # evaluated on the other (see splits.confirm_masks); else they select rows (a plot)
     unused: bool = False
     swapped: bool = False  # the first positional part is the held-out one (see orient_splits)
+    in_loop: bool = False  # drawn again on each pass of a loop (a repeated hold-out)
 
     @property
     def one_sided(self) -> bool:

@@ -44,6 +44,8 @@ GROUPBY = "groupby"  # GroupByV
 SEQ = "seq"  # SeqV: a list, tuple or dict
 ESTIMATOR = "estimator"  # EstV following scikit-learn's protocol
 EXPR = "expr"  # ExprV: a polars or Spark column expression
+WINDOW = "window"  # WindowV: a window specification
+INDEX = "index"  # IndexV: ``df.index`` of some data
 
 
 class _Next:
@@ -193,6 +195,26 @@ def estimator_kind(kind: str, when: Iterable[str]) -> None:
     ``"estimator"``; the first declared kind that applies wins.
     """
     ESTIMATOR_KINDS.append((kind, frozenset(when)))
+    _clear_caches()
+
+
+def order_by_module(modules: Iterable[str]) -> None:
+    """Put the handlers of every key in the order of ``modules`` (stable within a module).
+
+    Modules register when imported, and an import list is sorted by name
+    (formatters do it), so the import order cannot be what decides which of
+    two libraries answers a shared method first (polars' ``filter`` on a mask
+    before pandas' reading of ``filter`` as a column pick): the explicit list
+    of libraries does.
+    """
+    rank = {m: i for i, m in enumerate(modules)}
+
+    def key(handler: Callable[..., Any]) -> int:
+        return rank.get(getattr(handler, "__module__", ""), len(rank))
+
+    for table in (FUNCTIONS, METHODS, ATTRIBUTES):
+        for handlers in table.values():
+            handlers.sort(key=key)
     _clear_caches()
 
 

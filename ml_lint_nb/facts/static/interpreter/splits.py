@@ -26,6 +26,7 @@ from ml_lint_nb.facts.static.values import (
     IndexV,
     MaskV,
     V,
+    data_of,
     first,
 )
 
@@ -152,6 +153,13 @@ def positional_split(interp: Interp, data: DataV, part: int, node: ast.AST, meth
 
 def mask_split(interp: Interp, data: DataV, mask: MaskV, node: ast.AST) -> DataV:
     """``df[df.date < t]`` and ``df[df.date >= t]``: complementary masks split rows."""
+    if mask.op in ("In", "NotIn") and mask.other.startswith(SAMPLE_MEMBERS):
+        for _, tok in interp.split_state.samples:
+            if mask.other == f"{SAMPLE_MEMBERS}{tok.split_id}>":
+                if mask.op == "In":  # df[df.id.isin(train.id)]: the sample's rows again
+                    return data.derive(rows=data.rows.part(tok.split_id, 0))
+                return _rest_of_sample(interp, data, tok)
+        return data.derive()
     masks = interp.split_state.by_mask
     key = ("mask", data.rows.paths, mask.column, mask.other)
     entry = masks.get(key)
@@ -212,11 +220,45 @@ def sample_complement(interp: Interp, d: DataV, target: V) -> DataV | None:
         return None
     for sample, tok in interp.split_state.samples:
         if sample.rows == target.data.rows:
-            out = d.derive(rows=d.rows.part(tok.split_id, 1))
-            tok.parts.append(out)
-            tok.sides.add(1)
-            return out
+            return _rest_of_sample(interp, d, tok)
     return None
+
+
+# the ``other`` of a mask ``df.id.isin(train.id)`` whose values are a sample's rows
+SAMPLE_MEMBERS = "<rows of sample "
+
+
+def membership_mask(interp: Interp, d: DataV, column: str | None, values: V) -> MaskV | None:
+    """``df["id"].isin(train["id"])``, ``df.index.isin(train.index)``: see :func:`sample_members`."""
+    members = sample_members(interp, values)
+    return None if members is None else MaskV(d, column, "In", members)
+
+
+def sample_members(interp: Interp, values: V) -> str | None:
+    """The ``other`` of a membership mask in the rows of an earlier ``df.sample(...)``.
+
+    Its negation (``~df.id.isin(train.id)``, polars' ``~pl.col("id").is_in(...)``)
+    selects the rest of the sample: the other side of the split, as
+    ``df.drop(train.index)`` does. Membership in anything else is no mask the
+    interpreter reads (None).
+    """
+    v = first(values)
+    other = v.data if isinstance(v, IndexV) else data_of(v)
+    if other is None:
+        return None
+    for sample, tok in interp.split_state.samples:
+        if sample.rows == other.rows:
+            return f"{SAMPLE_MEMBERS}{tok.split_id}>"
+    return None
+
+
+def _rest_of_sample(interp: Interp, d: DataV, tok: SplitToken) -> DataV:
+    """The rows of ``d`` a sample did not draw: its split's other side."""
+    out = d.derive(rows=d.rows.part(tok.split_id, 1))
+    tok.parts.append(out)
+    tok.sides.add(1)
+    interp.split_state.unbound[id(out)] = (tok, 1, tok.method)  # named once bound
+    return out
 
 
 def name_part(interp: Interp, value: DataV, named: DataV, loc: Location) -> None:
@@ -241,13 +283,13 @@ def name_part(interp: Interp, value: DataV, named: DataV, loc: Location) -> None
 
 
 def orient_splits(interp: Interp) -> None:
-    """Positional splits whose first part is the one scored: the held-out side is first.
+    """Positional (and sampled) splits whose first part is the one scored: the held-out side is first.
 
     ``X_test = X[:200]; X_train = X[200:]`` or ``test = df.iloc[idx[:n]]``:
     which slice is held out shows in what a model is fitted on and scored on.
     """
     for tok in interp.splits:
-        if tok.method not in ("permutation", "slice") or tok.sides != {0, 1}:
+        if tok.method not in ("permutation", "slice", "sample") or tok.sides != {0, 1}:
             continue
         fitted = {0: False, 1: False}
         scored = {0: False, 1: False}

@@ -20,7 +20,7 @@ from ml_lint_nb.facts.static.interpreter.records import Proto
 from ml_lint_nb.facts.static.values import UNKNOWN, DataV, GroupByV, StatV, V, data_of, first
 
 # statistics whose division rescales a feature: (x - mean) / std, (x - min) / (max - min)
-SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile"})
+SPREADS = frozenset({"std", "var", "max", "min", "ptp", "quantile", "percentile", "norm"})
 
 
 def merge_stats(a: StatV, b: StatV) -> StatV:
@@ -50,7 +50,11 @@ def stat_binop(interp: Interp, left: V, right: V, op: ast.operator, node: ast.AS
     ):
         # X / X.max(): one global scale for a whole array (pixels), no per-feature fit
         return d.derive(scaled=True)
-    out = apply_stat(interp, d, st, node)
+    # x - x.mean(), (date - date.min()).dt.days: a shift by one number learns nothing a
+    # model with an intercept (or a tree, or a distance) could use; it becomes a scaler
+    # when a spread divides the shifted values ((x - mean) / std, in one or two statements)
+    kind = "shift" if isinstance(op, ast.Add | ast.Sub) else "scaler"
+    out = apply_stat(interp, d, st, node, kind)
     if (
         isinstance(op, ast.Div)
         and isinstance(sr, StatV)
@@ -82,6 +86,7 @@ def stat_fit(interp: Interp, st: StatV, node: ast.AST, kind: str) -> str:
                 break
         if proto is not None and proto.args["estimator"].est_id == est_id:
             _name_statistics(proto, st)
+            _finish_shift(proto, kind)
     if est_id is None:
         shown = interp.cur_stmt if interp.cur_stmt is not None else node
         text = ast.unparse(shown).split("\n")[0]
@@ -108,7 +113,10 @@ def continues_stat_fit(interp: Interp, d: DataV, st: StatV, node: ast.AST, kind:
     loc = interp.loc(node)
     for est_id in d.applied:
         p = protos.get(est_id)
-        if p is None or kind not in p.args["estimator"].kinds:
+        if p is None:
+            continue
+        kinds = p.args["estimator"].kinds
+        if kind not in kinds and not (kind == "scaler" and "shift" in kinds):
             continue
         X = p.args["X"]
         if X.rows != st.data.rows or X.column != st.data.column:
@@ -123,8 +131,20 @@ def continues_stat_fit(interp: Interp, d: DataV, st: StatV, node: ast.AST, kind:
         if loc not in also:
             also.append(loc)
         _name_statistics(p, st)
+        _finish_shift(p, kind)
         return True
     return False
+
+
+def _finish_shift(p: Proto, kind: str) -> None:
+    """A shift by a statistic that a later statistic of the same rows rescales is a scaler.
+
+    ``X -= X.mean()`` alone learns an offset only; followed by ``X /= X.std()``
+    the two are one standardisation, reported where it began.
+    """
+    info = p.args["estimator"]
+    if kind != "shift" and "shift" in info.kinds:
+        p.args["estimator"] = replace(info, kinds=(info.kinds - {"shift"}) | {kind})
 
 
 def _name_statistics(p: Proto, st: StatV) -> None:

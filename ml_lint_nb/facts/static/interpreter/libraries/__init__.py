@@ -3,7 +3,8 @@
 Importing a module registers its handlers in the tables of :mod:`..registry`;
 ``LIBRARIES`` below is every module loaded, in an explicit order (no
 discovery). The order matters only where two modules register under the
-same key, and then the earlier module's handler is tried first.
+same key, and then the earlier module's handler is tried first (whatever the
+order of the imports: :func:`..registry.order_by_module` sorts the tables).
 
 To support a new library, add a module here and list it in ``LIBRARIES``::
 
@@ -26,6 +27,7 @@ from ml_lint_nb.facts.static.interpreter.libraries import (
     callbacks,
     imblearn,
     keras,
+    notebook_classes,
     pandas_numpy,
     polars,
     python,
@@ -33,8 +35,10 @@ from ml_lint_nb.facts.static.interpreter.libraries import (
     sklearn,
     spark,
 )
+from ml_lint_nb.facts.static.interpreter.registry import order_by_module
 
 LIBRARIES = (
+    notebook_classes,
     python,
     callbacks,
     boosting,
@@ -46,3 +50,4 @@ LIBRARIES = (
     polars,
     pandas_numpy,
 )
+order_by_module(module.__name__ for module in LIBRARIES)

@@ -26,6 +26,7 @@ from ml_lint_nb.facts.static.interpreter.records import SplitToken
 from ml_lint_nb.facts.static.interpreter.registry import (
     DATA,
     GROUPBY,
+    INDEX,
     NEXT,
     Call,
     attribute,
@@ -263,6 +264,24 @@ def np_statistic(interp: Interp, call: Call) -> V:
         return d.derive(column=None)  # row-wise: a feature of each row
     name = short.removeprefix("nan")
     return StatV(d, {"amin": "min", "amax": "max"}.get(name, name))
+
+
+@function("numpy", "norm")
+def column_norm(interp: Interp, call: Call) -> V:
+    """``np.linalg.norm(X, axis=0)``: each column's norm over the rows, a statistic of them.
+
+    ``axis=1`` is a feature of each row; the norm of the whole array (no
+    axis) is one global number, read as any unknown call.
+    """
+    if ".linalg." not in call.qual or not call.args:
+        return NEXT
+    d = data_of(call.args[0])
+    axis = call.kwargs.get("axis", call.args[2] if len(call.args) > 2 else None)
+    if d is None or d.pred_est is not None or not isinstance(axis, LitV):
+        return NEXT
+    if axis.value in ROW_AXES:
+        return d.derive(column=None)
+    return StatV(d, "norm") if axis.value == 0 else NEXT
 
 
 @function("numpy", ("split", "array_split"))
@@ -710,10 +729,27 @@ def sample(interp: Interp, call: Call) -> V:
         isinstance(frac, LitV) and isinstance(frac.value, float) and frac.value < 1
     ) or isinstance(n, LitV)
     if is_part:
-        return splits.sample_split(interp, d, kw_set(kwargs, "random_state"), call.node)
+        seeded = kw_set(kwargs, "random_state") or kw_set(kwargs, "seed")  # polars, Spark: seed
+        return splits.sample_split(interp, d, seeded, call.node)
     if isinstance(frac, LitV) and frac.value == 1:  # sample(frac=1): shuffled rows
         return d.derive(order=SHUFFLED)
     return d.derive()
+
+
+@method(DATA, "isin")
+def membership(interp: Interp, call: Call) -> V:
+    """``df["id"].isin(train["id"])``: a mask when the values are a sample's rows."""
+    d: DataV = call.recv
+    mask = splits.membership_mask(interp, d, d.column, call.args[0]) if call.args else None
+    return NEXT if mask is None else mask
+
+
+@method(INDEX, "isin")
+def index_membership(interp: Interp, call: Call) -> V:
+    """``df.index.isin(train.index)``: a mask when the index is a sample's."""
+    index: IndexV = call.recv
+    mask = splits.membership_mask(interp, index.data, None, call.args[0]) if call.args else None
+    return NEXT if mask is None else mask
 
 
 @method(DATA, "permutation")

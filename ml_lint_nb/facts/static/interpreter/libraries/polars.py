@@ -37,6 +37,7 @@ from ml_lint_nb.facts.static.values import (
     IndexV,
     LitV,
     MaskV,
+    SeqV,
     StatV,
     V,
     columns_kept,
@@ -113,7 +114,16 @@ def aggregate(interp: Interp, call: Call) -> V:
 # ---------------------------------------------------------- expression methods
 @method(EXPR, ANY)
 def expression_method(interp: Interp, call: Call) -> V:
-    """``pl.col("x").mean()``, ``.fill_null(...)``, ``.over("city")``: see :mod:`..expressions`."""
+    """``pl.col("x").mean()``, ``.fill_null(...)``, ``.over("city")``: see :mod:`..expressions`.
+
+    ``pl.col("id").is_in(train["id"])`` after a sample is a mask of the sample's rows.
+    """
+    e: ExprV = call.recv
+    if call.name in ("is_in", "isin") and call.args and len(e.columns) <= 1:
+        members = splits.sample_members(interp, call.args[0])
+        if members is not None:
+            column = e.columns[0] if e.columns else None
+            return expressions.merge(e, [], mask=(column, "In", members))
     return expressions.method(call.recv, call.name, call.args, call.kwargs)
 
 
@@ -129,9 +139,34 @@ def evaluating(interp: Interp, call: Call) -> V:
     """
     values = [*call.args, *call.kwargs.values()]
     exprs, stats = expressions.parts_of(values)
-    if not exprs and not (stats and call.name in ("withColumn", "with_columns", "withColumns")):
-        return NEXT
-    return expressions.evaluate(interp, call.recv, values, call.name, call.node)
+    adding = call.name in ("withColumn", "with_columns", "withColumns", "with_column")
+    carried = _fitted_columns(values) if adding else frozenset()
+    if not exprs and not (stats and adding):
+        if not carried:
+            return NEXT
+        d: DataV = call.recv
+        return d.derive(column=None, applied=d.applied | carried)
+    out = expressions.evaluate(interp, call.recv, values, call.name, call.node)
+    if carried and isinstance(out, DataV):
+        out = out.derive(applied=out.applied | carried)
+    return out
+
+
+def _fitted_columns(values: list[V]) -> frozenset[str]:
+    """The fitted state carried by columns given as data (in lists, dicts, loop variables).
+
+    ``df.with_columns([pl.Series(c, filled[:, i]) for i, c in enumerate(cols)])``
+    puts the output of ``imputer.fit_transform`` into the frame: what fitted
+    it reaches the frame as ``df[cols] = imputer.fit_transform(...)`` does.
+    """
+    out: frozenset[str] = frozenset()
+    for v in values:
+        v = first(v)
+        if isinstance(v, SeqV):
+            out = out | _fitted_columns(v.items)
+        elif isinstance(v, DataV) and v.pred_est is None:
+            out = out | v.applied
+    return out
 
 
 @method(DATA, "select")

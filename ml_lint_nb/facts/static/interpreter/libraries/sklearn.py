@@ -484,6 +484,10 @@ def metric(interp: Interp, call: Call) -> V:
         selection.evaluation(interp, short, None, None, yt, None, node, None, kwargs=kwargs)
     if yt is not None and yt.column and yt.column != "<target>":
         interp.target_columns.add(yt.column)
+    if scored and short in catalog.CURVE_METRICS:
+        # precision, recall, thresholds = precision_recall_curve(...): each array is scores
+        # on those rows, so a pick along them (np.argmax(f1)) is a choice on them
+        return SeqV([ScoreV(scored) for _ in range(3)], "tuple")
     return ScoreV(scored) if scored else UNKNOWN
 
 

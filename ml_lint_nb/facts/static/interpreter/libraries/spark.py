@@ -28,6 +28,7 @@ from ml_lint_nb.facts.static.interpreter.registry import (
     ANY,
     DATA,
     NEXT,
+    WINDOW,
     Call,
     estimator_kind,
     function,
@@ -49,9 +50,11 @@ from ml_lint_nb.facts.static.values import (
     StatV,
     V,
     Varies,
+    WindowV,
     data_of,
     first,
     kw_set,
+    strings,
 )
 
 SPARK_SESSION = "pyspark.sql.SparkSession"
@@ -110,7 +113,35 @@ def spark_call(interp: Interp, call: Call) -> V:
         return UNKNOWN
     if qual.startswith("pyspark.sql.functions"):
         return column_function(short, args, call.kwargs)
+    if qual.startswith("pyspark.sql.window") and short in WINDOW_STEPS:
+        return window_step(WindowV(), short, args)
     return interp.generic_call(args, {}, node)
+
+
+WINDOW_STEPS = ("partitionBy", "orderBy", "rowsBetween", "rangeBetween")
+
+
+def window_step(w: WindowV, step: str, args: list[V]) -> WindowV:
+    """``Window.partitionBy("store")``, ``.orderBy("week")``, ``.rowsBetween(-4, -1)``.
+
+    A frame whose end lies before the current row (a literal below 0) reads
+    past rows only; ``Window.currentRow`` and the default frame of an
+    ordered window include the row itself.
+    """
+    if step == "partitionBy":
+        keys = tuple(k for a in args for k in strings(a))
+        return WindowV(w.keys + keys, w.ordered, w.past_only)
+    if step == "orderBy":
+        return WindowV(w.keys, True, w.past_only)
+    end = first(args[1]) if len(args) > 1 else None
+    past = isinstance(end, LitV) and isinstance(end.value, int | float) and end.value < 0
+    return WindowV(w.keys, w.ordered, past)
+
+
+@method(WINDOW, WINDOW_STEPS)
+def window_method(interp: Interp, call: Call) -> V:
+    """``w.orderBy("week").rowsBetween(-4, -1)``: the specification, refined."""
+    return window_step(call.recv, call.name, call.args)
 
 
 def column_function(short: str, args: list[V], kwargs: dict[str, V]) -> V:
