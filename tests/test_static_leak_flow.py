@@ -215,3 +215,34 @@ LogisticRegression().fit(train[["a", "b"]], train["y"]).score(test[["a", "b"]], 
     text = " ".join(f.message for f in result.findings)
     assert "before a filter holds out late" in text
     assert "before mask" not in text
+
+
+def test_class_masks_put_back_together_are_a_selection_not_a_hold_out() -> None:
+    """Majority and up-sampled minority rows concatenated and then split: the split that holds
+    out the test rows is train_test_split, so the message names it and not the class filter."""
+    code = (
+        "from sklearn.utils import resample\n"
+        "df = pd.read_csv('churn.csv')\n"
+        "df['zip_rate'] = df.groupby('zip')['churned'].transform('mean')\n"
+        "majority = df[df.churned == 0]\n"
+        "minority = df[df.churned == 1]\n"
+        "up = resample(minority, replace=True, n_samples=len(majority), random_state=0)\n"
+        "balanced = pd.concat([majority, up])\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(balanced[['zip_rate']], balanced['churned'])\n"
+        "LogisticRegression().fit(X_tr, y_tr).score(X_te, y_te)\n"
+    )
+    result = lint_source(_nb(code), Config(select=("ML203",)))
+    (finding,) = result.findings
+    assert "before train_test_split holds out X_te" in finding.message
+    assert "filter" not in finding.message and "minority" not in finding.message
+
+
+def test_complementary_masks_fitted_and_scored_are_a_hold_out() -> None:
+    code = (
+        "df = pd.read_csv('sales.csv')\n"
+        "df['z'] = (df['x'] - df['x'].mean()) / df['x'].std()\n"
+        "train = df[df.year < 2023]\n"
+        "test = df[df.year >= 2023]\n"
+        "LogisticRegression().fit(train[['z']], train['y']).score(test[['z']], test['y'])\n"
+    )
+    assert _codes(code) == [(2, "ML203")]

@@ -306,27 +306,34 @@ def orient_splits(interp: Interp) -> None:
         tok.swapped = fitted[1] and not fitted[0] and scored[0]
 
 
+def _mask_sides(data: DataV, split_id: str) -> set[int]:
+    """Which sides of the mask split ``split_id`` the rows of ``data`` come from."""
+    return {
+        step[1]
+        for path in data.rows.paths
+        for step in path[1:]
+        if isinstance(step, tuple) and step[0] == split_id
+    }
+
+
 def confirm_masks(interp: Interp) -> None:
     """Keep a mask split only when its parts are one model's fit and evaluation data."""
     masks = [t for t in interp.splits if t.method == "mask" and t.sides == {0, 1}]
     if not masks:
         return
     for tok in masks:
-        fit_side, held_side = (tok.split_id, 0), (tok.split_id, 1)
         fitted: set[str] = set()
         for p in interp.protos:
             X = p.args.get("X")
             est = p.args.get("estimator")
             if est is None or not isinstance(X, DataV):
                 continue
-            paths = X.rows.paths
-            if p.kind == "fit" and any(fit_side in path for path in paths):
+            # a side's rows only: parts put back together (majority + up-sampled minority)
+            # and split again are one frame, and the mask was a selection, not a hold-out
+            sides = _mask_sides(X, tok.split_id)
+            if p.kind == "fit" and sides == {0}:
                 fitted.add(est.est_id)
-            elif (
-                p.kind in ("evaluation", "predict")
-                and est.est_id in fitted
-                and any(held_side in path for path in paths)
-            ):
+            elif p.kind in ("evaluation", "predict") and est.est_id in fitted and sides == {1}:
                 break
         else:
             tok.unused = True
