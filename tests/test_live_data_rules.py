@@ -420,6 +420,24 @@ def test_ml210_few_rows() -> None:
     assert "X_test holds 25 rows" in finding.message and "±20 points" in finding.message
 
 
+def test_ml210_a_numeric_target_is_not_given_an_accuracy() -> None:
+    df = base_frame(1_090)
+    y = np.linspace(0.0, 300.0, len(df))
+    found = split_facts(
+        "X_train",
+        df.iloc[:1_000],
+        "X_test",
+        df.iloc[1_000:],
+        WHERE,
+        LiveLimits(),
+        train_target_obj=y[:1_000],
+        test_target_obj=y[1_000:],
+    )
+    finding = only(run(leakage.SmallTestSet, found))
+    assert finding.message.startswith("X_test holds 90 rows: a mean error over them")
+    assert "accuracy" not in finding.message and "0.11 times" in finding.message
+
+
 def test_ml210_a_large_enough_test_set_is_silent() -> None:
     assert run(leakage.SmallTestSet, sized(400, 80)) == []
     assert run(leakage.SmallTestSet, sized(400, 4), min_minority=3) == []

@@ -22,7 +22,8 @@ class SmallTestSet(Rule):
 
     Why is this bad?
     An accuracy on 30 rows has a 95% interval of about ±15 points;
-    differences between models are noise.
+    differences between models are noise. With a numeric target the mean
+    error on 90 rows has a standard error of a tenth of the errors' spread.
 
     Example
     ```python
@@ -69,14 +70,24 @@ class SmallTestSet(Rule):
             text = f"{fact.test} holds {n:,} rows"
             if minority is not None:
                 text += f", {minority[1]:,} of class {minority[0]!r}"
-            yield self.finding(
-                f"{text}: a 95% interval on its accuracy spans about ±{half * 100:.0f} points"
-                + (
-                    f", and {minority[1]:,} minority samples cannot measure recall"
-                    if few_minority and minority is not None
-                    else ""
+            if fact.test_class_counts or fact.train_class_counts:
+                message = (
+                    f"{text}: a 95% interval on its accuracy spans about ±{half * 100:.0f} points"
+                    + (
+                        f", and {minority[1]:,} minority samples cannot measure recall"
+                        if few_minority and minority is not None
+                        else ""
+                    )
+                    + "."
                 )
-                + ".",
+            else:  # a numeric target: no accuracy to quote, the standard error of a mean error
+                message = (
+                    f"{text}: a mean error over them has a standard error of about "
+                    f"{1 / math.sqrt(n):.2f} times the errors' own spread, so models that differ "
+                    "by less cannot be told apart on it."
+                )
+            yield self.finding(
+                message,
                 fact.location,
                 subject=rows_subject(store, fact.train, fact.test),
                 evidence=[
