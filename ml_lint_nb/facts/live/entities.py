@@ -193,6 +193,7 @@ def entity_baselines(
     if target is not None and len(target) != fit.n_rows:
         target = None
     out = []
+    feature_hashes = _FitRowHashes(fit, np, pd)  # hashed once per fit, for every candidate
     start = time.process_time()  # this process's own time: other programs' load does not count
     with np.errstate(all="ignore"):
         for label, (values, frame) in list(context.entities.items())[: MAX_CANDIDATES * 2]:
@@ -202,7 +203,16 @@ def entity_baselines(
                 continue
             got = guarded(
                 lambda label=label, values=values, frame=frame: _baseline(
-                    label, values, frame, fit, target, target_label, max_columns, np, pd
+                    label,
+                    values,
+                    frame,
+                    fit,
+                    feature_hashes,
+                    target,
+                    target_label,
+                    max_columns,
+                    np,
+                    pd,
                 ),
                 None,
             )
@@ -216,6 +226,7 @@ def _baseline(
     values: Any,
     frame: str | None,
     fit: Table,
+    feature_hashes: _FitRowHashes,
     target: Any,
     target_label: str | None,
     max_columns: int,
@@ -229,10 +240,10 @@ def _baseline(
     if found is None:
         return None
     codes, n_entities = found
-    distinct_rows = _distinct_rows(values, fit, np, pd)
+    keys = entity_keys(values, np, pd)
+    distinct_rows = _distinct_rows(keys, feature_hashes, np, pd)
     if distinct_rows is not None and candidate_codes(_take(values, distinct_rows, np), np) is None:
         return None  # its values repeat only in exact copies of rows: ML101/ML201, not an entity
-    keys = entity_keys(values, np, pd)
     rows = _rows_by_entity(keys, fit.n_rows, np)
     if distinct_rows is not None:  # how alike an entity's rows are, without copies of a row
         rows = distinct_rows if rows is None else np.intersect1d(rows, distinct_rows)
@@ -268,22 +279,38 @@ def _baseline(
     )
 
 
-def _distinct_rows(values: Any, fit: Table, np: Any, pd: Any) -> Any:
+class _FitRowHashes:
+    """One hash per fit row over the features, computed at the first candidate that needs it."""
+
+    def __init__(self, fit: Table, np: Any, pd: Any) -> None:
+        self._fit, self._np, self._pd = fit, np, pd
+        self._done = False
+        self._hashes: Any = None
+
+    def get(self) -> Any:
+        """The hashes (None when the rows cannot be hashed)."""
+        if not self._done:
+            self._done = True
+            picks = range(min(self._fit.n_cols, MAX_FEATURES))
+            self._hashes = guarded(
+                lambda: hash_rows(self._fit, picks, None, self._np, self._pd), None
+            )
+        return self._hashes
+
+
+def _distinct_rows(keys: Any, feature_hashes: _FitRowHashes, np: Any, pd: Any) -> Any:
     """Positions of the fit rows that are no exact copy of an earlier row (None: no copies).
 
     Rows drawn with replacement (an up-sampled minority class) repeat every
     column together: any column then looks like an entity whose rows are
     identical. Copies are measured by ML101/ML201; an entity is a value
     shared by rows that differ, and its rows' likeness is measured on those.
+    ``keys`` are the candidate column's hashes (it may not be among the features).
     """
-    if pd is None:
+    features = feature_hashes.get()
+    if pd is None or features is None or len(features) != len(keys):
         return None
-    picks = range(min(fit.n_cols, MAX_FEATURES))
-    hashes = guarded(
-        lambda: combine(hash_rows(fit, picks, None, np, pd), column_hash(values, np, pd), np), None
-    )
-    if hashes is None or len(hashes) != fit.n_rows:
-        return None
+    hashes = combine(features, keys, np)
     first = ~pd.Series(hashes, copy=False).duplicated().to_numpy()
     return None if first.all() else np.flatnonzero(first)
 
